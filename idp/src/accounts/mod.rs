@@ -1,0 +1,107 @@
+//! Accounts: creation with the password policy, login-identifier lookup and
+//! password verification. Self-registration and level upgrades come later.
+
+pub mod password;
+
+use crate::clock::UnixTime;
+use crate::model::{Account, AccountLevel, Secret};
+use crate::store::{SqlStore, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Password(#[from] password::PolicyError),
+    #[error("an account with this e-mail, phone, SNILS or INN already exists")]
+    Exists,
+    #[error("an e-mail or a phone number is required")]
+    NoContact,
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+}
+
+/// What an admin (or the demo seed) gives to create an account.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub snils: Option<String>,
+    pub inn: Option<String>,
+    pub family_name: String,
+    pub given_name: String,
+    pub middle_name: Option<String>,
+    pub birthdate: Option<String>,
+    pub gender: Option<String>,
+    pub level: Option<AccountLevel>,
+}
+
+pub async fn create(
+    store: &SqlStore,
+    new: NewAccount,
+    password: &Secret,
+    now: UnixTime,
+) -> Result<Account, AccountError> {
+    if new.email.is_none() && new.phone.is_none() {
+        return Err(AccountError::NoContact);
+    }
+    for (field, value) in [
+        ("family_name", &new.family_name),
+        ("given_name", &new.given_name),
+    ] {
+        if value.trim().is_empty() || value.chars().count() > 100 {
+            return Err(AccountError::Invalid {
+                field,
+                reason: "must be 1-100 characters".into(),
+            });
+        }
+    }
+    if let Some(email) = &new.email {
+        if !email.contains('@') || email.len() > 254 {
+            return Err(AccountError::Invalid {
+                field: "email",
+                reason: "not an e-mail address".into(),
+            });
+        }
+    }
+    if let Some(date) = &new.birthdate {
+        if chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
+            return Err(AccountError::Invalid {
+                field: "birthdate",
+                reason: "must be YYYY-MM-DD".into(),
+            });
+        }
+    }
+    let account = Account {
+        id: uuid::Uuid::new_v4().to_string(),
+        email: new.email.map(|e| e.trim().to_lowercase()),
+        phone: new.phone,
+        snils: new.snils,
+        inn: new.inn,
+        password_hash: password::hash(password)?,
+        family_name: new.family_name,
+        given_name: new.given_name,
+        middle_name: new.middle_name,
+        birthdate: new.birthdate,
+        gender: new.gender,
+        // Admin-created accounts have their contacts confirmed by the admin.
+        email_verified: true,
+        phone_verified: true,
+        level: new.level.unwrap_or(AccountLevel::Simplified),
+        created_at: now,
+    };
+    match store.insert_account(&account).await {
+        Err(StoreError::Conflict(_)) => Err(AccountError::Exists),
+        other => other.map(|()| account).map_err(Into::into),
+    }
+}
+
+/// Normalises what a person typed as login: e-mails are case-insensitive.
+pub fn normalize_login(login: &str) -> String {
+    let login = login.trim();
+    if login.contains('@') {
+        login.to_lowercase()
+    } else {
+        login.to_owned()
+    }
+}

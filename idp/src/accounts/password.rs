@@ -1,0 +1,76 @@
+//! Passwords: the policy from the seeds, and Argon2id hashing.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+use crate::model::Secret;
+
+/// Punctuation the policy accepts (seed 002).
+pub const PUNCTUATION: &str = "!\"$%&'()+,-.<|>~`";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("the password must be at least 8 characters long")]
+    TooShort,
+    #[error("the password must be at most 128 characters long")]
+    TooLong,
+    #[error("the password needs an upper-case and a lower-case Latin letter and a digit")]
+    MissingClass,
+    #[error("the password may contain only Latin letters, digits and {PUNCTUATION}")]
+    BadCharacter,
+    #[error("password hashing failed")]
+    Hashing,
+}
+
+/// At least 8 characters; Latin upper and lower case and digits; only the
+/// listed punctuation.
+pub fn check_policy(password: &str) -> Result<(), PolicyError> {
+    if password.chars().count() < 8 {
+        return Err(PolicyError::TooShort);
+    }
+    if password.len() > 128 {
+        return Err(PolicyError::TooLong);
+    }
+    if !password
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || PUNCTUATION.contains(c))
+    {
+        return Err(PolicyError::BadCharacter);
+    }
+    let has = |f: fn(&char) -> bool| password.chars().any(|c| f(&c));
+    if !(has(char::is_ascii_uppercase)
+        && has(char::is_ascii_lowercase)
+        && has(char::is_ascii_digit))
+    {
+        return Err(PolicyError::MissingClass);
+    }
+    Ok(())
+}
+
+/// Checks the policy and hashes with Argon2id (PHC string).
+pub fn hash(password: &Secret) -> Result<String, PolicyError> {
+    check_policy(password.expose())?;
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    Argon2::default()
+        .hash_password(password.expose().as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| PolicyError::Hashing)
+}
+
+/// Verifies in constant time (argon2 compares the digests so).
+pub fn verify(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the login is unknown, so that an unknown
+/// login costs as much time as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash(&Secret::new("Dummy-password-1")).expect("policy-conforming"))
+}

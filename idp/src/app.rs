@@ -1,0 +1,130 @@
+//! `AppState`: configuration, stores, keys and clock, built once from the
+//! `Config` and shared by every request.
+
+use std::sync::Arc;
+
+use keys::MasterKey;
+
+use crate::audit::Audit;
+use crate::clients::ClientRegistry;
+use crate::clock::{Clock, SystemClock, UnixTime};
+use crate::config::Config;
+use crate::keyring::{KeyRing, load_master_key};
+use crate::store::ephemeral::{MemoryStore, RedisStore};
+use crate::store::{Ephemeral, SqlStore};
+
+/// Everything a request needs. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub issuer: Arc<str>,
+    pub sql: SqlStore,
+    pub ephemeral: Arc<dyn Ephemeral>,
+    pub keys: Arc<KeyRing>,
+    pub master: Arc<MasterKey>,
+    pub clients: Arc<ClientRegistry>,
+    pub audit: Audit,
+    pub clock: Arc<dyn Clock>,
+    /// Derives refresh-token successors (see `oidc::token::refresh_token`).
+    pub refresh_key: Arc<ring::hmac::Key>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Keys(#[from] crate::keyring::KeyRingError),
+    #[error("data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "the database has {0} pending migration(s): run `idp migrate` or start with `--migrate` (IDP_AUTO_MIGRATE=true)"
+    )]
+    PendingMigrations(usize),
+}
+
+/// What start-up created, so `serve` can say so.
+#[derive(Debug, Default)]
+pub struct Created {
+    pub master_key: bool,
+    pub signing_key: Option<String>,
+    pub migrations: Vec<String>,
+}
+
+impl AppState {
+    pub fn now(&self) -> UnixTime {
+        self.clock.now()
+    }
+
+    /// Opens the stores, applies migrations where allowed, loads the keys.
+    pub async fn build(config: Config) -> Result<(Self, Created), StartError> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Self, Created), StartError> {
+        let mut created = Created::default();
+        let sql = open_sql(&config)?;
+        let migrations = sql.migrations();
+        let pending = tokio::task::spawn_blocking(move || migrations.pending())
+            .await
+            .map_err(|e| crate::store::StoreError::Database(e.to_string()))??;
+        if !pending.is_empty() {
+            // Production databases change only when an admin says so.
+            if config.is_production() && !config.auto_migrate && !config.demo {
+                return Err(StartError::PendingMigrations(pending.len()));
+            }
+            let migrations = sql.migrations();
+            created.migrations = tokio::task::spawn_blocking(move || migrations.apply())
+                .await
+                .map_err(|e| crate::store::StoreError::Database(e.to_string()))??;
+        }
+        let ephemeral: Arc<dyn Ephemeral> = match &config.redis_url {
+            Some(url) => Arc::new(RedisStore::connect(&url.0, &config.redis_prefix).await?),
+            None => Arc::new(MemoryStore::default()),
+        };
+        let (master, generated) = load_master_key(&config)?;
+        created.master_key = generated;
+        let keys = Arc::new(KeyRing::default());
+        created.signing_key = keys
+            .ensure_active(&sql, &master, config.rsa_bits, clock.now())
+            .await?;
+        let refresh_key = ring::hmac::Key::new(
+            ring::hmac::HMAC_SHA256,
+            &master.derive("vhod refresh-token successor"),
+        );
+        let state = Self {
+            issuer: config.issuer().into(),
+            clients: Arc::new(ClientRegistry::new(sql.clone())),
+            audit: Audit::new(sql.clone()),
+            config: Arc::new(config),
+            ephemeral,
+            keys,
+            master: Arc::new(master),
+            clock,
+            refresh_key: Arc::new(refresh_key),
+            sql,
+        };
+        Ok((state, created))
+    }
+}
+
+/// The durable store the config names; creates the data directory for the
+/// embedded SQLite database.
+pub fn open_sql(config: &Config) -> Result<SqlStore, StartError> {
+    match &config.database_url {
+        Some(url) => Ok(SqlStore::connect(&url.0)?),
+        None => {
+            std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+                path: config.data_dir.display().to_string(),
+                source,
+            })?;
+            Ok(SqlStore::connect(&config.sqlite_path().to_string_lossy())?)
+        }
+    }
+}

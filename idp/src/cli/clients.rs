@@ -1,0 +1,160 @@
+//! `idp clients`: register and inspect relying parties.
+
+use clap::{Args as ClapArgs, Subcommand};
+use serde::Serialize;
+
+use super::{admin_store, date, print_json};
+use crate::audit::{Audit, Entry, events};
+use crate::clients::{ClientRegistry, NewClient};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::model::{AccountLevel, Client, Scopes};
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Register a client; prints its secret once.
+    Add(AddArgs),
+    /// List clients.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one client.
+    Show { id: String },
+    /// Remove a client.
+    Remove { id: String },
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct AddArgs {
+    /// Client id (a-z, 0-9, `-`, `_`, `.`).
+    #[arg(long)]
+    pub id: String,
+    /// Name shown to people on the consent page.
+    #[arg(long)]
+    pub name: String,
+    /// Exact redirect URI; repeat for several.
+    #[arg(long = "redirect-uri", required = true)]
+    pub redirect_uris: Vec<String>,
+    /// Exact post-logout redirect URI; repeat for several.
+    #[arg(long = "post-logout-uri")]
+    pub post_logout_uris: Vec<String>,
+    /// A public client (SPA, mobile app): no secret, PKCE required.
+    #[arg(long)]
+    pub public: bool,
+    /// First-party portal: skip the consent page.
+    #[arg(long)]
+    pub skip_consent: bool,
+    /// Lowest account level accepted: simplified, standard or confirmed.
+    #[arg(long)]
+    pub min_level: Option<AccountLevel>,
+    /// Allowed scopes, space-separated (default: all).
+    #[arg(long)]
+    pub scopes: Option<String>,
+    /// ID token signature algorithm.
+    #[arg(long, default_value = "RS256")]
+    pub id_token_alg: String,
+}
+
+#[derive(Serialize)]
+struct View<'a> {
+    id: &'a str,
+    name: &'a str,
+    public: bool,
+    redirect_uris: &'a [String],
+    post_logout_redirect_uris: &'a [String],
+    scopes: String,
+    skip_consent: bool,
+    min_account_level: Option<AccountLevel>,
+    id_token_signed_response_alg: &'a str,
+    created: String,
+}
+
+fn view(c: &Client) -> View<'_> {
+    View {
+        id: &c.id,
+        name: &c.name,
+        public: c.is_public(),
+        redirect_uris: &c.redirect_uris,
+        post_logout_redirect_uris: &c.post_logout_redirect_uris,
+        scopes: c.scopes.to_string(),
+        skip_consent: c.skip_consent,
+        min_account_level: c.min_account_level,
+        id_token_signed_response_alg: &c.id_token_alg,
+        created: date(c.created_at),
+    }
+}
+
+pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
+    let sql = admin_store(&config).await?;
+    let registry = ClientRegistry::new(sql.clone());
+    let audit = Audit::new(sql.clone());
+    let now = SystemClock.now();
+    match cmd {
+        Command::Add(a) => {
+            let new = NewClient {
+                id: a.id,
+                name: a.name,
+                public: a.public,
+                secret: None,
+                redirect_uris: a.redirect_uris,
+                post_logout_redirect_uris: a.post_logout_uris,
+                scopes: a.scopes.as_deref().map(Scopes::parse),
+                skip_consent: a.skip_consent,
+                min_account_level: a.min_level,
+                id_token_alg: a.id_token_alg,
+            };
+            let (client, secret) = registry.register(new, now).await?;
+            audit
+                .record(
+                    Entry::new(events::CLIENT_REGISTERED).client(&client.id),
+                    now,
+                )
+                .await;
+            println!("registered client `{}`", client.id);
+            match secret {
+                Some(secret) => println!(
+                    "client_secret: {}\n(shown once: store it in the portal's configuration now; only its SHA-256 digest is kept)",
+                    secret.expose()
+                ),
+                None => println!("public client: no secret; the portal must use PKCE (S256)"),
+            }
+            Ok(())
+        }
+        Command::List { json } => {
+            let clients = sql.clients().await?;
+            if json {
+                return print_json(&clients.iter().map(view).collect::<Vec<_>>());
+            }
+            println!("{:<24} {:<8} {:<32} REDIRECT URIS", "ID", "TYPE", "NAME");
+            for c in &clients {
+                let kind = if c.is_public() { "public" } else { "secret" };
+                println!(
+                    "{:<24} {:<8} {:<32} {}",
+                    c.id,
+                    kind,
+                    c.name,
+                    c.redirect_uris.join(" ")
+                );
+            }
+            Ok(())
+        }
+        Command::Show { id } => {
+            let client = sql
+                .client(&id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no client `{id}` (see `idp clients list`)"))?;
+            print_json(&view(&client))
+        }
+        Command::Remove { id } => {
+            if !registry.remove(&id).await? {
+                anyhow::bail!("no client `{id}` (see `idp clients list`)");
+            }
+            audit
+                .record(Entry::new(events::CLIENT_REMOVED).client(&id), now)
+                .await;
+            println!("removed client `{id}`; its refresh tokens no longer work");
+            Ok(())
+        }
+    }
+}

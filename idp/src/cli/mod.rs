@@ -1,0 +1,138 @@
+//! The `idp` command line: one file per subcommand. Every subcommand takes
+//! `--config` and `--data-dir`, so the CLI acts on the same stores as the
+//! server.
+
+mod clients;
+mod keys;
+mod migrate;
+mod serve;
+mod users;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{StartError, open_sql};
+use crate::config::Config;
+use crate::store::SqlStore;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "idp",
+    version,
+    about = "Vhod: an OpenID Connect identity provider"
+)]
+pub struct Cli {
+    /// TOML configuration file.
+    #[arg(long, global = true, env = "IDP_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Where the embedded database and generated secrets live.
+    #[arg(long, global = true, env = "IDP_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the provider.
+    Serve(serve::Args),
+    /// Apply (or with --plan, list) pending database migrations.
+    Migrate(migrate::Args),
+    /// Register and inspect relying parties.
+    #[command(subcommand)]
+    Clients(clients::Command),
+    /// Create and inspect accounts.
+    #[command(subcommand)]
+    Users(users::Command),
+    /// Inspect signing keys.
+    #[command(subcommand)]
+    Keys(keys::Command),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match load_config(&cli) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        // actix runs its own system (one runtime per worker).
+        Command::Serve(args) => serve::run(config, args),
+        Command::Migrate(args) => runtime.block_on(migrate::run(config, args)),
+        Command::Clients(cmd) => runtime.block_on(clients::run(config, cmd)),
+        Command::Users(cmd) => runtime.block_on(users::run(config, cmd)),
+        Command::Keys(cmd) => runtime.block_on(keys::run(config, cmd)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(dir) = &cli.data_dir {
+        config.data_dir = dir.clone();
+    }
+    Ok(config)
+}
+
+/// The durable store for an admin command. The embedded database is
+/// migrated on the spot; a production one must be migrated explicitly.
+pub(crate) async fn admin_store(config: &Config) -> anyhow::Result<SqlStore> {
+    let sql = open_sql(config)?;
+    let migrations = sql.migrations();
+    let production = config.is_production();
+    tokio::task::spawn_blocking(move || -> Result<(), StartError> {
+        let pending = migrations.pending()?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if production {
+            return Err(StartError::PendingMigrations(pending.len()));
+        }
+        migrations.apply()?;
+        Ok(())
+    })
+    .await??;
+    Ok(sql)
+}
+
+pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+pub(crate) fn date(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|| unix.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,106 @@
+//! `idp serve`: run the provider.
+
+use std::net::TcpListener;
+
+use clap::Args as ClapArgs;
+
+use crate::app::AppState;
+use crate::config::Config;
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// Address to listen on, e.g. 127.0.0.1:8080.
+    #[arg(long, env = "IDP_BIND")]
+    pub bind: Option<String>,
+    /// Public base URL of the provider (the `iss` of every token).
+    #[arg(long, env = "IDP_ISSUER")]
+    pub issuer: Option<url::Url>,
+    /// Seed demo accounts and the demo cabinet's client.
+    #[arg(long)]
+    pub demo: bool,
+    /// Apply pending migrations of a production database on start.
+    #[arg(long)]
+    pub migrate: bool,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "IDP_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
+    if let Some(bind) = args.bind {
+        config.bind = bind;
+    }
+    if let Some(issuer) = args.issuer {
+        config.issuer = Some(issuer);
+    }
+    config.demo |= args.demo;
+    config.auto_migrate |= args.migrate;
+    config.validate()?;
+    init_tracing(&config.log);
+    let workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    actix_web::rt::System::new().block_on(async move {
+        let (state, created) = AppState::build(config).await?;
+        report(&state, &created);
+        if state.config.demo {
+            println!("demo data:");
+            for line in crate::demo::seed(&state).await? {
+                println!("  {line}");
+            }
+        }
+        let listener = TcpListener::bind(&state.config.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.bind))?;
+        println!(
+            "Vhod is listening on http://{} (issuer {})",
+            listener.local_addr()?,
+            state.issuer
+        );
+        crate::janitor::spawn(state.clone());
+        crate::http::serve(state, listener, workers)?.await?;
+        Ok(())
+    })
+}
+
+fn report(state: &AppState, created: &crate::app::Created) {
+    let config = &state.config;
+    if config.is_production() {
+        println!(
+            "storage: PostgreSQL + {}",
+            if config.redis_url.is_some() {
+                "Redis"
+            } else {
+                "in-memory state"
+            }
+        );
+    } else {
+        println!(
+            "storage: SQLite at {} + {}",
+            config.sqlite_path().display(),
+            if config.redis_url.is_some() {
+                "Redis"
+            } else {
+                "in-memory state"
+            }
+        );
+    }
+    for migration in &created.migrations {
+        println!("applied migration {migration}");
+    }
+    if created.master_key {
+        println!(
+            "WARNING: generated a master key at {} — it encrypts the signing keys; back it up, \
+             and in production set IDP_MASTER_KEY instead",
+            config.data_dir.join("master.key").display()
+        );
+    }
+    if let Some(kid) = &created.signing_key {
+        println!("generated RS256 signing key {kid} (active)");
+    }
+}
+
+pub fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}

@@ -1,0 +1,168 @@
+//! Registered relying parties: registration rules, secrets, and a cache so
+//! the hot path (every authorize and token request) does not touch the
+//! database.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use url::Url;
+
+use crate::clock::UnixTime;
+use crate::model::{AccountLevel, Client, SCOPES, Scopes, Secret, random_token};
+use crate::store::{SqlStore, StoreError};
+
+/// How long a cached client is trusted before it is read again: a change
+/// made by the CLI reaches every node within this time.
+const CACHE_TTL: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("client id must be 1-64 characters of a-z, 0-9, `-`, `_`, `.`")]
+    BadId,
+    #[error("client `{0}` already exists")]
+    Exists(String),
+    #[error("redirect URI `{uri}`: {reason}")]
+    BadRedirectUri { uri: String, reason: &'static str },
+    #[error("at least one redirect URI is required")]
+    NoRedirectUri,
+    #[error("unknown scope `{0}`")]
+    UnknownScope(String),
+    #[error("unsupported id_token_signed_response_alg `{0}`")]
+    BadAlgorithm(String),
+}
+
+/// What an admin asks for when registering a client.
+#[derive(Debug, Clone)]
+pub struct NewClient {
+    pub id: String,
+    pub name: String,
+    /// Public clients (SPAs, mobile apps) have no secret and must use PKCE.
+    pub public: bool,
+    /// A fixed secret (demo seeding); otherwise one is generated.
+    pub secret: Option<Secret>,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub scopes: Option<Scopes>,
+    pub skip_consent: bool,
+    pub min_account_level: Option<AccountLevel>,
+    pub id_token_alg: String,
+}
+
+pub struct ClientRegistry {
+    store: SqlStore,
+    cache: Mutex<HashMap<String, (Arc<Client>, Instant)>>,
+}
+
+impl ClientRegistry {
+    pub fn new(store: SqlStore) -> Self {
+        Self {
+            store,
+            cache: Mutex::default(),
+        }
+    }
+
+    /// A client by id, from the cache when fresh.
+    pub async fn get(&self, id: &str) -> Result<Option<Arc<Client>>, StoreError> {
+        if let Some((client, at)) = self.cache().get(id) {
+            if at.elapsed() < CACHE_TTL {
+                return Ok(Some(client.clone()));
+            }
+        }
+        let Some(client) = self.store.client(id).await? else {
+            self.cache().remove(id);
+            return Ok(None);
+        };
+        let client = Arc::new(client);
+        self.cache()
+            .insert(id.to_owned(), (client.clone(), Instant::now()));
+        Ok(Some(client))
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Arc<Client>, Instant)>> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a client. Returns it with its secret in clear, shown once.
+    pub async fn register(
+        &self,
+        new: NewClient,
+        now: UnixTime,
+    ) -> Result<(Client, Option<Secret>), ClientError> {
+        validate_id(&new.id)?;
+        if new.redirect_uris.is_empty() {
+            return Err(ClientError::NoRedirectUri);
+        }
+        for uri in new
+            .redirect_uris
+            .iter()
+            .chain(&new.post_logout_redirect_uris)
+        {
+            validate_redirect_uri(uri)?;
+        }
+        let scopes = new
+            .scopes
+            .unwrap_or_else(|| Scopes::parse(&SCOPES.join(" ")));
+        if let Some(unknown) = scopes.iter().find(|s| !SCOPES.contains(s)) {
+            return Err(ClientError::UnknownScope(unknown.to_owned()));
+        }
+        if new.id_token_alg.parse::<keys::Algorithm>().is_err() {
+            return Err(ClientError::BadAlgorithm(new.id_token_alg));
+        }
+        // 32 random bytes: 256 bits of entropy, stored as a SHA-256 digest.
+        let secret = (!new.public).then(|| new.secret.unwrap_or_else(|| random_token(32)));
+        let client = Client {
+            id: new.id,
+            name: new.name,
+            secret_hash: secret.as_ref().map(Secret::digest),
+            redirect_uris: new.redirect_uris,
+            post_logout_redirect_uris: new.post_logout_redirect_uris,
+            scopes,
+            skip_consent: new.skip_consent,
+            min_account_level: new.min_account_level,
+            id_token_alg: new.id_token_alg,
+            created_at: now,
+        };
+        match self.store.insert_client(&client).await {
+            Err(StoreError::Conflict(_)) => Err(ClientError::Exists(client.id)),
+            other => other.map(|()| (client, secret)).map_err(Into::into),
+        }
+    }
+
+    pub async fn remove(&self, id: &str) -> Result<bool, StoreError> {
+        self.cache().remove(id);
+        self.store.delete_client(id).await
+    }
+}
+
+fn validate_id(id: &str) -> Result<(), ClientError> {
+    let ok = (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b));
+    if ok { Ok(()) } else { Err(ClientError::BadId) }
+}
+
+/// Redirect URIs are absolute, without a fragment, and https unless they
+/// point at this machine (RFC 9700 2.1, RFC 8252 7.3).
+pub fn validate_redirect_uri(uri: &str) -> Result<(), ClientError> {
+    let bad = |reason| ClientError::BadRedirectUri {
+        uri: uri.to_owned(),
+        reason,
+    };
+    let url = Url::parse(uri).map_err(|_| bad("not an absolute URL"))?;
+    if url.fragment().is_some() {
+        return Err(bad("must not contain a fragment"));
+    }
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"));
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(bad(
+            "must use https (plain http only for 127.0.0.1 / localhost)",
+        )),
+        _ => Err(bad("must be an http(s) URL")),
+    }
+}

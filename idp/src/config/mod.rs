@@ -1,0 +1,164 @@
+//! Typed configuration: defaults -> TOML file -> `IDP_*` environment ->
+//! command-line flags (applied by `cli`).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// A secret setting: never printed.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct SecretString(pub String);
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Every setting, with its `IDP_*` variable named after the field.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on (`IDP_BIND`).
+    pub bind: String,
+    /// Public base URL; defaults to `http://{bind}` (`IDP_ISSUER`).
+    pub issuer: Option<Url>,
+    /// Where the embedded database and generated secrets live (`IDP_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `postgres://...` switches the durable store to PostgreSQL.
+    pub database_url: Option<SecretString>,
+    /// `redis://...` switches short-lived state to Redis.
+    pub redis_url: Option<SecretString>,
+    /// Prefix of every Redis key, so several deployments can share a server.
+    pub redis_prefix: String,
+    /// Base64 of 32 bytes; encrypts private signing keys at rest.
+    pub master_key: Option<SecretString>,
+    /// A file holding the base64 master key (alternative to `master_key`).
+    pub master_key_file: Option<PathBuf>,
+    /// Apply pending migrations on start in production mode.
+    pub auto_migrate: bool,
+    /// Seed demo accounts and clients.
+    pub demo: bool,
+    /// Size of generated RSA keys.
+    pub rsa_bits: usize,
+    pub code_ttl_secs: i64,
+    pub access_token_ttl_secs: i64,
+    pub id_token_ttl_secs: i64,
+    pub refresh_token_ttl_secs: i64,
+    /// A refresh token presented again within this window gets the same
+    /// successor instead of revoking the family (two tabs, a retry).
+    pub refresh_grace_secs: i64,
+    pub session_ttl_secs: i64,
+    /// How long an unfinished login flow is kept.
+    pub flow_ttl_secs: i64,
+    /// `Cache-Control: max-age` of the JWKS; also how long a new key is
+    /// published before it may sign.
+    pub jwks_max_age_secs: i64,
+    /// How often the janitor purges expired state.
+    pub janitor_interval_secs: u64,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// `tracing` filter, e.g. `info` or `idp=debug`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            issuer: None,
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            redis_url: None,
+            redis_prefix: "vhod:".into(),
+            master_key: None,
+            master_key_file: None,
+            auto_migrate: false,
+            demo: false,
+            rsa_bits: 2048,
+            code_ttl_secs: 60,
+            access_token_ttl_secs: 600,
+            id_token_ttl_secs: 600,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            refresh_grace_secs: 10,
+            session_ttl_secs: 10 * 3600,
+            flow_ttl_secs: 30 * 60,
+            jwks_max_age_secs: 300,
+            janitor_interval_secs: 60,
+            max_body_bytes: 64 * 1024,
+            log: "info".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Defaults, then the TOML file if given, then `IDP_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(ConfigError(format!("file {} not found", file.display())));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        // IDP_CONFIG names the file itself; it is not a setting.
+        figment = figment.merge(Env::prefixed("IDP_").ignore(&["config"]));
+        let config: Config = figment.extract().map_err(|e| ConfigError(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(issuer) = &self.issuer {
+            if issuer.query().is_some() || issuer.fragment().is_some() {
+                return Err(ConfigError(
+                    "issuer must not have a query or fragment".into(),
+                ));
+            }
+        }
+        if let Some(url) = &self.database_url {
+            if !url.0.starts_with("postgres://") && !url.0.starts_with("postgresql://") {
+                return Err(ConfigError(
+                    "database_url must start with postgres:// (leave it unset for the embedded SQLite)"
+                        .into(),
+                ));
+            }
+        }
+        if self.code_ttl_secs <= 0 || self.access_token_ttl_secs <= 0 || self.session_ttl_secs <= 0
+        {
+            return Err(ConfigError("lifetimes must be positive".into()));
+        }
+        Ok(())
+    }
+
+    /// The issuer identifier, without a trailing slash.
+    pub fn issuer(&self) -> String {
+        match &self.issuer {
+            Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    /// Production mode: PostgreSQL durable store.
+    pub fn is_production(&self) -> bool {
+        self.database_url.is_some()
+    }
+
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("vhod.db")
+    }
+
+    /// Cookies get `Secure` when the issuer is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.issuer().starts_with("https://")
+    }
+}

@@ -1,0 +1,85 @@
+//! Demo data for `idp serve --demo`, seeded idempotently.
+
+use crate::accounts::{self, AccountError, NewAccount};
+use crate::app::AppState;
+use crate::clients::{ClientError, NewClient};
+use crate::model::{AccountLevel, Secret};
+
+pub const PASSWORD: &str = "Demo-pass1!";
+pub const CLIENT_ID: &str = "medcabinet";
+pub const CLIENT_SECRET: &str = "medcabinet-secret";
+pub const REDIRECT_URI: &str = "http://127.0.0.1:8090/callback";
+pub const POST_LOGOUT_URI: &str = "http://127.0.0.1:8090/";
+
+/// (e-mail, level, family name, given name, middle name)
+pub const ACCOUNTS: [(&str, AccountLevel, &str, &str, &str); 3] = [
+    (
+        "simple@demo.vhod",
+        AccountLevel::Simplified,
+        "Простов",
+        "Пётр",
+        "Петрович",
+    ),
+    (
+        "standard@demo.vhod",
+        AccountLevel::Standard,
+        "Стандартова",
+        "Анна",
+        "Ивановна",
+    ),
+    (
+        "confirmed@demo.vhod",
+        AccountLevel::Confirmed,
+        "Подтверждёнов",
+        "Иван",
+        "Сергеевич",
+    ),
+];
+
+/// Seeds what is missing; returns lines describing the demo data.
+pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
+    let now = app.now();
+    let mut lines = Vec::new();
+    for (i, (email, level, family, given, middle)) in ACCOUNTS.into_iter().enumerate() {
+        let standard = level >= AccountLevel::Standard;
+        let new = NewAccount {
+            email: Some(email.into()),
+            phone: Some(format!("+7999000000{i}")),
+            family_name: family.into(),
+            given_name: given.into(),
+            middle_name: Some(middle.into()),
+            birthdate: standard.then(|| format!("198{i}-0{}-1{i}", i + 1)),
+            gender: Some(if i == 1 { "female" } else { "male" }.into()),
+            snils: standard.then(|| format!("112-233-445 9{i}")),
+            inn: standard.then(|| format!("50000000000{i}")),
+            level: Some(level),
+        };
+        match accounts::create(&app.sql, new, &Secret::new(PASSWORD), now).await {
+            Ok(_) | Err(AccountError::Exists) => {}
+            Err(e) => return Err(e.into()),
+        }
+        lines.push(format!(
+            "account  {email:<22} level {level:<10} password {PASSWORD}"
+        ));
+    }
+    let client = NewClient {
+        id: CLIENT_ID.into(),
+        name: "Медицинский кабинет (демо)".into(),
+        public: false,
+        secret: Some(Secret::new(CLIENT_SECRET)),
+        redirect_uris: vec![REDIRECT_URI.into()],
+        post_logout_redirect_uris: vec![POST_LOGOUT_URI.into()],
+        scopes: None,
+        skip_consent: false,
+        min_account_level: None,
+        id_token_alg: "RS256".into(),
+    };
+    match app.clients.register(client, now).await {
+        Ok(_) | Err(ClientError::Exists(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    lines.push(format!(
+        "client   {CLIENT_ID} secret {CLIENT_SECRET} redirect {REDIRECT_URI} post-logout {POST_LOGOUT_URI}"
+    ));
+    Ok(lines)
+}

@@ -1,0 +1,24 @@
+use actix_web::http::header::CACHE_CONTROL;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::client_credentials;
+use crate::app::AppState;
+use crate::http::errors::ApiError;
+use crate::http::extract::RequestParams;
+use crate::oidc::{OAuthError, introspect, token};
+
+pub async fn introspect(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    params: RequestParams,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.0?;
+    let client = token::authenticate(&app, &params, client_credentials(&req)).await?;
+    if client.is_public() {
+        return Err(OAuthError::invalid_client("public clients cannot introspect tokens").into());
+    }
+    let body = introspect::introspect(&app, &client, &params).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(body))
+}

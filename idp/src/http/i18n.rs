@@ -1,0 +1,202 @@
+//! Page texts: Russian by default, English through `ui_locales` or
+//! `Accept-Language`. One struct, so a missing translation fails to compile.
+
+pub struct Texts {
+    pub lang: &'static str,
+    pub brand: &'static str,
+    pub support_code: &'static str,
+    pub back_to_portal: &'static str,
+    pub login_title: &'static str,
+    pub login_for: &'static str,
+    pub login_label: &'static str,
+    pub login_hint: &'static str,
+    pub password_label: &'static str,
+    pub login_submit: &'static str,
+    pub wrong_credentials: &'static str,
+    pub login_missing: &'static str,
+    pub password_missing: &'static str,
+    pub consent_title: &'static str,
+    pub consent_intro: &'static str,
+    pub consent_account: &'static str,
+    pub consent_allow: &'static str,
+    pub consent_deny: &'static str,
+    pub consent_note: &'static str,
+    pub consents_title: &'static str,
+    pub consents_empty: &'static str,
+    pub consents_granted: &'static str,
+    pub consents_revoke: &'static str,
+    pub consents_revoked: &'static str,
+    pub logout_title: &'static str,
+    pub logout_question: &'static str,
+    pub logout_submit: &'static str,
+    pub logged_out: &'static str,
+    pub logged_out_hint: &'static str,
+    pub error_title: &'static str,
+    pub bad_request: &'static str,
+    pub bad_request_hint: &'static str,
+    pub flow_expired: &'static str,
+    pub flow_expired_hint: &'static str,
+    pub flow_completed: &'static str,
+    pub flow_completed_hint: &'static str,
+    pub unavailable: &'static str,
+    pub unavailable_hint: &'static str,
+    pub csrf_failed: &'static str,
+    pub csrf_failed_hint: &'static str,
+    pub level_title: &'static str,
+    pub level_text: &'static str,
+    pub level_hint: &'static str,
+    pub not_found: &'static str,
+    pub technical_details: &'static str,
+}
+
+pub static RU: Texts = Texts {
+    lang: "ru",
+    brand: "Вход — единая учётная запись",
+    support_code: "Код для службы поддержки",
+    back_to_portal: "Вернуться на портал",
+    login_title: "Вход",
+    login_for: "для входа на портал",
+    login_label: "Телефон, почта, СНИЛС или ИНН",
+    login_hint: "Например: +79990000000 или ivanov@example.ru",
+    password_label: "Пароль",
+    login_submit: "Войти",
+    wrong_credentials: "Неверный логин или пароль. Проверьте раскладку клавиатуры и Caps Lock и попробуйте снова.",
+    login_missing: "Введите телефон, почту, СНИЛС или ИНН в поле «Логин».",
+    password_missing: "Введите пароль в поле «Пароль».",
+    consent_title: "Подтверждение передачи данных",
+    consent_intro: "запрашивает согласие на передачу ваших персональных данных:",
+    consent_account: "Учётная запись",
+    consent_allow: "Предоставить",
+    consent_deny: "Отказать",
+    consent_note: "Согласие можно отозвать в любой момент на странице «Согласия на передачу данных».",
+    consents_title: "Согласия на передачу данных",
+    consents_empty: "Вы пока не давали согласий на передачу данных порталам.",
+    consents_granted: "Выдано",
+    consents_revoke: "Отозвать",
+    consents_revoked: "Согласие отозвано. Портал запросит его снова при следующем входе.",
+    logout_title: "Выход",
+    logout_question: "Выйти из учётной записи на всех порталах?",
+    logout_submit: "Выйти",
+    logged_out: "Вы вышли из учётной записи",
+    logged_out_hint: "Можно закрыть эту вкладку или вернуться на портал.",
+    error_title: "Не удалось продолжить",
+    bad_request: "Портал передал неверный запрос на вход.",
+    bad_request_hint: "Вернитесь на сайт портала и попробуйте войти снова. Если ошибка повторяется, сообщите в поддержку портала код ниже.",
+    flow_expired: "Время на вход истекло или ссылка устарела.",
+    flow_expired_hint: "Вернитесь на сайт портала и нажмите «Войти» ещё раз.",
+    flow_completed: "Этот вход уже завершён.",
+    flow_completed_hint: "Вы уже вернулись на портал. Если страница портала не открылась, перейдите на него по ссылке ниже.",
+    unavailable: "Сервис временно недоступен.",
+    unavailable_hint: "Попробуйте ещё раз через несколько минут. Если ошибка повторяется, сообщите в поддержку код ниже.",
+    csrf_failed: "Форма устарела или была отправлена не с этой страницы.",
+    csrf_failed_hint: "Обновите страницу и отправьте форму ещё раз.",
+    level_title: "Недостаточный уровень учётной записи",
+    level_text: "Портал работает только с учётными записями уровня",
+    level_hint: "Чтобы повысить уровень, заполните профиль и пройдите проверку данных (стандартная учётная запись), затем подтвердите личность в центре обслуживания, по коду из письма или электронной подписью (подтверждённая). После повышения уровня выйдите и войдите снова.",
+    not_found: "Страница не найдена.",
+    technical_details: "Подробности для разработчиков портала",
+};
+
+pub static EN: Texts = Texts {
+    lang: "en",
+    brand: "Vhod — single sign-on",
+    support_code: "Support code",
+    back_to_portal: "Back to the portal",
+    login_title: "Log in",
+    login_for: "to continue to",
+    login_label: "Phone, e-mail, SNILS or INN",
+    login_hint: "For example: +79990000000 or ivanov@example.ru",
+    password_label: "Password",
+    login_submit: "Log in",
+    wrong_credentials: "Wrong login or password. Check the keyboard layout and Caps Lock and try again.",
+    login_missing: "Enter your phone, e-mail, SNILS or INN in the “Login” field.",
+    password_missing: "Enter your password in the “Password” field.",
+    consent_title: "Consent to share your data",
+    consent_intro: "asks for your consent to receive this personal data:",
+    consent_account: "Account",
+    consent_allow: "Allow",
+    consent_deny: "Deny",
+    consent_note: "You can withdraw consent at any time on the “Data sharing consents” page.",
+    consents_title: "Data sharing consents",
+    consents_empty: "You have not given any portal consent to receive your data.",
+    consents_granted: "Granted",
+    consents_revoke: "Withdraw",
+    consents_revoked: "Consent withdrawn. The portal will ask again at your next login.",
+    logout_title: "Log out",
+    logout_question: "Log out of your account on every portal?",
+    logout_submit: "Log out",
+    logged_out: "You have logged out",
+    logged_out_hint: "You can close this tab or go back to the portal.",
+    error_title: "Cannot continue",
+    bad_request: "The portal sent an invalid login request.",
+    bad_request_hint: "Go back to the portal and try to log in again. If this repeats, give the portal's support the code below.",
+    flow_expired: "The login took too long or the link is out of date.",
+    flow_expired_hint: "Go back to the portal and press “Log in” again.",
+    flow_completed: "This login is already complete.",
+    flow_completed_hint: "You have already been sent back to the portal. If its page did not open, follow the link below.",
+    unavailable: "The service is temporarily unavailable.",
+    unavailable_hint: "Try again in a few minutes. If this repeats, give support the code below.",
+    csrf_failed: "The form is out of date or was not sent from this page.",
+    csrf_failed_hint: "Reload the page and send the form again.",
+    level_title: "Account level too low",
+    level_text: "This portal accepts only accounts of level",
+    level_hint: "To raise your level, complete your profile and pass the data check (standard account), then confirm your identity at a service centre, with a code sent by post, or with an electronic signature (confirmed). Then log out and log in again.",
+    not_found: "Page not found.",
+    technical_details: "Details for the portal's developers",
+};
+
+/// Picks the language: an explicit `ui_locales` first, then the browser's
+/// `Accept-Language`, else Russian.
+pub fn pick(ui_locales: Option<&str>, accept_language: Option<&str>) -> &'static Texts {
+    let wants_english = |list: &str, separator: char| {
+        list.split(separator)
+            .map(|tag| {
+                tag.trim()
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase()
+            })
+            .find(|tag| tag.starts_with("ru") || tag.starts_with("en"))
+            .is_some_and(|tag| tag.starts_with("en"))
+    };
+    let english = match ui_locales {
+        Some(locales)
+            if locales
+                .split_whitespace()
+                .any(|t| t.starts_with("ru") || t.starts_with("en")) =>
+        {
+            wants_english(locales, ' ')
+        }
+        _ => accept_language.is_some_and(|a| wants_english(a, ',')),
+    };
+    if english { &EN } else { &RU }
+}
+
+/// Russian and English descriptions of each scope, for the consent page.
+pub fn scope_description(texts: &Texts, scope: &str) -> Option<&'static str> {
+    let ru = texts.lang == "ru";
+    Some(match scope {
+        "openid" if ru => {
+            "Идентификатор учётной записи и её уровень (упрощённая, стандартная, подтверждённая)"
+        }
+        "openid" => "Your account identifier and its level (simplified, standard, confirmed)",
+        "profile" if ru => "Фамилия, имя, отчество, дата рождения, пол",
+        "profile" => "Full name, date of birth, gender",
+        "email" if ru => "Адрес электронной почты",
+        "email" => "E-mail address",
+        "phone" if ru => "Номер мобильного телефона",
+        "phone" => "Mobile phone number",
+        "address" if ru => "Адрес",
+        "address" => "Address",
+        "snils" if ru => "СНИЛС",
+        "snils" => "SNILS (individual insurance account number)",
+        "inn" if ru => "ИНН",
+        "inn" => "INN (taxpayer number)",
+        "offline_access" if ru => {
+            "Доступ к этим данным, когда вы не на портале (до отзыва согласия)"
+        }
+        "offline_access" => "Access to this data while you are away (until you withdraw consent)",
+        _ => return None,
+    })
+}

@@ -1,0 +1,71 @@
+//! The only module that imports actix: the route table, extractors, the
+//! mapping of errors to responses, JSON endpoints and HTML pages.
+
+pub mod endpoints;
+mod errors;
+mod extract;
+pub mod i18n;
+pub mod pages;
+pub mod routes;
+
+use std::net::TcpListener;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::{App, HttpMessage, HttpServer, web};
+use tracing::Instrument;
+
+use crate::app::AppState;
+pub use extract::RequestId;
+
+/// Starts the HTTP server on an already bound listener.
+pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+    let max_body = state.config.max_body_bytes;
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(max_body))
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((header::X_FRAME_OPTIONS, "DENY"))
+                    .add((header::REFERRER_POLICY, "no-referrer"))
+                    .add((
+                        header::CONTENT_SECURITY_POLICY,
+                        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'",
+                    )),
+            )
+            .wrap(from_fn(request_id))
+            .configure(routes::configure)
+    })
+    .workers(workers.max(1))
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// Gives every request an id: in the logs, in `X-Request-Id`, and on error
+/// pages as the support code.
+async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = RequestId::new();
+    let span =
+        tracing::info_span!("request", id = %id.0, method = %req.method(), path = %req.path());
+    req.extensions_mut().insert(id.clone());
+    async move {
+        let mut res = next.call(req).await?;
+        tracing::info!(status = res.status().as_u16(), "handled");
+        if let Ok(value) = HeaderValue::from_str(&id.0) {
+            res.headers_mut()
+                .insert(header::HeaderName::from_static("x-request-id"), value);
+        }
+        Ok(res)
+    }
+    .instrument(span)
+    .await
+}

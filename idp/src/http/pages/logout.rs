@@ -1,0 +1,128 @@
+//! `/logout` (RP-Initiated Logout 1.0): with a valid `id_token_hint` the
+//! session ends at once; otherwise the person confirms first, so no other
+//! site can log them out.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::{Failure, csrf_failed, error_page, html, see_other, texts};
+use crate::app::AppState;
+use crate::http::RequestId;
+use crate::http::extract::{RequestParams, csrf_ok, csrf_token};
+use crate::http::i18n::Texts;
+use crate::login::session;
+use crate::oidc::logout::{self, LogoutRequest};
+use crate::oidc::{OAuthError, Params};
+
+#[derive(Template)]
+#[template(path = "logout.html")]
+struct ConfirmPage<'a> {
+    t: &'static Texts,
+    csrf: &'a str,
+    carried: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "logged_out.html")]
+struct DonePage {
+    t: &'static Texts,
+    back: Option<String>,
+}
+
+/// Parameters carried through the confirmation form.
+const CARRIED: [&str; 5] = [
+    "client_id",
+    "post_logout_redirect_uri",
+    "state",
+    "ui_locales",
+    "id_token_hint",
+];
+
+pub async fn logout(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    params: RequestParams,
+    id: RequestId,
+) -> HttpResponse {
+    let params = match params.0 {
+        Ok(params) => params,
+        Err(e) => return invalid(texts(&req, None), &id, &e),
+    };
+    let t = texts(&req, params.get("ui_locales").ok().flatten());
+    let request = match logout::validate(&app, &params).await {
+        Ok(request) => request,
+        Err(e) => return invalid(t, &id, &e),
+    };
+    let confirmed = params.get("confirm").ok().flatten() == Some("yes");
+    if confirmed && !csrf_ok(&req, &params) {
+        return csrf_failed(t, &id);
+    }
+    if confirmed || request.confirmed_by_hint {
+        return finish(&app, &req, t, &id, &request).await;
+    }
+    let (csrf, cookie) = csrf_token(&app, &req);
+    let carried = carried(&params);
+    let mut res = html(
+        StatusCode::OK,
+        &ConfirmPage {
+            t,
+            csrf: &csrf,
+            carried,
+        },
+    );
+    if let Some(cookie) = cookie {
+        let _ = res.add_cookie(&cookie);
+    }
+    res
+}
+
+fn carried(params: &Params) -> Vec<(&'static str, String)> {
+    CARRIED
+        .into_iter()
+        .filter_map(|name| Some((name, params.get(name).ok().flatten()?.to_owned())))
+        .collect()
+}
+
+async fn finish(
+    app: &AppState,
+    req: &HttpRequest,
+    t: &'static Texts,
+    id: &RequestId,
+    request: &LogoutRequest,
+) -> HttpResponse {
+    let cookie = req.cookie(session::COOKIE);
+    if let Err(e) = logout::perform(
+        app,
+        request,
+        cookie.as_ref().map(|c| c.value()),
+        Some(&id.0),
+    )
+    .await
+    {
+        return invalid(t, id, &e);
+    }
+    let mut res = match request.redirect() {
+        Some(url) => see_other(&url),
+        None => html(StatusCode::OK, &DonePage { t, back: None }),
+    };
+    if let Some(cookie) = cookie {
+        let _ = res.add_removal_cookie(&cookie);
+    }
+    res
+}
+
+fn invalid(t: &'static Texts, id: &RequestId, e: &OAuthError) -> HttpResponse {
+    error_page(
+        t,
+        id,
+        Failure {
+            status: StatusCode::BAD_REQUEST,
+            title: t.error_title,
+            message: t.bad_request,
+            hint: t.bad_request_hint,
+            back: None,
+            details: Some(e),
+        },
+    )
+}

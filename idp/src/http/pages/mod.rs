@@ -1,0 +1,201 @@
+//! Browser pages: server-rendered HTML that works without JavaScript. Form
+//! field names follow the UI-automation contract (`login`, `password`,
+//! `decision`, `csrf`).
+
+pub mod account;
+pub mod authorize;
+pub mod consent;
+pub mod login;
+pub mod logout;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, LOCATION};
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::RequestId;
+use super::i18n::{self, Texts};
+use crate::http::routes::paths;
+use crate::oidc::OAuthError;
+use crate::oidc::authorize::{Decision, Problem};
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    t: &'static Texts,
+    title: &'a str,
+    message: &'a str,
+    hint: &'a str,
+    back: Option<String>,
+    details: Option<String>,
+    request_id: &'a str,
+}
+
+pub fn texts(req: &HttpRequest, ui_locales: Option<&str>) -> &'static Texts {
+    let accept = req
+        .headers()
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    i18n::pick(ui_locales, accept)
+}
+
+pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, location))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+/// What went wrong, for an error page.
+pub struct Failure<'a> {
+    pub status: StatusCode,
+    pub title: &'a str,
+    pub message: &'a str,
+    pub hint: &'a str,
+    pub back: Option<String>,
+    pub details: Option<&'a OAuthError>,
+}
+
+pub fn error_page(t: &'static Texts, id: &RequestId, f: Failure<'_>) -> HttpResponse {
+    html(
+        f.status,
+        &ErrorPage {
+            t,
+            title: f.title,
+            message: f.message,
+            hint: f.hint,
+            back: f.back,
+            details: f.details.map(|e| e.to_string()),
+            request_id: &id.0,
+        },
+    )
+}
+
+pub fn problem(t: &'static Texts, id: &RequestId, problem: Problem) -> HttpResponse {
+    let failure = match &problem {
+        Problem::BadRequest(e) => Failure {
+            status: StatusCode::BAD_REQUEST,
+            title: t.error_title,
+            message: t.bad_request,
+            hint: t.bad_request_hint,
+            back: None,
+            details: Some(e),
+        },
+        Problem::FlowExpired => Failure {
+            status: StatusCode::BAD_REQUEST,
+            title: t.error_title,
+            message: t.flow_expired,
+            hint: t.flow_expired_hint,
+            back: None,
+            details: None,
+        },
+        Problem::FlowCompleted { back } => Failure {
+            status: StatusCode::OK,
+            title: t.flow_completed,
+            message: t.flow_completed,
+            hint: t.flow_completed_hint,
+            back: back.clone(),
+            details: None,
+        },
+        Problem::Unavailable => Failure {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            title: t.error_title,
+            message: t.unavailable,
+            hint: t.unavailable_hint,
+            back: None,
+            details: None,
+        },
+    };
+    error_page(t, id, failure)
+}
+
+pub fn csrf_failed(t: &'static Texts, id: &RequestId) -> HttpResponse {
+    error_page(
+        t,
+        id,
+        Failure {
+            status: StatusCode::FORBIDDEN,
+            title: t.error_title,
+            message: t.csrf_failed,
+            hint: t.csrf_failed_hint,
+            back: None,
+            details: None,
+        },
+    )
+}
+
+/// Renders an authorization decision. Interactive steps are reached by a
+/// redirect to their own GET page, so Back and refresh are always safe.
+pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpResponse {
+    match decision {
+        Decision::Login(flow) => see_other(&format!("{}?flow={}", paths::LOGIN, flow.id)),
+        Decision::Consent { flow, .. } => {
+            see_other(&format!("{}?flow={}", paths::CONSENT, flow.id))
+        }
+        Decision::Redirect(url) => see_other(&url),
+        Decision::LevelTooLow {
+            required,
+            current,
+            client_name,
+            back,
+        } => {
+            let message = format!(
+                "«{client_name}»: {} «{}». ({}: «{}»)",
+                t.level_text,
+                level_title(t, required),
+                t.consent_account,
+                level_title(t, current)
+            );
+            error_page(
+                t,
+                id,
+                Failure {
+                    status: StatusCode::FORBIDDEN,
+                    title: t.level_title,
+                    message: &message,
+                    hint: t.level_hint,
+                    back: Some(back),
+                    details: None,
+                },
+            )
+        }
+        Decision::Problem(p) => problem(t, id, p),
+    }
+}
+
+fn level_title(t: &Texts, level: crate::model::AccountLevel) -> &'static str {
+    if t.lang == "ru" {
+        level.title_ru()
+    } else {
+        level.as_str()
+    }
+}
+
+pub async fn not_found(req: HttpRequest, id: RequestId) -> HttpResponse {
+    let t = texts(&req, None);
+    error_page(
+        t,
+        &id,
+        Failure {
+            status: StatusCode::NOT_FOUND,
+            title: t.error_title,
+            message: t.not_found,
+            hint: t.flow_expired_hint,
+            back: None,
+            details: None,
+        },
+    )
+}

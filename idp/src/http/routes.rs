@@ -1,0 +1,51 @@
+//! One route table; the paths are shared with discovery and the tests.
+
+use actix_web::web;
+
+use super::{endpoints, pages};
+
+pub mod paths {
+    pub const DISCOVERY: &str = "/.well-known/openid-configuration";
+    pub const JWKS: &str = "/jwks";
+    pub const AUTHORIZE: &str = "/authorize";
+    pub const AUTHORIZE_CONTINUE: &str = "/authorize/continue";
+    pub const LOGIN: &str = "/login";
+    pub const CONSENT: &str = "/consent";
+    pub const TOKEN: &str = "/token";
+    pub const USERINFO: &str = "/userinfo";
+    pub const INTROSPECT: &str = "/introspect";
+    pub const REVOKE: &str = "/revoke";
+    pub const LOGOUT: &str = "/logout";
+    pub const ACCOUNT_CONSENTS: &str = "/account/consents";
+    pub const HEALTH: &str = "/health";
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    use paths::*;
+    cfg.route(
+        DISCOVERY,
+        web::get().to(endpoints::discovery::configuration),
+    )
+    .route(JWKS, web::get().to(endpoints::discovery::jwks))
+    .route(TOKEN, web::post().to(endpoints::token::token))
+    .route(USERINFO, web::get().to(endpoints::userinfo::userinfo))
+    .route(USERINFO, web::post().to(endpoints::userinfo::userinfo))
+    .route(
+        INTROSPECT,
+        web::post().to(endpoints::introspect::introspect),
+    )
+    .route(REVOKE, web::post().to(endpoints::revoke::revoke))
+    .route(HEALTH, web::get().to(endpoints::health::health))
+    .route(AUTHORIZE, web::get().to(pages::authorize::authorize))
+    .route(AUTHORIZE, web::post().to(pages::authorize::authorize))
+    .route(AUTHORIZE_CONTINUE, web::get().to(pages::authorize::resume))
+    .route(LOGIN, web::get().to(pages::login::form))
+    .route(LOGIN, web::post().to(pages::login::submit))
+    .route(CONSENT, web::get().to(pages::consent::form))
+    .route(CONSENT, web::post().to(pages::consent::submit))
+    .route(LOGOUT, web::get().to(pages::logout::logout))
+    .route(LOGOUT, web::post().to(pages::logout::logout))
+    .route(ACCOUNT_CONSENTS, web::get().to(pages::account::consents))
+    .route(ACCOUNT_CONSENTS, web::post().to(pages::account::withdraw))
+    .default_service(web::to(pages::not_found));
+}

@@ -1,0 +1,202 @@
+//! The keys this server signs with: loaded from the store, decrypted with the
+//! master key, parsed once and held in memory. The JWKS is served from here,
+//! never from the database.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use keys::{Algorithm, Jwk, Jwks, KeyState, MasterKey, SigningKey, VerifiedJws};
+
+use crate::clock::UnixTime;
+use crate::config::Config;
+use crate::model::StoredKey;
+use crate::store::{SqlStore, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyRingError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("signing key {kid}: {source}")]
+    Key { kid: String, source: keys::KeyError },
+    #[error("master key: {0}")]
+    MasterKey(String),
+    #[error("no active signing key for {0}")]
+    NoActiveKey(Algorithm),
+}
+
+#[derive(Default)]
+struct Loaded {
+    active: HashMap<Algorithm, Arc<SigningKey>>,
+    /// Published keys: next, active and retiring.
+    jwks: Jwks,
+    /// Keys whose tokens are still accepted: active and retiring.
+    accepted: Vec<Jwk>,
+}
+
+/// The signing keys, swapped as a whole when they change.
+#[derive(Default)]
+pub struct KeyRing {
+    loaded: RwLock<Arc<Loaded>>,
+}
+
+impl KeyRing {
+    fn current(&self) -> Arc<Loaded> {
+        self.loaded
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The active key for `alg`.
+    pub fn signer(&self, alg: Algorithm) -> Result<Arc<SigningKey>, KeyRingError> {
+        self.current()
+            .active
+            .get(&alg)
+            .cloned()
+            .ok_or(KeyRingError::NoActiveKey(alg))
+    }
+
+    pub fn jwks(&self) -> Jwks {
+        self.current().jwks.clone()
+    }
+
+    /// Verifies a token this server signed with a key still accepted.
+    pub fn verify(&self, token: &str) -> Result<VerifiedJws, keys::KeyError> {
+        keys::verify(token, &self.current().accepted)
+    }
+
+    pub fn algorithms(&self) -> Vec<Algorithm> {
+        let current = self.current();
+        Algorithm::ALL
+            .into_iter()
+            .filter(|a| current.active.contains_key(a))
+            .collect()
+    }
+
+    /// Reloads every key from the store.
+    pub async fn reload(&self, store: &SqlStore, master: &MasterKey) -> Result<(), KeyRingError> {
+        let mut loaded = Loaded::default();
+        for stored in store.keys().await? {
+            let state: KeyState = stored
+                .state
+                .parse()
+                .map_err(|e: String| KeyRingError::Key {
+                    kid: stored.kid.clone(),
+                    source: keys::KeyError::UnsupportedAlgorithm(e),
+                })?;
+            if !state.is_published() {
+                continue;
+            }
+            let key = decrypt(&stored, master)?;
+            loaded.jwks.keys.push(key.public_jwk().clone());
+            if state.accepts_tokens() {
+                loaded.accepted.push(key.public_jwk().clone());
+            }
+            if state == KeyState::Active {
+                loaded.active.insert(key.algorithm(), Arc::new(key));
+            }
+        }
+        *self.loaded.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(loaded);
+        Ok(())
+    }
+
+    /// On first start: generates and activates an RS256 key when there is
+    /// none. Returns the new key id.
+    pub async fn ensure_active(
+        &self,
+        store: &SqlStore,
+        master: &MasterKey,
+        rsa_bits: usize,
+        now: UnixTime,
+    ) -> Result<Option<String>, KeyRingError> {
+        self.reload(store, master).await?;
+        if self.signer(Algorithm::RS256).is_ok() {
+            return Ok(None);
+        }
+        let stored = generate(Algorithm::RS256, rsa_bits, master, KeyState::Active, now)?;
+        store.insert_key(&stored).await?;
+        self.reload(store, master).await?;
+        Ok(Some(stored.kid))
+    }
+}
+
+/// Generates a key and encrypts its private half for storage.
+pub fn generate(
+    alg: Algorithm,
+    rsa_bits: usize,
+    master: &MasterKey,
+    state: KeyState,
+    now: UnixTime,
+) -> Result<StoredKey, KeyRingError> {
+    let (key, pkcs8) = SigningKey::generate(alg, rsa_bits).map_err(|source| KeyRingError::Key {
+        kid: "(new)".into(),
+        source,
+    })?;
+    let kid = key.kid().to_owned();
+    Ok(StoredKey {
+        encrypted_private_key: master.seal(kid.as_bytes(), &pkcs8),
+        kid,
+        alg: alg.as_str().into(),
+        state: state.as_str().into(),
+        created_at: now,
+        activated_at: (state == KeyState::Active).then_some(now),
+        retire_after: None,
+    })
+}
+
+fn decrypt(stored: &StoredKey, master: &MasterKey) -> Result<SigningKey, KeyRingError> {
+    let fail = |source| KeyRingError::Key {
+        kid: stored.kid.clone(),
+        source,
+    };
+    let alg: Algorithm = stored.alg.parse().map_err(fail)?;
+    let pkcs8 = master
+        .open(stored.kid.as_bytes(), &stored.encrypted_private_key)
+        .map_err(fail)?;
+    SigningKey::from_pkcs8(alg, &pkcs8).map_err(fail)
+}
+
+/// The master key: `master_key`, else `master_key_file`, else (embedded
+/// mode only) `<data_dir>/master.key`, generated on first use. Returns the
+/// key and whether it was just generated.
+pub fn load_master_key(config: &Config) -> Result<(MasterKey, bool), KeyRingError> {
+    let bad = |e: keys::KeyError| KeyRingError::MasterKey(e.to_string());
+    if let Some(text) = &config.master_key {
+        return Ok((MasterKey::from_base64(&text.0).map_err(bad)?, false));
+    }
+    if let Some(path) = &config.master_key_file {
+        return Ok((read_key_file(path)?, false));
+    }
+    if config.is_production() {
+        return Err(KeyRingError::MasterKey(
+            "production mode needs IDP_MASTER_KEY or IDP_MASTER_KEY_FILE \
+             (generate one with `idp keys master-key`)"
+                .into(),
+        ));
+    }
+    let path = config.data_dir.join("master.key");
+    if path.exists() {
+        return Ok((read_key_file(&path)?, false));
+    }
+    let key = MasterKey::generate();
+    write_private_file(&path, &key.to_base64())
+        .map_err(|e| KeyRingError::MasterKey(format!("{}: {e}", path.display())))?;
+    Ok((key, true))
+}
+
+fn read_key_file(path: &Path) -> Result<MasterKey, KeyRingError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| KeyRingError::MasterKey(format!("{}: {e}", path.display())))?;
+    MasterKey::from_base64(&text)
+        .map_err(|e| KeyRingError::MasterKey(format!("{}: {e}", path.display())))
+}
+
+fn write_private_file(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(content.as_bytes())
+}

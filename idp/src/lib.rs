@@ -1,0 +1,29 @@
+//! Vhod: an OpenID Connect identity provider.
+//!
+//! A login follows one path through the modules:
+//! `http::pages::authorize` -> [`oidc::authorize`] (validate, decide) ->
+//! `http::pages::login` -> [`login`] (password, SSO session) ->
+//! `http::pages::consent` -> [`oidc::consent`] -> [`oidc::code`] (the code,
+//! redirected to the portal) -> `http::endpoints::token` ->
+//! [`oidc::token`] (ID, access and refresh tokens) ->
+//! `http::endpoints::userinfo` -> [`oidc::userinfo`].
+//!
+//! `http` is the only module that knows actix, `store` the only one that
+//! knows diesel and redis; everything between is plain Rust, tested without
+//! HTTP, with time from an injected [`clock::Clock`].
+
+pub mod accounts;
+pub mod app;
+pub mod audit;
+pub mod cli;
+pub mod clients;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod janitor;
+pub mod keyring;
+pub mod login;
+pub mod model;
+pub mod oidc;
+pub mod store;

@@ -1,0 +1,129 @@
+//! Shared domain types: identifiers, secrets, levels, scopes and the records
+//! the stores keep.
+
+mod records;
+mod secret;
+
+pub use records::*;
+pub use secret::{Secret, random_token, sha256_hex};
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// How well a person's identity is proven (ESIA's account levels; NIST IAL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountLevel {
+    Simplified,
+    Standard,
+    Confirmed,
+}
+
+impl AccountLevel {
+    pub const ALL: [AccountLevel; 3] = [Self::Simplified, Self::Standard, Self::Confirmed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Simplified => "simplified",
+            Self::Standard => "standard",
+            Self::Confirmed => "confirmed",
+        }
+    }
+
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            Self::Simplified => "упрощённая",
+            Self::Standard => "стандартная",
+            Self::Confirmed => "подтверждённая",
+        }
+    }
+}
+
+impl fmt::Display for AccountLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for AccountLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .ok_or_else(|| format!("unknown account level `{s}` (simplified, standard, confirmed)"))
+    }
+}
+
+/// Authentication strength of one login (NIST AAL), kept apart from the
+/// account level.
+pub mod acr {
+    pub const AAL1: &str = "urn:vhod:aal1";
+    pub const AAL2: &str = "urn:vhod:aal2";
+    pub const AAL3: &str = "urn:vhod:aal3";
+    pub const SUPPORTED: [&str; 3] = [AAL1, AAL2, AAL3];
+}
+
+/// The scopes Vhod knows, in the order the consent page lists them.
+pub const SCOPES: [&str; 8] = [
+    "openid",
+    "profile",
+    "email",
+    "phone",
+    "address",
+    "snils",
+    "inn",
+    "offline_access",
+];
+
+/// A set of scopes, kept sorted and without duplicates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scopes(Vec<String>);
+
+impl Scopes {
+    pub fn parse(text: &str) -> Self {
+        let mut v: Vec<String> = text.split_ascii_whitespace().map(str::to_owned).collect();
+        v.sort();
+        v.dedup();
+        Self(v)
+    }
+
+    pub fn contains(&self, scope: &str) -> bool {
+        self.0.iter().any(|s| s == scope)
+    }
+
+    pub fn is_subset_of(&self, other: &Scopes) -> bool {
+        self.0.iter().all(|s| other.contains(s))
+    }
+
+    pub fn union(&self, other: &Scopes) -> Scopes {
+        Scopes::parse(&format!("{} {}", self, other))
+    }
+
+    /// Keeps only the scopes `allowed` lists.
+    pub fn intersect(&self, allowed: &Scopes) -> Scopes {
+        Scopes(
+            self.0
+                .iter()
+                .filter(|s| allowed.contains(s))
+                .cloned()
+                .collect(),
+        )
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Scopes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(" "))
+    }
+}

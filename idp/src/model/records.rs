@@ -1,0 +1,133 @@
+//! The records the durable store keeps.
+
+use serde::{Deserialize, Serialize};
+
+use super::{AccountLevel, Scopes};
+use crate::clock::UnixTime;
+
+/// A person's account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub snils: Option<String>,
+    pub inn: Option<String>,
+    pub password_hash: String,
+    pub family_name: String,
+    pub given_name: String,
+    pub middle_name: Option<String>,
+    pub birthdate: Option<String>,
+    pub gender: Option<String>,
+    pub email_verified: bool,
+    pub phone_verified: bool,
+    pub level: AccountLevel,
+    pub created_at: UnixTime,
+}
+
+/// How a client proves who it is at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenAuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+    None,
+}
+
+impl TokenAuthMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::ClientSecretBasic, Self::ClientSecretPost, Self::None]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}
+
+/// A registered relying party.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub id: String,
+    pub name: String,
+    /// SHA-256 hex of the secret; `None` for public clients.
+    pub secret_hash: Option<String>,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub scopes: Scopes,
+    /// First-party portals skip the consent page.
+    pub skip_consent: bool,
+    /// The lowest account level this portal accepts.
+    pub min_account_level: Option<AccountLevel>,
+    pub id_token_alg: String,
+    pub created_at: UnixTime,
+}
+
+impl Client {
+    pub fn is_public(&self) -> bool {
+        self.secret_hash.is_none()
+    }
+}
+
+/// A person's remembered consent for one client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub account_id: String,
+    pub client_id: String,
+    pub scopes: Scopes,
+    pub granted_at: UnixTime,
+}
+
+/// What a login established, carried from session to code to tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthContext {
+    pub account_id: String,
+    pub auth_time: UnixTime,
+    pub acr: String,
+    pub amr: Vec<String>,
+    /// Snapshot of the account level at login.
+    pub account_level: AccountLevel,
+    pub sid: String,
+}
+
+/// A stored refresh token (only its digest is kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshToken {
+    pub digest: String,
+    pub family_id: String,
+    pub client_id: String,
+    pub scopes: Scopes,
+    pub auth: AuthContext,
+    pub issued_at: UnixTime,
+    pub expires_at: UnixTime,
+    pub rotated_at: Option<UnixTime>,
+    pub revoked: bool,
+}
+
+/// A stored signing key (private half encrypted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    pub kid: String,
+    pub alg: String,
+    pub state: String,
+    pub encrypted_private_key: Vec<u8>,
+    pub created_at: UnixTime,
+    pub activated_at: Option<UnixTime>,
+    pub retire_after: Option<UnixTime>,
+}
+
+/// One line of the audit journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEvent {
+    pub at: UnixTime,
+    pub event: String,
+    pub account_id: Option<String>,
+    pub client_id: Option<String>,
+    pub request_id: Option<String>,
+    pub detail: serde_json::Value,
+}

@@ -1,0 +1,47 @@
+//! OpenID Provider metadata (Discovery 1.0 §3, RFC 8414).
+
+use serde_json::{Value, json};
+
+use super::claims;
+use crate::app::AppState;
+use crate::http::routes::paths;
+use crate::model::{SCOPES, acr};
+
+pub fn metadata(app: &AppState) -> Value {
+    let url = |path: &str| format!("{}{}", app.issuer, path);
+    let algs: Vec<&str> = app.keys.algorithms().iter().map(|a| a.as_str()).collect();
+    json!({
+        "issuer": app.issuer.as_ref(),
+        "authorization_endpoint": url(paths::AUTHORIZE),
+        "token_endpoint": url(paths::TOKEN),
+        "userinfo_endpoint": url(paths::USERINFO),
+        "jwks_uri": url(paths::JWKS),
+        "end_session_endpoint": url(paths::LOGOUT),
+        "introspection_endpoint": url(paths::INTROSPECT),
+        "revocation_endpoint": url(paths::REVOKE),
+        "scopes_supported": SCOPES,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": algs,
+        "userinfo_signing_alg_values_supported": [],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+        "claims_supported": claims::SUPPORTED,
+        "claims_parameter_supported": true,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "require_request_uri_registration": false,
+        "acr_values_supported": acr::SUPPORTED,
+        "prompt_values_supported": ["none", "login", "consent"],
+        "display_values_supported": ["page", "popup"],
+        "ui_locales_supported": ["ru", "en"],
+        "claims_locales_supported": ["ru"],
+        "authorization_response_iss_parameter_supported": true,
+        "frontchannel_logout_supported": false,
+        "backchannel_logout_supported": false,
+    })
+}

@@ -1,0 +1,111 @@
+//! RP-Initiated Logout 1.0. A post-logout redirect goes only to a URI
+//! registered for the client named by `id_token_hint` or `client_id`; any
+//! doubt shows a page and never redirects (§2, §3).
+
+use super::error::OAuthError;
+use super::params::Params;
+use super::redirect;
+use super::request::preview;
+use crate::app::AppState;
+use crate::audit::{Entry, events};
+use crate::login::session;
+
+/// A validated logout request.
+#[derive(Debug, Clone, Default)]
+pub struct LogoutRequest {
+    pub client_id: Option<String>,
+    /// Set only when registered for the client.
+    pub post_logout_redirect_uri: Option<String>,
+    pub state: Option<String>,
+    /// A valid `id_token_hint` proves the portal asked: no confirmation.
+    pub confirmed_by_hint: bool,
+}
+
+impl LogoutRequest {
+    /// Where the browser goes once logged out, if anywhere.
+    pub fn redirect(&self) -> Option<String> {
+        self.post_logout_redirect_uri
+            .as_deref()
+            .map(|uri| redirect::with_state(uri, self.state.as_deref()))
+    }
+}
+
+pub async fn validate(app: &AppState, params: &Params) -> Result<LogoutRequest, OAuthError> {
+    let mut request = LogoutRequest {
+        state: params.get("state")?.map(str::to_owned),
+        ..Default::default()
+    };
+    let mut client_id = params.get("client_id")?.map(str::to_owned);
+    if let Some(hint) = params.get("id_token_hint")? {
+        let verified = app
+            .keys
+            .verify(hint)
+            .ok()
+            .filter(|v| v.claims["iss"] == *app.issuer)
+            .ok_or_else(|| {
+                OAuthError::invalid_request(
+                    "id_token_hint is not a valid ID token of this provider (bad signature, issuer or format)",
+                )
+            })?;
+        let aud = match &verified.claims["aud"] {
+            serde_json::Value::String(aud) => aud.clone(),
+            serde_json::Value::Array(auds) => auds
+                .first()
+                .and_then(|a| a.as_str())
+                .unwrap_or_default()
+                .to_owned(),
+            _ => String::new(),
+        };
+        if client_id.as_ref().is_some_and(|id| *id != aud) {
+            return Err(OAuthError::invalid_request(
+                "client_id differs from the audience of id_token_hint",
+            ));
+        }
+        client_id = Some(aud);
+        request.confirmed_by_hint = true;
+    }
+    if let Some(uri) = params.get("post_logout_redirect_uri")? {
+        let Some(id) = &client_id else {
+            return Err(OAuthError::invalid_request(
+                "post_logout_redirect_uri needs id_token_hint or client_id to tell which portal it belongs to",
+            ));
+        };
+        let client = app.clients.get(id).await?.ok_or_else(|| {
+            OAuthError::invalid_request(format!("client `{}` is not registered", preview(id)))
+        })?;
+        if !client.post_logout_redirect_uris.iter().any(|r| r == uri) {
+            return Err(OAuthError::invalid_request(format!(
+                "post_logout_redirect_uri `{}` is not registered for client `{}`",
+                preview(uri),
+                client.id
+            )));
+        }
+        request.post_logout_redirect_uri = Some(uri.to_owned());
+    }
+    request.client_id = client_id;
+    Ok(request)
+}
+
+/// Ends the SSO session behind `cookie`.
+pub async fn perform(
+    app: &AppState,
+    request: &LogoutRequest,
+    cookie: Option<&str>,
+    request_id: Option<&str>,
+) -> Result<(), OAuthError> {
+    let Some(cookie) = cookie else {
+        return Ok(());
+    };
+    let current = session::find(app, Some(cookie)).await?;
+    session::end(app, cookie).await?;
+    if let Some(current) = current {
+        let mut entry = Entry::new(events::LOGOUT)
+            .account(&current.auth.account_id)
+            .request(request_id);
+        if let Some(client) = &request.client_id {
+            entry = entry.client(client);
+        }
+        app.audit.record(entry, app.now()).await;
+    }
+    Ok(())
+}

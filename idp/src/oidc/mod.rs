@@ -1,0 +1,23 @@
+//! The OpenID Connect protocol: authorize -> login -> consent -> code ->
+//! token -> userinfo, plus introspection, revocation, logout and discovery.
+//! Plain Rust that returns decisions; `http/` renders them.
+
+pub mod authorize;
+pub mod claims;
+pub mod code;
+pub mod consent;
+pub mod discovery;
+pub mod error;
+pub mod flow;
+pub mod introspect;
+pub mod logout;
+pub mod params;
+pub mod redirect;
+pub mod request;
+pub mod revoke;
+pub mod token;
+pub mod tokens;
+pub mod userinfo;
+
+pub use error::{ErrorCode, OAuthError};
+pub use params::Params;

@@ -1,0 +1,83 @@
+//! Request parameters from a query string or a form body, parsed strictly:
+//! RFC 6749 §3.1 forbids repeated parameters, empty values count as absent,
+//! and bytes that are not UTF-8 are refused instead of silently replaced.
+
+use std::borrow::Cow;
+
+use super::error::OAuthError;
+
+/// Longest single value accepted (URIs, tokens, `claims` JSON).
+pub const MAX_VALUE_LEN: usize = 8192;
+/// Most parameters accepted in one request.
+pub const MAX_PARAMS: usize = 64;
+
+#[derive(Debug, Default, Clone)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// Parses `application/x-www-form-urlencoded` bytes.
+    pub fn parse(raw: &[u8]) -> Result<Self, OAuthError> {
+        let mut pairs = Vec::new();
+        for part in raw.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+            if pairs.len() == MAX_PARAMS {
+                return Err(OAuthError::invalid_request(format!(
+                    "too many parameters (at most {MAX_PARAMS})"
+                )));
+            }
+            let mut kv = part.splitn(2, |b| *b == b'=');
+            let name = decode(kv.next().unwrap_or_default())?;
+            let value = decode(kv.next().unwrap_or_default())?;
+            if value.len() > MAX_VALUE_LEN {
+                return Err(OAuthError::invalid_request(format!(
+                    "parameter `{}` is longer than {MAX_VALUE_LEN} bytes",
+                    truncate(&name)
+                )));
+            }
+            pairs.push((name, value));
+        }
+        Ok(Self(pairs))
+    }
+
+    /// The value of `name`: `None` when absent or empty, an error when repeated.
+    pub fn get(&self, name: &str) -> Result<Option<&str>, OAuthError> {
+        let mut values = self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v);
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(OAuthError::invalid_request(format!(
+                "parameter `{name}` is repeated"
+            )));
+        }
+        Ok(first.map(String::as_str).filter(|v| !v.is_empty()))
+    }
+
+    /// Like [`Params::get`], but the parameter must be present.
+    pub fn require(&self, name: &str) -> Result<&str, OAuthError> {
+        self.get(name)?
+            .ok_or_else(|| OAuthError::invalid_request(format!("parameter `{name}` is missing")))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+fn decode(bytes: &[u8]) -> Result<String, OAuthError> {
+    let plus_as_space: Cow<[u8]> = if bytes.contains(&b'+') {
+        Cow::Owned(
+            bytes
+                .iter()
+                .map(|b| if *b == b'+' { b' ' } else { *b })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(bytes)
+    };
+    percent_encoding::percent_decode(&plus_as_space)
+        .decode_utf8()
+        .map(Cow::into_owned)
+        .map_err(|_| OAuthError::invalid_request("a parameter is not valid UTF-8"))
+}
+
+fn truncate(name: &str) -> String {
+    name.chars().take(40).collect()
+}

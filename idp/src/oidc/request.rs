@@ -1,0 +1,248 @@
+//! Validation of the authorization request (RFC 6749 §4.1.1, OpenID Connect
+//! Core §3.1.2.1, RFC 7636 §4.3). Client and redirect URI are checked first:
+//! until both are trusted, no error may be redirected (RFC 6749 §4.1.2.1).
+
+use serde::{Deserialize, Serialize};
+
+use super::claims::ClaimsRequest;
+use super::error::{ErrorCode, OAuthError};
+use super::params::Params;
+use crate::clock::UnixTime;
+use crate::model::{Client, SCOPES, Scopes};
+
+/// `prompt` (OpenID Connect Core §3.1.2.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prompt {
+    pub none: bool,
+    pub login: bool,
+    pub consent: bool,
+}
+
+/// A validated authorization request, kept with the login flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthRequest {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub scopes: Scopes,
+    pub code_challenge: Option<String>,
+    pub prompt: Prompt,
+    pub max_age: Option<i64>,
+    pub login_hint: Option<String>,
+    pub ui_locales: Option<String>,
+    pub acr_values: Vec<String>,
+    pub claims: ClaimsRequest,
+    /// `sub` of a valid `id_token_hint`.
+    pub hint_sub: Option<String>,
+}
+
+/// Why a request failed, and where the error may go.
+#[derive(Debug)]
+pub enum RequestError {
+    /// Client or redirect URI untrusted: show a page, never redirect.
+    Page(OAuthError),
+    /// Redirect the error to the (trusted) redirect URI.
+    Redirect {
+        redirect_uri: String,
+        state: Option<String>,
+        error: OAuthError,
+    },
+}
+
+/// The parts that must be trusted before anything is redirected.
+pub fn trusted_redirect<'a>(
+    params: &'a Params,
+    client: Option<&Client>,
+) -> Result<(&'a str, Option<&'a str>), OAuthError> {
+    let client_id = params.require("client_id")?;
+    let client = client.ok_or_else(|| {
+        OAuthError::new(
+            ErrorCode::InvalidClient,
+            format!("client `{}` is not registered", preview(client_id)),
+        )
+    })?;
+    let redirect_uri = params.get("redirect_uri")?.ok_or_else(|| {
+        OAuthError::invalid_request(
+            "parameter `redirect_uri` is missing (OpenID Connect requires it)",
+        )
+    })?;
+    // Exact string comparison: no prefix, no normalisation (RFC 9700 §2.1).
+    if !client.redirect_uris.iter().any(|r| r == redirect_uri) {
+        return Err(OAuthError::invalid_request(format!(
+            "redirect_uri `{}` is not registered for client `{}`",
+            preview(redirect_uri),
+            client.id
+        )));
+    }
+    Ok((redirect_uri, params.get("state").ok().flatten()))
+}
+
+/// Validates the rest once client and redirect URI are trusted. `verify_hint`
+/// checks an `id_token_hint` and returns its `sub`.
+pub fn validate(
+    params: &Params,
+    client: &Client,
+    redirect_uri: &str,
+    verify_hint: impl Fn(&str) -> Option<String>,
+) -> Result<AuthRequest, OAuthError> {
+    if params.get("request")?.is_some() {
+        return Err(OAuthError::new(
+            ErrorCode::RequestNotSupported,
+            "request objects (`request`) are not supported; send the parameters directly",
+        ));
+    }
+    if params.get("request_uri")?.is_some() {
+        return Err(OAuthError::new(
+            ErrorCode::RequestUriNotSupported,
+            "`request_uri` is not supported; send the parameters directly",
+        ));
+    }
+    if params.get("registration")?.is_some() {
+        return Err(OAuthError::new(
+            ErrorCode::RegistrationNotSupported,
+            "the `registration` parameter is not supported",
+        ));
+    }
+    match params.get("response_type")? {
+        None => {
+            return Err(OAuthError::invalid_request(
+                "parameter `response_type` is missing",
+            ));
+        }
+        Some("code") => {}
+        Some(other) => {
+            return Err(OAuthError::new(
+                ErrorCode::UnsupportedResponseType,
+                format!(
+                    "response_type `{}` is not supported; use `code`",
+                    preview(other)
+                ),
+            ));
+        }
+    }
+    if let Some(mode) = params.get("response_mode")? {
+        if mode != "query" {
+            return Err(OAuthError::invalid_request(format!(
+                "response_mode `{}` is not supported; use `query`",
+                preview(mode)
+            )));
+        }
+    }
+    let requested = Scopes::parse(params.get("scope")?.unwrap_or_default());
+    if !requested.contains("openid") {
+        return Err(OAuthError::new(
+            ErrorCode::InvalidScope,
+            "scope must include `openid`",
+        ));
+    }
+    // Unknown scopes are ignored; known ones the client may not have are dropped.
+    let known = Scopes::parse(&SCOPES.join(" "));
+    let scopes = requested.intersect(&known).intersect(&client.scopes);
+
+    let code_challenge = pkce(params, client)?;
+    let prompt = parse_prompt(params.get("prompt")?)?;
+    let max_age = params
+        .get("max_age")?
+        .map(|v| {
+            v.parse::<u32>().map(i64::from).map_err(|_| {
+                OAuthError::invalid_request("max_age must be a non-negative integer of seconds")
+            })
+        })
+        .transpose()?;
+    let claims = params
+        .get("claims")?
+        .map(ClaimsRequest::parse)
+        .transpose()?
+        .unwrap_or_default();
+    let hint_sub = match params.get("id_token_hint")? {
+        None => None,
+        Some(hint) => Some(verify_hint(hint).ok_or_else(|| {
+            OAuthError::invalid_request("id_token_hint is not an ID token issued by this provider")
+        })?),
+    };
+    let acr_values = params
+        .get("acr_values")?
+        .map(|v| v.split_ascii_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
+    Ok(AuthRequest {
+        client_id: client.id.clone(),
+        redirect_uri: redirect_uri.to_owned(),
+        state: params.get("state")?.map(str::to_owned),
+        nonce: params.get("nonce")?.map(str::to_owned),
+        scopes,
+        code_challenge,
+        prompt,
+        max_age,
+        login_hint: params.get("login_hint")?.map(str::to_owned),
+        ui_locales: params.get("ui_locales")?.map(str::to_owned),
+        acr_values,
+        claims,
+        hint_sub,
+    })
+}
+
+/// PKCE (RFC 7636): S256 only; required for public clients.
+fn pkce(params: &Params, client: &Client) -> Result<Option<String>, OAuthError> {
+    let challenge = params.get("code_challenge")?;
+    let method = params.get("code_challenge_method")?;
+    match (challenge, method) {
+        (None, Some(_)) => Err(OAuthError::invalid_request(
+            "code_challenge_method given without code_challenge",
+        )),
+        (None, None) if client.is_public() => Err(OAuthError::invalid_request(
+            "public clients must use PKCE: send code_challenge with code_challenge_method=S256",
+        )),
+        (None, None) => Ok(None),
+        (Some(_), None | Some("plain")) => Err(OAuthError::invalid_request(
+            "code_challenge_method must be S256 (plain is not allowed)",
+        )),
+        (Some(_), Some(m)) if m != "S256" => Err(OAuthError::invalid_request(format!(
+            "code_challenge_method `{}` is not supported; use S256",
+            preview(m)
+        ))),
+        (Some(c), Some(_)) => {
+            let well_formed = c.len() == 43
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if well_formed {
+                Ok(Some(c.to_owned()))
+            } else {
+                Err(OAuthError::invalid_request(
+                    "code_challenge must be the 43-character base64url SHA-256 of the verifier",
+                ))
+            }
+        }
+    }
+}
+
+fn parse_prompt(value: Option<&str>) -> Result<Prompt, OAuthError> {
+    let mut prompt = Prompt::default();
+    let values: Vec<&str> = value.unwrap_or_default().split_ascii_whitespace().collect();
+    for v in &values {
+        match *v {
+            "none" => prompt.none = true,
+            "login" => prompt.login = true,
+            "consent" => prompt.consent = true,
+            // select_account and unknown values are ignored (Core §3.1.2.1).
+            _ => {}
+        }
+    }
+    if prompt.none && values.len() > 1 {
+        return Err(OAuthError::invalid_request(
+            "prompt=none cannot be combined with other prompt values",
+        ));
+    }
+    Ok(prompt)
+}
+
+/// Whether a session's `auth_time` is too old for `max_age`.
+pub fn max_age_exceeded(max_age: Option<i64>, auth_time: UnixTime, now: UnixTime) -> bool {
+    max_age.is_some_and(|max| now - auth_time > max)
+}
+
+/// Echoes untrusted input safely into a description.
+pub fn preview(value: &str) -> String {
+    let short: String = value.chars().take(200).collect();
+    short.escape_default().to_string()
+}

@@ -1,0 +1,70 @@
+//! Token revocation (RFC 7009). Unknown tokens and tokens of other clients
+//! get the same 200 as a successful revocation (§2.2), so nothing leaks.
+
+use super::error::{ErrorCode, OAuthError};
+use super::params::Params;
+use super::tokens::{self, verify_access_token};
+use crate::app::AppState;
+use crate::audit::{Entry, events};
+use crate::model::{Client, Secret};
+
+pub async fn revoke(
+    app: &AppState,
+    client: &Client,
+    params: &Params,
+    request_id: Option<&str>,
+) -> Result<(), OAuthError> {
+    let token = params.require("token")?;
+    match params.get("token_type_hint")? {
+        None | Some("access_token" | "refresh_token") => {}
+        Some(other) => {
+            return Err(OAuthError::new(
+                ErrorCode::UnsupportedTokenType,
+                format!(
+                    "token_type_hint `{}` is not supported; use access_token or refresh_token",
+                    super::request::preview(other)
+                ),
+            ));
+        }
+    }
+    if let Some(stored) = app.sql.refresh_token(&Secret::new(token).digest()).await? {
+        if stored.client_id == client.id {
+            // Revoking a refresh token revokes its grant and access tokens
+            // (RFC 7009 §2.1).
+            tokens::revoke_grant(app, &stored.family_id).await?;
+            audit(
+                app,
+                client,
+                Some(&stored.auth.account_id),
+                "refresh_token",
+                request_id,
+            )
+            .await;
+        }
+        return Ok(());
+    }
+    if let Ok(claims) = verify_access_token(app, token).await {
+        if claims.client_id == client.id {
+            tokens::revoke_access_token(app, &claims).await?;
+            audit(app, client, Some(&claims.sub), "access_token", request_id).await;
+        }
+    }
+    Ok(())
+}
+
+async fn audit(
+    app: &AppState,
+    client: &Client,
+    account: Option<&str>,
+    kind: &str,
+    request_id: Option<&str>,
+) {
+    let mut entry = Entry::new(events::TOKEN_REVOKED)
+        .client(&client.id)
+        .request(request_id)
+        .detail(serde_json::json!({"token_type": kind}));
+    if let Some(account) = account {
+        entry = entry.account(account);
+    }
+    app.audit.record(entry, app.now()).await;
+}

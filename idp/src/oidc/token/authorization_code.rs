@@ -1,0 +1,152 @@
+//! `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.6).
+
+use subtle::ConstantTimeEq;
+
+use super::{TokenResponse, UserGrant, user_tokens};
+use crate::app::AppState;
+use crate::audit::{Entry, events};
+use crate::model::{Client, RefreshToken, random_token};
+use crate::oidc::code::{self, Redeemed};
+use crate::oidc::error::OAuthError;
+use crate::oidc::params::Params;
+use crate::oidc::tokens;
+
+pub async fn exchange(
+    app: &AppState,
+    client: &Client,
+    params: &Params,
+    request_id: Option<&str>,
+) -> Result<TokenResponse, OAuthError> {
+    let code_value = params.require("code")?;
+    let now = app.now();
+    let Some(grant) = code::take(app, code_value).await? else {
+        if let Some(redeemed) = code::redeemed(app, code_value).await? {
+            // A second use: whoever holds the code may be an attacker, so
+            // what the first use issued is revoked (RFC 6749 §4.1.2).
+            let revoked = tokens::revoke_grant(app, &redeemed.grant_id).await?;
+            app.audit
+                .record(
+                    Entry::new(events::CODE_REUSED)
+                        .client(&client.id)
+                        .request(request_id)
+                        .detail(serde_json::json!({"refresh_tokens_revoked": revoked})),
+                    now,
+                )
+                .await;
+            return Err(OAuthError::invalid_grant(
+                "the authorization code was already used; the tokens issued for it are now revoked",
+            ));
+        }
+        return Err(OAuthError::invalid_grant(
+            "the authorization code is invalid, expired or already used",
+        ));
+    };
+    if grant.client_id != client.id {
+        return Err(OAuthError::invalid_grant(
+            "the authorization code was issued to another client",
+        ));
+    }
+    if grant.expires_at <= now {
+        return Err(OAuthError::invalid_grant(format!(
+            "the authorization code has expired (codes are valid for {} seconds)",
+            app.config.code_ttl_secs
+        )));
+    }
+    if params.get("redirect_uri")? != Some(grant.redirect_uri.as_str()) {
+        return Err(OAuthError::invalid_grant(
+            "redirect_uri must be the one sent in the authorization request",
+        ));
+    }
+    check_pkce(
+        grant.code_challenge.as_deref(),
+        params.get("code_verifier")?,
+    )?;
+
+    let grant_id = uuid::Uuid::new_v4().to_string();
+    let refresh = random_token(32);
+    app.sql
+        .insert_refresh_token(&RefreshToken {
+            digest: refresh.digest(),
+            family_id: grant_id.clone(),
+            client_id: client.id.clone(),
+            scopes: grant.scopes.clone(),
+            auth: grant.auth.clone(),
+            issued_at: now,
+            expires_at: now + app.config.refresh_token_ttl_secs,
+            rotated_at: None,
+            revoked: false,
+        })
+        .await?;
+    code::mark_redeemed(
+        app,
+        code_value,
+        &Redeemed {
+            grant_id: grant_id.clone(),
+        },
+    )
+    .await?;
+    let response = user_tokens(
+        app,
+        UserGrant {
+            client,
+            auth: &grant.auth,
+            scopes: &grant.scopes,
+            nonce: grant.nonce.as_deref(),
+            claims: &grant.claims,
+            grant_id: &grant_id,
+            refresh_token: Some(refresh.expose().to_owned()),
+        },
+    )
+    .await?;
+    app.audit
+        .record(
+            Entry::new(events::TOKEN_ISSUED)
+                .account(&grant.auth.account_id)
+                .client(&client.id)
+                .request(request_id)
+                .detail(serde_json::json!({"grant": "authorization_code", "scope": grant.scopes.to_string()})),
+            now,
+        )
+        .await;
+    Ok(response)
+}
+
+/// RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier without a challenge is
+/// refused too, so PKCE cannot be downgraded.
+fn check_pkce(challenge: Option<&str>, verifier: Option<&str>) -> Result<(), OAuthError> {
+    match (challenge, verifier) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(OAuthError::invalid_grant(
+            "code_verifier sent, but the authorization request had no code_challenge",
+        )),
+        (Some(_), None) => Err(OAuthError::invalid_grant(
+            "code_verifier is missing (the authorization request used PKCE)",
+        )),
+        (Some(challenge), Some(verifier)) => {
+            let well_formed = (43..=128).contains(&verifier.len())
+                && verifier
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+            if !well_formed {
+                return Err(OAuthError::invalid_grant(
+                    "code_verifier must be 43-128 characters of A-Z a-z 0-9 - . _ ~",
+                ));
+            }
+            let computed = pkce_challenge(verifier);
+            if bool::from(computed.as_bytes().ct_eq(challenge.as_bytes())) {
+                Ok(())
+            } else {
+                Err(OAuthError::invalid_grant(
+                    "code_verifier does not match the code_challenge",
+                ))
+            }
+        }
+    }
+}
+
+/// BASE64URL(SHA256(verifier)).
+pub fn pkce_challenge(verifier: &str) -> String {
+    use base64::Engine;
+    let digest = ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+}

@@ -1,0 +1,111 @@
+//! The token endpoint (RFC 6749 §3.2): client authentication, then one
+//! module per grant type.
+
+mod authorization_code;
+mod client_auth;
+mod client_credentials;
+mod refresh_token;
+
+pub use client_auth::{ClientCredentials, authenticate};
+
+use serde::Serialize;
+
+use super::error::{ErrorCode, OAuthError};
+use super::params::Params;
+use crate::app::AppState;
+use crate::model::Scopes;
+
+/// A successful token response (RFC 6749 §5.1, Core §3.1.3.3).
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub scope: String,
+}
+
+impl TokenResponse {
+    fn new(app: &AppState, access_token: String, scopes: &Scopes) -> Self {
+        Self {
+            access_token,
+            token_type: "Bearer",
+            expires_in: app.config.access_token_ttl_secs,
+            id_token: None,
+            refresh_token: None,
+            scope: scopes.to_string(),
+        }
+    }
+}
+
+/// Handles a token request: authenticates the client, runs the grant.
+pub async fn exchange(
+    app: &AppState,
+    params: &Params,
+    credentials: ClientCredentials,
+    request_id: Option<&str>,
+) -> Result<TokenResponse, OAuthError> {
+    let grant_type = params.require("grant_type")?.to_owned();
+    let client = authenticate(app, params, credentials).await?;
+    match grant_type.as_str() {
+        "authorization_code" => {
+            authorization_code::exchange(app, &client, params, request_id).await
+        }
+        "refresh_token" => refresh_token::exchange(app, &client, params, request_id).await,
+        "client_credentials" => client_credentials::exchange(app, &client, params).await,
+        other => Err(OAuthError::new(
+            ErrorCode::UnsupportedGrantType,
+            format!(
+                "grant_type `{}` is not supported; use authorization_code, refresh_token or client_credentials",
+                super::request::preview(other)
+            ),
+        )),
+    }
+}
+
+/// Tokens for a person: an access token, an ID token when `openid` was
+/// granted, and the refresh token if one was minted.
+struct UserGrant<'a> {
+    client: &'a crate::model::Client,
+    auth: &'a crate::model::AuthContext,
+    scopes: &'a Scopes,
+    nonce: Option<&'a str>,
+    claims: &'a super::claims::ClaimsRequest,
+    grant_id: &'a str,
+    refresh_token: Option<String>,
+}
+
+async fn user_tokens(app: &AppState, grant: UserGrant<'_>) -> Result<TokenResponse, OAuthError> {
+    let account = app
+        .sql
+        .account(&grant.auth.account_id)
+        .await?
+        .ok_or_else(|| OAuthError::invalid_grant("the account no longer exists"))?;
+    let access_token = super::tokens::access_token(
+        app,
+        &grant.client.id,
+        grant.scopes,
+        Some(grant.auth),
+        Some(grant.grant_id),
+        grant.claims,
+    )?;
+    let mut response = TokenResponse::new(app, access_token, grant.scopes);
+    if grant.scopes.contains("openid") {
+        response.id_token = Some(super::tokens::id_token(
+            app,
+            super::tokens::IdTokenInput {
+                client: grant.client,
+                auth: grant.auth,
+                account: &account,
+                nonce: grant.nonce,
+                access_token: Some(&response.access_token),
+                claims: grant.claims,
+            },
+        )?);
+    }
+    response.refresh_token = grant.refresh_token;
+    Ok(response)
+}

@@ -1,0 +1,133 @@
+//! `grant_type=refresh_token` (RFC 6749 §6) with rotation on every use
+//! (RFC 9700 §4.14.2).
+//!
+//! The successor of a refresh token is derived from it with an HMAC under a
+//! server key, so the same request repeated within the grace window (two
+//! tabs, a retry) gets the same new token without storing any token in
+//! clear. Presenting a rotated token after the window means it leaked: the
+//! whole family is revoked and the event audited.
+
+use super::{TokenResponse, UserGrant, user_tokens};
+use crate::app::AppState;
+use crate::audit::{Entry, events};
+use crate::model::{Client, RefreshToken, Scopes, Secret};
+use crate::oidc::claims::ClaimsRequest;
+use crate::oidc::error::{ErrorCode, OAuthError};
+use crate::oidc::params::Params;
+use crate::oidc::tokens;
+
+pub async fn exchange(
+    app: &AppState,
+    client: &Client,
+    params: &Params,
+    request_id: Option<&str>,
+) -> Result<TokenResponse, OAuthError> {
+    let presented = Secret::new(params.require("refresh_token")?);
+    let digest = presented.digest();
+    let now = app.now();
+    let stored = app
+        .sql
+        .refresh_token(&digest)
+        .await?
+        .ok_or_else(|| OAuthError::invalid_grant("the refresh token is invalid"))?;
+    if stored.client_id != client.id {
+        return Err(OAuthError::invalid_grant(
+            "the refresh token was issued to another client",
+        ));
+    }
+    if stored.revoked {
+        return Err(OAuthError::invalid_grant(
+            "the refresh token has been revoked",
+        ));
+    }
+    if stored.expires_at <= now {
+        return Err(OAuthError::invalid_grant(
+            "the refresh token has expired; log in again",
+        ));
+    }
+    let scopes = match params.get("scope")? {
+        None => stored.scopes.clone(),
+        Some(text) => {
+            let asked = Scopes::parse(text);
+            if !asked.is_subset_of(&stored.scopes) {
+                return Err(OAuthError::new(
+                    ErrorCode::InvalidScope,
+                    "a refresh may only narrow the scope originally granted",
+                ));
+            }
+            asked
+        }
+    };
+    let next = successor(app, &presented);
+    let mut rotated_at = stored.rotated_at;
+    if rotated_at.is_none() {
+        let record = RefreshToken {
+            digest: next.digest(),
+            issued_at: now,
+            expires_at: now + app.config.refresh_token_ttl_secs,
+            rotated_at: None,
+            revoked: false,
+            ..stored.clone()
+        };
+        if app.sql.rotate_refresh_token(&digest, now, &record).await? {
+            return respond(app, client, &stored, &scopes, next).await;
+        }
+        // Another request rotated it a moment ago.
+        let again = app.sql.refresh_token(&digest).await?;
+        rotated_at = again.and_then(|t| if t.revoked { None } else { t.rotated_at });
+        if rotated_at.is_none() {
+            return Err(OAuthError::invalid_grant(
+                "the refresh token has been revoked",
+            ));
+        }
+    }
+    let rotated_at = rotated_at.unwrap_or(now);
+    if now - rotated_at <= app.config.refresh_grace_secs {
+        let live = app.sql.refresh_token(&next.digest()).await?;
+        if live.is_some_and(|t| !t.revoked) {
+            return respond(app, client, &stored, &scopes, next).await;
+        }
+    }
+    let revoked = tokens::revoke_grant(app, &stored.family_id).await?;
+    app.audit
+        .record(
+            Entry::new(events::REFRESH_REUSED)
+                .account(&stored.auth.account_id)
+                .client(&client.id)
+                .request(request_id)
+                .detail(serde_json::json!({"family": stored.family_id, "revoked": revoked})),
+            now,
+        )
+        .await;
+    Err(OAuthError::invalid_grant(
+        "the refresh token was already used; for safety every token of this login is revoked — log in again",
+    ))
+}
+
+fn successor(app: &AppState, token: &Secret) -> Secret {
+    use base64::Engine;
+    let tag = ring::hmac::sign(&app.refresh_key, token.expose().as_bytes());
+    Secret::new(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag.as_ref()))
+}
+
+async fn respond(
+    app: &AppState,
+    client: &Client,
+    stored: &RefreshToken,
+    scopes: &Scopes,
+    next: Secret,
+) -> Result<TokenResponse, OAuthError> {
+    user_tokens(
+        app,
+        UserGrant {
+            client,
+            auth: &stored.auth,
+            scopes,
+            nonce: None,
+            claims: &ClaimsRequest::default(),
+            grant_id: &stored.family_id,
+            refresh_token: Some(next.expose().to_owned()),
+        },
+    )
+    .await
+}

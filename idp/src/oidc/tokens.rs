@@ -1,0 +1,209 @@
+//! Minting and checking tokens: ID tokens (Core §2), JWT access tokens
+//! (RFC 9068), and revocation marks for access tokens.
+
+use keys::Algorithm;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::claims::ClaimsRequest;
+use super::error::OAuthError;
+use crate::app::AppState;
+use crate::clock::UnixTime;
+use crate::model::{Account, AuthContext, Client, Scopes, random_token};
+use crate::store::{EphemeralExt, StoreError};
+
+pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
+
+/// The claims of a Vhod access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: String,
+    pub client_id: String,
+    pub exp: UnixTime,
+    pub iat: UnixTime,
+    pub jti: String,
+    pub scope: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<UnixTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amr: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_level: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    /// The grant (refresh-token family) this token belongs to, so revoking
+    /// the grant revokes the token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_id: Option<String>,
+    /// Claims requested one by one for userinfo (the `claims` parameter).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub userinfo_claims: Vec<String>,
+}
+
+/// Mints an access token for a user (`auth`) or for the client itself.
+pub fn access_token(
+    app: &AppState,
+    client_id: &str,
+    scopes: &Scopes,
+    auth: Option<&AuthContext>,
+    grant_id: Option<&str>,
+    claims: &ClaimsRequest,
+) -> Result<String, OAuthError> {
+    let now = app.now();
+    let claims = AccessClaims {
+        iss: app.issuer.to_string(),
+        sub: auth.map_or_else(|| client_id.to_owned(), |a| a.account_id.clone()),
+        aud: client_id.to_owned(),
+        client_id: client_id.to_owned(),
+        exp: now + app.config.access_token_ttl_secs,
+        iat: now,
+        jti: random_token(16).expose().to_owned(),
+        scope: scopes.to_string(),
+        auth_time: auth.map(|a| a.auth_time),
+        acr: auth.map(|a| a.acr.clone()),
+        amr: auth.map(|a| a.amr.clone()),
+        account_level: auth.map(|a| a.account_level.as_str().to_owned()),
+        sid: auth.map(|a| a.sid.clone()),
+        grant_id: grant_id.map(str::to_owned),
+        userinfo_claims: claims.userinfo.iter().map(|(n, _)| n.clone()).collect(),
+    };
+    let key = app
+        .keys
+        .signer(Algorithm::RS256)
+        .map_err(OAuthError::server_error)?;
+    key.sign_jwt(ACCESS_TOKEN_TYP, &claims)
+        .map_err(OAuthError::server_error)
+}
+
+/// What goes into an ID token beyond the authentication context.
+pub struct IdTokenInput<'a> {
+    pub client: &'a Client,
+    pub auth: &'a AuthContext,
+    pub account: &'a Account,
+    pub nonce: Option<&'a str>,
+    pub access_token: Option<&'a str>,
+    pub claims: &'a ClaimsRequest,
+}
+
+/// Mints an ID token (Core §2, §3.1.3.6) signed with the client's algorithm.
+pub fn id_token(app: &AppState, input: IdTokenInput<'_>) -> Result<String, OAuthError> {
+    let alg: Algorithm = input
+        .client
+        .id_token_alg
+        .parse()
+        .unwrap_or(Algorithm::RS256);
+    let key = app.keys.signer(alg).map_err(OAuthError::server_error)?;
+    let now = app.now();
+    let mut claims = Map::new();
+    // Claims asked for individually in the id_token member (Core §5.5).
+    let requested: Vec<String> = input
+        .claims
+        .id_token
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect();
+    if !requested.is_empty() {
+        let released =
+            super::claims::user_claims(input.account, input.auth, &Scopes::default(), &requested);
+        claims.extend(released);
+    }
+    let auth = input.auth;
+    claims.extend([
+        ("iss".into(), json!(app.issuer.as_ref())),
+        ("sub".into(), json!(auth.account_id)),
+        ("aud".into(), json!(input.client.id)),
+        ("azp".into(), json!(input.client.id)),
+        ("exp".into(), json!(now + app.config.id_token_ttl_secs)),
+        ("iat".into(), json!(now)),
+        ("auth_time".into(), json!(auth.auth_time)),
+        ("acr".into(), json!(auth.acr)),
+        ("amr".into(), json!(auth.amr)),
+        ("sid".into(), json!(auth.sid)),
+        ("account_level".into(), json!(auth.account_level)),
+    ]);
+    if let Some(nonce) = input.nonce {
+        claims.insert("nonce".into(), json!(nonce));
+    }
+    if let Some(at) = input.access_token {
+        claims.insert("at_hash".into(), json!(at_hash(alg, at)));
+    }
+    key.sign_jwt("JWT", &Value::Object(claims))
+        .map_err(OAuthError::server_error)
+}
+
+/// Core §3.1.3.6: the left half of the hash of the access token, with the
+/// hash of the signing algorithm (SHA-512 for Ed25519).
+pub fn at_hash(alg: Algorithm, access_token: &str) -> String {
+    use base64::Engine;
+    let algorithm = match alg {
+        Algorithm::EdDSA => &ring::digest::SHA512,
+        Algorithm::RS256 | Algorithm::ES256 => &ring::digest::SHA256,
+    };
+    let digest = ring::digest::digest(algorithm, access_token.as_bytes());
+    let half = &digest.as_ref()[..digest.as_ref().len() / 2];
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(half)
+}
+
+fn revoked_jti(jti: &str) -> String {
+    format!("revoked-at:{jti}")
+}
+
+fn revoked_grant(grant_id: &str) -> String {
+    format!("revoked-grant:{grant_id}")
+}
+
+/// Checks an access token: signature by a key still accepted, type, issuer,
+/// expiry, and revocation marks.
+pub async fn verify_access_token(app: &AppState, token: &str) -> Result<AccessClaims, OAuthError> {
+    let invalid = || OAuthError::invalid_token("the access token is invalid, expired or revoked");
+    let verified = app.keys.verify(token).map_err(|_| invalid())?;
+    if verified.typ.as_deref() != Some(ACCESS_TOKEN_TYP) {
+        return Err(invalid());
+    }
+    let claims: AccessClaims = serde_json::from_value(verified.claims).map_err(|_| invalid())?;
+    if claims.iss != *app.issuer || claims.exp <= app.now() {
+        return Err(invalid());
+    }
+    if app
+        .ephemeral
+        .get(&revoked_jti(&claims.jti))
+        .await?
+        .is_some()
+    {
+        return Err(invalid());
+    }
+    if let Some(grant) = &claims.grant_id {
+        if app.ephemeral.get(&revoked_grant(grant)).await?.is_some() {
+            return Err(invalid());
+        }
+    }
+    Ok(claims)
+}
+
+/// Marks one access token revoked until it would have expired anyway.
+pub async fn revoke_access_token(app: &AppState, claims: &AccessClaims) -> Result<(), StoreError> {
+    let ttl = claims.exp - app.now();
+    if ttl > 0 {
+        app.ephemeral
+            .put_json(&revoked_jti(&claims.jti), &true, ttl)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Revokes a whole grant: its refresh tokens, and its access tokens for as
+/// long as any of them can live.
+pub async fn revoke_grant(app: &AppState, grant_id: &str) -> Result<usize, StoreError> {
+    app.ephemeral
+        .put_json(
+            &revoked_grant(grant_id),
+            &true,
+            app.config.access_token_ttl_secs,
+        )
+        .await?;
+    app.sql.revoke_refresh_family(grant_id).await
+}

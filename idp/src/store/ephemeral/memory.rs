@@ -1,0 +1,65 @@
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+
+use super::Ephemeral;
+use crate::store::StoreError;
+
+/// Short-lived state in this process's memory: the embedded default.
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: Mutex<HashMap<String, (Vec<u8>, Instant)>>,
+}
+
+impl MemoryStore {
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Vec<u8>, Instant)>> {
+        // A panic while holding the lock leaves the map itself intact.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[async_trait]
+impl Ephemeral for MemoryStore {
+    async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
+        self.entries()
+            .insert(key.to_owned(), (value, Instant::now() + ttl));
+        Ok(())
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let now = Instant::now();
+        Ok(self
+            .entries()
+            .get(key)
+            .filter(|(_, expires)| *expires > now)
+            .map(|(v, _)| v.clone()))
+    }
+
+    async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let now = Instant::now();
+        Ok(self
+            .entries()
+            .remove(key)
+            .filter(|(_, expires)| *expires > now)
+            .map(|(v, _)| v))
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.entries().remove(key);
+        Ok(())
+    }
+
+    async fn purge_expired(&self) -> Result<usize, StoreError> {
+        let now = Instant::now();
+        let mut entries = self.entries();
+        let before = entries.len();
+        entries.retain(|_, (_, expires)| *expires > now);
+        Ok(before - entries.len())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}

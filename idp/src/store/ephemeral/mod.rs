@@ -1,0 +1,61 @@
+//! Short-lived state (flows, codes, sessions, revocation marks) with TTLs.
+//! Expiry that matters to the protocol is also checked by the flows against
+//! the injected clock; the TTL here only bounds how long data lingers.
+
+mod memory;
+mod redis;
+
+pub use memory::MemoryStore;
+pub use redis::RedisStore;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::StoreError;
+
+#[async_trait]
+pub trait Ephemeral: Send + Sync {
+    async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError>;
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Reads and deletes in one atomic step: of two concurrent callers, at
+    /// most one gets the value.
+    async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    async fn delete(&self, key: &str) -> Result<(), StoreError>;
+    /// Drops expired entries where the backend does not do it by itself.
+    async fn purge_expired(&self) -> Result<usize, StoreError>;
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// JSON helpers over [`Ephemeral`].
+#[async_trait]
+pub trait EphemeralExt: Ephemeral {
+    async fn put_json<T: Serialize + Sync>(
+        &self,
+        key: &str,
+        value: &T,
+        ttl_secs: i64,
+    ) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Cache(e.to_string()))?;
+        self.put(key, bytes, Duration::from_secs(ttl_secs.max(1) as u64))
+            .await
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        decode(self.get(key).await?)
+    }
+
+    async fn take_json<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        decode(self.take(key).await?)
+    }
+}
+
+impl<S: Ephemeral + ?Sized> EphemeralExt for S {}
+
+fn decode<T: DeserializeOwned>(bytes: Option<Vec<u8>>) -> Result<Option<T>, StoreError> {
+    bytes
+        .map(|b| serde_json::from_slice(&b).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .transpose()
+}

@@ -1,0 +1,90 @@
+use std::time::Duration;
+
+use async_trait::async_trait;
+use redis::AsyncCommands;
+use redis::aio::ConnectionManager;
+
+use super::Ephemeral;
+use crate::store::StoreError;
+
+/// Short-lived state in Redis, shared by every node.
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: ConnectionManager,
+    prefix: String,
+}
+
+fn err(e: redis::RedisError) -> StoreError {
+    StoreError::Cache(e.to_string())
+}
+
+impl RedisStore {
+    pub async fn connect(url: &str, prefix: &str) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url).map_err(err)?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(5)))
+            .set_response_timeout(Some(Duration::from_secs(5)))
+            .set_number_of_retries(2);
+        let conn = tokio::time::timeout(
+            Duration::from_secs(10),
+            ConnectionManager::new_with_config(client, config),
+        )
+        .await
+        .map_err(|_| StoreError::Cache("Redis did not answer within 10 s".into()))?
+        .map_err(err)?;
+        Ok(Self {
+            conn,
+            prefix: prefix.to_owned(),
+        })
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{}", self.prefix, key)
+    }
+}
+
+#[async_trait]
+impl Ephemeral for RedisStore {
+    async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
+        let mut conn = self.conn.clone();
+        let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        redis::cmd("SET")
+            .arg(self.key(key))
+            .arg(value)
+            .arg("PX")
+            .arg(ms)
+            .query_async::<()>(&mut conn)
+            .await
+            .map_err(err)
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut conn = self.conn.clone();
+        conn.get(self.key(key)).await.map_err(err)
+    }
+
+    async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut conn = self.conn.clone();
+        // GETDEL is atomic: two nodes can never both redeem one code.
+        conn.get_del(self.key(key)).await.map_err(err)
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn.clone();
+        conn.del::<_, ()>(self.key(key)).await.map_err(err)
+    }
+
+    async fn purge_expired(&self) -> Result<usize, StoreError> {
+        // Redis expires keys by itself.
+        Ok(0)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("PING")
+            .query_async::<String>(&mut conn)
+            .await
+            .map(|_| ())
+            .map_err(err)
+    }
+}

@@ -1,0 +1,87 @@
+// The tables, written once for both backends: only types that
+// `#[derive(MultiConnection)]` supports (booleans are 0/1 integers, bytes are
+// base64 text).
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        snils -> Nullable<Text>,
+        inn -> Nullable<Text>,
+        password_hash -> Text,
+        family_name -> Text,
+        given_name -> Text,
+        middle_name -> Nullable<Text>,
+        birthdate -> Nullable<Text>,
+        gender -> Nullable<Text>,
+        email_verified -> Integer,
+        phone_verified -> Integer,
+        level -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    clients (id) {
+        id -> Text,
+        name -> Text,
+        secret_hash -> Nullable<Text>,
+        redirect_uris -> Text,
+        post_logout_redirect_uris -> Text,
+        scopes -> Text,
+        skip_consent -> Integer,
+        min_account_level -> Nullable<Text>,
+        id_token_alg -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    consents (account_id, client_id) {
+        account_id -> Text,
+        client_id -> Text,
+        scopes -> Text,
+        granted_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (digest) {
+        digest -> Text,
+        family_id -> Text,
+        client_id -> Text,
+        account_id -> Text,
+        scopes -> Text,
+        auth -> Text,
+        issued_at -> BigInt,
+        expires_at -> BigInt,
+        rotated_at -> Nullable<BigInt>,
+        revoked -> Integer,
+    }
+}
+
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        alg -> Text,
+        state -> Text,
+        encrypted_private_key -> Text,
+        created_at -> BigInt,
+        activated_at -> Nullable<BigInt>,
+        retire_after -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> BigInt,
+        event -> Text,
+        account_id -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        detail -> Text,
+    }
+}

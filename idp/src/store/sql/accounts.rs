@@ -1,0 +1,131 @@
+use diesel::prelude::*;
+
+use super::{SqlStore, corrupt, flag};
+use crate::model::Account;
+use crate::store::StoreError;
+use crate::store::schema::accounts;
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = accounts)]
+struct Row {
+    id: String,
+    email: Option<String>,
+    phone: Option<String>,
+    snils: Option<String>,
+    inn: Option<String>,
+    password_hash: String,
+    family_name: String,
+    given_name: String,
+    middle_name: Option<String>,
+    birthdate: Option<String>,
+    gender: Option<String>,
+    email_verified: i32,
+    phone_verified: i32,
+    level: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<Row> for Account {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        Ok(Account {
+            level: r.level.parse().map_err(corrupt)?,
+            id: r.id,
+            email: r.email,
+            phone: r.phone,
+            snils: r.snils,
+            inn: r.inn,
+            password_hash: r.password_hash,
+            family_name: r.family_name,
+            given_name: r.given_name,
+            middle_name: r.middle_name,
+            birthdate: r.birthdate,
+            gender: r.gender,
+            email_verified: r.email_verified != 0,
+            phone_verified: r.phone_verified != 0,
+            created_at: r.created_at,
+        })
+    }
+}
+
+impl From<&Account> for Row {
+    fn from(a: &Account) -> Self {
+        Row {
+            id: a.id.clone(),
+            email: a.email.clone(),
+            phone: a.phone.clone(),
+            snils: a.snils.clone(),
+            inn: a.inn.clone(),
+            password_hash: a.password_hash.clone(),
+            family_name: a.family_name.clone(),
+            given_name: a.given_name.clone(),
+            middle_name: a.middle_name.clone(),
+            birthdate: a.birthdate.clone(),
+            gender: a.gender.clone(),
+            email_verified: flag(a.email_verified),
+            phone_verified: flag(a.phone_verified),
+            level: a.level.as_str().to_owned(),
+            created_at: a.created_at,
+            updated_at: a.created_at,
+        }
+    }
+}
+
+impl SqlStore {
+    pub async fn insert_account(&self, account: &Account) -> Result<(), StoreError> {
+        let row = Row::from(account);
+        self.run(move |conn| {
+            diesel::insert_into(accounts::table)
+                .values(&row)
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn account(&self, id: &str) -> Result<Option<Account>, StoreError> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            accounts::table
+                .find(id)
+                .first::<Row>(conn)
+                .optional()?
+                .map(Account::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    /// Finds an account by any login identifier: e-mail, phone, SNILS or INN.
+    pub async fn account_by_login(&self, login: &str) -> Result<Option<Account>, StoreError> {
+        let login = login.to_owned();
+        self.run(move |conn| {
+            accounts::table
+                .filter(
+                    accounts::email
+                        .eq(&login)
+                        .or(accounts::phone.eq(&login))
+                        .or(accounts::snils.eq(&login))
+                        .or(accounts::inn.eq(&login)),
+                )
+                .first::<Row>(conn)
+                .optional()?
+                .map(Account::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        self.run(|conn| {
+            accounts::table
+                .order(accounts::created_at)
+                .load::<Row>(conn)?
+                .into_iter()
+                .map(Account::try_from)
+                .collect()
+        })
+        .await
+    }
+}

@@ -1,0 +1,125 @@
+//! The durable store: diesel over SQLite (embedded default) or PostgreSQL.
+//! Sync diesel runs on the blocking thread pool, never on the executor.
+
+mod accounts;
+mod audit;
+mod clients;
+mod consents;
+mod keys;
+mod migrations;
+mod refresh;
+
+pub use migrations::Migrations;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+
+use super::StoreError;
+
+/// One connection type for both backends, chosen once at start.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(conn) = conn {
+            conn.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// A pool of connections to the durable database.
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: Pool<ConnectionManager<AnyConnection>>,
+    url: String,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore").finish_non_exhaustive()
+    }
+}
+
+impl SqlStore {
+    /// Connects to `url`: `postgres://...` or a SQLite file path.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        let sqlite = !url.starts_with("postgres");
+        let manager = ConnectionManager::<AnyConnection>::new(url);
+        let pool = Pool::builder()
+            .max_size(if sqlite { 4 } else { 8 })
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(SqlitePragmas))
+            .build(manager)
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        Ok(Self {
+            pool,
+            url: url.to_owned(),
+        })
+    }
+
+    pub fn migrations(&self) -> Migrations {
+        Migrations::new(&self.url)
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool
+                .get()
+                .map_err(|e| StoreError::Database(e.to_string()))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.run(|conn| {
+            conn.batch_execute("SELECT 1")?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                StoreError::Conflict(info.message().to_owned())
+            }
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}
+
+fn flag(value: bool) -> i32 {
+    i32::from(value)
+}
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}

@@ -1,0 +1,155 @@
+use diesel::prelude::*;
+
+use super::{SqlStore, corrupt, flag};
+use crate::model::{RefreshToken, Scopes};
+use crate::store::StoreError;
+use crate::store::schema::refresh_tokens as rt;
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = rt)]
+struct Row {
+    digest: String,
+    family_id: String,
+    client_id: String,
+    account_id: String,
+    scopes: String,
+    auth: String,
+    issued_at: i64,
+    expires_at: i64,
+    rotated_at: Option<i64>,
+    revoked: i32,
+}
+
+impl TryFrom<Row> for RefreshToken {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        Ok(RefreshToken {
+            auth: serde_json::from_str(&r.auth).map_err(corrupt)?,
+            digest: r.digest,
+            family_id: r.family_id,
+            client_id: r.client_id,
+            scopes: Scopes::parse(&r.scopes),
+            issued_at: r.issued_at,
+            expires_at: r.expires_at,
+            rotated_at: r.rotated_at,
+            revoked: r.revoked != 0,
+        })
+    }
+}
+
+impl From<&RefreshToken> for Row {
+    fn from(t: &RefreshToken) -> Self {
+        Row {
+            digest: t.digest.clone(),
+            family_id: t.family_id.clone(),
+            client_id: t.client_id.clone(),
+            account_id: t.auth.account_id.clone(),
+            scopes: t.scopes.to_string(),
+            auth: serde_json::to_string(&t.auth).expect("auth context serializes"),
+            issued_at: t.issued_at,
+            expires_at: t.expires_at,
+            rotated_at: t.rotated_at,
+            revoked: flag(t.revoked),
+        }
+    }
+}
+
+impl SqlStore {
+    pub async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError> {
+        let row = Row::from(token);
+        self.run(move |conn| {
+            diesel::insert_into(rt::table).values(&row).execute(conn)?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn refresh_token(&self, digest: &str) -> Result<Option<RefreshToken>, StoreError> {
+        let digest = digest.to_owned();
+        self.run(move |conn| {
+            rt::table
+                .find(digest)
+                .first::<Row>(conn)
+                .optional()?
+                .map(RefreshToken::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    /// Marks `old` rotated and stores its successor, atomically. Returns
+    /// false when another request rotated (or revoked) it first.
+    pub async fn rotate_refresh_token(
+        &self,
+        old_digest: &str,
+        now: i64,
+        successor: &RefreshToken,
+    ) -> Result<bool, StoreError> {
+        let old = old_digest.to_owned();
+        let row = Row::from(successor);
+        self.run(move |conn| {
+            conn.transaction(|conn| {
+                // The conditional update takes the write lock first, so two
+                // concurrent rotations serialize here and only one wins.
+                let won = diesel::update(
+                    rt::table
+                        .find(&old)
+                        .filter(rt::rotated_at.is_null())
+                        .filter(rt::revoked.eq(0)),
+                )
+                .set(rt::rotated_at.eq(now))
+                .execute(conn)?
+                    == 1;
+                if won {
+                    diesel::insert_into(rt::table).values(&row).execute(conn)?;
+                }
+                Ok(won)
+            })
+        })
+        .await
+    }
+
+    /// Revokes every token of a family; returns how many were live.
+    pub async fn revoke_refresh_family(&self, family_id: &str) -> Result<usize, StoreError> {
+        let family_id = family_id.to_owned();
+        self.run(move |conn| {
+            Ok(diesel::update(
+                rt::table
+                    .filter(rt::family_id.eq(family_id))
+                    .filter(rt::revoked.eq(0)),
+            )
+            .set(rt::revoked.eq(1))
+            .execute(conn)?)
+        })
+        .await
+    }
+
+    /// Revokes every family of a client issued to an account (consent
+    /// withdrawn); returns how many tokens were live.
+    pub async fn revoke_refresh_of(
+        &self,
+        account_id: &str,
+        client_id: &str,
+    ) -> Result<usize, StoreError> {
+        let (account_id, client_id) = (account_id.to_owned(), client_id.to_owned());
+        self.run(move |conn| {
+            Ok(diesel::update(
+                rt::table
+                    .filter(rt::account_id.eq(account_id))
+                    .filter(rt::client_id.eq(client_id))
+                    .filter(rt::revoked.eq(0)),
+            )
+            .set(rt::revoked.eq(1))
+            .execute(conn)?)
+        })
+        .await
+    }
+
+    /// Deletes tokens that expired before `now`; returns how many.
+    pub async fn purge_refresh_tokens(&self, now: i64) -> Result<usize, StoreError> {
+        self.run(move |conn| {
+            Ok(diesel::delete(rt::table.filter(rt::expires_at.lt(now))).execute(conn)?)
+        })
+        .await
+    }
+}
