@@ -54,3 +54,6 @@ pub(crate) fn unb64(text: &str) -> Result<Vec<u8>, KeyError> {
         .decode(text)
         .map_err(|_| KeyError::MalformedToken)
 }
+
+#[cfg(test)]
+mod tests;
