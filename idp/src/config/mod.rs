@@ -111,7 +111,8 @@ impl Config {
             figment = figment.merge(Toml::file(file));
         }
         // IDP_CONFIG names the file itself; it is not a setting.
-        figment = figment.merge(Env::prefixed("IDP_").ignore(&["config"]));
+        figment =
+            figment.merge(Env::prefixed("IDP_").ignore(&["config", "user_password", "workers"]));
         let config: Config = figment.extract().map_err(|e| ConfigError(e.to_string()))?;
         config.validate()?;
         Ok(config)

@@ -123,3 +123,41 @@ fn flag(value: bool) -> i32 {
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
+
+/// Creates a PostgreSQL schema (if missing) and returns a URL whose
+/// connections work inside it: several deployments, or tests, can share one
+/// database without colliding.
+pub fn postgres_schema_url(base_url: &str, schema: &str) -> Result<String, StoreError> {
+    check_schema_name(schema)?;
+    let mut conn = diesel::PgConnection::establish(base_url)
+        .map_err(|e| StoreError::Database(e.to_string()))?;
+    conn.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))?;
+    let separator = if base_url.contains('?') { '&' } else { '?' };
+    Ok(format!(
+        "{base_url}{separator}options=-csearch_path%3D{schema}"
+    ))
+}
+
+/// Drops a schema made by [`postgres_schema_url`], with everything in it.
+pub fn drop_postgres_schema(base_url: &str, schema: &str) -> Result<(), StoreError> {
+    check_schema_name(schema)?;
+    let mut conn = diesel::PgConnection::establish(base_url)
+        .map_err(|e| StoreError::Database(e.to_string()))?;
+    conn.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))?;
+    Ok(())
+}
+
+fn check_schema_name(schema: &str) -> Result<(), StoreError> {
+    let ok = !schema.is_empty()
+        && schema.len() <= 63
+        && schema
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Database(format!(
+            "invalid schema name `{schema}`"
+        )))
+    }
+}

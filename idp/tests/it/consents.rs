@@ -1,0 +1,81 @@
+//! The person's consents page: visible and revocable.
+
+use crate::harness::*;
+
+#[actix_web::test]
+async fn consents_are_listed_and_can_be_withdrawn() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let tokens = app.tokens(&browser, STANDARD, &[]).await;
+    let page = browser.follow(browser.get("/account/consents").await).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Медицинский кабинет (демо)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Адрес электронной почты"));
+    let csrf = page.csrf();
+    // CSRF is required.
+    let res = browser
+        .post("/account/consents", &[("client_id", DEMO_CLIENT)])
+        .await;
+    assert_eq!(res.status(), 403);
+    let page = browser
+        .follow(
+            browser
+                .post(
+                    "/account/consents",
+                    &[("csrf", &csrf), ("client_id", DEMO_CLIENT)],
+                )
+                .await,
+        )
+        .await;
+    assert!(page.body.contains("Согласие отозвано"), "{}", page.body);
+    assert!(!page.body.contains("Медицинский кабинет (демо)"));
+    // The portal must ask again, and its refresh token no longer works.
+    let page = browser.follow(browser.get(&app.auth_url(&[])).await).await;
+    assert_eq!(page.url.path(), "/consent");
+    let rt = tokens["refresh_token"].as_str().unwrap();
+    assert_eq!(
+        app.token(&[("grant_type", "refresh_token"), ("refresh_token", rt)])
+            .await
+            .status(),
+        400
+    );
+    assert!(
+        app.state
+            .sql
+            .audit_events(50)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.event == "consent.revoked")
+    );
+}
+
+#[actix_web::test]
+async fn consents_page_needs_a_login() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let res = browser.get("/account/consents").await;
+    assert_eq!(Browser::location(&res).path(), "/login");
+    // Logging in without a flow leads to the consents page.
+    let page = browser.follow(browser.get("/login").await).await;
+    let page = browser
+        .follow(
+            browser
+                .post(
+                    "/login",
+                    &[
+                        ("csrf", &page.csrf()),
+                        ("login", SIMPLE),
+                        ("password", PASSWORD),
+                    ],
+                )
+                .await,
+        )
+        .await;
+    assert_eq!(page.url.path(), "/account/consents");
+    assert!(page.body.contains("Вы пока не давали согласий"));
+}

@@ -1,0 +1,15 @@
+//! Integration tests: the real provider over real HTTP. The whole suite runs
+//! once per backend (see `harness`).
+
+mod harness;
+
+mod authorize;
+mod consents;
+mod discovery;
+mod e2e;
+mod introspect_revoke;
+mod logout;
+mod malformed;
+mod operations;
+mod token;
+mod userinfo;

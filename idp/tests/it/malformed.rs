@@ -1,0 +1,128 @@
+//! Bad input never produces a 500: oversized, duplicated, non-UTF-8 and
+//! wrongly typed parameters get OAuth errors or explanatory pages.
+
+use crate::harness::*;
+
+async fn post_raw(app: &TestApp, path: &str, body: Vec<u8>, basic: bool) -> reqwest::Response {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}{path}", app.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body);
+    if basic {
+        req = req.basic_auth(DEMO_CLIENT, Some(DEMO_SECRET));
+    }
+    req.send().await.unwrap()
+}
+
+async fn oauth_error(res: reqwest::Response) -> String {
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    body["error"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn token_endpoint_rejects_malformed_bodies_with_oauth_errors() {
+    let app = TestApp::spawn().await;
+    let cases: Vec<Vec<u8>> = vec![
+        b"grant_type=authorization_code&grant_type=refresh_token".to_vec(),
+        b"grant_type=%FF%FE".to_vec(),
+        [
+            b"grant_type=refresh_token&refresh_token=".as_slice(),
+            "x".repeat(9000).as_bytes(),
+        ]
+        .concat(),
+        (0..100)
+            .map(|i| format!("p{i}=v&"))
+            .collect::<String>()
+            .into_bytes(),
+        b"grant_type=authorization_code&code=%".to_vec(),
+        vec![0xff, 0x00, 0x13, 0x37],
+    ];
+    for body in cases {
+        let shown = String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned();
+        let error = oauth_error(post_raw(&app, "/token", body, true).await).await;
+        assert!(
+            ["invalid_request", "invalid_grant", "unsupported_grant_type"]
+                .contains(&error.as_str()),
+            "{shown}: {error}"
+        );
+    }
+    // Larger than the body limit.
+    let res = post_raw(&app, "/token", vec![b'a'; 200 * 1024], true).await;
+    assert_eq!(oauth_error(res).await, "invalid_request");
+    // Not a form at all.
+    let res = reqwest::Client::new()
+        .post(format!("{}/token", app.url))
+        .basic_auth(DEMO_CLIENT, Some(DEMO_SECRET))
+        .json(&serde_json::json!({"grant_type": "client_credentials"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(oauth_error(res).await, "invalid_request");
+    // A broken Basic header.
+    let res = reqwest::Client::new()
+        .post(format!("{}/token", app.url))
+        .header("authorization", "Basic !!!")
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+#[actix_web::test]
+async fn authorize_with_malformed_parameters_shows_errors_not_500s() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let good = app.auth_url(&[]);
+    let urls = [
+        format!("{good}&client_id=medcabinet"),
+        format!("{good}&state=again"),
+        format!("{good}&nonce=%FF"),
+        format!("{good}&max_age=-5"),
+        format!("{good}&prompt=none%20login"),
+        format!("{good}&claims=%5B1%2C2%5D"),
+        format!("{good}&login_hint={}", "a".repeat(9000)),
+        format!("{}/authorize?%FF=%FE", app.url),
+        format!("{}/authorize", app.url),
+    ];
+    for url in urls {
+        let res = browser.get(&url).await;
+        let status = res.status().as_u16();
+        assert!(
+            status == 400 || status == 303,
+            "{status} for {}",
+            &url[..url.len().min(120)]
+        );
+        if status == 303 {
+            let location = Browser::location(&res);
+            assert!(query(&location, "error").is_some(), "{location}");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn every_endpoint_survives_garbage() {
+    let app = TestApp::spawn().await;
+    let garbage: [&[u8]; 4] = [b"%%%", b"&&&===", b"a=b=c&=&", &[0xc3, 0x28, b'=', 0xa0]];
+    for path in [
+        "/token",
+        "/introspect",
+        "/revoke",
+        "/userinfo",
+        "/authorize",
+        "/login",
+        "/consent",
+        "/logout",
+        "/account/consents",
+    ] {
+        for body in garbage {
+            let res = post_raw(&app, path, body.to_vec(), false).await;
+            assert!(res.status().as_u16() < 500, "{path}: {}", res.status());
+        }
+        let res = reqwest::get(format!("{}{path}?%C3%28=%A0&x", app.url))
+            .await
+            .unwrap();
+        assert!(res.status().as_u16() < 500, "GET {path}: {}", res.status());
+    }
+}
