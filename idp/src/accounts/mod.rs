@@ -56,21 +56,21 @@ pub async fn create(
             });
         }
     }
-    if let Some(email) = &new.email {
-        if !email.contains('@') || email.len() > 254 {
-            return Err(AccountError::Invalid {
-                field: "email",
-                reason: "not an e-mail address".into(),
-            });
-        }
+    if let Some(email) = &new.email
+        && (!email.contains('@') || email.len() > 254)
+    {
+        return Err(AccountError::Invalid {
+            field: "email",
+            reason: "not an e-mail address".into(),
+        });
     }
-    if let Some(date) = &new.birthdate {
-        if chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
-            return Err(AccountError::Invalid {
-                field: "birthdate",
-                reason: "must be YYYY-MM-DD".into(),
-            });
-        }
+    if let Some(date) = &new.birthdate
+        && chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err()
+    {
+        return Err(AccountError::Invalid {
+            field: "birthdate",
+            reason: "must be YYYY-MM-DD".into(),
+        });
     }
     let account = Account {
         id: uuid::Uuid::new_v4().to_string(),

@@ -66,10 +66,10 @@ impl ClientRegistry {
 
     /// A client by id, from the cache when fresh.
     pub async fn get(&self, id: &str) -> Result<Option<Arc<Client>>, StoreError> {
-        if let Some((client, at)) = self.cache().get(id) {
-            if at.elapsed() < CACHE_TTL {
-                return Ok(Some(client.clone()));
-            }
+        if let Some((client, at)) = self.cache().get(id)
+            && at.elapsed() < CACHE_TTL
+        {
+            return Ok(Some(client.clone()));
         }
         let Some(client) = self.store.client(id).await? else {
             self.cache().remove(id);

@@ -119,20 +119,21 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if let Some(issuer) = &self.issuer {
-            if issuer.query().is_some() || issuer.fragment().is_some() {
-                return Err(ConfigError(
-                    "issuer must not have a query or fragment".into(),
-                ));
-            }
+        if let Some(issuer) = &self.issuer
+            && (issuer.query().is_some() || issuer.fragment().is_some())
+        {
+            return Err(ConfigError(
+                "issuer must not have a query or fragment".into(),
+            ));
         }
-        if let Some(url) = &self.database_url {
-            if !url.0.starts_with("postgres://") && !url.0.starts_with("postgresql://") {
-                return Err(ConfigError(
-                    "database_url must start with postgres:// (leave it unset for the embedded SQLite)"
-                        .into(),
-                ));
-            }
+        if let Some(url) = &self.database_url
+            && !url.0.starts_with("postgres://")
+            && !url.0.starts_with("postgresql://")
+        {
+            return Err(ConfigError(
+                "database_url must start with postgres:// (leave it unset for the embedded SQLite)"
+                    .into(),
+            ));
         }
         if self.code_ttl_secs <= 0 || self.access_token_ttl_secs <= 0 || self.session_ttl_secs <= 0
         {

@@ -106,10 +106,10 @@ pub const CSRF_FIELD: &str = "csrf";
 /// The CSRF token of this browser (double-submit cookie), and the cookie to
 /// set when it is new.
 pub fn csrf_token(app: &AppState, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
-    if let Some(existing) = req.cookie(CSRF_COOKIE) {
-        if existing.value().len() >= 20 {
-            return (existing.value().to_owned(), None);
-        }
+    if let Some(existing) = req.cookie(CSRF_COOKIE)
+        && existing.value().len() >= 20
+    {
+        return (existing.value().to_owned(), None);
     }
     let token = random_token(24).expose().to_owned();
     let cookie = Cookie::build(CSRF_COOKIE, token.clone())

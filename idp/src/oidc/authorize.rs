@@ -153,67 +153,67 @@ async fn evaluate(
     .into_iter()
     .flatten()
     .max();
-    if let Some(required) = required {
-        if session.auth.account_level < required {
-            let current = match app.sql.account(&session.auth.account_id).await {
-                Ok(Some(account)) => account.level,
-                Ok(None) => return save_then(app, flow, Decision::Login).await,
-                Err(e) => return unavailable(e),
-            };
-            if current >= required && !fresh {
-                // Upgraded since this session began: a new login takes the
-                // new level into the session (the seeds' rule).
-                if req.prompt.none {
-                    return finish_error(
-                        app,
-                        &mut flow,
-                        fail(
-                            ErrorCode::LoginRequired,
-                            "the account level changed; a new login is needed",
-                        ),
-                    )
-                    .await;
-                }
-                return save_then(app, flow, Decision::Login).await;
-            }
-            let error = OAuthError::new(
-                ErrorCode::AccessDenied,
-                format!("the portal requires a `{required}` account; this account is `{current}`"),
-            );
+    if let Some(required) = required
+        && session.auth.account_level < required
+    {
+        let current = match app.sql.account(&session.auth.account_id).await {
+            Ok(Some(account)) => account.level,
+            Ok(None) => return save_then(app, flow, Decision::Login).await,
+            Err(e) => return unavailable(e),
+        };
+        if current >= required && !fresh {
+            // Upgraded since this session began: a new login takes the
+            // new level into the session (the seeds' rule).
             if req.prompt.none {
-                return finish_error(app, &mut flow, error).await;
+                return finish_error(
+                    app,
+                    &mut flow,
+                    fail(
+                        ErrorCode::LoginRequired,
+                        "the account level changed; a new login is needed",
+                    ),
+                )
+                .await;
             }
-            flow.completed = true;
-            if let Err(e) = flow.save(app).await {
-                return unavailable(e);
-            }
-            return Decision::LevelTooLow {
-                required,
-                current,
-                client_name: client.name.clone(),
-                back: redirect::with_error(
-                    &req.redirect_uri,
-                    &error,
-                    req.state.as_deref(),
-                    &app.issuer,
-                ),
-            };
+            return save_then(app, flow, Decision::Login).await;
         }
+        let error = OAuthError::new(
+            ErrorCode::AccessDenied,
+            format!("the portal requires a `{required}` account; this account is `{current}`"),
+        );
+        if req.prompt.none {
+            return finish_error(app, &mut flow, error).await;
+        }
+        flow.completed = true;
+        if let Err(e) = flow.save(app).await {
+            return unavailable(e);
+        }
+        return Decision::LevelTooLow {
+            required,
+            current,
+            client_name: client.name.clone(),
+            back: redirect::with_error(
+                &req.redirect_uri,
+                &error,
+                req.state.as_deref(),
+                &app.issuer,
+            ),
+        };
     }
 
     // 3. Can this login satisfy an essential acr request?
-    if let Some(acrs) = req.claims.essential_acr() {
-        if !acrs.contains(&session.auth.acr) {
-            return finish_error(
-                app,
-                &mut flow,
-                fail(
-                    ErrorCode::UnmetAuthenticationRequirements,
-                    "the requested essential acr cannot be satisfied by this login",
-                ),
-            )
-            .await;
-        }
+    if let Some(acrs) = req.claims.essential_acr()
+        && !acrs.contains(&session.auth.acr)
+    {
+        return finish_error(
+            app,
+            &mut flow,
+            fail(
+                ErrorCode::UnmetAuthenticationRequirements,
+                "the requested essential acr cannot be satisfied by this login",
+            ),
+        )
+        .await;
     }
 
     // 4. Has the person agreed to pass this data to the portal?

@@ -121,13 +121,13 @@ pub fn validate(
             ));
         }
     }
-    if let Some(mode) = params.get("response_mode")? {
-        if mode != "query" {
-            return Err(OAuthError::invalid_request(format!(
-                "response_mode `{}` is not supported; use `query`",
-                preview(mode)
-            )));
-        }
+    if let Some(mode) = params.get("response_mode")?
+        && mode != "query"
+    {
+        return Err(OAuthError::invalid_request(format!(
+            "response_mode `{}` is not supported; use `query`",
+            preview(mode)
+        )));
     }
     let requested = Scopes::parse(params.get("scope")?.unwrap_or_default());
     if !requested.contains("openid") {

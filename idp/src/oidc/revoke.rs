@@ -43,11 +43,11 @@ pub async fn revoke(
         }
         return Ok(());
     }
-    if let Ok(claims) = verify_access_token(app, token).await {
-        if claims.client_id == client.id {
-            tokens::revoke_access_token(app, &claims).await?;
-            audit(app, client, Some(&claims.sub), "access_token", request_id).await;
-        }
+    if let Ok(claims) = verify_access_token(app, token).await
+        && claims.client_id == client.id
+    {
+        tokens::revoke_access_token(app, &claims).await?;
+        audit(app, client, Some(&claims.sub), "access_token", request_id).await;
     }
     Ok(())
 }

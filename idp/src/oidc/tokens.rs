@@ -176,10 +176,10 @@ pub async fn verify_access_token(app: &AppState, token: &str) -> Result<AccessCl
     {
         return Err(invalid());
     }
-    if let Some(grant) = &claims.grant_id {
-        if app.ephemeral.get(&revoked_grant(grant)).await?.is_some() {
-            return Err(invalid());
-        }
+    if let Some(grant) = &claims.grant_id
+        && app.ephemeral.get(&revoked_grant(grant)).await?.is_some()
+    {
+        return Err(invalid());
     }
     Ok(claims)
 }

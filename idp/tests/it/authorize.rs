@@ -546,3 +546,45 @@ async fn id_token_hint_of_another_person_forces_login() {
         Some("invalid_request")
     );
 }
+
+#[actix_web::test]
+async fn session_cookie_is_http_only_lax_and_secure_behind_https() {
+    let app = TestApp::builder()
+        .config(|c| c.issuer = Some("https://id.example.ru".parse().unwrap()))
+        .spawn()
+        .await;
+    let browser = app.browser();
+    let page = browser.follow(browser.get(&app.auth_url(&[])).await).await;
+    let res = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &page.csrf()),
+                ("flow", &page.hidden("flow")),
+                ("login", STANDARD),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("vhod_session="))
+        .expect("a session cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(session.contains(attribute), "{session}");
+    }
+    let discovery: serde_json::Value =
+        reqwest::get(format!("{}/.well-known/openid-configuration", app.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(discovery["issuer"], "https://id.example.ru");
+}

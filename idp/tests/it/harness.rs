@@ -51,7 +51,7 @@ pub fn unique(prefix: &str) -> String {
 
 /// Where a test's data lives; removed when the test ends.
 pub struct Isolation {
-    pub dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
     pub schema: Option<String>,
 }
 
@@ -73,7 +73,7 @@ impl Isolation {
             config.auto_migrate = true;
             schema = Some(name);
         }
-        Self { dir, schema }
+        Self { _dir: dir, schema }
     }
 }
 
@@ -92,9 +92,11 @@ pub struct TestApp {
     _isolation: Isolation,
 }
 
+type Tweak = Box<dyn FnOnce(&mut Config)>;
+
 #[derive(Default)]
 pub struct Builder {
-    tweaks: Vec<Box<dyn FnOnce(&mut Config)>>,
+    tweaks: Vec<Tweak>,
 }
 
 impl Builder {

@@ -54,7 +54,7 @@ async fn logout_never_redirects_to_an_unregistered_uri() {
             hint,
             enc(POST_LOGOUT)
         ),
-        format!("/logout?id_token_hint=not.a.jwt"),
+        "/logout?id_token_hint=not.a.jwt".to_string(),
         format!("/logout?client_id={OTHER_CLIENT}&id_token_hint={hint}"),
     ];
     for url in cases {
