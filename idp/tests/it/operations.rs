@@ -247,3 +247,16 @@ async fn secrets_are_stored_hashed() {
         "not plain DER"
     );
 }
+
+#[actix_web::test]
+async fn client_metadata_is_served_from_the_cache() {
+    let app = TestApp::spawn().await;
+    assert!(app.state.clients.get(OTHER_CLIENT).await.unwrap().is_some());
+    // Deleted behind the registry's back: the hot path still answers from
+    // memory instead of asking the database on every request.
+    assert!(app.state.sql.delete_client(OTHER_CLIENT).await.unwrap());
+    assert!(app.state.clients.get(OTHER_CLIENT).await.unwrap().is_some());
+    // Removal through the registry takes effect at once on this node.
+    app.state.clients.remove(DEMO_CLIENT).await.unwrap();
+    assert!(app.state.clients.get(DEMO_CLIENT).await.unwrap().is_none());
+}
