@@ -50,7 +50,7 @@ pub enum StartError {
 #[derive(Debug, Default)]
 pub struct Created {
     pub master_key: bool,
-    pub signing_key: Option<String>,
+    pub signing_keys: Vec<(keys::Algorithm, String)>,
     pub migrations: Vec<String>,
 }
 
@@ -91,7 +91,7 @@ impl AppState {
         let (master, generated) = load_master_key(&config)?;
         created.master_key = generated;
         let keys = Arc::new(KeyRing::default());
-        created.signing_key = keys
+        created.signing_keys = keys
             .ensure_active(&sql, &master, config.rsa_bits, clock.now())
             .await?;
         let refresh_key = ring::hmac::Key::new(

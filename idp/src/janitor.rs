@@ -1,9 +1,13 @@
-//! Background upkeep: purges expired short-lived state and refresh tokens,
-//! and reloads signing keys so a change made by the CLI reaches this node.
+//! Background upkeep: purges expired short-lived state and refresh tokens;
+//! and, every few seconds, applies due key transitions and reloads the keys
+//! when the store's changed, so a change made by the CLI on any machine
+//! reaches this node without a restart.
 
 use std::time::Duration;
 
 use crate::app::AppState;
+use crate::audit::{Entry, events};
+use crate::keyring::lifecycle::{self, LifecycleError, Policy};
 use crate::store::StoreError;
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -18,14 +22,40 @@ pub async fn sweep(app: &AppState) -> Result<Swept, StoreError> {
         ephemeral: app.ephemeral.purge_expired().await?,
         refresh_tokens: app.sql.purge_refresh_tokens(app.now()).await?,
     };
-    if let Err(e) = app.keys.reload(&app.sql, &app.master).await {
-        tracing::error!(error = %e, "reloading signing keys failed");
-    }
     Ok(swept)
 }
 
-/// Runs [`sweep`] every `janitor_interval_secs` until the process ends.
+/// One key pass: due transitions, then a reload if anything changed.
+pub async fn follow_keys(app: &AppState) -> Result<bool, LifecycleError> {
+    let policy = Policy::from_config(&app.config);
+    let report = lifecycle::tick(&app.sql, &policy, app.now()).await?;
+    if !report.is_empty() {
+        for line in &report {
+            tracing::info!("{line}");
+        }
+        let entry =
+            Entry::new(events::KEY_SCHEDULED).detail(serde_json::json!({ "report": report }));
+        app.audit.record(entry, app.now()).await;
+    }
+    Ok(app.keys.refresh(&app.sql, &app.master).await?)
+}
+
+/// Runs [`follow_keys`] every `key_poll_secs` and [`sweep`] every
+/// `janitor_interval_secs` until the process ends.
 pub fn spawn(app: AppState) {
+    let keys_app = app.clone();
+    let every = Duration::from_secs(app.config.key_poll_secs.max(1));
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        loop {
+            ticker.tick().await;
+            match follow_keys(&keys_app).await {
+                Ok(true) => tracing::info!("signing keys reloaded"),
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = %e, "following signing keys failed"),
+            }
+        }
+    });
     let every = Duration::from_secs(app.config.janitor_interval_secs.max(1));
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);

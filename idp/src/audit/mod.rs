@@ -23,6 +23,13 @@ pub mod events {
     pub const CLIENT_REMOVED: &str = "client.removed";
     pub const ACCOUNT_CREATED: &str = "account.created";
     pub const KEY_GENERATED: &str = "key.generated";
+    pub const KEY_ACTIVATED: &str = "key.activated";
+    pub const KEY_ROTATED: &str = "key.rotated";
+    pub const KEY_RETIRED: &str = "key.retired";
+    pub const KEY_REVOKED: &str = "key.revoked";
+    pub const KEY_REWRAPPED: &str = "key.rewrapped";
+    /// A transition that happened by itself (activation or retirement due).
+    pub const KEY_SCHEDULED: &str = "key.scheduled";
 }
 
 #[derive(Clone)]

@@ -94,8 +94,8 @@ fn report(state: &AppState, created: &crate::app::Created) {
             config.data_dir.join("master.key").display()
         );
     }
-    if let Some(kid) = &created.signing_key {
-        println!("generated RS256 signing key {kid} (active)");
+    for (alg, kid) in &created.signing_keys {
+        println!("generated {alg} signing key {kid} (active)");
     }
 }
 

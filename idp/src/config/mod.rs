@@ -61,6 +61,9 @@ pub struct Config {
     pub jwks_max_age_secs: i64,
     /// How often the janitor purges expired state.
     pub janitor_interval_secs: u64,
+    /// How often each node checks the signing keys for changes and due
+    /// transitions.
+    pub key_poll_secs: u64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// `tracing` filter, e.g. `info` or `idp=debug`.
@@ -90,6 +93,7 @@ impl Default for Config {
             flow_ttl_secs: 30 * 60,
             jwks_max_age_secs: 300,
             janitor_interval_secs: 60,
+            key_poll_secs: 2,
             max_body_bytes: 64 * 1024,
             log: "info".into(),
         }

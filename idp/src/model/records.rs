@@ -119,6 +119,8 @@ pub struct StoredKey {
     pub created_at: UnixTime,
     pub activated_at: Option<UnixTime>,
     pub retire_after: Option<UnixTime>,
+    /// When a `next` key becomes active by itself.
+    pub activate_after: Option<UnixTime>,
 }
 
 /// One line of the audit journal.

@@ -71,6 +71,7 @@ diesel::table! {
         created_at -> BigInt,
         activated_at -> Nullable<BigInt>,
         retire_after -> Nullable<BigInt>,
+        activate_after -> Nullable<BigInt>,
     }
 }
 

@@ -54,10 +54,19 @@ async fn jwks_publishes_the_signing_key_with_cache_headers() {
     assert_eq!(res.headers()["cache-control"], "public, max-age=300");
     let jwks: serde_json::Value = res.json().await.unwrap();
     let keys = jwks["keys"].as_array().unwrap();
-    assert_eq!(keys.len(), 1);
-    assert_eq!(keys[0]["kty"], "RSA");
-    assert_eq!(keys[0]["alg"], "RS256");
-    assert_eq!(keys[0]["use"], "sig");
-    assert!(keys[0]["kid"].as_str().unwrap().len() >= 43);
-    assert!(keys[0].get("d").is_none(), "no private parts");
+    let algs: Vec<&str> = keys.iter().map(|k| k["alg"].as_str().unwrap()).collect();
+    assert_eq!(algs.len(), 3);
+    for alg in ["RS256", "ES256", "EdDSA"] {
+        assert!(algs.contains(&alg), "{algs:?}");
+    }
+    let rsa = keys.iter().find(|k| k["alg"] == "RS256").unwrap();
+    assert_eq!(rsa["kty"], "RSA");
+    assert_eq!(rsa["use"], "sig");
+    assert!(rsa["kid"].as_str().unwrap().len() >= 43);
+    for key in keys {
+        assert!(key.get("d").is_none(), "no private parts");
+    }
+    let kids: std::collections::HashSet<&str> =
+        keys.iter().map(|k| k["kid"].as_str().unwrap()).collect();
+    assert_eq!(kids.len(), keys.len(), "distinct kids");
 }

@@ -11,5 +11,6 @@ mod introspect_revoke;
 mod logout;
 mod malformed;
 mod operations;
+mod signing_keys;
 mod token;
 mod userinfo;

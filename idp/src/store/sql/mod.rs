@@ -9,6 +9,7 @@ mod keys;
 mod migrations;
 mod refresh;
 
+pub use keys::KeyChange;
 pub use migrations::Migrations;
 
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! The keys this server signs with: loaded from the store, decrypted with the
 //! master key, parsed once and held in memory. The JWKS is served from here,
-//! never from the database.
+//! never from the database. [`lifecycle`] holds the rules for changing them.
+
+pub mod lifecycle;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -27,6 +29,8 @@ pub enum KeyRingError {
 
 #[derive(Default)]
 struct Loaded {
+    /// The store's key fingerprint this set was loaded from.
+    fingerprint: String,
     active: HashMap<Algorithm, Arc<SigningKey>>,
     /// Published keys: next, active and retiring.
     jwks: Jwks,
@@ -74,9 +78,27 @@ impl KeyRing {
             .collect()
     }
 
+    /// Reloads the keys if the store's changed since the last load; returns
+    /// whether it did.
+    pub async fn refresh(
+        &self,
+        store: &SqlStore,
+        master: &MasterKey,
+    ) -> Result<bool, KeyRingError> {
+        let fingerprint = store.keys_fingerprint().await?;
+        if fingerprint == self.current().fingerprint {
+            return Ok(false);
+        }
+        self.reload(store, master).await?;
+        Ok(true)
+    }
+
     /// Reloads every key from the store.
     pub async fn reload(&self, store: &SqlStore, master: &MasterKey) -> Result<(), KeyRingError> {
-        let mut loaded = Loaded::default();
+        let mut loaded = Loaded {
+            fingerprint: store.keys_fingerprint().await?,
+            ..Loaded::default()
+        };
         for stored in store.keys().await? {
             let state: KeyState = stored
                 .state
@@ -101,23 +123,32 @@ impl KeyRing {
         Ok(())
     }
 
-    /// On first start: generates and activates an RS256 key when there is
-    /// none. Returns the new key id.
+    /// On first start: generates and activates a key for every algorithm
+    /// that has none (RS256 always; ES256 and EdDSA so clients may choose
+    /// them). Returns the new keys as `(alg, kid)`.
     pub async fn ensure_active(
         &self,
         store: &SqlStore,
         master: &MasterKey,
         rsa_bits: usize,
         now: UnixTime,
-    ) -> Result<Option<String>, KeyRingError> {
+    ) -> Result<Vec<(Algorithm, String)>, KeyRingError> {
         self.reload(store, master).await?;
-        if self.signer(Algorithm::RS256).is_ok() {
-            return Ok(None);
+        let mut created = Vec::new();
+        for alg in Algorithm::ALL {
+            if self.signer(alg).is_ok() {
+                continue;
+            }
+            let stored = generate(alg, rsa_bits, master, KeyState::Active, now)?;
+            match store.insert_key(&stored).await {
+                Ok(()) => created.push((alg, stored.kid)),
+                // Another node started at the same moment and won.
+                Err(StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
         }
-        let stored = generate(Algorithm::RS256, rsa_bits, master, KeyState::Active, now)?;
-        store.insert_key(&stored).await?;
         self.reload(store, master).await?;
-        Ok(Some(stored.kid))
+        Ok(created)
     }
 }
 
@@ -142,6 +173,7 @@ pub fn generate(
         created_at: now,
         activated_at: (state == KeyState::Active).then_some(now),
         retire_after: None,
+        activate_after: None,
     })
 }
 
