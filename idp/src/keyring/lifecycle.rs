@@ -179,19 +179,18 @@ pub async fn rotate(
     if let Some(pending) = all
         .iter()
         .find(|k| k.alg == alg.as_str() && k.state == KeyState::Next.as_str())
+        && !at_once
     {
-        if !at_once {
-            return Err(LifecycleError::Refused(format!(
-                "a rotation of {alg} is already under way: key {} becomes active after {}; \
+        return Err(LifecycleError::Refused(format!(
+            "a rotation of {alg} is already under way: key {} becomes active after {}; \
                  use `idp keys activate {}` (or `rotate --now`) to hurry it",
-                pending.kid,
-                pending
-                    .activate_after
-                    .map(date)
-                    .unwrap_or_else(|| "an admin activates it".into()),
-                pending.kid
-            )));
-        }
+            pending.kid,
+            pending
+                .activate_after
+                .map(date)
+                .unwrap_or_else(|| "an admin activates it".into()),
+            pending.kid
+        )));
     }
     let activate_after = now + policy.publish_secs;
     let key = generate_next(store, master, policy, alg, Some(activate_after), now).await?;
