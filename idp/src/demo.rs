@@ -10,6 +10,10 @@ pub const CLIENT_ID: &str = "medcabinet";
 pub const CLIENT_SECRET: &str = "medcabinet-secret";
 pub const REDIRECT_URI: &str = "http://127.0.0.1:8090/callback";
 pub const POST_LOGOUT_URI: &str = "http://127.0.0.1:8090/";
+/// A second confidential client and a public one, for the conformance suite.
+pub const CONFORMANCE_2_ID: &str = "conformance-2";
+pub const CONFORMANCE_2_SECRET: &str = "conformance-2-secret";
+pub const CONFORMANCE_PUBLIC_ID: &str = "conformance-public";
 
 /// (e-mail, level, family name, given name, middle name)
 pub const ACCOUNTS: [(&str, AccountLevel, &str, &str, &str); 3] = [
@@ -62,7 +66,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
             "account  {email:<22} level {level:<10} password {PASSWORD}"
         ));
     }
-    let client = NewClient {
+    let cabinet = NewClient {
         id: CLIENT_ID.into(),
         name: "Медицинский кабинет (демо)".into(),
         public: false,
@@ -74,12 +78,32 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
         min_account_level: None,
         id_token_alg: "RS256".into(),
     };
-    match app.clients.register(client, now).await {
-        Ok(_) | Err(ClientError::Exists(_)) => {}
-        Err(e) => return Err(e.into()),
+    let second = NewClient {
+        id: CONFORMANCE_2_ID.into(),
+        name: "Conformance suite, second client".into(),
+        secret: Some(Secret::new(CONFORMANCE_2_SECRET)),
+        ..cabinet.clone()
+    };
+    let public = NewClient {
+        id: CONFORMANCE_PUBLIC_ID.into(),
+        name: "Conformance suite, public client".into(),
+        public: true,
+        secret: None,
+        ..cabinet.clone()
+    };
+    for client in [cabinet, second, public] {
+        let line = match &client.secret {
+            Some(secret) => format!("client   {} secret {}", client.id, secret.expose()),
+            None => format!("client   {} (public, PKCE)", client.id),
+        };
+        match app.clients.register(client, now).await {
+            Ok(_) | Err(ClientError::Exists(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        lines.push(line);
     }
     lines.push(format!(
-        "client   {CLIENT_ID} secret {CLIENT_SECRET} redirect {REDIRECT_URI} post-logout {POST_LOGOUT_URI}"
+        "redirect {REDIRECT_URI}  post-logout {POST_LOGOUT_URI}"
     ));
     Ok(lines)
 }
