@@ -114,7 +114,7 @@ pub async fn openidconnect_flow(
     id_token.to_string()
 }
 
-struct Server(Child);
+pub struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -124,7 +124,7 @@ impl Drop for Server {
 }
 
 /// Starts `idp serve --demo` on a free port against the stores of `config`.
-async fn start_demo(config: &Config) -> (Server, String) {
+pub async fn start_demo(config: &Config) -> (Server, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

@@ -4,6 +4,7 @@
 mod harness;
 
 mod authorize;
+mod conformance;
 mod consents;
 mod discovery;
 mod e2e;

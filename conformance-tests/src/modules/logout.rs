@@ -1,0 +1,5 @@
+use super::Module;
+
+pub fn modules() -> Vec<Module> {
+    Vec::new()
+}
