@@ -95,6 +95,6 @@ fn discovery(ctx: &Ctx) -> Res {
     check::check_jwks(op)?;
     ctx.https_or_warn(
         Outcome::pass("discovery document complete and consistent; JWKS keys have distinct kids"),
-        "Discovery §3 requires https endpoints; the document is otherwise complete and consistent, but that part",
+        "the document is complete and consistent, but Discovery §3 requires https endpoints",
     )
 }
