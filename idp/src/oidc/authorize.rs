@@ -10,7 +10,7 @@ use super::error::{ErrorCode, OAuthError};
 use super::flow::Flow;
 use super::params::Params;
 use super::redirect;
-use super::request::{self, RequestError, max_age_exceeded};
+use super::request::{self, max_age_exceeded};
 use crate::app::AppState;
 use crate::login::Session;
 use crate::model::{AccountLevel, Client};
@@ -72,14 +72,13 @@ pub async fn start(app: &AppState, params: &Params, session: Option<Session>) ->
     };
     match request::validate(params, &client, redirect_uri, verify_hint) {
         Ok(req) => evaluate(app, Flow::new(req, app.now()), &client, session).await,
-        Err(error) => redirect_error(
-            app,
-            RequestError::Redirect {
-                redirect_uri: redirect_uri.to_owned(),
-                state: state.map(str::to_owned),
-                error,
-            },
-        ),
+        // Client and redirect URI are trusted now: the error goes back.
+        Err(error) => Decision::Redirect(redirect::with_error(
+            redirect_uri,
+            &error,
+            state,
+            &app.issuer,
+        )),
     }
 }
 
@@ -268,22 +267,6 @@ pub async fn finish_error(app: &AppState, flow: &mut Flow, error: OAuthError) ->
         flow.request.state.as_deref(),
         &app.issuer,
     ))
-}
-
-fn redirect_error(app: &AppState, e: RequestError) -> Decision {
-    match e {
-        RequestError::Page(error) => Decision::Problem(Problem::BadRequest(error)),
-        RequestError::Redirect {
-            redirect_uri,
-            state,
-            error,
-        } => Decision::Redirect(redirect::with_error(
-            &redirect_uri,
-            &error,
-            state.as_deref(),
-            &app.issuer,
-        )),
-    }
 }
 
 async fn save_then(app: &AppState, flow: Flow, next: impl FnOnce(Flow) -> Decision) -> Decision {

@@ -37,19 +37,6 @@ pub struct AuthRequest {
     pub hint_sub: Option<String>,
 }
 
-/// Why a request failed, and where the error may go.
-#[derive(Debug)]
-pub enum RequestError {
-    /// Client or redirect URI untrusted: show a page, never redirect.
-    Page(OAuthError),
-    /// Redirect the error to the (trusted) redirect URI.
-    Redirect {
-        redirect_uri: String,
-        state: Option<String>,
-        error: OAuthError,
-    },
-}
-
 /// The parts that must be trusted before anything is redirected.
 pub fn trusted_redirect<'a>(
     params: &'a Params,

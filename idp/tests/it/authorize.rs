@@ -215,22 +215,7 @@ async fn consent_denied_returns_access_denied() {
     let app = TestApp::spawn().await;
     let browser = app.browser();
     let page = browser.follow(browser.get(&app.auth_url(&[])).await).await;
-    let (csrf, flow) = (page.csrf(), page.hidden("flow"));
-    let page = browser
-        .follow(
-            browser
-                .post(
-                    "/login",
-                    &[
-                        ("csrf", &csrf),
-                        ("flow", &flow),
-                        ("login", STANDARD),
-                        ("password", PASSWORD),
-                    ],
-                )
-                .await,
-        )
-        .await;
+    let page = page.login(&browser, STANDARD).await;
     let done = page.consent(&browser, "deny").await;
     assert_eq!(query(&done.url, "error").as_deref(), Some("access_denied"));
     assert_eq!(query(&done.url, "state").as_deref(), Some("st-123"));
@@ -248,22 +233,7 @@ async fn first_party_clients_skip_consent() {
     let page = browser
         .follow(browser.get(&app.auth_url_for("firstparty", &[])).await)
         .await;
-    let (csrf, flow) = (page.csrf(), page.hidden("flow"));
-    let done = browser
-        .follow(
-            browser
-                .post(
-                    "/login",
-                    &[
-                        ("csrf", &csrf),
-                        ("flow", &flow),
-                        ("login", SIMPLE),
-                        ("password", PASSWORD),
-                    ],
-                )
-                .await,
-        )
-        .await;
+    let done = page.login(&browser, SIMPLE).await;
     assert!(query(&done.url, "code").is_some(), "{:?}", done);
 }
 
@@ -439,22 +409,7 @@ async fn client_minimum_level_shows_a_page_never_a_token() {
     let page = browser
         .follow(browser.get(&app.auth_url_for("clinic", &[])).await)
         .await;
-    let (csrf, flow) = (page.csrf(), page.hidden("flow"));
-    let page = browser
-        .follow(
-            browser
-                .post(
-                    "/login",
-                    &[
-                        ("csrf", &csrf),
-                        ("flow", &flow),
-                        ("login", STANDARD),
-                        ("password", PASSWORD),
-                    ],
-                )
-                .await,
-        )
-        .await;
+    let page = page.login(&browser, STANDARD).await;
     assert_eq!(page.status, 403);
     assert!(
         page.body.contains("Недостаточный уровень учётной записи"),
@@ -488,22 +443,7 @@ async fn essential_account_level_claim_is_enforced() {
                 .await,
         )
         .await;
-    let (csrf, flow) = (page.csrf(), page.hidden("flow"));
-    let page = browser
-        .follow(
-            browser
-                .post(
-                    "/login",
-                    &[
-                        ("csrf", &csrf),
-                        ("flow", &flow),
-                        ("login", SIMPLE),
-                        ("password", PASSWORD),
-                    ],
-                )
-                .await,
-        )
-        .await;
+    let page = page.login(&browser, SIMPLE).await;
     assert_eq!(page.status, 403, "{}", page.body);
     assert!(page.body.contains("стандартная"));
     // A standard account satisfies it, and the claim is in the ID token.

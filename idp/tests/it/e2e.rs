@@ -55,22 +55,7 @@ pub async fn openidconnect_flow(
 
     let browser = Browser::new(issuer);
     let page = browser.follow(browser.get(auth_url.as_str()).await).await;
-    let (csrf, flow) = (page.csrf(), page.hidden("flow"));
-    let page = browser
-        .follow(
-            browser
-                .post(
-                    "/login",
-                    &[
-                        ("csrf", &csrf),
-                        ("flow", &flow),
-                        ("login", login),
-                        ("password", PASSWORD),
-                    ],
-                )
-                .await,
-        )
-        .await;
+    let page = page.login(&browser, login).await;
     let done = if page.url.path() == "/consent" {
         page.consent(&browser, "allow").await
     } else {

@@ -243,23 +243,7 @@ impl TestApp {
     pub async fn login(&self, browser: &Browser, auth_url: &str, login: &str) -> Url {
         let page = browser.follow(browser.get(auth_url).await).await;
         let page = if page.url.path() == "/login" {
-            let csrf = page.csrf();
-            let flow = page.hidden("flow");
-            browser
-                .follow(
-                    browser
-                        .post(
-                            "/login",
-                            &[
-                                ("csrf", &csrf),
-                                ("flow", &flow),
-                                ("login", login),
-                                ("password", PASSWORD),
-                            ],
-                        )
-                        .await,
-                )
-                .await
+            page.login(browser, login).await
         } else {
             page
         };
@@ -381,6 +365,18 @@ impl Page {
 
     pub fn csrf(&self) -> String {
         self.hidden("csrf")
+    }
+
+    /// Submits the login form of this page.
+    pub async fn login(&self, browser: &Browser, login: &str) -> Page {
+        let (csrf, flow) = (self.csrf(), self.hidden("flow"));
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("flow", flow.as_str()),
+            ("login", login),
+            ("password", PASSWORD),
+        ];
+        browser.follow(browser.post("/login", &form).await).await
     }
 
     /// Answers the consent page.

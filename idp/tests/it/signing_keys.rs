@@ -22,6 +22,10 @@ async fn key_state(app: &TestApp, kid: &str) -> String {
         .state
 }
 
+fn active_kid(app: &TestApp, alg: Algorithm) -> String {
+    app.state.keys.signer(alg).unwrap().kid().to_owned()
+}
+
 fn published(app: &TestApp, kid: &str) -> bool {
     app.state.keys.jwks().keys.iter().any(|k| k.kid == kid)
 }
@@ -41,13 +45,7 @@ fn refused(result: Result<Vec<String>, LifecycleError>, needle: &str) {
 async fn routine_rotation_never_signs_with_an_unpublished_key() {
     let app = TestApp::spawn().await;
     let (sql, p) = (&app.state.sql, policy(&app));
-    let old = app
-        .state
-        .keys
-        .signer(Algorithm::RS256)
-        .unwrap()
-        .kid()
-        .to_owned();
+    let old = active_kid(&app, Algorithm::RS256);
     let before = app.tokens(&app.browser(), STANDARD, &[]).await;
 
     let report = lifecycle::rotate(
@@ -188,24 +186,12 @@ async fn activation_waits_for_the_jwks_cache_unless_forced() {
 async fn unsafe_retirements_are_refused_with_the_reason() {
     let app = TestApp::spawn().await;
     let (sql, p) = (&app.state.sql, policy(&app));
-    let rsa = app
-        .state
-        .keys
-        .signer(Algorithm::RS256)
-        .unwrap()
-        .kid()
-        .to_owned();
+    let rsa = active_kid(&app, Algorithm::RS256);
     refused(
         lifecycle::retire(sql, &p, &rsa, true, app.state.now()).await,
         "RS256 must always sign",
     );
-    let ec = app
-        .state
-        .keys
-        .signer(Algorithm::ES256)
-        .unwrap()
-        .kid()
-        .to_owned();
+    let ec = active_kid(&app, Algorithm::ES256);
     refused(
         lifecycle::retire(sql, &p, &ec, false, app.state.now()).await,
         "only active ES256 key",
@@ -230,13 +216,7 @@ async fn revocation_removes_the_key_and_refuses_its_tokens() {
     let (sql, p) = (&app.state.sql, policy(&app));
     let tokens = app.tokens(&app.browser(), STANDARD, &[]).await;
     let at = tokens["access_token"].as_str().unwrap();
-    let old = app
-        .state
-        .keys
-        .signer(Algorithm::RS256)
-        .unwrap()
-        .kid()
-        .to_owned();
+    let old = active_kid(&app, Algorithm::RS256);
     assert_eq!(app.userinfo(at).await.status(), 200);
 
     let report = lifecycle::revoke(sql, &app.state.master, &p, &old, app.state.now())
@@ -301,13 +281,7 @@ async fn revoking_an_active_key_prefers_the_published_next_key() {
         .find(|k| k.state == "next")
         .unwrap()
         .kid;
-    let active = app
-        .state
-        .keys
-        .signer(Algorithm::EdDSA)
-        .unwrap()
-        .kid()
-        .to_owned();
+    let active = active_kid(&app, Algorithm::EdDSA);
     lifecycle::revoke(sql, &app.state.master, &p, &active, app.state.now())
         .await
         .unwrap();
