@@ -260,3 +260,76 @@ async fn client_metadata_is_served_from_the_cache() {
     app.state.clients.remove(DEMO_CLIENT).await.unwrap();
     assert!(app.state.clients.get(DEMO_CLIENT).await.unwrap().is_none());
 }
+
+fn failed_with(out: &std::process::Output, needle: &str) {
+    assert!(
+        !out.status.success(),
+        "expected a refusal, got: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(needle), "{stderr}");
+}
+
+#[actix_web::test]
+async fn admin_cli_drives_the_key_lifecycle() {
+    let mut config = Config::default();
+    let _isolation = Isolation::new(&mut config);
+    // A first start creates the keys (and, embedded, the master key file).
+    idp::app::AppState::build(Config {
+        auto_migrate: true,
+        ..config.clone()
+    })
+    .await
+    .unwrap();
+    let generated = stdout(&idp(&config, &["keys", "generate", "--alg", "ES256"]));
+    assert!(generated.contains("as next"), "{generated}");
+    let kid = generated.split_whitespace().nth(3).unwrap().to_owned();
+    failed_with(
+        &idp(&config, &["keys", "activate", &kid]),
+        "published for only",
+    );
+    let activated = stdout(&idp(&config, &["keys", "activate", &kid, "--force"]));
+    assert!(
+        activated.contains("is now active") && activated.contains("is now retiring"),
+        "{activated}"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&idp(&config, &["keys", "list", "--json"]))).unwrap();
+    let rs256 = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["alg"] == "RS256" && k["state"] == "active")
+        .unwrap();
+    failed_with(
+        &idp(&config, &["keys", "retire", rs256["kid"].as_str().unwrap()]),
+        "RS256 must always sign",
+    );
+    failed_with(
+        &idp(&config, &["keys", "revoke", "no-such-kid"]),
+        "no signing key",
+    );
+    let rotated = stdout(&idp(&config, &["keys", "rotate", "--alg", "EdDSA"]));
+    assert!(
+        rotated.contains("becomes active by itself after"),
+        "{rotated}"
+    );
+    failed_with(
+        &idp(&config, &["keys", "rotate", "--alg", "EdDSA"]),
+        "already under way",
+    );
+    let master = stdout(&idp(&config, &["keys", "master-key"]));
+    assert!(keys::MasterKey::from_base64(master.trim()).is_ok());
+    let sql = idp::app::open_sql(&config).unwrap();
+    let events: Vec<String> = sql
+        .audit_events(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    for event in ["key.generated", "key.activated", "key.rotated"] {
+        assert!(events.iter().any(|e| e == event), "{event} in {events:?}");
+    }
+}
