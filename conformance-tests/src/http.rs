@@ -154,11 +154,11 @@ impl Provider {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let req = self.authenticated(self.http.post(&url), client, auth, &mut fields);
-        Ok(Reply::read(
+        Reply::read(
             req.form(&fields)
                 .send()
                 .with_context(|| format!("POST {url}"))?,
-        )?)
+        )
     }
 
     pub fn token(
@@ -178,9 +178,7 @@ impl Provider {
             UserinfoStyle::PostHeader => self.http.post(&url).bearer_auth(token),
             UserinfoStyle::PostBody => self.http.post(&url).form(&[("access_token", token)]),
         };
-        Ok(Reply::read(
-            req.send().with_context(|| format!("userinfo {url}"))?,
-        )?)
+        Reply::read(req.send().with_context(|| format!("userinfo {url}"))?)
     }
 
     pub fn get(&self, url: &str) -> anyhow::Result<Reply> {

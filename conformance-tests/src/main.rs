@@ -103,11 +103,11 @@ fn main() -> ExitCode {
         (&args.report_json, report.json()),
         (&args.report_junit, report.junit()),
     ] {
-        if let Some(path) = path {
-            if let Err(e) = std::fs::write(path, text) {
-                eprintln!("error: {}: {e}", path.display());
-                return ExitCode::from(2);
-            }
+        if let Some(path) = path
+            && let Err(e) = std::fs::write(path, text)
+        {
+            eprintln!("error: {}: {e}", path.display());
+            return ExitCode::from(2);
         }
     }
     if report.failed() {
