@@ -88,7 +88,8 @@ pub fn production_env(config: &Config) -> Vec<(&'static str, String)> {
 fn stdout(out: &std::process::Output) -> String {
     assert!(
         out.status.success(),
-        "stderr: {}",
+        "{} (a signal means a crash); stderr: {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -63,7 +63,9 @@ impl SqlStore {
         let manager = ConnectionManager::<AnyConnection>::new(url);
         let pool = Pool::builder()
             .max_size(if sqlite { 4 } else { 8 })
-            .min_idle(Some(1))
+            // No background connection making: connections open on demand, and
+            // a short-lived CLI process never exits while one is being opened.
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)
