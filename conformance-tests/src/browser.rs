@@ -137,6 +137,15 @@ impl LoginDriver for FormDriver {
     }
 }
 
+/// A driver that fills nothing.
+struct Passive;
+
+impl LoginDriver for Passive {
+    fn next(&self, _: &Url, _: &str, _: &str, _: &str) -> Option<Submission> {
+        None
+    }
+}
+
 /// A browser: cookies kept, redirects followed by hand.
 pub struct UserAgent {
     http: Client,
@@ -198,14 +207,32 @@ impl UserAgent {
         self.walk(res, driver, login, password)
     }
 
+    /// Submits the first POST form of a page (a logout confirmation, say)
+    /// with its hidden fields and its first named button, and walks on
+    /// without filling anything else.
+    pub fn submit_first_form(&self, url: &Url, html: &str) -> anyhow::Result<Option<Landing>> {
+        let Some(form) = forms(url, html).into_iter().find(|f| f.method == "post") else {
+            return Ok(None);
+        };
+        let mut fields: Vec<(String, String)> = form
+            .inputs
+            .iter()
+            .filter(|(_, kind, _)| kind == "hidden")
+            .map(|(n, _, v)| (n.clone(), v.clone()))
+            .collect();
+        fields.extend(form.buttons.first().cloned());
+        let res = self
+            .http
+            .post(form.action.clone())
+            .form(&fields)
+            .send()
+            .with_context(|| format!("POST {}", form.action))?;
+        let landing = self.walk(res, &Passive, "", "")?;
+        Ok(Some(landing))
+    }
+
     /// Opens `url` without acting on any page.
     pub fn visit(&self, url: &Url) -> anyhow::Result<Landing> {
-        struct Passive;
-        impl LoginDriver for Passive {
-            fn next(&self, _: &Url, _: &str, _: &str, _: &str) -> Option<Submission> {
-                None
-            }
-        }
         self.open(url, &Passive, "", "")
     }
 

@@ -228,8 +228,19 @@ pub fn max_age_exceeded(max_age: Option<i64>, auth_time: UnixTime, now: UnixTime
     max_age.is_some_and(|max| now - auth_time > max)
 }
 
-/// Echoes untrusted input safely into a description.
+/// Echoes untrusted input safely into a description: at most 200
+/// characters, each outside what RFC 6749 §5.2 allows in
+/// `error_description` (printable ASCII but `"` and `\\`) shown as `?`.
 pub fn preview(value: &str) -> String {
-    let short: String = value.chars().take(200).collect();
-    short.escape_default().to_string()
+    value
+        .chars()
+        .take(200)
+        .map(|c| {
+            if (' '..='~').contains(&c) && c != '"' && c != '\\' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
 }

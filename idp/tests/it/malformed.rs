@@ -17,6 +17,15 @@ async fn post_raw(app: &TestApp, path: &str, body: Vec<u8>, basic: bool) -> reqw
 async fn oauth_error(res: reqwest::Response) -> String {
     assert_eq!(res.status(), 400);
     let body: serde_json::Value = res.json().await.unwrap();
+    // RFC 6749 §5.2: printable ASCII without `"` and `\`, even when the
+    // description echoes what the client sent.
+    let description = body["error_description"].as_str().unwrap_or_default();
+    assert!(
+        description
+            .bytes()
+            .all(|b| (0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\'),
+        "{description:?}"
+    );
     body["error"].as_str().unwrap().to_owned()
 }
 
@@ -36,6 +45,7 @@ async fn token_endpoint_rejects_malformed_bodies_with_oauth_errors() {
             .collect::<String>()
             .into_bytes(),
         b"grant_type=authorization_code&code=%".to_vec(),
+        "grant_type=пароль\"\\".as_bytes().to_vec(),
         vec![0xff, 0x00, 0x13, 0x37],
     ];
     for body in cases {

@@ -100,7 +100,7 @@ pub async fn exchange(
         )
         .await;
     Err(OAuthError::invalid_grant(
-        "the refresh token was already used; for safety every token of this login is revoked — log in again",
+        "the refresh token was already used; for safety every token of this login is revoked; log in again",
     ))
 }
 
