@@ -38,8 +38,21 @@ pub fn run_with(cfg: &SuiteConfig, driver: &dyn LoginDriver) -> anyhow::Result<R
         driver,
     };
     let mut report = Report::default();
-    for module in modules::all() {
-        if !cfg.only.is_empty() && !cfg.only.iter().any(|o| module.name.contains(o.as_str())) {
+    let all = modules::all();
+    // An exact module name selects that module; anything else, every
+    // module whose name contains it.
+    let selected = |name: &str| {
+        cfg.only.is_empty()
+            || cfg.only.iter().any(|o| {
+                if all.iter().any(|m| m.name == o) {
+                    name == o
+                } else {
+                    name.contains(o.as_str())
+                }
+            })
+    };
+    for module in &all {
+        if !selected(module.name) {
             continue;
         }
         let started = Instant::now();

@@ -49,7 +49,7 @@ struct Args {
     /// The consent form's button as NAME=VALUE, if not `decision=allow`.
     #[arg(long, default_value = "decision=allow")]
     consent_button: String,
-    /// Run only modules whose name contains this (repeatable).
+    /// Run only this module, or the modules whose name contains this (repeatable).
     #[arg(long)]
     only: Vec<String>,
     /// Write the results as JSON.
