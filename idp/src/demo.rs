@@ -54,6 +54,8 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
             middle_name: Some(middle.into()),
             birthdate: standard.then(|| format!("198{i}-0{}-1{i}", i + 1)),
             gender: Some(if i == 1 { "female" } else { "male" }.into()),
+            address: standard
+                .then(|| format!("г. Москва, ул. Тверская, д. {}, кв. {}", i + 10, i + 1)),
             snils: standard.then(|| format!("112-233-445 9{i}")),
             inn: standard.then(|| format!("50000000000{i}")),
             level: Some(level),

@@ -334,7 +334,7 @@ impl<'a> Ctx<'a> {
             Ok(pass)
         } else {
             Ok(Outcome::warning(format!(
-                "{what} requires https; the issuer is plain http on this run"
+                "{what} (the issuer is plain http on this run)"
             )))
         }
     }

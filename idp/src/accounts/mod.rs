@@ -33,6 +33,7 @@ pub struct NewAccount {
     pub middle_name: Option<String>,
     pub birthdate: Option<String>,
     pub gender: Option<String>,
+    pub address: Option<String>,
     pub level: Option<AccountLevel>,
 }
 
@@ -84,6 +85,7 @@ pub async fn create(
         middle_name: new.middle_name,
         birthdate: new.birthdate,
         gender: new.gender,
+        address: new.address,
         // Admin-created accounts have their contacts confirmed by the admin.
         email_verified: true,
         phone_verified: true,

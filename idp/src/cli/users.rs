@@ -46,6 +46,9 @@ pub struct AddArgs {
     pub snils: Option<String>,
     #[arg(long)]
     pub inn: Option<String>,
+    /// The registration address, one line.
+    #[arg(long)]
+    pub address: Option<String>,
     /// simplified, standard or confirmed.
     #[arg(long, default_value = "simplified")]
     pub level: AccountLevel,
@@ -94,6 +97,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 middle_name: a.middle_name,
                 birthdate: a.birthdate,
                 gender: None,
+                address: a.address,
                 level: Some(a.level),
             };
             let now = SystemClock.now();

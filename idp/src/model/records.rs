@@ -19,6 +19,8 @@ pub struct Account {
     pub middle_name: Option<String>,
     pub birthdate: Option<String>,
     pub gender: Option<String>,
+    /// The registration address, one formatted line.
+    pub address: Option<String>,
     pub email_verified: bool,
     pub phone_verified: bool,
     pub level: AccountLevel,

@@ -129,6 +129,14 @@ pub fn user_claims(
     put("profile", "gender", json!(account.gender));
     put("profile", "locale", json!("ru-RU"));
     put("profile", "updated_at", json!(account.created_at));
+    put(
+        "address",
+        "address",
+        account
+            .address
+            .as_ref()
+            .map_or(Value::Null, |a| json!({"formatted": a, "country": "RU"})),
+    );
     put("email", "email", json!(account.email));
     if account.email.is_some() {
         put("email", "email_verified", json!(account.email_verified));
@@ -149,7 +157,7 @@ pub fn user_claims(
 }
 
 /// Every claim name Vhod can release (discovery's `claims_supported`).
-pub const SUPPORTED: [&str; 27] = [
+pub const SUPPORTED: [&str; 28] = [
     "sub",
     "iss",
     "aud",
@@ -175,6 +183,7 @@ pub const SUPPORTED: [&str; 27] = [
     "email_verified",
     "phone_number",
     "phone_number_verified",
+    "address",
     "snils",
     "inn",
 ];

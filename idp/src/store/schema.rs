@@ -20,6 +20,7 @@ diesel::table! {
         level -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        address -> Nullable<Text>,
     }
 }
 

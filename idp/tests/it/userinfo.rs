@@ -136,3 +136,36 @@ async fn claims_requested_for_userinfo_are_released() {
     assert!(info["inn"].as_str().is_some());
     assert!(info.get("email").is_none());
 }
+
+#[actix_web::test]
+async fn address_scope_releases_the_formatted_address() {
+    let app = TestApp::spawn().await;
+    let tokens = app
+        .tokens(&app.browser(), STANDARD, &[("scope", "openid address")])
+        .await;
+    let info: serde_json::Value = app
+        .userinfo(tokens["access_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        info["address"]["formatted"]
+            .as_str()
+            .unwrap()
+            .contains("Москва"),
+        "{info}"
+    );
+    assert_eq!(info["address"]["country"], "RU");
+    // A simplified account has no address: nothing is released.
+    let tokens = app
+        .tokens(&app.browser(), SIMPLE, &[("scope", "openid address")])
+        .await;
+    let info: serde_json::Value = app
+        .userinfo(tokens["access_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(info.get("address").is_none(), "{info}");
+}

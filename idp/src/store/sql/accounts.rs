@@ -24,6 +24,7 @@ struct Row {
     level: String,
     created_at: i64,
     updated_at: i64,
+    address: Option<String>,
 }
 
 impl TryFrom<Row> for Account {
@@ -42,6 +43,7 @@ impl TryFrom<Row> for Account {
             middle_name: r.middle_name,
             birthdate: r.birthdate,
             gender: r.gender,
+            address: r.address,
             email_verified: r.email_verified != 0,
             phone_verified: r.phone_verified != 0,
             created_at: r.created_at,
@@ -68,6 +70,7 @@ impl From<&Account> for Row {
             level: a.level.as_str().to_owned(),
             created_at: a.created_at,
             updated_at: a.created_at,
+            address: a.address.clone(),
         }
     }
 }
