@@ -71,7 +71,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        // actix runs its own system (one runtime per worker).
+        // The server runs its own runtime (see `http::block_on`).
         Command::Serve(args) => serve::run(config, args),
         Command::Migrate(args) => runtime.block_on(migrate::run(config, args)),
         Command::Clients(cmd) => runtime.block_on(clients::run(config, cmd)),

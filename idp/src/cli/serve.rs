@@ -40,7 +40,7 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
     let workers = args
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    actix_web::rt::System::new().block_on(async move {
+    crate::http::block_on(async move {
         let (state, created) = AppState::build(config).await?;
         report(&state, &created);
         if state.config.demo {

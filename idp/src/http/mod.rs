@@ -20,6 +20,12 @@ use tracing::Instrument;
 use crate::app::AppState;
 pub use extract::RequestId;
 
+/// Runs `future` on the actix runtime the server needs (one runtime per
+/// worker thread, plus this one).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    actix_web::rt::System::new().block_on(future)
+}
+
 /// Starts the HTTP server on an already bound listener.
 pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
     let max_body = state.config.max_body_bytes;
