@@ -165,7 +165,6 @@ pub fn modules() -> Vec<Module> {
 
 /// The happy path, then userinfo: the subject must match (Core §5.3.2).
 fn server(ctx: &Ctx) -> Res {
-    check::check_jwks(ctx.op)?;
     let req = ctx.request();
     let (_, tokens) = ctx.happy(&req)?;
     check_userinfo(ctx, &tokens, UserinfoStyle::GetHeader)?;

@@ -236,8 +236,10 @@ impl<'a> Ctx<'a> {
         self.tokens(reply, req)
     }
 
-    /// Checks a successful token response (RFC 6749 §5.1, Core §3.1.3.3).
+    /// Checks a successful token response (RFC 6749 §5.1, Core §3.1.3.3),
+    /// and the JWKS its ID token is verified against.
     pub fn tokens(&self, reply: Reply, req: &AuthRequest) -> Result<Tokens, Outcome> {
+        check::check_jwks(self.op)?;
         ensure!(
             reply.status == 200,
             "token endpoint answered HTTP {}: {}",
