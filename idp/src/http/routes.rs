@@ -27,14 +27,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::get().to(endpoints::discovery::configuration),
     )
     .route(JWKS, web::get().to(endpoints::discovery::jwks))
-    .route(TOKEN, web::post().to(endpoints::token::token))
-    .route(USERINFO, web::get().to(endpoints::userinfo::userinfo))
-    .route(USERINFO, web::post().to(endpoints::userinfo::userinfo))
-    .route(
+    .service(back_channel(TOKEN, web::post().to(endpoints::token::token)))
+    .service(back_channel(
         INTROSPECT,
         web::post().to(endpoints::introspect::introspect),
-    )
-    .route(REVOKE, web::post().to(endpoints::revoke::revoke))
+    ))
+    .service(back_channel(
+        REVOKE,
+        web::post().to(endpoints::revoke::revoke),
+    ))
+    .route(USERINFO, web::get().to(endpoints::userinfo::userinfo))
+    .route(USERINFO, web::post().to(endpoints::userinfo::userinfo))
     .route(HEALTH, web::get().to(endpoints::health::health))
     .route(AUTHORIZE, web::get().to(pages::authorize::authorize))
     .route(AUTHORIZE, web::post().to(pages::authorize::authorize))
@@ -48,4 +51,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(ACCOUNT_CONSENTS, web::get().to(pages::account::consents))
     .route(ACCOUNT_CONSENTS, web::post().to(pages::account::withdraw))
     .default_service(web::to(pages::not_found));
+}
+
+/// A POST-only machine endpoint; other methods get a JSON 405.
+fn back_channel(path: &str, post: actix_web::Route) -> actix_web::Resource {
+    web::resource(path)
+        .route(post)
+        .default_service(web::to(endpoints::post_only))
 }

@@ -60,6 +60,12 @@ async fn code_exchange_issues_signed_id_and_access_tokens() {
     assert_eq!(c["account_level"], "standard");
     assert!(c["sid"].as_str().is_some());
     assert!(c["exp"].as_i64().unwrap() > c["iat"].as_i64().unwrap());
+    // Tokens stay small: profile data comes from userinfo, not the ID token.
+    assert!(
+        id_token.len() < 1200,
+        "ID token of {} bytes",
+        id_token.len()
+    );
     let at = tokens["access_token"].as_str().unwrap();
     assert_eq!(
         c["at_hash"],
@@ -448,6 +454,11 @@ async fn unknown_or_missing_grant_type() {
         "unsupported_grant_type"
     );
     assert_eq!(error_of(app.token(&[]).await).await.1, "invalid_request");
-    let res = reqwest::get(format!("{}/token", app.url)).await.unwrap();
-    assert_eq!(res.status(), 404, "GET is not a token request");
+    for path in ["/token", "/introspect", "/revoke"] {
+        let res = reqwest::get(format!("{}{path}", app.url)).await.unwrap();
+        assert_eq!(res.status(), 405, "GET {path}");
+        assert_eq!(res.headers()["allow"], "POST");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_request");
+    }
 }

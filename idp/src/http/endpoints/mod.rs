@@ -7,8 +7,8 @@ pub mod revoke;
 pub mod token;
 pub mod userinfo;
 
-use actix_web::HttpRequest;
-use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::header::{ALLOW, AUTHORIZATION, CACHE_CONTROL};
+use actix_web::{HttpRequest, HttpResponse};
 
 use crate::oidc::token::ClientCredentials;
 
@@ -18,4 +18,16 @@ fn client_credentials(req: &HttpRequest) -> ClientCredentials {
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
     )
+}
+
+/// Back-channel endpoints take only POST (RFC 6749 §3.2, RFC 7009 §2.1,
+/// RFC 7662 §2.1): anything else is a JSON error, not a page.
+pub async fn post_only() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((ALLOW, "POST"))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({
+            "error": "invalid_request",
+            "error_description": "this endpoint accepts only POST with a form body"
+        }))
 }
