@@ -18,26 +18,6 @@ type Row = (
     Option<i64>,
 );
 
-const COLUMNS: (
-    sk::kid,
-    sk::alg,
-    sk::state,
-    sk::encrypted_private_key,
-    sk::created_at,
-    sk::activated_at,
-    sk::retire_after,
-    sk::activate_after,
-) = (
-    sk::kid,
-    sk::alg,
-    sk::state,
-    sk::encrypted_private_key,
-    sk::created_at,
-    sk::activated_at,
-    sk::retire_after,
-    sk::activate_after,
-);
-
 fn stored(
     (kid, alg, state, key, created_at, activated_at, retire_after, activate_after): Row,
 ) -> Result<StoredKey, StoreError> {
@@ -105,7 +85,6 @@ impl SqlStore {
     pub async fn keys(&self) -> Result<Vec<StoredKey>, StoreError> {
         self.run(|conn| {
             sk::table
-                .select(COLUMNS)
                 .order((sk::created_at, sk::kid))
                 .load::<Row>(conn)?
                 .into_iter()
