@@ -27,6 +27,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Derives refresh-token successors (see `oidc::token::refresh_token`).
     pub refresh_key: Arc<ring::hmac::Key>,
+    /// Bounds concurrent password hashing.
+    pub passwords: Arc<crate::login::PasswordPool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +96,10 @@ impl AppState {
         created.signing_keys = keys
             .ensure_active(&sql, &master, config.rsa_bits, clock.now())
             .await?;
+        // Computed now, so the first unknown login is not slower than others.
+        tokio::task::spawn_blocking(crate::accounts::password::dummy_hash)
+            .await
+            .map_err(|e| crate::store::StoreError::Database(e.to_string()))?;
         let refresh_key = ring::hmac::Key::new(
             ring::hmac::HMAC_SHA256,
             &master.derive("vhod refresh-token successor"),
@@ -108,6 +114,7 @@ impl AppState {
             master: Arc::new(master),
             clock,
             refresh_key: Arc::new(refresh_key),
+            passwords: Arc::new(crate::login::PasswordPool::for_this_machine()),
             sql,
         };
         Ok((state, created))

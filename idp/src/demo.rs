@@ -78,6 +78,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
         scopes: None,
         skip_consent: false,
         min_account_level: None,
+        min_aal: None,
         id_token_alg: "RS256".into(),
     };
     let second = NewClient {

@@ -14,6 +14,7 @@ use crate::store::StoreError;
 pub struct Swept {
     pub ephemeral: usize,
     pub refresh_tokens: usize,
+    pub grants: usize,
 }
 
 /// One pass.
@@ -21,6 +22,7 @@ pub async fn sweep(app: &AppState) -> Result<Swept, StoreError> {
     let swept = Swept {
         ephemeral: app.ephemeral.purge_expired().await?,
         refresh_tokens: app.sql.purge_refresh_tokens(app.now()).await?,
+        grants: app.sql.purge_grants(app.now()).await?,
     };
     Ok(swept)
 }
@@ -66,6 +68,7 @@ pub fn spawn(app: AppState) {
                     tracing::info!(
                         ephemeral = swept.ephemeral,
                         refresh_tokens = swept.refresh_tokens,
+                        grants = swept.grants,
                         "janitor purged expired state"
                     )
                 }

@@ -26,4 +26,5 @@ pub mod keyring;
 pub mod login;
 pub mod model;
 pub mod oidc;
+pub mod paths;
 pub mod store;

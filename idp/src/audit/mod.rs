@@ -11,6 +11,9 @@ use crate::store::SqlStore;
 pub mod events {
     pub const LOGIN_SUCCEEDED: &str = "login.succeeded";
     pub const LOGIN_FAILED: &str = "login.failed";
+    /// The password was right, but the account cannot reach the required
+    /// authentication strength.
+    pub const LOGIN_UNMET: &str = "login.unmet";
     pub const LOGOUT: &str = "logout";
     pub const CONSENT_GRANTED: &str = "consent.granted";
     pub const CONSENT_DENIED: &str = "consent.denied";

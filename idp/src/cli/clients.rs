@@ -8,7 +8,7 @@ use crate::audit::{Audit, Entry, events};
 use crate::clients::{ClientRegistry, NewClient};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::model::{AccountLevel, Client, Scopes};
+use crate::model::{Aal, AccountLevel, Client, Scopes};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -48,6 +48,10 @@ pub struct AddArgs {
     /// Lowest account level accepted: simplified, standard or confirmed.
     #[arg(long)]
     pub min_level: Option<AccountLevel>,
+    /// Weakest authentication accepted: aal1 (password), aal2 (password and
+    /// a one-time code) or aal3 (signature certificate).
+    #[arg(long)]
+    pub min_acr: Option<Aal>,
     /// Allowed scopes, space-separated (default: all).
     #[arg(long)]
     pub scopes: Option<String>,
@@ -66,6 +70,7 @@ struct View<'a> {
     scopes: String,
     skip_consent: bool,
     min_account_level: Option<AccountLevel>,
+    min_acr: Option<&'static str>,
     id_token_signed_response_alg: &'a str,
     created: String,
 }
@@ -80,6 +85,7 @@ fn view(c: &Client) -> View<'_> {
         scopes: c.scopes.to_string(),
         skip_consent: c.skip_consent,
         min_account_level: c.min_account_level,
+        min_acr: c.min_aal.map(Aal::as_urn),
         id_token_signed_response_alg: &c.id_token_alg,
         created: date(c.created_at),
     }
@@ -102,6 +108,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 scopes: a.scopes.as_deref().map(Scopes::parse),
                 skip_consent: a.skip_consent,
                 min_account_level: a.min_level,
+                min_aal: a.min_acr,
                 id_token_alg: a.id_token_alg,
             };
             let (client, secret) = registry.register(new, now).await?;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 use crate::clock::UnixTime;
-use crate::model::{AccountLevel, Client, SCOPES, Scopes, Secret, random_token};
+use crate::model::{Aal, AccountLevel, Client, SCOPES, Scopes, Secret, random_token};
 use crate::store::{SqlStore, StoreError};
 
 /// How long a cached client is trusted before it is read again: a change
@@ -48,6 +48,7 @@ pub struct NewClient {
     pub scopes: Option<Scopes>,
     pub skip_consent: bool,
     pub min_account_level: Option<AccountLevel>,
+    pub min_aal: Option<Aal>,
     pub id_token_alg: String,
 }
 
@@ -122,6 +123,7 @@ impl ClientRegistry {
             scopes,
             skip_consent: new.skip_consent,
             min_account_level: new.min_account_level,
+            min_aal: new.min_aal,
             id_token_alg: new.id_token_alg,
             created_at: now,
         };

@@ -53,6 +53,9 @@ pub struct Config {
     /// A refresh token presented again within this window gets the same
     /// successor instead of revoking the family (two tabs, a retry).
     pub refresh_grace_secs: i64,
+    /// The longest a grant lives by rotating refresh tokens; then the
+    /// person logs in again.
+    pub refresh_family_max_secs: i64,
     pub session_ttl_secs: i64,
     /// How long an unfinished login flow is kept.
     pub flow_ttl_secs: i64,
@@ -89,6 +92,7 @@ impl Default for Config {
             id_token_ttl_secs: 600,
             refresh_token_ttl_secs: 30 * 24 * 3600,
             refresh_grace_secs: 10,
+            refresh_family_max_secs: 90 * 24 * 3600,
             session_ttl_secs: 10 * 3600,
             flow_ttl_secs: 30 * 60,
             jwks_max_age_secs: 300,

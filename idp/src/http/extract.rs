@@ -1,5 +1,8 @@
 //! Extractors: the request id, request parameters read strictly from the
-//! query or a form body, the session cookie, and the CSRF token.
+//! query or a form body ([`RequestParams`]), a form whose CSRF token was
+//! checked ([`CsrfForm`]), the SSO session ([`CurrentSession`],
+//! [`SessionUser`]), the bearer token ([`BearerToken`]), client credentials
+//! ([`ClientAuth`]), and the browser-binding cookie of login flows.
 
 use std::future::{Ready, ready};
 
@@ -10,10 +13,17 @@ use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use subtle::ConstantTimeEq;
 
+use super::errors::BearerError;
+use super::pages::{csrf_failed, see_other, texts};
+use super::routes::paths;
 use crate::app::AppState;
 use crate::login::session::{self, Session};
 use crate::model::random_token;
+use crate::oidc::flow::{BROWSER_COOKIE, new_browser_id};
+use crate::oidc::token::ClientCredentials;
 use crate::oidc::{OAuthError, Params};
+
+type LocalFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
 /// The id every log line and error page of a request carries.
 #[derive(Debug, Clone)]
@@ -50,7 +60,7 @@ pub struct RequestParams(pub Result<Params, OAuthError>);
 
 impl FromRequest for RequestParams {
     type Error = std::convert::Infallible;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+    type Future = LocalFuture<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         if req.method() != Method::POST {
@@ -78,6 +88,169 @@ impl FromRequest for RequestParams {
             Ok(RequestParams(parsed))
         })
     }
+}
+
+/// A form posted from one of our pages: parsed, and its `csrf` field
+/// matching this browser's cookie. Anything else gets the CSRF error page.
+pub struct CsrfForm(pub Params);
+
+impl FromRequest for CsrfForm {
+    type Error = actix_web::Error;
+    type Future = LocalFuture<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let params = RequestParams::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let Ok(RequestParams(parsed)) = params.await;
+            match parsed {
+                Ok(params) if csrf_ok(&req, &params) => Ok(CsrfForm(params)),
+                _ => {
+                    let id = req
+                        .extensions()
+                        .get::<RequestId>()
+                        .cloned()
+                        .unwrap_or_default();
+                    let page = csrf_failed(texts(&req, None), &id);
+                    Err(
+                        actix_web::error::InternalError::from_response("CSRF check failed", page)
+                            .into(),
+                    )
+                }
+            }
+        })
+    }
+}
+
+/// The live SSO session of this browser, if any.
+pub struct CurrentSession(pub Option<Session>);
+
+impl FromRequest for CurrentSession {
+    type Error = std::convert::Infallible;
+    type Future = LocalFuture<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let app = req.app_data::<web::Data<AppState>>().cloned();
+            Ok(CurrentSession(match app {
+                Some(app) => current_session(&app, &req).await,
+                None => None,
+            }))
+        })
+    }
+}
+
+/// The logged-in person of a page that needs one; anyone else is sent to
+/// the login page.
+pub struct SessionUser(pub Session);
+
+impl FromRequest for SessionUser {
+    type Error = actix_web::Error;
+    type Future = LocalFuture<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = CurrentSession::from_request(req, payload);
+        Box::pin(async move {
+            let Ok(CurrentSession(session)) = session.await;
+            session.map(SessionUser).ok_or_else(|| {
+                actix_web::error::InternalError::from_response(
+                    "login needed",
+                    see_other(paths::LOGIN),
+                )
+                .into()
+            })
+        })
+    }
+}
+
+/// The access token of a resource request: the `Authorization: Bearer`
+/// header or, for a form POST, the `access_token` field (RFC 6750 §2.1,
+/// §2.2). Failures carry the Bearer challenge.
+pub struct BearerToken(pub String);
+
+impl FromRequest for BearerToken {
+    type Error = BearerError;
+    type Future = LocalFuture<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let header = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .map(|v| v.to_str().map(str::to_owned));
+        let from_header = match header {
+            None => None,
+            Some(Ok(value)) => match value.split_once(' ') {
+                Some((scheme, token))
+                    if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+                {
+                    Some(token.trim().to_owned())
+                }
+                _ => Some(String::new()),
+            },
+            Some(Err(_)) => Some(String::new()),
+        };
+        let form = (req.method() == Method::POST && from_header.is_none())
+            .then(|| RequestParams::from_request(req, payload));
+        Box::pin(async move {
+            if let Some(token) = from_header {
+                return if token.is_empty() {
+                    Err(BearerError(Some(OAuthError::invalid_request(
+                        "the Authorization header must be `Bearer <access token>`",
+                    ))))
+                } else {
+                    Ok(BearerToken(token))
+                };
+            }
+            let Some(form) = form else {
+                return Err(BearerError(None));
+            };
+            let Ok(RequestParams(params)) = form.await;
+            let params = params.map_err(|e| BearerError(Some(e)))?;
+            match params
+                .get("access_token")
+                .map_err(|e| BearerError(Some(e)))?
+            {
+                Some(token) => Ok(BearerToken(token.to_owned())),
+                None => Err(BearerError(None)),
+            }
+        })
+    }
+}
+
+/// HTTP Basic client credentials of a back-channel request, if sent; the
+/// grant decides with the form's `client_id`/`client_secret`.
+pub struct ClientAuth(pub ClientCredentials);
+
+impl FromRequest for ClientAuth {
+    type Error = std::convert::Infallible;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let header = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        ready(Ok(ClientAuth(ClientCredentials::from_header(header))))
+    }
+}
+
+/// This browser's binding cookie for login flows, and the cookie to set
+/// when it is new.
+pub fn browser_id(app: &AppState, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
+    if let Some(existing) = req.cookie(BROWSER_COOKIE)
+        && existing.value().len() >= 32
+    {
+        return (existing.value().to_owned(), None);
+    }
+    let value = new_browser_id().expose().to_owned();
+    let cookie = Cookie::build(BROWSER_COOKIE, value.clone())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(app.config.secure_cookies())
+        .finish();
+    (value, Some(cookie))
 }
 
 /// The live SSO session of this browser, if any.

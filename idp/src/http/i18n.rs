@@ -47,6 +47,9 @@ pub struct Texts {
     pub level_hint: &'static str,
     pub not_found: &'static str,
     pub technical_details: &'static str,
+    pub busy: &'static str,
+    pub busy_hint: &'static str,
+    pub consent_claims: &'static str,
 }
 
 pub static RU: Texts = Texts {
@@ -95,6 +98,9 @@ pub static RU: Texts = Texts {
     level_hint: "Чтобы повысить уровень, заполните профиль и пройдите проверку данных (стандартная учётная запись), затем подтвердите личность в центре обслуживания, по коду из письма или электронной подписью (подтверждённая). После повышения уровня выйдите и войдите снова.",
     not_found: "Страница не найдена.",
     technical_details: "Подробности для разработчиков портала",
+    busy: "Сейчас слишком много попыток входа.",
+    busy_hint: "Подождите несколько секунд и отправьте форму ещё раз.",
+    consent_claims: "Отдельно запрошенные сведения",
 };
 
 pub static EN: Texts = Texts {
@@ -143,6 +149,9 @@ pub static EN: Texts = Texts {
     level_hint: "To raise your level, complete your profile and pass the data check (standard account), then confirm your identity at a service centre, with a code sent by post, or with an electronic signature (confirmed). Then log out and log in again.",
     not_found: "Page not found.",
     technical_details: "Details for the portal's developers",
+    busy: "Too many logins are being processed right now.",
+    busy_hint: "Wait a few seconds and submit the form again.",
+    consent_claims: "Details asked for one by one",
 };
 
 /// Picks the language: an explicit `ui_locales` first, then the browser's
@@ -199,4 +208,43 @@ pub fn scope_description(texts: &Texts, scope: &str) -> Option<&'static str> {
         "offline_access" => "Access to this data while you are away (until you withdraw consent)",
         _ => return None,
     })
+}
+
+/// How the consent page names a claim asked for one by one.
+pub fn claim_description(texts: &Texts, claim: &str) -> &'static str {
+    let ru = texts.lang == "ru";
+    match claim {
+        "name" if ru => "Полное имя",
+        "name" => "Full name",
+        "family_name" if ru => "Фамилия",
+        "family_name" => "Family name",
+        "given_name" if ru => "Имя",
+        "given_name" => "Given name",
+        "middle_name" if ru => "Отчество",
+        "middle_name" => "Patronymic",
+        "birthdate" if ru => "Дата рождения",
+        "birthdate" => "Date of birth",
+        "gender" if ru => "Пол",
+        "gender" => "Gender",
+        "locale" if ru => "Язык",
+        "locale" => "Language",
+        "updated_at" if ru => "Дата изменения данных",
+        "updated_at" => "When the data last changed",
+        "email" if ru => "Адрес электронной почты",
+        "email" => "E-mail address",
+        "email_verified" if ru => "Подтверждён ли адрес электронной почты",
+        "email_verified" => "Whether the e-mail address is confirmed",
+        "phone_number" if ru => "Номер мобильного телефона",
+        "phone_number" => "Mobile phone number",
+        "phone_number_verified" if ru => "Подтверждён ли номер телефона",
+        "phone_number_verified" => "Whether the phone number is confirmed",
+        "address" if ru => "Адрес регистрации",
+        "address" => "Registration address",
+        "snils" if ru => "СНИЛС",
+        "snils" => "SNILS (individual insurance account number)",
+        "inn" if ru => "ИНН",
+        "inn" => "INN (taxpayer number)",
+        _ if ru => "Другие сведения",
+        _ => "Other details",
+    }
 }

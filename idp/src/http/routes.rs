@@ -4,21 +4,7 @@ use actix_web::web;
 
 use super::{endpoints, pages};
 
-pub mod paths {
-    pub const DISCOVERY: &str = "/.well-known/openid-configuration";
-    pub const JWKS: &str = "/jwks";
-    pub const AUTHORIZE: &str = "/authorize";
-    pub const AUTHORIZE_CONTINUE: &str = "/authorize/continue";
-    pub const LOGIN: &str = "/login";
-    pub const CONSENT: &str = "/consent";
-    pub const TOKEN: &str = "/token";
-    pub const USERINFO: &str = "/userinfo";
-    pub const INTROSPECT: &str = "/introspect";
-    pub const REVOKE: &str = "/revoke";
-    pub const LOGOUT: &str = "/logout";
-    pub const ACCOUNT_CONSENTS: &str = "/account/consents";
-    pub const HEALTH: &str = "/health";
-}
+pub use crate::paths;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     use paths::*;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-use keys::{Algorithm, Jwk, Jwks, KeyState, MasterKey, SigningKey, VerifiedJws};
+use keys::{Algorithm, Jwks, KeyState, MasterKey, SigningKey, VerifiedJws};
 
 use crate::clock::UnixTime;
 use crate::config::Config;
@@ -32,10 +32,10 @@ struct Loaded {
     /// The store's key fingerprint this set was loaded from.
     fingerprint: String,
     active: HashMap<Algorithm, Arc<SigningKey>>,
-    /// Published keys: next, active and retiring.
+    /// Published keys: next, active and retiring. Every one of them
+    /// verifies: a `next` key may already sign on another node that saw its
+    /// activation first.
     jwks: Jwks,
-    /// Keys whose tokens are still accepted: active and retiring.
-    accepted: Vec<Jwk>,
 }
 
 /// The signing keys, swapped as a whole when they change.
@@ -65,9 +65,9 @@ impl KeyRing {
         self.current().jwks.clone()
     }
 
-    /// Verifies a token this server signed with a key still accepted.
+    /// Verifies a token signed with a published key.
     pub fn verify(&self, token: &str) -> Result<VerifiedJws, keys::KeyError> {
-        keys::verify(token, &self.current().accepted)
+        keys::verify(token, &self.current().jwks.keys)
     }
 
     pub fn algorithms(&self) -> Vec<Algorithm> {
@@ -112,9 +112,6 @@ impl KeyRing {
             }
             let key = decrypt(&stored, master)?;
             loaded.jwks.keys.push(key.public_jwk().clone());
-            if state.accepts_tokens() {
-                loaded.accepted.push(key.public_jwk().clone());
-            }
             if state == KeyState::Active {
                 loaded.active.insert(key.algorithm(), Arc::new(key));
             }

@@ -1,12 +1,18 @@
-//! Login by login identifier and password.
+//! Checking a password. Argon2id costs 19 MiB and tens of milliseconds, so
+//! verification runs in a bounded pool: about one hash per core at a time,
+//! a short queue, and beyond that an immediate "busy" (HTTP 503 with
+//! `Retry-After`), so a flood of logins can neither exhaust memory nor
+//! starve the threads that serve tokens and database calls.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::Semaphore;
 
 use crate::accounts::{normalize_login, password};
 use crate::app::AppState;
-use crate::audit::{Entry, events};
-use crate::model::{Account, AuthContext, acr};
+use crate::model::Account;
 use crate::store::StoreError;
-
-use super::session::new_sid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
@@ -14,56 +20,122 @@ pub enum LoginError {
     /// probed.
     #[error("wrong login or password")]
     WrongCredentials,
+    /// Too many password checks under way; try again shortly.
+    #[error("too many logins at once")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Checks the password; on success returns what the session will carry.
-pub async fn login(
+/// The bounded pool of password verifications.
+pub struct PasswordPool {
+    running: Semaphore,
+    /// Checks admitted (running or waiting).
+    admitted: AtomicUsize,
+    limit: usize,
+}
+
+impl PasswordPool {
+    /// `workers` hashes at once, `queue` more waiting.
+    pub fn new(workers: usize, queue: usize) -> Self {
+        Self {
+            running: Semaphore::new(workers.max(1)),
+            admitted: AtomicUsize::new(0),
+            limit: workers.max(1) + queue,
+        }
+    }
+
+    /// One per core, and four per core waiting.
+    pub fn for_this_machine() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self::new(cores, 4 * cores)
+    }
+
+    /// Verifies `candidate` against a PHC hash; `Busy` when the pool is full.
+    pub async fn verify(
+        self: &Arc<Self>,
+        candidate: String,
+        hash: String,
+    ) -> Result<bool, LoginError> {
+        if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.limit {
+            self.admitted.fetch_sub(1, Ordering::AcqRel);
+            return Err(LoginError::Busy);
+        }
+        let _admitted = Admitted(self.clone());
+        let _permit = self.running.acquire().await.map_err(|_| LoginError::Busy)?;
+        Ok(
+            tokio::task::spawn_blocking(move || password::verify(&candidate, &hash))
+                .await
+                .unwrap_or(false),
+        )
+    }
+}
+
+/// Leaves the pool when dropped, even if the caller's future is cancelled.
+struct Admitted(Arc<PasswordPool>);
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        self.0.admitted.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// What a password check found.
+pub enum Checked {
+    Right(Box<Account>),
+    /// Unknown login or wrong password (the account, if the login exists,
+    /// for the journal only).
+    Wrong {
+        account_id: Option<String>,
+    },
+}
+
+/// Checks a login identifier and password; an unknown login costs the same
+/// hash as a known one.
+pub async fn check(
     app: &AppState,
     login: &str,
     password_text: &str,
-    request_id: Option<&str>,
-) -> Result<(Account, AuthContext), LoginError> {
+) -> Result<Checked, LoginError> {
     let login = normalize_login(login);
     let account = app.sql.account_by_login(&login).await?;
-    let hash = account
-        .as_ref()
-        .map(|a| a.password_hash.clone())
-        .unwrap_or_else(|| password::dummy_hash().to_owned());
-    let candidate = password_text.to_owned();
-    let ok = tokio::task::spawn_blocking(move || password::verify(&candidate, &hash))
-        .await
-        .unwrap_or(false);
-    let now = app.now();
-    match account {
-        Some(account) if ok => {
-            let auth = AuthContext {
-                account_id: account.id.clone(),
-                auth_time: now,
-                acr: acr::AAL1.into(),
-                amr: vec!["pwd".into()],
-                account_level: account.level,
-                sid: new_sid(),
-            };
-            app.audit
-                .record(
-                    Entry::new(events::LOGIN_SUCCEEDED)
-                        .account(&account.id)
-                        .request(request_id)
-                        .detail(serde_json::json!({"amr": ["pwd"]})),
-                    now,
-                )
-                .await;
-            Ok((account, auth))
-        }
-        other => {
-            let mut entry = Entry::new(events::LOGIN_FAILED).request(request_id);
-            if let Some(account) = &other {
-                entry = entry.account(&account.id);
+    let hash = account.as_ref().map_or_else(
+        || password::dummy_hash().to_owned(),
+        |a| a.password_hash.clone(),
+    );
+    let ok = app.passwords.verify(password_text.to_owned(), hash).await?;
+    Ok(match account {
+        Some(account) if ok => Checked::Right(Box::new(account)),
+        other => Checked::Wrong {
+            account_id: other.map(|a| a.id),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_full_pool_turns_callers_away_at_once() {
+        let hash = password::dummy_hash().to_owned();
+        let pool = Arc::new(PasswordPool::new(1, 1));
+        let calls: Vec<_> = (0..6)
+            .map(|_| {
+                let (pool, hash) = (pool.clone(), hash.clone());
+                tokio::spawn(async move { pool.verify("wrong".into(), hash).await })
+            })
+            .collect();
+        let mut busy = 0;
+        for call in calls {
+            match call.await.unwrap() {
+                Err(LoginError::Busy) => busy += 1,
+                Ok(ok) => assert!(!ok),
+                Err(e) => panic!("{e}"),
             }
-            app.audit.record(entry, now).await;
-            Err(LoginError::WrongCredentials)
         }
+        assert!(busy >= 4, "only {busy} of 6 turned away with room for 2");
+        // Once drained, the pool admits again.
+        assert!(!pool.verify("x".into(), hash).await.unwrap());
     }
 }

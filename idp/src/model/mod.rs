@@ -58,12 +58,52 @@ impl FromStr for AccountLevel {
 }
 
 /// Authentication strength of one login (NIST AAL), kept apart from the
-/// account level.
-pub mod acr {
-    pub const AAL1: &str = "urn:vhod:aal1";
-    pub const AAL2: &str = "urn:vhod:aal2";
-    pub const AAL3: &str = "urn:vhod:aal3";
-    pub const SUPPORTED: [&str; 3] = [AAL1, AAL2, AAL3];
+/// account level. Its URN is the `acr` claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Aal {
+    /// Password.
+    #[serde(rename = "urn:vhod:aal1")]
+    Aal1,
+    /// Password and a one-time code.
+    #[serde(rename = "urn:vhod:aal2")]
+    Aal2,
+    /// A signature certificate.
+    #[serde(rename = "urn:vhod:aal3")]
+    Aal3,
+}
+
+impl Aal {
+    pub const ALL: [Aal; 3] = [Self::Aal1, Self::Aal2, Self::Aal3];
+
+    pub fn as_urn(self) -> &'static str {
+        match self {
+            Self::Aal1 => "urn:vhod:aal1",
+            Self::Aal2 => "urn:vhod:aal2",
+            Self::Aal3 => "urn:vhod:aal3",
+        }
+    }
+
+    /// The level an `acr` value names; `None` for values Vhod does not know.
+    pub fn from_urn(urn: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_urn() == urn)
+    }
+}
+
+impl FromStr for Aal {
+    type Err = String;
+    /// `urn:vhod:aal2` or just `aal2`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_urn() == s || a.as_urn().strip_prefix("urn:vhod:") == Some(s))
+            .ok_or_else(|| format!("unknown authentication level `{s}` (aal1, aal2, aal3)"))
+    }
+}
+
+impl fmt::Display for Aal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_urn())
+    }
 }
 
 /// The scopes Vhod knows, in the order the consent page lists them.

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountLevel, Scopes};
+use std::collections::BTreeSet;
+
+use super::{Aal, AccountLevel, Scopes};
 use crate::clock::UnixTime;
 
 /// A person's account.
@@ -66,6 +68,8 @@ pub struct Client {
     pub skip_consent: bool,
     /// The lowest account level this portal accepts.
     pub min_account_level: Option<AccountLevel>,
+    /// The weakest authentication this portal accepts.
+    pub min_aal: Option<Aal>,
     pub id_token_alg: String,
     pub created_at: UnixTime,
 }
@@ -76,12 +80,16 @@ impl Client {
     }
 }
 
-/// A person's remembered consent for one client.
+/// A person's remembered consent for one client: exactly what the consent
+/// pages showed and the person allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consent {
     pub account_id: String,
     pub client_id: String,
     pub scopes: Scopes,
+    /// Claims allowed one by one (the `claims` parameter), beyond those the
+    /// scopes cover.
+    pub claims: BTreeSet<String>,
     pub granted_at: UnixTime,
 }
 
@@ -90,11 +98,47 @@ pub struct Consent {
 pub struct AuthContext {
     pub account_id: String,
     pub auth_time: UnixTime,
-    pub acr: String,
+    /// How strongly the person authenticated; the `acr` claim.
+    #[serde(rename = "acr")]
+    pub aal: Aal,
+    /// RFC 8176 methods (`pwd`, `otp`, `sms`, `hwk`, `swk`).
     pub amr: Vec<String>,
     /// Snapshot of the account level at login.
     pub account_level: AccountLevel,
     pub sid: String,
+    /// The organization the person acts for (chosen at login; the
+    /// organizations step sets it), `None` for a private person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acting_org: Option<String>,
+}
+
+/// The personal claims released to a portal, decided once when consent is
+/// given and kept with the grant: every token and userinfo response of the
+/// grant reads this set, never the request again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    /// Claims the ID token carries (asked for one by one for it).
+    pub id_token: BTreeSet<String>,
+    /// Claims userinfo returns (the scopes' claims and those asked for one
+    /// by one).
+    pub userinfo: BTreeSet<String>,
+}
+
+/// One authorization: what a code redemption established. The refresh-token
+/// family and every access token minted for it share its id, so revoking
+/// the grant revokes them all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub id: String,
+    pub client_id: String,
+    pub scopes: Scopes,
+    pub release: Release,
+    pub auth: AuthContext,
+    pub created_at: UnixTime,
+    /// When the grant ends whatever its refresh tokens say (the family
+    /// lifetime cap), or when its last access token expires.
+    pub expires_at: UnixTime,
+    pub revoked: bool,
 }
 
 /// A stored refresh token (only its digest is kept).

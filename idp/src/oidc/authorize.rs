@@ -1,19 +1,22 @@
 //! The authorization endpoint's decisions (OpenID Connect Core §3.1.2).
 //! `start` validates a fresh request, `resume` continues a flow after login
-//! or consent; both end in `evaluate`, which says what happens next. The
-//! HTTP layer only renders the [`Decision`].
+//! or consent; both end in `evaluate`, which walks the flow's steps
+//! (authenticate, consent, done) and says what happens next. The HTTP layer
+//! only renders the [`Decision`].
 
 use std::sync::Arc;
 
+use super::claims;
 use super::code;
 use super::error::{ErrorCode, OAuthError};
-use super::flow::Flow;
+use super::flow::{Flow, FlowStep, Lookup};
 use super::params::Params;
 use super::redirect;
 use super::request::{self, max_age_exceeded};
+use super::tokens::verify_id_token_hint;
 use crate::app::AppState;
 use crate::login::Session;
-use crate::model::{AccountLevel, Client};
+use crate::model::{AccountLevel, Client, Release};
 
 /// What the browser sees next.
 #[derive(Debug)]
@@ -32,6 +35,10 @@ pub enum Decision {
     },
     /// Go back to the portal (a code, or an error it can handle).
     Redirect(String),
+    /// Evaluate the flow again (after a login in it).
+    Continue(Flow),
+    /// The flow link came from another browser: this one got a new flow.
+    StartedOver(Flow),
     /// A page explaining a problem that cannot go back to the portal.
     Problem(Problem),
 }
@@ -48,8 +55,14 @@ pub enum Problem {
     Unavailable,
 }
 
-/// A new authorization request.
-pub async fn start(app: &AppState, params: &Params, session: Option<Session>) -> Decision {
+/// A new authorization request from the browser `browser` (the value of
+/// its binding cookie).
+pub async fn start(
+    app: &AppState,
+    params: &Params,
+    browser: &str,
+    session: Option<Session>,
+) -> Decision {
     let client = match params.get("client_id") {
         Ok(Some(id)) => match app.clients.get(id).await {
             Ok(client) => client,
@@ -63,15 +76,9 @@ pub async fn start(app: &AppState, params: &Params, session: Option<Session>) ->
         Err(e) => return Decision::Problem(Problem::BadRequest(e)),
     };
     let client = client.expect("trusted_redirect checked the client");
-    let verify_hint = |hint: &str| {
-        app.keys
-            .verify(hint)
-            .ok()
-            .filter(|v| v.claims["iss"] == *app.issuer)
-            .and_then(|v| v.claims["sub"].as_str().map(str::to_owned))
-    };
+    let verify_hint = |hint: &str| verify_id_token_hint(app, hint).map(|h| h.sub);
     match request::validate(params, &client, redirect_uri, verify_hint) {
-        Ok(req) => evaluate(app, Flow::new(req, app.now()), &client, session).await,
+        Ok(req) => evaluate(app, Flow::new(req, browser, app.now()), &client, session).await,
         // Client and redirect URI are trusted now: the error goes back.
         Err(error) => Decision::Redirect(redirect::with_error(
             redirect_uri,
@@ -82,22 +89,68 @@ pub async fn start(app: &AppState, params: &Params, session: Option<Session>) ->
     }
 }
 
-/// Continues a flow after a login or consent step.
-pub async fn resume(app: &AppState, flow_id: &str, session: Option<Session>) -> Decision {
-    let flow = match Flow::load(app, flow_id).await {
-        Ok(Some(flow)) => flow,
-        Ok(None) => return Decision::Problem(Problem::FlowExpired),
-        Err(e) => return unavailable(e),
-    };
-    if flow.completed {
-        return completed(&flow);
+/// The flow `flow_id` as a page of this browser may use it. A flow started
+/// in another browser starts over here, from its request, with nothing of
+/// its progress: a link someone else opened never continues their login.
+pub async fn open(app: &AppState, flow_id: &str, browser: Option<&str>) -> Result<Flow, Decision> {
+    match Flow::lookup(app, flow_id, browser).await {
+        Ok(Lookup::Found(flow)) if flow.is_done() => Err(completed(&flow)),
+        Ok(Lookup::Found(flow)) => Ok(flow),
+        Ok(Lookup::Foreign(flow)) => match browser {
+            Some(browser) => {
+                let fresh = Flow::new(flow.request, browser, app.now());
+                match fresh.save(app).await {
+                    Ok(()) => Err(Decision::StartedOver(fresh)),
+                    Err(e) => Err(unavailable(e)),
+                }
+            }
+            None => Err(Decision::Problem(Problem::FlowExpired)),
+        },
+        Ok(Lookup::Missing) => Err(Decision::Problem(Problem::FlowExpired)),
+        Err(e) => Err(unavailable(e)),
     }
+}
+
+/// Continues a flow after a login or consent step.
+pub async fn resume(
+    app: &AppState,
+    flow_id: &str,
+    browser: Option<&str>,
+    session: Option<Session>,
+) -> Decision {
+    match open(app, flow_id, browser).await {
+        Ok(flow) => continue_flow(app, flow, session).await,
+        Err(decision) => decision,
+    }
+}
+
+/// Evaluates an open flow again.
+pub async fn continue_flow(app: &AppState, flow: Flow, session: Option<Session>) -> Decision {
     let client = match app.clients.get(&flow.request.client_id).await {
         Ok(Some(client)) => client,
         Ok(None) => return Decision::Problem(Problem::FlowExpired),
         Err(e) => return unavailable(e),
     };
     evaluate(app, flow, &client, session).await
+}
+
+/// A login in this flow started the session `sid`.
+pub async fn logged_in(app: &AppState, mut flow: Flow, sid: String) -> Decision {
+    flow.login_sid = Some(sid);
+    save_then(app, flow, Decision::Continue).await
+}
+
+/// The person authenticated, but cannot reach the strength the portal
+/// requires (OpenID Connect Unmet Authentication Requirements 1.0).
+pub async fn unmet(app: &AppState, mut flow: Flow) -> Decision {
+    let error = OAuthError::new(
+        ErrorCode::UnmetAuthenticationRequirements,
+        format!(
+            "this account cannot authenticate at `{}`",
+            flow.request.required_aal
+        ),
+    );
+    finish_error(app, &mut flow, error).await
 }
 
 /// The page for a flow that already ended (Back after the redirect).
@@ -107,16 +160,25 @@ pub fn completed(flow: &Flow) -> Decision {
     })
 }
 
+/// What this flow would release to the portal: what the consent page shows.
+pub fn proposed_release(flow: &Flow, client: &Client) -> Release {
+    claims::propose(&flow.request.scopes, &flow.request.claims, &client.scopes)
+}
+
 async fn evaluate(
     app: &AppState,
     mut flow: Flow,
     client: &Arc<Client>,
     session: Option<Session>,
 ) -> Decision {
+    if flow.is_done() {
+        return completed(&flow);
+    }
     let req = flow.request.clone();
     let fail = |code, description: &str| OAuthError::new(code, description.to_owned());
     // 1. Who is this? A login in this very flow satisfies prompt=login and
-    //    max_age; otherwise those force a new one.
+    //    max_age; otherwise those force a new one. A session weaker than
+    //    the portal requires needs a new login too.
     let session = session.filter(|s| {
         let fresh = flow.login_sid.as_deref() == Some(s.auth.sid.as_str());
         let hint_ok = req
@@ -124,6 +186,7 @@ async fn evaluate(
             .as_ref()
             .is_none_or(|sub| *sub == s.auth.account_id);
         hint_ok
+            && s.auth.aal >= req.required_aal
             && (fresh
                 || !(req.prompt.login
                     || max_age_exceeded(req.max_age, s.auth.auth_time, app.now())))
@@ -135,13 +198,15 @@ async fn evaluate(
                 &mut flow,
                 fail(
                     ErrorCode::LoginRequired,
-                    "the person is not logged in (prompt=none)",
+                    "the person is not logged in as this request requires (prompt=none)",
                 ),
             )
             .await;
         }
+        flow.step = FlowStep::Authenticate;
         return save_then(app, flow, Decision::Login).await;
     };
+    let account_id = session.auth.account_id.clone();
     let fresh = flow.login_sid.as_deref() == Some(session.auth.sid.as_str());
 
     // 2. Is the account's level enough for this portal?
@@ -155,7 +220,7 @@ async fn evaluate(
     if let Some(required) = required
         && session.auth.account_level < required
     {
-        let current = match app.sql.account(&session.auth.account_id).await {
+        let current = match app.sql.account(&account_id).await {
             Ok(Some(account)) => account.level,
             Ok(None) => return save_then(app, flow, Decision::Login).await,
             Err(e) => return unavailable(e),
@@ -174,6 +239,7 @@ async fn evaluate(
                 )
                 .await;
             }
+            flow.step = FlowStep::Authenticate;
             return save_then(app, flow, Decision::Login).await;
         }
         let error = OAuthError::new(
@@ -183,7 +249,7 @@ async fn evaluate(
         if req.prompt.none {
             return finish_error(app, &mut flow, error).await;
         }
-        flow.completed = true;
+        flow.step = FlowStep::Done;
         if let Err(e) = flow.save(app).await {
             return unavailable(e);
         }
@@ -200,50 +266,46 @@ async fn evaluate(
         };
     }
 
-    // 3. Can this login satisfy an essential acr request?
-    if let Some(acrs) = req.claims.essential_acr()
-        && !acrs.contains(&session.auth.acr)
-    {
-        return finish_error(
-            app,
-            &mut flow,
-            fail(
-                ErrorCode::UnmetAuthenticationRequirements,
-                "the requested essential acr cannot be satisfied by this login",
-            ),
-        )
-        .await;
-    }
-
-    // 4. Has the person agreed to pass this data to the portal?
-    if !client.skip_consent && !flow.consent_given {
-        let remembered = match app.sql.consent(&session.auth.account_id, &client.id).await {
-            Ok(c) => c.is_some_and(|c| req.scopes.is_subset_of(&c.scopes)),
-            Err(e) => return unavailable(e),
-        };
-        if req.prompt.consent || !remembered {
-            if req.prompt.none {
-                return finish_error(
-                    app,
-                    &mut flow,
-                    fail(
-                        ErrorCode::ConsentRequired,
-                        "the person has not consented to this client (prompt=none)",
-                    ),
-                )
-                .await;
+    // 3. Has this person agreed to pass exactly this data to the portal?
+    let proposed = proposed_release(&flow, client);
+    let release = match &flow.step {
+        _ if client.skip_consent => proposed,
+        // A consent given in this flow counts only for who gave it.
+        FlowStep::Consented {
+            account_id: by,
+            release,
+        } if *by == account_id => release.clone(),
+        _ => {
+            let remembered = match app.sql.consent(&account_id, &client.id).await {
+                Ok(c) => c.is_some_and(|c| claims::covered_by(&c, &req.scopes, &proposed)),
+                Err(e) => return unavailable(e),
+            };
+            if req.prompt.consent || !remembered {
+                if req.prompt.none {
+                    return finish_error(
+                        app,
+                        &mut flow,
+                        fail(
+                            ErrorCode::ConsentRequired,
+                            "the person has not consented to this client (prompt=none)",
+                        ),
+                    )
+                    .await;
+                }
+                flow.step = FlowStep::Consent { account_id };
+                let client = client.clone();
+                return save_then(app, flow, |flow| Decision::Consent { flow, client }).await;
             }
-            let client = client.clone();
-            return save_then(app, flow, |flow| Decision::Consent { flow, client }).await;
+            proposed
         }
-    }
+    };
 
-    // 5. Issue the code.
-    let code = match code::issue(app, &req, &session.auth).await {
+    // 4. Issue the code.
+    let code = match code::issue(app, &req, &session.auth, release).await {
         Ok(code) => code,
         Err(e) => return unavailable(e),
     };
-    flow.completed = true;
+    flow.step = FlowStep::Done;
     if let Err(e) = flow.save(app).await {
         return unavailable(e);
     }
@@ -257,7 +319,7 @@ async fn evaluate(
 
 /// Ends the flow with an error sent back to the portal.
 pub async fn finish_error(app: &AppState, flow: &mut Flow, error: OAuthError) -> Decision {
-    flow.completed = true;
+    flow.step = FlowStep::Done;
     if let Err(e) = flow.save(app).await {
         return unavailable(e);
     }
@@ -276,7 +338,7 @@ async fn save_then(app: &AppState, flow: Flow, next: impl FnOnce(Flow) -> Decisi
     }
 }
 
-fn unavailable(e: impl std::fmt::Display) -> Decision {
+pub fn unavailable(e: impl std::fmt::Display) -> Decision {
     tracing::error!(error = %e, "authorization flow failed");
     Decision::Problem(Problem::Unavailable)
 }

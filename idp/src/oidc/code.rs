@@ -1,16 +1,18 @@
 //! Authorization codes: 256 random bits, stored by digest, about a minute
-//! long, consumed atomically. A redeemed code leaves a tombstone so a second
-//! use can revoke what the first one issued (RFC 6749 §4.1.2).
+//! long. Redeeming swaps the code for a tombstone naming the grant it is
+//! about to create, in one atomic step, so a second use — even one racing
+//! the first — finds the tombstone and revokes that grant (RFC 6749
+//! §4.1.2).
 
 use serde::{Deserialize, Serialize};
 
-use super::claims::ClaimsRequest;
 use super::request::AuthRequest;
 use crate::app::AppState;
 use crate::clock::UnixTime;
-use crate::model::{AuthContext, Scopes, Secret, random_token};
+use crate::model::{AuthContext, Release, Scopes, Secret, random_token};
 use crate::store::{EphemeralExt, StoreError};
 
+/// What a code stands for: the request, the login and the released claims.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CodeGrant {
     pub client_id: String,
@@ -18,29 +20,39 @@ pub struct CodeGrant {
     pub scopes: Scopes,
     pub nonce: Option<String>,
     pub code_challenge: Option<String>,
-    pub claims: ClaimsRequest,
+    pub release: Release,
     pub auth: AuthContext,
     pub expires_at: UnixTime,
 }
 
-/// What a redeemed code issued, kept to revoke it on a second use.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Redeemed {
-    pub grant_id: String,
+/// A code's stored state.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+enum Entry {
+    Issued(Box<CodeGrant>),
+    Redeemed { grant_id: String },
+}
+
+/// What presenting a code found.
+#[derive(Debug)]
+pub enum Redemption {
+    /// First use: the grant the code stands for.
+    Fresh(Box<CodeGrant>),
+    /// Used before; `grant_id` is what the first use issued.
+    Replayed { grant_id: String },
+    /// Never issued, or long gone.
+    Unknown,
 }
 
 fn key(code: &str) -> String {
     format!("code:{}", Secret::new(code).digest())
 }
 
-fn tombstone(code: &str) -> String {
-    format!("code-used:{}", Secret::new(code).digest())
-}
-
 pub async fn issue(
     app: &AppState,
     request: &AuthRequest,
     auth: &AuthContext,
+    release: Release,
 ) -> Result<Secret, StoreError> {
     let code = random_token(32);
     let ttl = app.config.code_ttl_secs;
@@ -50,34 +62,49 @@ pub async fn issue(
         scopes: request.scopes.clone(),
         nonce: request.nonce.clone(),
         code_challenge: request.code_challenge.clone(),
-        claims: request.claims.clone(),
+        release,
         auth: auth.clone(),
         expires_at: app.now() + ttl,
     };
     // The store keeps it a little longer than it is valid, so an expired
     // code is reported as expired rather than unknown.
     app.ephemeral
-        .put_json(&key(code.expose()), &grant, ttl + 30)
+        .put_json(
+            &key(code.expose()),
+            &Entry::Issued(Box::new(grant)),
+            ttl + 30,
+        )
         .await?;
     Ok(code)
 }
 
-/// Consumes a code: of two concurrent redemptions only one gets the grant.
-pub async fn take(app: &AppState, code: &str) -> Result<Option<CodeGrant>, StoreError> {
-    app.ephemeral.take_json(&key(code)).await
-}
-
-pub async fn mark_redeemed(
-    app: &AppState,
-    code: &str,
-    redeemed: &Redeemed,
-) -> Result<(), StoreError> {
+/// Redeems a code for the grant `grant_id` the caller is about to create.
+/// Of two concurrent redemptions exactly one gets [`Redemption::Fresh`].
+pub async fn redeem(app: &AppState, code: &str, grant_id: &str) -> Result<Redemption, StoreError> {
+    // The tombstone outlives every access token the first use could mint.
     let ttl = app.config.access_token_ttl_secs.max(3600);
-    app.ephemeral
-        .put_json(&tombstone(code), redeemed, ttl)
-        .await
-}
-
-pub async fn redeemed(app: &AppState, code: &str) -> Result<Option<Redeemed>, StoreError> {
-    app.ephemeral.get_json(&tombstone(code)).await
+    let tombstone = Entry::Redeemed {
+        grant_id: grant_id.to_owned(),
+    };
+    let previous = app.ephemeral.swap_json(&key(code), &tombstone, ttl).await?;
+    Ok(match previous {
+        Some(Entry::Issued(grant)) => Redemption::Fresh(grant),
+        Some(Entry::Redeemed { grant_id }) => {
+            // Keep the first use's tombstone: it names what to revoke.
+            app.ephemeral
+                .put_json(
+                    &key(code),
+                    &Entry::Redeemed {
+                        grant_id: grant_id.clone(),
+                    },
+                    ttl,
+                )
+                .await?;
+            Redemption::Replayed { grant_id }
+        }
+        None => {
+            app.ephemeral.delete(&key(code)).await?;
+            Redemption::Unknown
+        }
+    })
 }

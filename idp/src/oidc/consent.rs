@@ -1,38 +1,103 @@
 //! Consent to pass personal data to a portal (the seeds' "подтверждение
-//! передачи данных"): remembered per client and scope set, visible and
-//! revocable by the person.
+//! передачи данных"): bound to the person who gave it, remembered per
+//! client as exactly the scopes and claims shown, visible and revocable.
 
 use super::authorize::{self, Decision, Problem};
+use super::claims::{self, ClaimDef};
 use super::error::{ErrorCode, OAuthError};
-use super::flow::Flow;
+use super::flow::{Flow, FlowStep};
+use super::tokens;
 use crate::app::AppState;
 use crate::audit::{Entry, events};
 use crate::login::Session;
-use crate::model::Consent;
+use crate::model::{Client, Consent};
 use crate::store::StoreError;
+
+/// What the consent page shows.
+pub struct Page {
+    pub client_name: String,
+    pub account_name: String,
+    pub scopes: Vec<String>,
+    /// Claims asked for one by one that the scopes do not cover.
+    pub claims: Vec<&'static ClaimDef>,
+}
+
+/// The consent page of `flow` for the person of `session`.
+pub async fn page(app: &AppState, flow: &Flow, session: &Session) -> Result<Page, StoreError> {
+    let client = app
+        .clients
+        .get(&flow.request.client_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("the flow's client is gone".into()))?;
+    let account = app
+        .sql
+        .account(&session.auth.account_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("the session's account is gone".into()))?;
+    let (scopes, claims) = shown(flow, &client);
+    Ok(Page {
+        client_name: client.name.clone(),
+        account_name: format!("{} {}", account.given_name, account.family_name),
+        scopes,
+        claims,
+    })
+}
+
+fn shown(flow: &Flow, client: &Client) -> (Vec<String>, Vec<&'static ClaimDef>) {
+    let release = authorize::proposed_release(flow, client);
+    let scopes = flow.request.scopes.iter().map(str::to_owned).collect();
+    (scopes, claims::individual(&release, &flow.request.scopes))
+}
+
+/// A person's consents, with the names of the portals.
+pub async fn of_account(
+    app: &AppState,
+    account_id: &str,
+) -> Result<Vec<(Consent, String)>, StoreError> {
+    let mut named = Vec::new();
+    for consent in app.sql.consents_of(account_id).await? {
+        let name = match app.clients.get(&consent.client_id).await? {
+            Some(client) => client.name.clone(),
+            None => consent.client_id.clone(),
+        };
+        named.push((consent, name));
+    }
+    Ok(named)
+}
 
 /// The person answered the consent page.
 pub async fn decide(
     app: &AppState,
     flow_id: &str,
+    browser: Option<&str>,
     allow: bool,
     session: Option<Session>,
     request_id: Option<&str>,
 ) -> Decision {
-    let mut flow = match Flow::load(app, flow_id).await {
-        Ok(Some(flow)) => flow,
-        Ok(None) => return Decision::Problem(Problem::FlowExpired),
-        Err(_) => return Decision::Problem(Problem::Unavailable),
+    let mut flow = match authorize::open(app, flow_id, browser).await {
+        Ok(flow) => flow,
+        Err(decision) => return decision,
     };
-    if flow.completed {
-        return authorize::completed(&flow);
-    }
     let Some(session) = session else {
         // The session ended while the page was open: log in again.
-        return authorize::resume(app, flow_id, None).await;
+        return authorize::continue_flow(app, flow, None).await;
     };
     let account_id = session.auth.account_id.clone();
-    let client_id = flow.request.client_id.clone();
+    // The answer counts only from the person the page was shown to; anyone
+    // else (another login in this browser meanwhile) is asked afresh.
+    if flow.step
+        != (FlowStep::Consent {
+            account_id: account_id.clone(),
+        })
+    {
+        return authorize::continue_flow(app, flow, Some(session)).await;
+    }
+    let client = match app.clients.get(&flow.request.client_id).await {
+        Ok(Some(client)) => client,
+        Ok(None) => return Decision::Problem(Problem::FlowExpired),
+        Err(e) => return authorize::unavailable(e),
+    };
+    let client_id = client.id.clone();
     let now = app.now();
     if !allow {
         app.audit
@@ -50,44 +115,53 @@ pub async fn decide(
         );
         return authorize::finish_error(app, &mut flow, error).await;
     }
+    let release = authorize::proposed_release(&flow, &client);
+    let (_, individual) = shown(&flow, &client);
     let saved = async {
-        let scopes = match app.sql.consent(&account_id, &client_id).await? {
-            Some(earlier) => earlier.scopes.union(&flow.request.scopes),
-            None => flow.request.scopes.clone(),
+        let earlier = app.sql.consent(&account_id, &client_id).await?;
+        let mut consent = Consent {
+            account_id: account_id.clone(),
+            client_id: client_id.clone(),
+            scopes: flow.request.scopes.clone(),
+            claims: individual.iter().map(|d| d.name.to_owned()).collect(),
+            granted_at: now,
         };
-        app.sql
-            .save_consent(&Consent {
-                account_id: account_id.clone(),
-                client_id: client_id.clone(),
-                scopes: scopes.clone(),
-                granted_at: now,
-            })
-            .await?;
-        flow.consent_given = true;
+        if let Some(earlier) = earlier {
+            consent.scopes = earlier.scopes.union(&consent.scopes);
+            consent.claims.extend(earlier.claims);
+        }
+        app.sql.save_consent(&consent).await?;
+        flow.step = FlowStep::Consented {
+            account_id: account_id.clone(),
+            release: release.clone(),
+        };
         flow.save(app).await?;
-        Ok::<_, StoreError>(scopes)
+        Ok::<_, StoreError>(consent)
     }
     .await;
     match saved {
-        Ok(scopes) => {
+        Ok(consent) => {
             app.audit
                 .record(
                     Entry::new(events::CONSENT_GRANTED)
                         .account(&account_id)
                         .client(&client_id)
                         .request(request_id)
-                        .detail(serde_json::json!({"scope": scopes.to_string()})),
+                        .detail(serde_json::json!({
+                            "scope": consent.scopes.to_string(),
+                            "claims": consent.claims,
+                        })),
                     now,
                 )
                 .await;
-            authorize::resume(app, flow_id, Some(session)).await
+            authorize::continue_flow(app, flow, Some(session)).await
         }
-        Err(_) => Decision::Problem(Problem::Unavailable),
+        Err(e) => authorize::unavailable(e),
     }
 }
 
-/// Withdraws a consent: the portal must ask again, and its refresh tokens
-/// for this person stop working.
+/// Withdraws a consent: the portal must ask again, and every grant made to
+/// it for this person ends at once, refresh and access tokens alike.
 pub async fn withdraw(
     app: &AppState,
     account_id: &str,
@@ -95,15 +169,18 @@ pub async fn withdraw(
     request_id: Option<&str>,
 ) -> Result<bool, StoreError> {
     let existed = app.sql.delete_consent(account_id, client_id).await?;
-    if existed {
-        let revoked = app.sql.revoke_refresh_of(account_id, client_id).await?;
+    let grants = app.sql.revoke_grants_of(account_id, client_id).await?;
+    for grant in &grants {
+        tokens::mark_grant_revoked(app, grant).await?;
+    }
+    if existed || !grants.is_empty() {
         app.audit
             .record(
                 Entry::new(events::CONSENT_REVOKED)
                     .account(account_id)
                     .client(client_id)
                     .request(request_id)
-                    .detail(serde_json::json!({"refresh_tokens_revoked": revoked})),
+                    .detail(serde_json::json!({"grants_revoked": grants.len()})),
                 app.now(),
             )
             .await;

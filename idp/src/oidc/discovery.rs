@@ -4,11 +4,12 @@ use serde_json::{Value, json};
 
 use super::claims;
 use crate::app::AppState;
-use crate::http::routes::paths;
-use crate::model::{SCOPES, acr};
+use crate::model::{Aal, SCOPES};
+use crate::paths;
 
 pub fn metadata(app: &AppState) -> Value {
     let url = |path: &str| format!("{}{}", app.issuer, path);
+    let acrs: Vec<&str> = Aal::ALL.iter().map(|a| a.as_urn()).collect();
     let algs: Vec<&str> = app.keys.algorithms().iter().map(|a| a.as_str()).collect();
     json!({
         "issuer": app.issuer.as_ref(),
@@ -30,12 +31,12 @@ pub fn metadata(app: &AppState) -> Value {
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "code_challenge_methods_supported": ["S256"],
-        "claims_supported": claims::SUPPORTED,
+        "claims_supported": claims::supported(),
         "claims_parameter_supported": true,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "require_request_uri_registration": false,
-        "acr_values_supported": acr::SUPPORTED,
+        "acr_values_supported": acrs,
         "prompt_values_supported": ["none", "login", "consent"],
         "display_values_supported": ["page", "popup"],
         "ui_locales_supported": ["ru", "en"],

@@ -76,7 +76,7 @@ async fn refresh_token(
         "iat": stored.issued_at,
         "exp": stored.expires_at,
         "auth_time": stored.auth.auth_time,
-        "acr": stored.auth.acr,
+        "acr": stored.auth.aal,
         "account_level": stored.auth.account_level,
     })))
 }

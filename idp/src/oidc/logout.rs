@@ -1,14 +1,17 @@
 //! RP-Initiated Logout 1.0. A post-logout redirect goes only to a URI
 //! registered for the client named by `id_token_hint` or `client_id`; any
-//! doubt shows a page and never redirects (§2, §3).
+//! doubt shows a page and never redirects (§2, §3). The session ends
+//! without asking only when an ID token of this very session names it;
+//! otherwise the person confirms, so no site can log anyone out.
 
 use super::error::OAuthError;
 use super::params::Params;
 use super::redirect;
 use super::request::preview;
+use super::tokens::{IdTokenHint, verify_id_token_hint};
 use crate::app::AppState;
 use crate::audit::{Entry, events};
-use crate::login::session;
+use crate::login::{Session, session};
 
 /// A validated logout request.
 #[derive(Debug, Clone, Default)]
@@ -17,8 +20,8 @@ pub struct LogoutRequest {
     /// Set only when registered for the client.
     pub post_logout_redirect_uri: Option<String>,
     pub state: Option<String>,
-    /// A valid `id_token_hint` proves the portal asked: no confirmation.
-    pub confirmed_by_hint: bool,
+    /// A valid `id_token_hint`.
+    pub hint: Option<IdTokenHint>,
 }
 
 impl LogoutRequest {
@@ -37,32 +40,18 @@ pub async fn validate(app: &AppState, params: &Params) -> Result<LogoutRequest, 
     };
     let mut client_id = params.get("client_id")?.map(str::to_owned);
     if let Some(hint) = params.get("id_token_hint")? {
-        let verified = app
-            .keys
-            .verify(hint)
-            .ok()
-            .filter(|v| v.claims["iss"] == *app.issuer)
-            .ok_or_else(|| {
-                OAuthError::invalid_request(
-                    "id_token_hint is not a valid ID token of this provider (bad signature, issuer or format)",
-                )
-            })?;
-        let aud = match &verified.claims["aud"] {
-            serde_json::Value::String(aud) => aud.clone(),
-            serde_json::Value::Array(auds) => auds
-                .first()
-                .and_then(|a| a.as_str())
-                .unwrap_or_default()
-                .to_owned(),
-            _ => String::new(),
-        };
-        if client_id.as_ref().is_some_and(|id| *id != aud) {
+        let hint = verify_id_token_hint(app, hint).ok_or_else(|| {
+            OAuthError::invalid_request(
+                "id_token_hint is not a valid ID token of this provider (bad signature, issuer, type or format)",
+            )
+        })?;
+        if client_id.as_ref().is_some_and(|id| *id != hint.aud) {
             return Err(OAuthError::invalid_request(
                 "client_id differs from the audience of id_token_hint",
             ));
         }
-        client_id = Some(aud);
-        request.confirmed_by_hint = true;
+        client_id = Some(hint.aud.clone());
+        request.hint = Some(hint);
     }
     if let Some(uri) = params.get("post_logout_redirect_uri")? {
         let Some(id) = &client_id else {
@@ -84,6 +73,21 @@ pub async fn validate(app: &AppState, params: &Params) -> Result<LogoutRequest, 
     }
     request.client_id = client_id;
     Ok(request)
+}
+
+/// Whether the person must confirm before `session` ends: always, unless
+/// the hint is an ID token of this session (same `sub`, and the same `sid`
+/// when it carries one). A hint for someone else is suspect (§2).
+pub fn must_ask(request: &LogoutRequest, session: Option<&Session>) -> bool {
+    let (Some(hint), Some(session)) = (&request.hint, session) else {
+        // Without a session there is nothing to end; without a hint, ask.
+        return session.is_some() || request.hint.is_none();
+    };
+    hint.sub != session.auth.account_id
+        || hint
+            .sid
+            .as_ref()
+            .is_some_and(|sid| *sid != session.auth.sid)
 }
 
 /// Ends the SSO session behind `cookie`.

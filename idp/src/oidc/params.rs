@@ -1,6 +1,8 @@
 //! Request parameters from a query string or a form body, parsed strictly:
 //! RFC 6749 §3.1 forbids repeated parameters, empty values count as absent,
-//! and bytes that are not UTF-8 are refused instead of silently replaced.
+//! bytes that are not UTF-8 are refused instead of silently replaced, and so
+//! are NUL and other control characters, which no OAuth parameter carries
+//! and which PostgreSQL refuses in text.
 
 use std::borrow::Cow;
 
@@ -27,10 +29,17 @@ impl Params {
             let mut kv = part.splitn(2, |b| *b == b'=');
             let name = decode(kv.next().unwrap_or_default())?;
             let value = decode(kv.next().unwrap_or_default())?;
+            if let Some(bad) = name.chars().chain(value.chars()).find(|c| forbidden(*c)) {
+                return Err(OAuthError::invalid_request(format!(
+                    "parameter `{}` contains the control character U+{:04X}",
+                    printable(&name),
+                    u32::from(bad)
+                )));
+            }
             if value.len() > MAX_VALUE_LEN {
                 return Err(OAuthError::invalid_request(format!(
                     "parameter `{}` is longer than {MAX_VALUE_LEN} bytes",
-                    truncate(&name)
+                    printable(&name)
                 )));
             }
             pairs.push((name, value));
@@ -59,6 +68,23 @@ impl Params {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Every non-empty parameter as a JSON object of strings, for typed
+    /// parsing with serde; a repeated name is an error.
+    pub fn to_json(&self) -> Result<serde_json::Value, OAuthError> {
+        let mut map = serde_json::Map::new();
+        for (name, _) in &self.0 {
+            if let Some(value) = self.get(name)? {
+                map.insert(name.clone(), value.into());
+            }
+        }
+        Ok(map.into())
+    }
+}
+
+/// Control characters other than tab, CR and LF (which a textarea may send).
+fn forbidden(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\r' | '\n')
 }
 
 fn decode(bytes: &[u8]) -> Result<String, OAuthError> {
@@ -78,6 +104,8 @@ fn decode(bytes: &[u8]) -> Result<String, OAuthError> {
         .map_err(|_| OAuthError::invalid_request("a parameter is not valid UTF-8"))
 }
 
-fn truncate(name: &str) -> String {
-    name.chars().take(40).collect()
+/// A parameter name fit to echo: at most 40 characters, controls and
+/// characters outside RFC 6749 §5.2 shown as `?`.
+fn printable(name: &str) -> String {
+    super::request::preview(&name.chars().take(40).collect::<String>())
 }

@@ -8,7 +8,32 @@ use super::claims::ClaimsRequest;
 use super::error::{ErrorCode, OAuthError};
 use super::params::Params;
 use crate::clock::UnixTime;
-use crate::model::{Client, SCOPES, Scopes};
+use crate::model::{Aal, Client, SCOPES, Scopes};
+
+/// The longest value kept with a flow, per parameter: a flow lives on the
+/// server for half an hour, so what one request may store is bounded.
+const MAX_LEN: [(&str, usize); 7] = [
+    ("state", 1024),
+    ("nonce", 512),
+    ("login_hint", 256),
+    ("ui_locales", 64),
+    ("acr_values", 512),
+    ("claims", 4096),
+    ("id_token_hint", 8192),
+];
+
+fn check_length(params: &Params, name: &str) -> Result<(), OAuthError> {
+    let max = MAX_LEN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(usize::MAX, |(_, max)| *max);
+    match params.get(name)? {
+        Some(value) if value.len() > max => Err(OAuthError::invalid_request(format!(
+            "parameter `{name}` is longer than {max} bytes"
+        ))),
+        _ => Ok(()),
+    }
+}
 
 /// `prompt` (OpenID Connect Core §3.1.2.1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +60,9 @@ pub struct AuthRequest {
     pub claims: ClaimsRequest,
     /// `sub` of a valid `id_token_hint`.
     pub hint_sub: Option<String>,
+    /// The weakest authentication this request accepts: the strongest of
+    /// the client's policy, `acr_values` and an essential `acr` claim.
+    pub required_aal: Aal,
 }
 
 /// The parts that must be trusted before anything is redirected.
@@ -62,7 +90,13 @@ pub fn trusted_redirect<'a>(
             client.id
         )));
     }
-    Ok((redirect_uri, params.get("state").ok().flatten()))
+    // An overlong state is refused below; it is not echoed back either.
+    let state = params
+        .get("state")
+        .ok()
+        .flatten()
+        .filter(|_| check_length(params, "state").is_ok());
+    Ok((redirect_uri, state))
 }
 
 /// Validates the rest once client and redirect URI are trusted. `verify_hint`
@@ -73,6 +107,9 @@ pub fn validate(
     redirect_uri: &str,
     verify_hint: impl Fn(&str) -> Option<String>,
 ) -> Result<AuthRequest, OAuthError> {
+    for (name, _) in MAX_LEN {
+        check_length(params, name)?;
+    }
     if params.get("request")?.is_some() {
         return Err(OAuthError::new(
             ErrorCode::RequestNotSupported,
@@ -148,10 +185,11 @@ pub fn validate(
             OAuthError::invalid_request("id_token_hint is not an ID token issued by this provider")
         })?),
     };
-    let acr_values = params
+    let acr_values: Vec<String> = params
         .get("acr_values")?
         .map(|v| v.split_ascii_whitespace().map(str::to_owned).collect())
         .unwrap_or_default();
+    let required_aal = required_aal(client.min_aal, &acr_values, &claims)?;
     Ok(AuthRequest {
         client_id: client.id.clone(),
         redirect_uri: redirect_uri.to_owned(),
@@ -166,7 +204,31 @@ pub fn validate(
         acr_values,
         claims,
         hint_sub,
+        required_aal,
     })
+}
+
+/// The strongest of the client's policy, `acr_values` (the weakest level
+/// it lists that Vhod knows; unknown values are ignored, Core §3.1.2.1) and
+/// an essential `acr` claim (Core §5.5.1.1). An essential `acr` naming no
+/// level Vhod knows can never be met.
+pub fn required_aal(
+    client_min: Option<Aal>,
+    acr_values: &[String],
+    claims: &ClaimsRequest,
+) -> Result<Aal, OAuthError> {
+    let from_values = acr_values.iter().filter_map(|v| Aal::from_urn(v)).min();
+    let essential = claims.essential_aal().map_err(|_| {
+        OAuthError::new(
+            ErrorCode::UnmetAuthenticationRequirements,
+            "the essential acr values name no authentication level this provider offers",
+        )
+    })?;
+    Ok([client_min, from_values, essential]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(Aal::Aal1))
 }
 
 /// PKCE (RFC 7636): S256 only; required for public clients.

@@ -1,15 +1,16 @@
 //! Minting and checking tokens: ID tokens (Core §2), JWT access tokens
 //! (RFC 9068), and revocation marks for access tokens.
 
+use std::collections::BTreeSet;
+
 use keys::Algorithm;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::claims::ClaimsRequest;
 use super::error::OAuthError;
 use crate::app::AppState;
 use crate::clock::UnixTime;
-use crate::model::{Account, AuthContext, Client, Scopes, random_token};
+use crate::model::{Account, AuthContext, Client, Release, Scopes, random_token};
 use crate::store::{EphemeralExt, StoreError};
 
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
@@ -39,9 +40,9 @@ pub struct AccessClaims {
     /// the grant revokes the token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_id: Option<String>,
-    /// Claims requested one by one for userinfo (the `claims` parameter).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub userinfo_claims: Vec<String>,
+    /// The claims the grant released to userinfo.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub userinfo_claims: BTreeSet<String>,
 }
 
 /// Mints an access token for a user (`auth`) or for the client itself.
@@ -51,7 +52,7 @@ pub fn access_token(
     scopes: &Scopes,
     auth: Option<&AuthContext>,
     grant_id: Option<&str>,
-    claims: &ClaimsRequest,
+    userinfo_claims: &BTreeSet<String>,
 ) -> Result<String, OAuthError> {
     let now = app.now();
     let claims = AccessClaims {
@@ -64,12 +65,12 @@ pub fn access_token(
         jti: random_token(16).expose().to_owned(),
         scope: scopes.to_string(),
         auth_time: auth.map(|a| a.auth_time),
-        acr: auth.map(|a| a.acr.clone()),
+        acr: auth.map(|a| a.aal.as_urn().to_owned()),
         amr: auth.map(|a| a.amr.clone()),
         account_level: auth.map(|a| a.account_level.as_str().to_owned()),
         sid: auth.map(|a| a.sid.clone()),
         grant_id: grant_id.map(str::to_owned),
-        userinfo_claims: claims.userinfo.iter().map(|(n, _)| n.clone()).collect(),
+        userinfo_claims: userinfo_claims.clone(),
     };
     let key = app
         .keys
@@ -86,7 +87,7 @@ pub struct IdTokenInput<'a> {
     pub account: &'a Account,
     pub nonce: Option<&'a str>,
     pub access_token: Option<&'a str>,
-    pub claims: &'a ClaimsRequest,
+    pub release: &'a Release,
 }
 
 /// Mints an ID token (Core §2, §3.1.3.6) signed with the client's algorithm.
@@ -98,19 +99,8 @@ pub fn id_token(app: &AppState, input: IdTokenInput<'_>) -> Result<String, OAuth
         .unwrap_or(Algorithm::RS256);
     let key = app.keys.signer(alg).map_err(OAuthError::server_error)?;
     let now = app.now();
-    let mut claims = Map::new();
-    // Claims asked for individually in the id_token member (Core §5.5).
-    let requested: Vec<String> = input
-        .claims
-        .id_token
-        .iter()
-        .map(|(n, _)| n.clone())
-        .collect();
-    if !requested.is_empty() {
-        let released =
-            super::claims::user_claims(input.account, input.auth, &Scopes::default(), &requested);
-        claims.extend(released);
-    }
+    // Personal claims only as the grant released them (Core §5.5).
+    let mut claims = super::claims::id_token_claims(input.account, input.release);
     let auth = input.auth;
     claims.extend([
         ("iss".into(), json!(app.issuer.as_ref())),
@@ -120,7 +110,7 @@ pub fn id_token(app: &AppState, input: IdTokenInput<'_>) -> Result<String, OAuth
         ("exp".into(), json!(now + app.config.id_token_ttl_secs)),
         ("iat".into(), json!(now)),
         ("auth_time".into(), json!(auth.auth_time)),
-        ("acr".into(), json!(auth.acr)),
+        ("acr".into(), json!(auth.aal)),
         ("amr".into(), json!(auth.amr)),
         ("sid".into(), json!(auth.sid)),
         ("account_level".into(), json!(auth.account_level)),
@@ -195,15 +185,60 @@ pub async fn revoke_access_token(app: &AppState, claims: &AccessClaims) -> Resul
     Ok(())
 }
 
-/// Revokes a whole grant: its refresh tokens, and its access tokens for as
-/// long as any of them can live.
+/// Revokes a whole grant: its access tokens for as long as any of them can
+/// live, then its refresh tokens. The mark comes first: a code redemption
+/// that stores the grant after this ran finds the mark (see
+/// [`grant_revoked`]).
 pub async fn revoke_grant(app: &AppState, grant_id: &str) -> Result<usize, StoreError> {
+    mark_grant_revoked(app, grant_id).await?;
+    app.sql.revoke_grant(grant_id).await
+}
+
+/// Marks the access tokens of a grant revoked.
+pub async fn mark_grant_revoked(app: &AppState, grant_id: &str) -> Result<(), StoreError> {
     app.ephemeral
         .put_json(
             &revoked_grant(grant_id),
             &true,
             app.config.access_token_ttl_secs,
         )
-        .await?;
-    app.sql.revoke_refresh_family(grant_id).await
+        .await
+}
+
+/// Whether a grant was revoked within the access-token lifetime.
+pub async fn grant_revoked(app: &AppState, grant_id: &str) -> Result<bool, StoreError> {
+    Ok(app.ephemeral.get(&revoked_grant(grant_id)).await?.is_some())
+}
+
+/// What a valid `id_token_hint` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdTokenHint {
+    pub sub: String,
+    pub sid: Option<String>,
+    /// The client it was issued to (the first audience).
+    pub aud: String,
+}
+
+/// Checks an `id_token_hint` (Core §3.1.2.1, RP-Initiated Logout §2): an
+/// ID token this provider signed. Expiry does not matter; an access token
+/// (`typ: at+jwt`) or any other JWT type is refused.
+pub fn verify_id_token_hint(app: &AppState, hint: &str) -> Option<IdTokenHint> {
+    let verified = app.keys.verify(hint).ok()?;
+    if !matches!(verified.typ.as_deref(), None | Some("JWT")) {
+        return None;
+    }
+    let claims = &verified.claims;
+    if claims["iss"] != *app.issuer {
+        return None;
+    }
+    let aud = match &claims["aud"] {
+        Value::String(aud) => aud.clone(),
+        Value::Array(auds) => auds.first()?.as_str()?.to_owned(),
+        _ => return None,
+    };
+    Some(IdTokenHint {
+        sub: claims["sub"].as_str()?.to_owned(),
+        sid: claims["sid"].as_str().map(str::to_owned),
+        aud,
+    })
 }

@@ -36,6 +36,7 @@ diesel::table! {
         min_account_level -> Nullable<Text>,
         id_token_alg -> Text,
         created_at -> BigInt,
+        min_acr -> Nullable<Text>,
     }
 }
 
@@ -45,6 +46,21 @@ diesel::table! {
         client_id -> Text,
         scopes -> Text,
         granted_at -> BigInt,
+        claims -> Text,
+    }
+}
+
+diesel::table! {
+    grants (id) {
+        id -> Text,
+        account_id -> Text,
+        client_id -> Text,
+        scopes -> Text,
+        claims -> Text,
+        auth -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        revoked -> Integer,
     }
 }
 

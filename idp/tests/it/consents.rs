@@ -6,7 +6,7 @@ use crate::harness::*;
 async fn consents_are_listed_and_can_be_withdrawn() {
     let app = TestApp::spawn().await;
     let browser = app.browser();
-    let tokens = app.tokens(&browser, STANDARD, &[]).await;
+    let tokens = app.tokens(&browser, STANDARD, &[OFFLINE]).await;
     let page = browser.follow(browser.get("/account/consents").await).await;
     assert_eq!(page.status, 200);
     assert!(
@@ -33,6 +33,11 @@ async fn consents_are_listed_and_can_be_withdrawn() {
         .await;
     assert!(page.body.contains("Согласие отозвано"), "{}", page.body);
     assert!(!page.body.contains("Медицинский кабинет (демо)"));
+    // Its access token stops at once, not at its expiry.
+    let at = tokens["access_token"].as_str().unwrap();
+    assert_eq!(app.userinfo(at).await.status(), 401);
+    let introspected = app.introspect(at).await;
+    assert_eq!(introspected["active"], false);
     // The portal must ask again, and its refresh token no longer works.
     let page = browser.follow(browser.get(&app.auth_url(&[])).await).await;
     assert_eq!(page.url.path(), "/consent");

@@ -28,6 +28,9 @@ pub const CONFIRMED: &str = "confirmed@demo.vhod";
 pub const PUBLIC_CLIENT: &str = "spa";
 pub const OTHER_CLIENT: &str = "other";
 pub const OTHER_SECRET: &str = "other-secret-other-secret";
+/// The default scopes plus `offline_access`: only such grants get refresh
+/// tokens (OpenID Connect Core §11).
+pub const OFFLINE: (&str, &str) = ("scope", "openid profile email offline_access");
 /// A verifier and its S256 challenge (RFC 7636 Appendix B).
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -75,6 +78,14 @@ impl Isolation {
         }
         Self { _dir: dir, schema }
     }
+
+    /// For a node on another node's stores: owns nothing.
+    pub fn shared() -> Self {
+        Self {
+            _dir: tempfile::tempdir().expect("temp dir"),
+            schema: None,
+        }
+    }
 }
 
 impl Drop for Isolation {
@@ -97,11 +108,21 @@ type Tweak = Box<dyn FnOnce(&mut Config)>;
 #[derive(Default)]
 pub struct Builder {
     tweaks: Vec<Tweak>,
+    /// Another node's stores, to run a second node on them.
+    shared: Option<Config>,
 }
 
 impl Builder {
     pub fn config(mut self, f: impl FnOnce(&mut Config) + 'static) -> Self {
         self.tweaks.push(Box::new(f));
+        self
+    }
+
+    /// A second node on the stores of `other` (one PostgreSQL schema and
+    /// Redis prefix, or one SQLite file), as several `idp serve` behind a
+    /// load balancer.
+    pub fn sharing(mut self, other: &TestApp) -> Self {
+        self.shared = Some((*other.state.config).clone());
         self
     }
 
@@ -115,7 +136,18 @@ impl Builder {
             janitor_interval_secs: 3600,
             ..Config::default()
         };
-        let isolation = Isolation::new(&mut config);
+        let first_node = self.shared.is_none();
+        let isolation = match self.shared {
+            Some(shared) => {
+                config = Config {
+                    bind: addr.to_string(),
+                    issuer: Some(shared.issuer().parse().unwrap()),
+                    ..shared
+                };
+                Isolation::shared()
+            }
+            None => Isolation::new(&mut config),
+        };
         for tweak in self.tweaks {
             tweak(&mut config);
         }
@@ -134,6 +166,7 @@ impl Builder {
             scopes: None,
             skip_consent: true,
             min_account_level: None,
+            min_aal: None,
             id_token_alg: "RS256".into(),
         };
         let other = NewClient {
@@ -143,16 +176,15 @@ impl Builder {
             secret: Some(Secret::new(OTHER_SECRET)),
             ..base.clone()
         };
-        state
-            .clients
-            .register(base, clock_now(&clock))
-            .await
-            .unwrap();
-        state
-            .clients
-            .register(other, clock_now(&clock))
-            .await
-            .unwrap();
+        if first_node {
+            for client in [base, other] {
+                state
+                    .clients
+                    .register(client, clock_now(&clock))
+                    .await
+                    .unwrap();
+            }
+        }
         let server = idp::http::serve(state.clone(), listener, 1).expect("server starts");
         actix_web::rt::spawn(server);
         TestApp {
@@ -202,6 +234,7 @@ impl TestApp {
             scopes: None,
             skip_consent: false,
             min_account_level: None::<AccountLevel>,
+            min_aal: None,
             id_token_alg: "RS256".into(),
         }
     }
@@ -307,6 +340,19 @@ impl TestApp {
         req.send().await.unwrap()
     }
 
+    /// Introspects a token as the demo client.
+    pub async fn introspect(&self, token: &str) -> serde_json::Value {
+        self.back_channel(
+            "/introspect",
+            Some((DEMO_CLIENT, DEMO_SECRET)),
+            &[("token", token)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap()
+    }
+
     pub async fn userinfo(&self, access_token: &str) -> reqwest::Response {
         reqwest::Client::new()
             .get(format!("{}/userinfo", self.url))
@@ -315,6 +361,43 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+/// A code for the demo client, after a login as the standard account.
+pub async fn code(app: &TestApp, extra: &[(&str, &str)]) -> String {
+    let callback = app
+        .login(&app.browser(), &app.auth_url(extra), STANDARD)
+        .await;
+    query(&callback, "code").unwrap()
+}
+
+/// Status, `error` and `error_description` of a token-endpoint error.
+pub async fn error_of(res: reqwest::Response) -> (u16, String, String) {
+    let status = res.status().as_u16();
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let body: serde_json::Value = res.json().await.unwrap();
+    (
+        status,
+        body["error"].as_str().unwrap().to_owned(),
+        body["error_description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+/// The form of a code exchange for the demo client.
+pub fn exchange(code: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("grant_type", "authorization_code".into()),
+        ("code", code.into()),
+        ("redirect_uri", REDIRECT.into()),
+        ("code_verifier", VERIFIER.into()),
+    ]
+}
+
+pub fn form<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
 pub fn query(url: &Url, name: &str) -> Option<String> {

@@ -13,7 +13,7 @@ async fn introspect(app: &TestApp, who: (&str, &str), token: &str) -> serde_json
 #[actix_web::test]
 async fn introspection_reports_live_tokens_to_their_client_only() {
     let app = TestApp::spawn().await;
-    let tokens = app.tokens(&app.browser(), STANDARD, &[]).await;
+    let tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
     let at = tokens["access_token"].as_str().unwrap();
     let rt = tokens["refresh_token"].as_str().unwrap();
     let me = (DEMO_CLIENT, DEMO_SECRET);
@@ -49,7 +49,7 @@ async fn introspection_reports_live_tokens_to_their_client_only() {
 #[actix_web::test]
 async fn revoking_a_refresh_token_revokes_its_grant() {
     let app = TestApp::spawn().await;
-    let tokens = app.tokens(&app.browser(), STANDARD, &[]).await;
+    let tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
     let at = tokens["access_token"].as_str().unwrap();
     let rt = tokens["refresh_token"].as_str().unwrap();
     let me = (DEMO_CLIENT, DEMO_SECRET);
@@ -73,7 +73,7 @@ async fn revoking_a_refresh_token_revokes_its_grant() {
 #[actix_web::test]
 async fn revocation_by_another_client_or_of_unknown_tokens_changes_nothing() {
     let app = TestApp::spawn().await;
-    let tokens = app.tokens(&app.browser(), STANDARD, &[]).await;
+    let tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
     let at = tokens["access_token"].as_str().unwrap();
     let res = app
         .back_channel(

@@ -123,3 +123,62 @@ async fn logout_with_no_parameters_confirms_then_shows_a_page() {
             .contains("Вы вышли из учётной записи")
     );
 }
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Whether the browser still has a live session (a silent authorization
+/// succeeds).
+async fn logged_in(app: &TestApp, browser: &Browser) -> bool {
+    let res = browser.get(&app.auth_url(&[("prompt", "none")])).await;
+    query(&Browser::location(&res), "code").is_some()
+}
+
+#[actix_web::test]
+async fn a_hint_for_someone_else_asks_before_ending_the_session() {
+    let app = TestApp::spawn().await;
+    // An ID token of another person, and one of an earlier session of the
+    // same person: neither names this browser's session.
+    let theirs = app.tokens(&app.browser(), CONFIRMED, &[]).await;
+    let earlier_browser = app.browser();
+    let earlier = app.tokens(&earlier_browser, STANDARD, &[]).await;
+    let browser = app.browser();
+    app.tokens(&browser, STANDARD, &[]).await;
+    for hint in [&theirs, &earlier] {
+        let hint = hint["id_token"].as_str().unwrap();
+        let url = format!(
+            "/logout?id_token_hint={hint}&post_logout_redirect_uri={}",
+            enc(POST_LOGOUT)
+        );
+        let page = browser.follow(browser.get(&url).await).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("name=\"confirm\""), "{}", page.body);
+        assert!(
+            logged_in(&app, &browser).await,
+            "the session ended without asking"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn an_access_token_is_not_an_id_token_hint() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let tokens = app.tokens(&browser, STANDARD, &[]).await;
+    let at = tokens["access_token"].as_str().unwrap();
+    let page = browser
+        .follow(browser.get(&format!("/logout?id_token_hint={at}")).await)
+        .await;
+    assert_eq!(page.status, 400, "{}", page.body);
+    assert!(logged_in(&app, &browser).await);
+    let res = browser
+        .get(&app.auth_url(&[("id_token_hint", at), ("prompt", "none")]))
+        .await;
+    let location = Browser::location(&res);
+    assert_eq!(
+        query(&location, "error").as_deref(),
+        Some("invalid_request"),
+        "{location}"
+    );
+}

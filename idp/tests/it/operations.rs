@@ -9,7 +9,7 @@ use crate::harness::*;
 #[actix_web::test]
 async fn janitor_purges_expired_refresh_tokens() {
     let app = TestApp::spawn().await;
-    app.tokens(&app.browser(), STANDARD, &[]).await;
+    app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
     let swept = idp::janitor::sweep(&app.state).await.unwrap();
     assert_eq!(swept.refresh_tokens, 0, "nothing expired yet");
     app.clock.advance(31 * 24 * 3600);

@@ -348,3 +348,41 @@ async fn clients_choose_their_id_token_algorithm() {
             .is_err()
     );
 }
+
+/// Two nodes on one database: a node that activates a `next` key signs with
+/// it at once; the other node, which still knows that key as `next`, must
+/// accept its tokens before its next poll.
+#[actix_web::test]
+async fn a_key_activated_on_one_node_verifies_on_another_before_it_polls() {
+    let a = TestApp::spawn().await;
+    let b = TestApp::builder().sharing(&a).spawn().await;
+    let p = policy(&a);
+    let key = lifecycle::generate_next(
+        &a.state.sql,
+        &a.state.master,
+        &p,
+        Algorithm::RS256,
+        None,
+        a.state.now(),
+    )
+    .await
+    .unwrap();
+    follow(&a).await;
+    follow(&b).await;
+    assert!(published(&b, &key.kid), "B publishes the next key");
+    lifecycle::activate(&a.state.sql, &p, &key.kid, true, a.state.now())
+        .await
+        .unwrap();
+    follow(&a).await;
+    assert_eq!(active_kid(&a, Algorithm::RS256), key.kid);
+    assert_ne!(
+        active_kid(&b, Algorithm::RS256),
+        key.kid,
+        "B has not polled"
+    );
+    let tokens = a.tokens(&a.browser(), STANDARD, &[]).await;
+    let at = tokens["access_token"].as_str().unwrap();
+    assert_eq!(b.userinfo(at).await.status(), 200, "B refused A's token");
+    let introspected = b.introspect(at).await;
+    assert_eq!(introspected["active"], true);
+}

@@ -2,44 +2,10 @@
 
 use crate::harness::*;
 
-async fn code(app: &TestApp, extra: &[(&str, &str)]) -> String {
-    let callback = app
-        .login(&app.browser(), &app.auth_url(extra), STANDARD)
-        .await;
-    query(&callback, "code").unwrap()
-}
-
-async fn error_of(res: reqwest::Response) -> (u16, String, String) {
-    let status = res.status().as_u16();
-    assert_eq!(res.headers()["cache-control"], "no-store");
-    let body: serde_json::Value = res.json().await.unwrap();
-    (
-        status,
-        body["error"].as_str().unwrap().to_owned(),
-        body["error_description"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-    )
-}
-
-fn exchange(code: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("grant_type", "authorization_code".into()),
-        ("code", code.into()),
-        ("redirect_uri", REDIRECT.into()),
-        ("code_verifier", VERIFIER.into()),
-    ]
-}
-
-fn form<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
 #[actix_web::test]
 async fn code_exchange_issues_signed_id_and_access_tokens() {
     let app = TestApp::spawn().await;
-    let tokens = app.tokens(&app.browser(), STANDARD, &[]).await;
+    let tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["expires_in"], 600);
     assert!(tokens["refresh_token"].as_str().unwrap().len() >= 43);
@@ -86,14 +52,14 @@ async fn code_exchange_issues_signed_id_and_access_tokens() {
     let a = claims(at);
     assert_eq!(a["client_id"], DEMO_CLIENT);
     assert_eq!(a["account_level"], "standard");
-    assert_eq!(a["scope"], "email openid profile");
+    assert_eq!(a["scope"], "email offline_access openid profile");
     assert!(a["jti"].as_str().is_some());
 }
 
 #[actix_web::test]
 async fn reused_code_fails_and_revokes_what_the_first_use_issued() {
     let app = TestApp::spawn().await;
-    let code = code(&app, &[]).await;
+    let code = code(&app, &[OFFLINE]).await;
     let first = app.token(&form(&exchange(&code))).await;
     assert_eq!(first.status(), 200);
     let first: serde_json::Value = first.json().await.unwrap();
@@ -274,7 +240,7 @@ async fn public_client_uses_pkce_without_a_secret() {
 #[actix_web::test]
 async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     let app = TestApp::spawn().await;
-    let tokens = app.tokens(&app.browser(), STANDARD, &[]).await;
+    let tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
     let r1 = tokens["refresh_token"].as_str().unwrap().to_owned();
     let app = &app;
     let refresh = |token: String| async move {
@@ -319,8 +285,8 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
 #[actix_web::test]
 async fn refresh_reuse_revokes_only_that_family() {
     let app = TestApp::spawn().await;
-    let a = app.tokens(&app.browser(), STANDARD, &[]).await;
-    let b = app.tokens(&app.browser(), STANDARD, &[]).await;
+    let a = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
+    let b = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
     let ra = a["refresh_token"].as_str().unwrap();
     assert_eq!(
         app.token(&[("grant_type", "refresh_token"), ("refresh_token", ra)])
@@ -347,7 +313,7 @@ async fn refresh_reuse_revokes_only_that_family() {
 #[actix_web::test]
 async fn concurrent_refreshes_get_the_same_successor() {
     let app = TestApp::spawn().await;
-    let tokens = app.tokens(&app.browser(), STANDARD, &[]).await;
+    let tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
     let r = tokens["refresh_token"].as_str().unwrap();
     let form = [("grant_type", "refresh_token"), ("refresh_token", r)];
     let (x, y) = futures_join(app.token(&form), app.token(&form)).await;
@@ -368,7 +334,7 @@ async fn futures_join<A: std::future::Future, B: std::future::Future>(
 #[actix_web::test]
 async fn refresh_scope_may_only_narrow() {
     let app = TestApp::spawn().await;
-    let tokens = app.tokens(&app.browser(), STANDARD, &[]).await;
+    let tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
     let r = tokens["refresh_token"].as_str().unwrap();
     let (_, error, _) = error_of(
         app.token(&[
@@ -394,7 +360,7 @@ async fn refresh_scope_may_only_narrow() {
 #[actix_web::test]
 async fn refresh_token_of_another_client_or_expired_is_refused() {
     let app = TestApp::spawn().await;
-    let tokens = app.tokens(&app.browser(), STANDARD, &[]).await;
+    let tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
     let r = tokens["refresh_token"].as_str().unwrap();
     let res = app
         .back_channel(

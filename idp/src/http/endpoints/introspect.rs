@@ -1,19 +1,18 @@
 use actix_web::http::header::CACHE_CONTROL;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 
-use super::client_credentials;
 use crate::app::AppState;
 use crate::http::errors::ApiError;
-use crate::http::extract::RequestParams;
+use crate::http::extract::{ClientAuth, RequestParams};
 use crate::oidc::{OAuthError, introspect, token};
 
 pub async fn introspect(
     app: web::Data<AppState>,
-    req: HttpRequest,
+    ClientAuth(credentials): ClientAuth,
     params: RequestParams,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0?;
-    let client = token::authenticate(&app, &params, client_credentials(&req)).await?;
+    let client = token::authenticate(&app, &params, credentials).await?;
     if client.is_public() {
         return Err(OAuthError::invalid_client("public clients cannot introspect tokens").into());
     }

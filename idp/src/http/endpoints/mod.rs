@@ -7,18 +7,8 @@ pub mod revoke;
 pub mod token;
 pub mod userinfo;
 
-use actix_web::http::header::{ALLOW, AUTHORIZATION, CACHE_CONTROL};
-use actix_web::{HttpRequest, HttpResponse};
-
-use crate::oidc::token::ClientCredentials;
-
-fn client_credentials(req: &HttpRequest) -> ClientCredentials {
-    ClientCredentials::from_header(
-        req.headers()
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok()),
-    )
-}
+use actix_web::HttpResponse;
+use actix_web::http::header::{ALLOW, CACHE_CONTROL};
 
 /// Back-channel endpoints take only POST (RFC 6749 §3.2, RFC 7009 §2.1,
 /// RFC 7662 §2.1): anything else is a JSON error, not a page.

@@ -4,11 +4,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{csrf_failed, html, problem, see_other, texts};
+use super::{html, problem, see_other, texts, with_cookie};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{RequestParams, csrf_ok, csrf_token, current_session};
-use crate::http::i18n::{Texts, scope_description};
+use crate::http::extract::{CsrfForm, RequestParams, SessionUser, csrf_token};
+use crate::http::i18n::{Texts, claim_description, scope_description};
 use crate::http::routes::paths;
 use crate::oidc::authorize::Problem;
 use crate::oidc::consent;
@@ -33,71 +33,52 @@ pub async fn consents(
     app: web::Data<AppState>,
     req: HttpRequest,
     params: RequestParams,
+    SessionUser(session): SessionUser,
     id: RequestId,
 ) -> HttpResponse {
     let t = texts(&req, None);
-    let Some(session) = current_session(&app, &req).await else {
-        return see_other(paths::LOGIN);
-    };
-    let Ok(consents) = app.sql.consents_of(&session.auth.account_id).await else {
+    let Ok(consents) = consent::of_account(&app, &session.auth.account_id).await else {
         return problem(t, &id, Problem::Unavailable);
     };
-    let mut items = Vec::new();
-    for c in consents {
-        let name = match app.clients.get(&c.client_id).await {
-            Ok(Some(client)) => client.name.clone(),
-            _ => c.client_id.clone(),
-        };
-        items.push(Item {
-            client_name: name,
+    let items = consents
+        .into_iter()
+        .map(|(c, client_name)| Item {
+            client_name,
             scopes: c
                 .scopes
                 .iter()
                 .filter_map(|s| scope_description(t, s))
+                .chain(c.claims.iter().map(|n| claim_description(t, n)))
                 .collect(),
             granted: chrono::DateTime::from_timestamp(c.granted_at, 0)
                 .map(|d| d.format("%d.%m.%Y %H:%M UTC").to_string())
                 .unwrap_or_default(),
             client_id: c.client_id,
-        });
-    }
+        })
+        .collect();
     let revoked = params
         .0
         .ok()
         .and_then(|p| p.get("revoked").ok().flatten().map(|_| ()))
         .is_some();
     let (csrf, cookie) = csrf_token(&app, &req);
-    let mut res = html(
-        StatusCode::OK,
-        &ConsentsPage {
-            t,
-            csrf: &csrf,
-            items,
-            revoked,
-        },
-    );
-    if let Some(cookie) = cookie {
-        let _ = res.add_cookie(&cookie);
-    }
-    res
+    let page = ConsentsPage {
+        t,
+        csrf: &csrf,
+        items,
+        revoked,
+    };
+    with_cookie(html(StatusCode::OK, &page), cookie)
 }
 
 pub async fn withdraw(
     app: web::Data<AppState>,
     req: HttpRequest,
-    params: RequestParams,
+    CsrfForm(params): CsrfForm,
+    SessionUser(session): SessionUser,
     id: RequestId,
 ) -> HttpResponse {
     let t = texts(&req, None);
-    let Ok(params) = params.0 else {
-        return csrf_failed(t, &id);
-    };
-    if !csrf_ok(&req, &params) {
-        return csrf_failed(t, &id);
-    }
-    let Some(session) = current_session(&app, &req).await else {
-        return see_other(paths::LOGIN);
-    };
     let Ok(Some(client_id)) = params.get("client_id") else {
         return see_other(paths::ACCOUNT_CONSENTS);
     };

@@ -2,16 +2,17 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{decision, problem, texts};
+use super::{decision, problem, texts, with_cookie};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{RequestParams, current_session};
+use crate::http::extract::{CurrentSession, RequestParams, browser_id};
 use crate::oidc::authorize::{self, Problem};
 
 pub async fn authorize(
     app: web::Data<AppState>,
     req: HttpRequest,
     params: RequestParams,
+    CurrentSession(session): CurrentSession,
     id: RequestId,
 ) -> HttpResponse {
     let params = match params.0 {
@@ -20,14 +21,16 @@ pub async fn authorize(
         Err(e) => return problem(texts(&req, None), &id, Problem::BadRequest(e)),
     };
     let t = texts(&req, params.get("ui_locales").ok().flatten());
-    let session = current_session(&app, &req).await;
-    decision(t, &id, authorize::start(&app, &params, session).await)
+    let (browser, cookie) = browser_id(&app, &req);
+    let next = authorize::start(&app, &params, &browser, session).await;
+    with_cookie(decision(t, &id, next), cookie)
 }
 
 pub async fn resume(
     app: web::Data<AppState>,
     req: HttpRequest,
     params: RequestParams,
+    CurrentSession(session): CurrentSession,
     id: RequestId,
 ) -> HttpResponse {
     let t = texts(&req, None);
@@ -35,6 +38,7 @@ pub async fn resume(
         Ok(Ok(Some(flow))) => flow.to_owned(),
         _ => return problem(t, &id, Problem::FlowExpired),
     };
-    let session = current_session(&app, &req).await;
-    decision(t, &id, authorize::resume(&app, &flow_id, session).await)
+    let (browser, cookie) = browser_id(&app, &req);
+    let next = authorize::resume(&app, &flow_id, Some(&browser), session).await;
+    with_cookie(decision(t, &id, next), cookie)
 }

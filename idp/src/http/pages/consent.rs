@@ -1,16 +1,18 @@
-//! The consent page ("подтверждение передачи данных").
+//! The consent page ("подтверждение передачи данных"): it lists exactly
+//! what the portal will receive — the scopes and any claims asked for one
+//! by one — and the person's answer is bound to them.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{csrf_failed, decision, html, problem, texts};
+use super::{decision, html, problem, texts, with_cookie};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{RequestParams, csrf_ok, csrf_token, current_session};
-use crate::http::i18n::{Texts, scope_description};
+use crate::http::extract::{CsrfForm, CurrentSession, RequestParams, browser_id, csrf_token};
+use crate::http::i18n::{Texts, claim_description, scope_description};
 use crate::oidc::authorize::{self, Problem};
-use crate::oidc::flow::Flow;
+use crate::oidc::flow::FlowStep;
 use crate::oidc::{OAuthError, consent};
 
 #[derive(Template)]
@@ -22,12 +24,14 @@ struct ConsentPage<'a> {
     client_name: &'a str,
     account_name: &'a str,
     scopes: Vec<&'static str>,
+    claims: Vec<&'static str>,
 }
 
 pub async fn form(
     app: web::Data<AppState>,
     req: HttpRequest,
     params: RequestParams,
+    CurrentSession(session): CurrentSession,
     id: RequestId,
 ) -> HttpResponse {
     let t0 = texts(&req, None);
@@ -35,60 +39,58 @@ pub async fn form(
         Ok(Ok(Some(flow))) => flow.to_owned(),
         _ => return problem(t0, &id, Problem::FlowExpired),
     };
-    let flow = match Flow::load(&app, &flow_id).await {
-        Ok(Some(flow)) => flow,
-        Ok(None) => return problem(t0, &id, Problem::FlowExpired),
-        Err(_) => return problem(t0, &id, Problem::Unavailable),
+    let (browser, cookie) = browser_id(&app, &req);
+    let flow = match authorize::open(&app, &flow_id, Some(&browser)).await {
+        Ok(flow) => flow,
+        Err(next) => return with_cookie(decision(t0, &id, next), cookie),
     };
     let t = texts(&req, flow.request.ui_locales.as_deref());
-    let session = current_session(&app, &req).await;
-    let (Some(session), false) = (&session, flow.completed) else {
-        // Logged out meanwhile, or the flow is over: let the flow decide.
-        return decision(t, &id, authorize::resume(&app, &flow_id, session).await);
+    // Only the person the flow waits for sees the page; anyone else (or
+    // nobody) lets the flow decide again.
+    let waiting_for = match &flow.step {
+        FlowStep::Consent { account_id } => Some(account_id.as_str()),
+        _ => None,
     };
-    let client = app.clients.get(&flow.request.client_id).await;
-    let account = app.sql.account(&session.auth.account_id).await;
-    let (Ok(Some(client)), Ok(Some(account))) = (client, account) else {
-        return problem(t, &id, Problem::Unavailable);
+    let session = match session {
+        Some(s) if Some(s.auth.account_id.as_str()) == waiting_for => s,
+        other => return decision(t, &id, authorize::continue_flow(&app, flow, other).await),
     };
-    let account_name = format!("{} {}", account.given_name, account.family_name);
-    let scopes = flow
-        .request
-        .scopes
-        .iter()
-        .filter_map(|s| scope_description(t, s))
-        .collect();
-    let (csrf, cookie) = csrf_token(&app, &req);
-    let mut res = html(
+    let page = match consent::page(&app, &flow, &session).await {
+        Ok(page) => page,
+        Err(_) => return problem(t, &id, Problem::Unavailable),
+    };
+    let (csrf, csrf_cookie) = csrf_token(&app, &req);
+    let res = html(
         StatusCode::OK,
         &ConsentPage {
             t,
             csrf: &csrf,
             flow_id: &flow.id,
-            client_name: &client.name,
-            account_name: &account_name,
-            scopes,
+            client_name: &page.client_name,
+            account_name: &page.account_name,
+            scopes: page
+                .scopes
+                .iter()
+                .filter_map(|s| scope_description(t, s))
+                .collect(),
+            claims: page
+                .claims
+                .iter()
+                .map(|c| claim_description(t, c.name))
+                .collect(),
         },
     );
-    if let Some(cookie) = cookie {
-        let _ = res.add_cookie(&cookie);
-    }
-    res
+    with_cookie(res, csrf_cookie)
 }
 
 pub async fn submit(
     app: web::Data<AppState>,
     req: HttpRequest,
-    params: RequestParams,
+    CsrfForm(params): CsrfForm,
+    CurrentSession(session): CurrentSession,
     id: RequestId,
 ) -> HttpResponse {
     let t = texts(&req, None);
-    let Ok(params) = params.0 else {
-        return csrf_failed(t, &id);
-    };
-    if !csrf_ok(&req, &params) {
-        return csrf_failed(t, &id);
-    }
     let Ok(Some(flow_id)) = params.get("flow") else {
         return problem(t, &id, Problem::FlowExpired);
     };
@@ -100,10 +102,7 @@ pub async fn submit(
             return problem(t, &id, Problem::BadRequest(e));
         }
     };
-    let session = current_session(&app, &req).await;
-    decision(
-        t,
-        &id,
-        consent::decide(&app, flow_id, allow, session, Some(&id.0)).await,
-    )
+    let (browser, cookie) = browser_id(&app, &req);
+    let next = consent::decide(&app, flow_id, Some(&browser), allow, session, Some(&id.0)).await;
+    with_cookie(decision(t, &id, next), cookie)
 }

@@ -1,17 +1,18 @@
-//! The login page: login identifier and password.
+//! The login page: login identifier and password. What a login means for
+//! the flow is decided by `login` and `oidc::authorize`; this only renders.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{csrf_failed, decision, html, problem, see_other, texts};
+use super::{busy, decision, html, problem, see_other, texts, with_cookie};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{RequestParams, csrf_ok, csrf_token, session_cookie};
+use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
-use crate::login::password::{self, LoginError};
-use crate::login::session;
+use crate::login::{self, LoginError, Outcome, session};
+use crate::model::Aal;
 use crate::oidc::Params;
 use crate::oidc::authorize::{self, Problem};
 use crate::oidc::flow::Flow;
@@ -38,21 +39,21 @@ struct FormState<'a> {
     password_invalid: bool,
 }
 
-/// The flow named by `flow`, or the page to show instead.
+/// The flow named by `flow` as this browser may use it, or the page to show
+/// instead.
 async fn load_flow(
     app: &AppState,
-    t: &'static Texts,
+    req: &HttpRequest,
     id: &RequestId,
     params: &Params,
 ) -> Result<Option<Flow>, HttpResponse> {
     let Ok(Some(flow_id)) = params.get("flow") else {
         return Ok(None);
     };
-    match Flow::load(app, flow_id).await {
-        Ok(Some(flow)) if flow.completed => Err(decision(t, id, authorize::completed(&flow))),
-        Ok(Some(flow)) => Ok(Some(flow)),
-        Ok(None) => Err(problem(t, id, Problem::FlowExpired)),
-        Err(_) => Err(problem(t, id, Problem::Unavailable)),
+    let (browser, cookie) = browser_id(app, req);
+    match authorize::open(app, flow_id, Some(&browser)).await {
+        Ok(flow) => Ok(Some(flow)),
+        Err(next) => Err(with_cookie(decision(texts(req, None), id, next), cookie)),
     }
 }
 
@@ -105,7 +106,7 @@ pub async fn form(
     id: RequestId,
 ) -> HttpResponse {
     let params = params.0.unwrap_or_default();
-    let flow = match load_flow(&app, texts(&req, None), &id, &params).await {
+    let flow = match load_flow(&app, &req, &id, &params).await {
         Ok(flow) => flow,
         Err(page) => return page,
     };
@@ -124,16 +125,10 @@ pub async fn form(
 pub async fn submit(
     app: web::Data<AppState>,
     req: HttpRequest,
-    params: RequestParams,
+    CsrfForm(params): CsrfForm,
     id: RequestId,
 ) -> HttpResponse {
-    let Ok(params) = params.0 else {
-        return csrf_failed(texts(&req, None), &id);
-    };
-    if !csrf_ok(&req, &params) {
-        return csrf_failed(texts(&req, None), &id);
-    }
-    let mut flow = match load_flow(&app, texts(&req, None), &id, &params).await {
+    let flow = match load_flow(&app, &req, &id, &params).await {
         Ok(flow) => flow,
         Err(page) => return page,
     };
@@ -145,78 +140,59 @@ pub async fn submit(
         .unwrap_or_default()
         .trim();
     let password_text = params.get("password").ok().flatten().unwrap_or_default();
+    let form_error = |state| render(&app, &req, t, flow.as_ref(), StatusCode::BAD_REQUEST, state);
     if login.is_empty() {
-        return render(
-            &app,
-            &req,
-            t,
-            flow.as_ref(),
-            StatusCode::BAD_REQUEST,
-            FormState {
-                error: Some(t.login_missing),
-                login_invalid: true,
-                ..Default::default()
-            },
-        )
+        return form_error(FormState {
+            error: Some(t.login_missing),
+            login_invalid: true,
+            ..Default::default()
+        })
         .await;
     }
     if password_text.is_empty() {
-        return render(
-            &app,
-            &req,
-            t,
-            flow.as_ref(),
-            StatusCode::BAD_REQUEST,
-            FormState {
-                login,
-                error: Some(t.password_missing),
-                password_invalid: true,
-                ..Default::default()
-            },
-        )
+        return form_error(FormState {
+            login,
+            error: Some(t.password_missing),
+            password_invalid: true,
+            ..Default::default()
+        })
         .await;
     }
-    let auth = match password::login(&app, login, password_text, Some(&id.0)).await {
-        Ok((_, auth)) => auth,
+    let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
+    let old = req.cookie(session::COOKIE);
+    let outcome = login::password_login(
+        &app,
+        login,
+        password_text,
+        required,
+        old.as_ref().map(|c| c.value()),
+        Some(&id.0),
+    )
+    .await;
+    let (cookie, sid) = match outcome {
+        Ok(Outcome::Started { cookie, sid }) => (cookie, sid),
+        Ok(Outcome::Unreachable) => {
+            return match flow {
+                Some(flow) => decision(t, &id, authorize::unmet(&app, flow).await),
+                None => problem(t, &id, Problem::Unavailable),
+            };
+        }
         Err(LoginError::WrongCredentials) => {
-            return render(
-                &app,
-                &req,
-                t,
-                flow.as_ref(),
-                StatusCode::BAD_REQUEST,
-                FormState {
-                    login,
-                    error: Some(t.wrong_credentials),
-                    login_invalid: true,
-                    password_invalid: true,
-                },
-            )
+            return form_error(FormState {
+                login,
+                error: Some(t.wrong_credentials),
+                login_invalid: true,
+                password_invalid: true,
+            })
             .await;
         }
+        Err(LoginError::Busy) => return busy(t, &id),
         Err(LoginError::Store(_)) => return problem(t, &id, Problem::Unavailable),
     };
-    let sid = auth.sid.clone();
-    let cookie = match session::start(&app, auth).await {
-        Ok(cookie) => cookie,
-        Err(_) => return problem(t, &id, Problem::Unavailable),
+    let mut res = match flow {
+        Some(flow) => decision(t, &id, authorize::logged_in(&app, flow, sid).await),
+        None => see_other(paths::ACCOUNT_CONSENTS),
     };
-    // The old session (if any) is replaced: a new cookie on every login
-    // prevents session fixation.
-    if let Some(old) = req.cookie(session::COOKIE) {
-        let _ = session::end(&app, old.value()).await;
-    }
-    let next = match flow.as_mut() {
-        Some(flow) => {
-            flow.login_sid = Some(sid);
-            if flow.save(&app).await.is_err() {
-                return problem(t, &id, Problem::Unavailable);
-            }
-            format!("{}?flow={}", paths::AUTHORIZE_CONTINUE, flow.id)
-        }
-        None => paths::ACCOUNT_CONSENTS.to_owned(),
-    };
-    let mut res = see_other(&next);
     let _ = res.add_cookie(&session_cookie(&app, cookie.expose()));
     res
 }

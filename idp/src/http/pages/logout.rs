@@ -1,6 +1,6 @@
-//! `/logout` (RP-Initiated Logout 1.0): with a valid `id_token_hint` the
-//! session ends at once; otherwise the person confirms first, so no other
-//! site can log them out.
+//! `/logout` (RP-Initiated Logout 1.0): with an `id_token_hint` of this
+//! very session it ends at once; otherwise the person confirms first, so no
+//! other site can log them out.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,7 +9,7 @@ use askama::Template;
 use super::{Failure, csrf_failed, error_page, html, see_other, texts};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{RequestParams, csrf_ok, csrf_token};
+use crate::http::extract::{RequestParams, csrf_ok, csrf_token, current_session};
 use crate::http::i18n::Texts;
 use crate::login::session;
 use crate::oidc::logout::{self, LogoutRequest};
@@ -58,7 +58,8 @@ pub async fn logout(
     if confirmed && !csrf_ok(&req, &params) {
         return csrf_failed(t, &id);
     }
-    if confirmed || request.confirmed_by_hint {
+    let session = current_session(&app, &req).await;
+    if confirmed || !logout::must_ask(&request, session.as_ref()) {
         return finish(&app, &req, t, &id, &request).await;
     }
     let (csrf, cookie) = csrf_token(&app, &req);

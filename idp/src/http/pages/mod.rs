@@ -52,6 +52,17 @@ pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
     }
 }
 
+/// Adds a cookie the extractor decided to set.
+pub fn with_cookie(
+    mut res: HttpResponse,
+    cookie: Option<actix_web::cookie::Cookie<'static>>,
+) -> HttpResponse {
+    if let Some(cookie) = cookie {
+        let _ = res.add_cookie(&cookie);
+    }
+    res
+}
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, location))
@@ -122,6 +133,27 @@ pub fn problem(t: &'static Texts, id: &RequestId, problem: Problem) -> HttpRespo
     error_page(t, id, failure)
 }
 
+/// Too many logins at once: try again in a moment.
+pub fn busy(t: &'static Texts, id: &RequestId) -> HttpResponse {
+    let mut res = error_page(
+        t,
+        id,
+        Failure {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            title: t.error_title,
+            message: t.busy,
+            hint: t.busy_hint,
+            back: None,
+            details: None,
+        },
+    );
+    res.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from_static("2"),
+    );
+    res
+}
+
 pub fn csrf_failed(t: &'static Texts, id: &RequestId) -> HttpResponse {
     error_page(
         t,
@@ -146,6 +178,9 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
             see_other(&format!("{}?flow={}", paths::CONSENT, flow.id))
         }
         Decision::Redirect(url) => see_other(&url),
+        Decision::Continue(flow) | Decision::StartedOver(flow) => {
+            see_other(&format!("{}?flow={}", paths::AUTHORIZE_CONTINUE, flow.id))
+        }
         Decision::LevelTooLow {
             required,
             current,

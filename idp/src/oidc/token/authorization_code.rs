@@ -5,25 +5,32 @@ use subtle::ConstantTimeEq;
 use super::{TokenResponse, UserGrant, user_tokens};
 use crate::app::AppState;
 use crate::audit::{Entry, events};
-use crate::model::{Client, RefreshToken, random_token};
-use crate::oidc::code::{self, Redeemed};
+use crate::model::{Client, Grant, RefreshToken, random_token};
+use crate::oidc::code::{self, Redemption};
 use crate::oidc::error::OAuthError;
-use crate::oidc::params::Params;
 use crate::oidc::tokens;
+
+/// What the client sent with the code.
+pub struct Presented<'a> {
+    pub code: &'a str,
+    pub redirect_uri: Option<&'a str>,
+    pub code_verifier: Option<&'a str>,
+}
 
 pub async fn exchange(
     app: &AppState,
     client: &Client,
-    params: &Params,
+    presented: Presented<'_>,
     request_id: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
-    let code_value = params.require("code")?;
     let now = app.now();
-    let Some(grant) = code::take(app, code_value).await? else {
-        if let Some(redeemed) = code::redeemed(app, code_value).await? {
+    let grant_id = uuid::Uuid::new_v4().to_string();
+    let grant = match code::redeem(app, presented.code, &grant_id).await? {
+        Redemption::Fresh(grant) => grant,
+        Redemption::Replayed { grant_id } => {
             // A second use: whoever holds the code may be an attacker, so
             // what the first use issued is revoked (RFC 6749 §4.1.2).
-            let revoked = tokens::revoke_grant(app, &redeemed.grant_id).await?;
+            let revoked = tokens::revoke_grant(app, &grant_id).await?;
             app.audit
                 .record(
                     Entry::new(events::CODE_REUSED)
@@ -37,9 +44,11 @@ pub async fn exchange(
                 "the authorization code was already used; the tokens issued for it are now revoked",
             ));
         }
-        return Err(OAuthError::invalid_grant(
-            "the authorization code is invalid, expired or already used",
-        ));
+        Redemption::Unknown => {
+            return Err(OAuthError::invalid_grant(
+                "the authorization code is invalid, expired or already used",
+            ));
+        }
     };
     if grant.client_id != client.id {
         return Err(OAuthError::invalid_grant(
@@ -52,39 +61,53 @@ pub async fn exchange(
             app.config.code_ttl_secs
         )));
     }
-    if params.get("redirect_uri")? != Some(grant.redirect_uri.as_str()) {
+    if presented.redirect_uri != Some(grant.redirect_uri.as_str()) {
         return Err(OAuthError::invalid_grant(
             "redirect_uri must be the one sent in the authorization request",
         ));
     }
-    check_pkce(
-        grant.code_challenge.as_deref(),
-        params.get("code_verifier")?,
-    )?;
+    check_pkce(grant.code_challenge.as_deref(), presented.code_verifier)?;
 
-    let grant_id = uuid::Uuid::new_v4().to_string();
-    let refresh = random_token(32);
+    // Refresh tokens only for offline access (OpenID Connect Core §11).
+    let offline = grant.scopes.contains("offline_access");
+    let record = Grant {
+        id: grant_id.clone(),
+        client_id: client.id.clone(),
+        scopes: grant.scopes.clone(),
+        release: grant.release.clone(),
+        auth: grant.auth.clone(),
+        created_at: now,
+        expires_at: now
+            + if offline {
+                app.config.refresh_family_max_secs
+            } else {
+                app.config.access_token_ttl_secs
+            },
+        revoked: false,
+    };
+    let refresh = offline.then(|| random_token(32));
+    let refresh_record = refresh.as_ref().map(|token| RefreshToken {
+        digest: token.digest(),
+        family_id: grant_id.clone(),
+        client_id: client.id.clone(),
+        scopes: grant.scopes.clone(),
+        auth: grant.auth.clone(),
+        issued_at: now,
+        expires_at: (now + app.config.refresh_token_ttl_secs).min(record.expires_at),
+        rotated_at: None,
+        revoked: false,
+    });
     app.sql
-        .insert_refresh_token(&RefreshToken {
-            digest: refresh.digest(),
-            family_id: grant_id.clone(),
-            client_id: client.id.clone(),
-            scopes: grant.scopes.clone(),
-            auth: grant.auth.clone(),
-            issued_at: now,
-            expires_at: now + app.config.refresh_token_ttl_secs,
-            rotated_at: None,
-            revoked: false,
-        })
+        .insert_grant(&record, refresh_record.as_ref())
         .await?;
-    code::mark_redeemed(
-        app,
-        code_value,
-        &Redeemed {
-            grant_id: grant_id.clone(),
-        },
-    )
-    .await?;
+    // A replay that raced this redemption marked the grant revoked before
+    // its row existed: honour the mark now.
+    if tokens::grant_revoked(app, &grant_id).await? {
+        app.sql.revoke_grant(&grant_id).await?;
+        return Err(OAuthError::invalid_grant(
+            "the authorization code was used twice; the tokens issued for it are revoked",
+        ));
+    }
     let response = user_tokens(
         app,
         UserGrant {
@@ -92,9 +115,9 @@ pub async fn exchange(
             auth: &grant.auth,
             scopes: &grant.scopes,
             nonce: grant.nonce.as_deref(),
-            claims: &grant.claims,
+            release: &grant.release,
             grant_id: &grant_id,
-            refresh_token: Some(refresh.expose().to_owned()),
+            refresh_token: refresh.map(|r| r.expose().to_owned()),
         },
     )
     .await?;
@@ -113,7 +136,10 @@ pub async fn exchange(
 
 /// RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier without a challenge is
 /// refused too, so PKCE cannot be downgraded.
-fn check_pkce(challenge: Option<&str>, verifier: Option<&str>) -> Result<(), OAuthError> {
+pub(crate) fn check_pkce(
+    challenge: Option<&str>,
+    verifier: Option<&str>,
+) -> Result<(), OAuthError> {
     match (challenge, verifier) {
         (None, None) => Ok(()),
         (None, Some(_)) => Err(OAuthError::invalid_grant(

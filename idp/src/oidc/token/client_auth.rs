@@ -33,10 +33,13 @@ impl ClientCredentials {
             .and_then(|text| {
                 let (id, secret) = text.split_once(':')?;
                 // Both halves are form-urlencoded (RFC 6749 §2.3.1).
+                // Control characters (NUL above all) are never in an id or
+                // secret: refuse them here rather than in the database.
                 let decode = |s: &str| {
                     percent_encoding::percent_decode_str(&s.replace('+', " "))
                         .decode_utf8()
                         .ok()
+                        .filter(|c| !c.chars().any(char::is_control))
                         .map(|c| c.into_owned())
                 };
                 Some((decode(id)?, Secret::new(decode(secret)?)))

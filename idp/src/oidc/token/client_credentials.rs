@@ -1,12 +1,12 @@
 //! `grant_type=client_credentials` (RFC 6749 §4.4): a token for the client
 //! itself, with no person behind it.
 
+use std::collections::BTreeSet;
+
 use super::TokenResponse;
 use crate::app::AppState;
 use crate::model::{Client, Scopes};
-use crate::oidc::claims::ClaimsRequest;
 use crate::oidc::error::{ErrorCode, OAuthError};
-use crate::oidc::params::Params;
 use crate::oidc::tokens;
 
 /// Scopes about a person make no sense without one.
@@ -21,10 +21,10 @@ const PERSONAL: [&str; 8] = [
     "offline_access",
 ];
 
-pub async fn exchange(
+pub fn exchange(
     app: &AppState,
     client: &Client,
-    params: &Params,
+    scope: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     if client.is_public() {
         return Err(OAuthError::new(
@@ -32,7 +32,7 @@ pub async fn exchange(
             "public clients cannot use client_credentials",
         ));
     }
-    let asked = Scopes::parse(params.get("scope")?.unwrap_or_default());
+    let asked = Scopes::parse(scope.unwrap_or_default());
     if let Some(personal) = asked.iter().find(|s| PERSONAL.contains(s)) {
         return Err(OAuthError::new(
             ErrorCode::InvalidScope,
@@ -40,13 +40,6 @@ pub async fn exchange(
         ));
     }
     let scopes = asked.intersect(&client.scopes);
-    let token = tokens::access_token(
-        app,
-        &client.id,
-        &scopes,
-        None,
-        None,
-        &ClaimsRequest::default(),
-    )?;
+    let token = tokens::access_token(app, &client.id, &scopes, None, None, &BTreeSet::new())?;
     Ok(TokenResponse::new(app, token, &scopes))
 }

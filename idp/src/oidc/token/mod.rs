@@ -5,15 +5,18 @@ mod authorization_code;
 mod client_auth;
 mod client_credentials;
 mod refresh_token;
+mod request;
 
+pub use authorization_code::pkce_challenge;
 pub use client_auth::{ClientCredentials, authenticate};
+pub use request::{GRANT_TYPES, TokenRequest};
 
 use serde::Serialize;
 
-use super::error::{ErrorCode, OAuthError};
+use super::error::OAuthError;
 use super::params::Params;
 use crate::app::AppState;
-use crate::model::Scopes;
+use crate::model::{AuthContext, Client, Release, Scopes};
 
 /// A successful token response (RFC 6749 §5.1, Core §3.1.3.3).
 #[derive(Debug, Serialize)]
@@ -48,32 +51,42 @@ pub async fn exchange(
     credentials: ClientCredentials,
     request_id: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
-    let grant_type = params.require("grant_type")?.to_owned();
+    params.require("grant_type")?;
     let client = authenticate(app, params, credentials).await?;
-    match grant_type.as_str() {
-        "authorization_code" => {
-            authorization_code::exchange(app, &client, params, request_id).await
+    match TokenRequest::parse(params)? {
+        TokenRequest::AuthorizationCode {
+            code,
+            redirect_uri,
+            code_verifier,
+        } => {
+            let presented = authorization_code::Presented {
+                code: &code,
+                redirect_uri: redirect_uri.as_deref(),
+                code_verifier: code_verifier.as_deref(),
+            };
+            authorization_code::exchange(app, &client, presented, request_id).await
         }
-        "refresh_token" => refresh_token::exchange(app, &client, params, request_id).await,
-        "client_credentials" => client_credentials::exchange(app, &client, params).await,
-        other => Err(OAuthError::new(
-            ErrorCode::UnsupportedGrantType,
-            format!(
-                "grant_type `{}` is not supported; use authorization_code, refresh_token or client_credentials",
-                super::request::preview(other)
-            ),
-        )),
+        TokenRequest::RefreshToken {
+            refresh_token,
+            scope,
+        } => {
+            refresh_token::exchange(app, &client, &refresh_token, scope.as_deref(), request_id)
+                .await
+        }
+        TokenRequest::ClientCredentials { scope } => {
+            client_credentials::exchange(app, &client, scope.as_deref())
+        }
     }
 }
 
 /// Tokens for a person: an access token, an ID token when `openid` was
 /// granted, and the refresh token if one was minted.
 struct UserGrant<'a> {
-    client: &'a crate::model::Client,
-    auth: &'a crate::model::AuthContext,
+    client: &'a Client,
+    auth: &'a AuthContext,
     scopes: &'a Scopes,
     nonce: Option<&'a str>,
-    claims: &'a super::claims::ClaimsRequest,
+    release: &'a Release,
     grant_id: &'a str,
     refresh_token: Option<String>,
 }
@@ -90,7 +103,7 @@ async fn user_tokens(app: &AppState, grant: UserGrant<'_>) -> Result<TokenRespon
         grant.scopes,
         Some(grant.auth),
         Some(grant.grant_id),
-        grant.claims,
+        &grant.release.userinfo,
     )?;
     let mut response = TokenResponse::new(app, access_token, grant.scopes);
     if grant.scopes.contains("openid") {
@@ -102,7 +115,7 @@ async fn user_tokens(app: &AppState, grant: UserGrant<'_>) -> Result<TokenRespon
                 account: &account,
                 nonce: grant.nonce,
                 access_token: Some(&response.access_token),
-                claims: grant.claims,
+                release: grant.release,
             },
         )?);
     }

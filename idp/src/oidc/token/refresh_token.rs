@@ -4,27 +4,31 @@
 //! The successor of a refresh token is derived from it with an HMAC under a
 //! server key, so the same request repeated within the grace window (two
 //! tabs, a retry) gets the same new token without storing any token in
-//! clear. Presenting a rotated token after the window means it leaked: the
-//! whole family is revoked and the event audited.
+//! clear — but only while that successor is unused, so a thief replaying an
+//! old token never catches up with the live one. Any other reuse means the
+//! token leaked: the whole grant is revoked and the event audited. A grant
+//! lives at most `refresh_family_max_secs`, however often it rotates, and
+//! releases what was consented to, read from the grant.
 
 use super::{TokenResponse, UserGrant, user_tokens};
 use crate::app::AppState;
 use crate::audit::{Entry, events};
-use crate::model::{Client, RefreshToken, Scopes, Secret};
-use crate::oidc::claims::ClaimsRequest;
+use crate::model::{Client, Grant, RefreshToken, Scopes, Secret};
+use crate::oidc::claims;
 use crate::oidc::error::{ErrorCode, OAuthError};
-use crate::oidc::params::Params;
 use crate::oidc::tokens;
 
 pub async fn exchange(
     app: &AppState,
     client: &Client,
-    params: &Params,
+    presented: &str,
+    scope: Option<&str>,
     request_id: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
-    let presented = Secret::new(params.require("refresh_token")?);
+    let presented = Secret::new(presented);
     let digest = presented.digest();
     let now = app.now();
+    let revoked = || OAuthError::invalid_grant("the refresh token has been revoked");
     let stored = app
         .sql
         .refresh_token(&digest)
@@ -36,16 +40,25 @@ pub async fn exchange(
         ));
     }
     if stored.revoked {
-        return Err(OAuthError::invalid_grant(
-            "the refresh token has been revoked",
-        ));
+        return Err(revoked());
     }
     if stored.expires_at <= now {
         return Err(OAuthError::invalid_grant(
             "the refresh token has expired; log in again",
         ));
     }
-    let scopes = match params.get("scope")? {
+    let grant = app
+        .sql
+        .grant(&stored.family_id)
+        .await?
+        .filter(|g| !g.revoked)
+        .ok_or_else(revoked)?;
+    if grant.expires_at <= now {
+        return Err(OAuthError::invalid_grant(
+            "this login has reached the longest time it may be renewed; log in again",
+        ));
+    }
+    let scopes = match scope {
         None => stored.scopes.clone(),
         Some(text) => {
             let asked = Scopes::parse(text);
@@ -64,28 +77,27 @@ pub async fn exchange(
         let record = RefreshToken {
             digest: next.digest(),
             issued_at: now,
-            expires_at: now + app.config.refresh_token_ttl_secs,
+            expires_at: (now + app.config.refresh_token_ttl_secs).min(grant.expires_at),
             rotated_at: None,
             revoked: false,
             ..stored.clone()
         };
         if app.sql.rotate_refresh_token(&digest, now, &record).await? {
-            return respond(app, client, &stored, &scopes, next).await;
+            return respond(app, client, &grant, &stored.scopes, &scopes, next).await;
         }
-        // Another request rotated it a moment ago.
+        // Another request rotated it a moment ago, or the grant was revoked.
         let again = app.sql.refresh_token(&digest).await?;
         rotated_at = again.and_then(|t| if t.revoked { None } else { t.rotated_at });
         if rotated_at.is_none() {
-            return Err(OAuthError::invalid_grant(
-                "the refresh token has been revoked",
-            ));
+            return Err(revoked());
         }
     }
     let rotated_at = rotated_at.unwrap_or(now);
-    if now - rotated_at <= app.config.refresh_grace_secs {
+    let grace = app.config.refresh_grace_secs;
+    if grace > 0 && now - rotated_at <= grace {
         let live = app.sql.refresh_token(&next.digest()).await?;
-        if live.is_some_and(|t| !t.revoked) {
-            return respond(app, client, &stored, &scopes, next).await;
+        if live.is_some_and(|t| !t.revoked && t.rotated_at.is_none()) {
+            return respond(app, client, &grant, &stored.scopes, &scopes, next).await;
         }
     }
     let revoked = tokens::revoke_grant(app, &stored.family_id).await?;
@@ -113,7 +125,8 @@ fn successor(app: &AppState, token: &Secret) -> Secret {
 async fn respond(
     app: &AppState,
     client: &Client,
-    stored: &RefreshToken,
+    grant: &Grant,
+    granted: &Scopes,
     scopes: &Scopes,
     next: Secret,
 ) -> Result<TokenResponse, OAuthError> {
@@ -121,11 +134,11 @@ async fn respond(
         app,
         UserGrant {
             client,
-            auth: &stored.auth,
+            auth: &grant.auth,
             scopes,
             nonce: None,
-            claims: &ClaimsRequest::default(),
-            grant_id: &stored.family_id,
+            release: &claims::narrow(&grant.release, granted, scopes),
+            grant_id: &grant.id,
             refresh_token: Some(next.expose().to_owned()),
         },
     )

@@ -46,6 +46,20 @@ impl Ephemeral for MemoryStore {
             .map(|(v, _)| v))
     }
 
+    async fn swap(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let now = Instant::now();
+        Ok(self
+            .entries()
+            .insert(key.to_owned(), (value, now + ttl))
+            .filter(|(_, expires)| *expires > now)
+            .map(|(v, _)| v))
+    }
+
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.entries().remove(key);
         Ok(())

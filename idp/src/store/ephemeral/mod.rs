@@ -23,6 +23,14 @@ pub trait Ephemeral: Send + Sync {
     /// Reads and deletes in one atomic step: of two concurrent callers, at
     /// most one gets the value.
     async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Replaces the value and returns the previous one in one atomic step:
+    /// of two concurrent callers, only one sees the original value.
+    async fn swap(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
     /// Drops expired entries where the backend does not do it by itself.
     async fn purge_expired(&self) -> Result<usize, StoreError>;
@@ -45,6 +53,19 @@ pub trait EphemeralExt: Ephemeral {
 
     async fn get_json<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
         decode(self.get(key).await?)
+    }
+
+    async fn swap_json<T: Serialize + DeserializeOwned + Sync>(
+        &self,
+        key: &str,
+        value: &T,
+        ttl_secs: i64,
+    ) -> Result<Option<T>, StoreError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Cache(e.to_string()))?;
+        decode(
+            self.swap(key, bytes, Duration::from_secs(ttl_secs.max(1) as u64))
+                .await?,
+        )
     }
 
     async fn take_json<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {

@@ -41,18 +41,21 @@ impl RedisStore {
     fn key(&self, key: &str) -> String {
         format!("{}{}", self.prefix, key)
     }
+
+    /// `SET key value PX ttl`.
+    fn set(&self, key: &str, value: Vec<u8>, ttl: Duration) -> redis::Cmd {
+        let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.key(key)).arg(value).arg("PX").arg(ms);
+        cmd
+    }
 }
 
 #[async_trait]
 impl Ephemeral for RedisStore {
     async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
         let mut conn = self.conn.clone();
-        let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-        redis::cmd("SET")
-            .arg(self.key(key))
-            .arg(value)
-            .arg("PX")
-            .arg(ms)
+        self.set(key, value, ttl)
             .query_async::<()>(&mut conn)
             .await
             .map_err(err)
@@ -67,6 +70,21 @@ impl Ephemeral for RedisStore {
         let mut conn = self.conn.clone();
         // GETDEL is atomic: two nodes can never both redeem one code.
         conn.get_del(self.key(key)).await.map_err(err)
+    }
+
+    async fn swap(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut conn = self.conn.clone();
+        // SET ... GET (Redis 6.2+) sets and returns the old value atomically.
+        self.set(key, value, ttl)
+            .arg("GET")
+            .query_async::<Option<Vec<u8>>>(&mut conn)
+            .await
+            .map_err(err)
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {

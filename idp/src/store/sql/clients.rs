@@ -1,7 +1,7 @@
 use diesel::prelude::*;
 
 use super::{SqlStore, corrupt, flag};
-use crate::model::{Client, Scopes};
+use crate::model::{Aal, Client, Scopes};
 use crate::store::StoreError;
 use crate::store::schema::clients;
 
@@ -18,6 +18,7 @@ struct Row {
     min_account_level: Option<String>,
     id_token_alg: String,
     created_at: i64,
+    min_acr: Option<String>,
 }
 
 impl TryFrom<Row> for Client {
@@ -32,6 +33,12 @@ impl TryFrom<Row> for Client {
                 .map(|l| l.parse())
                 .transpose()
                 .map_err(corrupt)?,
+            min_aal: match r.min_acr {
+                Some(urn) => Some(
+                    Aal::from_urn(&urn).ok_or_else(|| corrupt(format!("unknown acr `{urn}`")))?,
+                ),
+                None => None,
+            },
             id: r.id,
             name: r.name,
             secret_hash: r.secret_hash,
@@ -57,6 +64,7 @@ impl From<&Client> for Row {
             min_account_level: c.min_account_level.map(|l| l.as_str().to_owned()),
             id_token_alg: c.id_token_alg.clone(),
             created_at: c.created_at,
+            min_acr: c.min_aal.map(|a| a.as_urn().to_owned()),
         }
     }
 }

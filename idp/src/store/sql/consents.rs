@@ -5,13 +5,14 @@ use crate::model::{Consent, Scopes};
 use crate::store::StoreError;
 use crate::store::schema::consents;
 
-type Row = (String, String, String, i64);
+type Row = (String, String, String, i64, String);
 
-fn consent((account_id, client_id, scopes, granted_at): Row) -> Consent {
+fn consent((account_id, client_id, scopes, granted_at, claims): Row) -> Consent {
     Consent {
         account_id,
         client_id,
         scopes: Scopes::parse(&scopes),
+        claims: claims.split_ascii_whitespace().map(str::to_owned).collect(),
         granted_at,
     }
 }
@@ -60,6 +61,7 @@ impl SqlStore {
                         consents::client_id.eq(&c.client_id),
                         consents::scopes.eq(c.scopes.to_string()),
                         consents::granted_at.eq(c.granted_at),
+                        consents::claims.eq(c.claims.iter().cloned().collect::<Vec<_>>().join(" ")),
                     ))
                     .execute(conn)?;
                 Ok(())

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod clients;
 mod consents;
+mod grants;
 mod keys;
 mod migrations;
 mod refresh;

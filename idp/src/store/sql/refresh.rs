@@ -7,7 +7,7 @@ use crate::store::schema::refresh_tokens as rt;
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = rt)]
-struct Row {
+pub(super) struct Row {
     digest: String,
     family_id: String,
     client_id: String,
@@ -55,15 +55,6 @@ impl From<&RefreshToken> for Row {
 }
 
 impl SqlStore {
-    pub async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError> {
-        let row = Row::from(token);
-        self.run(move |conn| {
-            diesel::insert_into(rt::table).values(&row).execute(conn)?;
-            Ok(())
-        })
-        .await
-    }
-
     pub async fn refresh_token(&self, digest: &str) -> Result<Option<RefreshToken>, StoreError> {
         let digest = digest.to_owned();
         self.run(move |conn| {
@@ -77,8 +68,9 @@ impl SqlStore {
         .await
     }
 
-    /// Marks `old` rotated and stores its successor, atomically. Returns
-    /// false when another request rotated (or revoked) it first.
+    /// Marks `old` rotated and stores its successor, atomically, under the
+    /// lock of the family's grant. Returns false when another request
+    /// rotated (or revoked) it first, or the grant is revoked.
     pub async fn rotate_refresh_token(
         &self,
         old_digest: &str,
@@ -89,8 +81,12 @@ impl SqlStore {
         let row = Row::from(successor);
         self.run(move |conn| {
             conn.transaction(|conn| {
-                // The conditional update takes the write lock first, so two
-                // concurrent rotations serialize here and only one wins.
+                // The grant's lock serializes this with a revocation of the
+                // family; the conditional update then lets one of two
+                // concurrent rotations win.
+                if !super::grants::lock_live_grant(conn, &row.family_id)? {
+                    return Ok(false);
+                }
                 let won = diesel::update(
                     rt::table
                         .find(&old)
@@ -105,42 +101,6 @@ impl SqlStore {
                 }
                 Ok(won)
             })
-        })
-        .await
-    }
-
-    /// Revokes every token of a family; returns how many were live.
-    pub async fn revoke_refresh_family(&self, family_id: &str) -> Result<usize, StoreError> {
-        let family_id = family_id.to_owned();
-        self.run(move |conn| {
-            Ok(diesel::update(
-                rt::table
-                    .filter(rt::family_id.eq(family_id))
-                    .filter(rt::revoked.eq(0)),
-            )
-            .set(rt::revoked.eq(1))
-            .execute(conn)?)
-        })
-        .await
-    }
-
-    /// Revokes every family of a client issued to an account (consent
-    /// withdrawn); returns how many tokens were live.
-    pub async fn revoke_refresh_of(
-        &self,
-        account_id: &str,
-        client_id: &str,
-    ) -> Result<usize, StoreError> {
-        let (account_id, client_id) = (account_id.to_owned(), client_id.to_owned());
-        self.run(move |conn| {
-            Ok(diesel::update(
-                rt::table
-                    .filter(rt::account_id.eq(account_id))
-                    .filter(rt::client_id.eq(client_id))
-                    .filter(rt::revoked.eq(0)),
-            )
-            .set(rt::revoked.eq(1))
-            .execute(conn)?)
         })
         .await
     }

@@ -1,12 +1,14 @@
-//! The `claims` request parameter (OpenID Connect Core §5.5) and the claims
-//! each scope releases (§5.4, plus Vhod's own scopes; see docs/claims.md).
+//! The `claims` request parameter (OpenID Connect Core §5.5).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use crate::model::{Account, AccountLevel, AuthContext, Scopes};
+use crate::model::{Aal, AccountLevel};
+use crate::oidc::error::OAuthError;
 
-use super::error::OAuthError;
+/// An essential `acr` request names no level Vhod knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownAcr;
 
 /// One requested claim: `null`, or `{essential, value, values}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,102 +90,30 @@ impl ClaimsRequest {
             .max()
     }
 
-    /// Essential `acr` values, if any were demanded.
-    pub fn essential_acr(&self) -> Option<Vec<String>> {
-        self.specs("acr")
+    /// The weakest authentication an essential `acr` request accepts:
+    /// the lowest known level among its values. `Err` when it names only
+    /// values Vhod does not know, which no login can satisfy.
+    pub fn essential_aal(&self) -> Result<Option<Aal>, UnknownAcr> {
+        let Some(values) = self
+            .specs("acr")
             .find(|s| s.essential)
             .and_then(|s| s.accepted())
-            .map(|v| v.into_iter().map(str::to_owned).collect())
+        else {
+            return Ok(None);
+        };
+        values
+            .iter()
+            .filter_map(|v| Aal::from_urn(v))
+            .min()
+            .map(Some)
+            .ok_or(UnknownAcr)
+    }
+
+    /// Names of the claims asked for one by one, in either member.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.id_token
+            .iter()
+            .chain(&self.userinfo)
+            .map(|(n, _)| n.as_str())
     }
 }
-
-/// Claims the scopes (and individually requested claims) release about an
-/// account, as in userinfo.
-pub fn user_claims(
-    account: &Account,
-    auth: &AuthContext,
-    scopes: &Scopes,
-    requested: &[String],
-) -> Map<String, Value> {
-    let mut all = Map::new();
-    let mut put = |scope: &str, name: &str, value: Value| {
-        let wanted = scopes.contains(scope) || requested.iter().any(|r| r == name);
-        if wanted && !value.is_null() {
-            all.insert(name.to_owned(), value);
-        }
-    };
-    let full_name = [
-        Some(account.given_name.as_str()),
-        account.middle_name.as_deref(),
-        Some(account.family_name.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    put("profile", "name", json!(full_name));
-    put("profile", "family_name", json!(account.family_name));
-    put("profile", "given_name", json!(account.given_name));
-    put("profile", "middle_name", json!(account.middle_name));
-    put("profile", "birthdate", json!(account.birthdate));
-    put("profile", "gender", json!(account.gender));
-    put("profile", "locale", json!("ru-RU"));
-    put("profile", "updated_at", json!(account.created_at));
-    put(
-        "address",
-        "address",
-        account
-            .address
-            .as_ref()
-            .map_or(Value::Null, |a| json!({"formatted": a, "country": "RU"})),
-    );
-    put("email", "email", json!(account.email));
-    if account.email.is_some() {
-        put("email", "email_verified", json!(account.email_verified));
-    }
-    put("phone", "phone_number", json!(account.phone));
-    if account.phone.is_some() {
-        put(
-            "phone",
-            "phone_number_verified",
-            json!(account.phone_verified),
-        );
-    }
-    put("snils", "snils", json!(account.snils));
-    put("inn", "inn", json!(account.inn));
-    all.insert("sub".into(), json!(account.id));
-    all.insert("account_level".into(), json!(auth.account_level));
-    all
-}
-
-/// Every claim name Vhod can release (discovery's `claims_supported`).
-pub const SUPPORTED: [&str; 28] = [
-    "sub",
-    "iss",
-    "aud",
-    "exp",
-    "iat",
-    "auth_time",
-    "nonce",
-    "acr",
-    "amr",
-    "azp",
-    "sid",
-    "at_hash",
-    "account_level",
-    "name",
-    "family_name",
-    "given_name",
-    "middle_name",
-    "birthdate",
-    "gender",
-    "locale",
-    "updated_at",
-    "email",
-    "email_verified",
-    "phone_number",
-    "phone_number_verified",
-    "address",
-    "snils",
-    "inn",
-];

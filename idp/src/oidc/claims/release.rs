@@ -1,0 +1,121 @@
+//! The one decision of what a portal receives (152-ФЗ: no personal data
+//! without consent). A claim is released only when its scope is allowed for
+//! the client **and** the person consented to it: to the scope, or to the
+//! claim itself when it was asked for one by one. The set is decided when
+//! consent is given and stored with the grant; the ID token, userinfo,
+//! introspection and refresh read that set and nothing else.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use super::registry::{self, ClaimDef, Place};
+use super::request::ClaimsRequest;
+use crate::model::{Account, Consent, Release, Scopes};
+
+/// What a request would release, and so what the consent page shows:
+/// userinfo gets the claims of the granted scopes; both places get the
+/// claims asked for one by one whose scope the client is registered for.
+/// `scopes` are already those the client may have.
+pub fn propose(scopes: &Scopes, claims: &ClaimsRequest, client_scopes: &Scopes) -> Release {
+    let allowed = |name: &str, place: Place| {
+        registry::find(name)
+            .filter(|def| client_scopes.contains(def.scope))
+            .filter(|def| place == Place::UserinfoOnly || def.place == Place::Anywhere)
+            .map(|def| def.name.to_owned())
+    };
+    let mut release = from_scopes(scopes);
+    release.userinfo.extend(
+        claims
+            .userinfo
+            .iter()
+            .filter_map(|(name, _)| allowed(name, Place::UserinfoOnly)),
+    );
+    release.id_token.extend(
+        claims
+            .id_token
+            .iter()
+            .filter_map(|(name, _)| allowed(name, Place::Anywhere)),
+    );
+    release
+}
+
+/// The claims of `scopes`, for userinfo: a grant from before releases were
+/// stored, or a request without individual claims.
+pub fn from_scopes(scopes: &Scopes) -> Release {
+    Release {
+        id_token: BTreeSet::new(),
+        userinfo: registry::CLAIMS
+            .iter()
+            .filter(|def| scopes.contains(def.scope))
+            .map(|def| def.name.to_owned())
+            .collect(),
+    }
+}
+
+/// Claims of `release` that `scopes` do not imply: the consent page lists
+/// them one by one, and the consent record keeps them by name.
+pub fn individual(release: &Release, scopes: &Scopes) -> Vec<&'static ClaimDef> {
+    registry::CLAIMS
+        .iter()
+        .filter(|def| !scopes.contains(def.scope))
+        .filter(|def| release.id_token.contains(def.name) || release.userinfo.contains(def.name))
+        .collect()
+}
+
+/// Whether a remembered consent covers a request: every scope and every
+/// claim was shown to and allowed by the person before.
+pub fn covered_by(consent: &Consent, scopes: &Scopes, release: &Release) -> bool {
+    scopes.is_subset_of(&consent.scopes)
+        && release
+            .id_token
+            .iter()
+            .chain(&release.userinfo)
+            .all(|name| {
+                consent.claims.contains(name)
+                    || registry::find(name).is_some_and(|def| consent.scopes.contains(def.scope))
+            })
+}
+
+/// The release of a refresh that asked for fewer scopes than `granted`:
+/// the claims of the dropped scopes go; claims asked for one by one under
+/// other scopes stay.
+pub fn narrow(release: &Release, granted: &Scopes, kept: &Scopes) -> Release {
+    let dropped = |scope: &str| granted.contains(scope) && !kept.contains(scope);
+    let keep = |names: &BTreeSet<String>| {
+        names
+            .iter()
+            .filter(|n| registry::find(n).is_some_and(|def| !dropped(def.scope)))
+            .cloned()
+            .collect()
+    };
+    Release {
+        id_token: keep(&release.id_token),
+        userinfo: keep(&release.userinfo),
+    }
+}
+
+/// The userinfo response: `sub` and the released claims the account has a
+/// value for.
+pub fn userinfo_claims(account: &Account, names: &BTreeSet<String>) -> Map<String, Value> {
+    let mut all = values(account, names);
+    all.insert("sub".into(), json!(account.id));
+    all
+}
+
+/// The personal claims of an ID token.
+pub fn id_token_claims(account: &Account, release: &Release) -> Map<String, Value> {
+    values(account, &release.id_token)
+}
+
+fn values(account: &Account, names: &BTreeSet<String>) -> Map<String, Value> {
+    registry::CLAIMS
+        .iter()
+        .filter(|def| names.contains(def.name))
+        .map(|def| (def.name.to_owned(), (def.value)(account)))
+        .filter(|(_, value)| !value.is_null())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,16 @@
+//! The URL paths of every endpoint and page, shared by the route table
+//! (`http::routes`), the discovery document and the tests.
+
+pub const DISCOVERY: &str = "/.well-known/openid-configuration";
+pub const JWKS: &str = "/jwks";
+pub const AUTHORIZE: &str = "/authorize";
+pub const AUTHORIZE_CONTINUE: &str = "/authorize/continue";
+pub const LOGIN: &str = "/login";
+pub const CONSENT: &str = "/consent";
+pub const TOKEN: &str = "/token";
+pub const USERINFO: &str = "/userinfo";
+pub const INTROSPECT: &str = "/introspect";
+pub const REVOKE: &str = "/revoke";
+pub const LOGOUT: &str = "/logout";
+pub const ACCOUNT_CONSENTS: &str = "/account/consents";
+pub const HEALTH: &str = "/health";

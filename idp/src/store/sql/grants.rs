@@ -1,0 +1,171 @@
+//! Grants and their refresh-token families. Every change to a family first
+//! locks its grant row (`UPDATE grants ... WHERE id = ?`: a row lock on
+//! PostgreSQL, the write lock on SQLite), so a revocation and a rotation of
+//! the same family never interleave: under READ COMMITTED a revocation could
+//! otherwise miss a successor inserted by a concurrent rotation.
+
+use diesel::prelude::*;
+
+use super::{AnyConnection, SqlStore, corrupt, flag};
+use crate::model::{Grant, Release, Scopes};
+use crate::store::StoreError;
+use crate::store::schema::{grants as g, refresh_tokens as rt};
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = g)]
+struct Row {
+    id: String,
+    account_id: String,
+    client_id: String,
+    scopes: String,
+    claims: String,
+    auth: String,
+    created_at: i64,
+    expires_at: i64,
+    revoked: i32,
+}
+
+impl TryFrom<Row> for Grant {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        let scopes = Scopes::parse(&r.scopes);
+        let release = if r.claims.is_empty() {
+            // Made before releases were stored: the scopes say it.
+            crate::oidc::claims::from_scopes(&scopes)
+        } else {
+            serde_json::from_str::<Release>(&r.claims).map_err(corrupt)?
+        };
+        Ok(Grant {
+            auth: serde_json::from_str(&r.auth).map_err(corrupt)?,
+            id: r.id,
+            client_id: r.client_id,
+            scopes,
+            release,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            revoked: r.revoked != 0,
+        })
+    }
+}
+
+impl From<&Grant> for Row {
+    fn from(grant: &Grant) -> Self {
+        Row {
+            id: grant.id.clone(),
+            account_id: grant.auth.account_id.clone(),
+            client_id: grant.client_id.clone(),
+            scopes: grant.scopes.to_string(),
+            claims: serde_json::to_string(&grant.release).expect("release serializes"),
+            auth: serde_json::to_string(&grant.auth).expect("auth context serializes"),
+            created_at: grant.created_at,
+            expires_at: grant.expires_at,
+            revoked: flag(grant.revoked),
+        }
+    }
+}
+
+/// Locks a grant's row for the rest of the transaction; false when the
+/// grant is missing or revoked.
+pub(super) fn lock_live_grant(conn: &mut AnyConnection, id: &str) -> Result<bool, StoreError> {
+    Ok(diesel::update(g::table.find(id).filter(g::revoked.eq(0)))
+        .set(g::revoked.eq(0))
+        .execute(conn)?
+        == 1)
+}
+
+impl SqlStore {
+    /// Stores a new grant and, with `offline_access`, its first refresh
+    /// token, in one transaction.
+    pub async fn insert_grant(
+        &self,
+        grant: &Grant,
+        refresh: Option<&crate::model::RefreshToken>,
+    ) -> Result<(), StoreError> {
+        let row = Row::from(grant);
+        let refresh = refresh.map(super::refresh::Row::from);
+        self.run(move |conn| {
+            conn.transaction(|conn| {
+                diesel::insert_into(g::table).values(&row).execute(conn)?;
+                if let Some(refresh) = &refresh {
+                    diesel::insert_into(rt::table)
+                        .values(refresh)
+                        .execute(conn)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn grant(&self, id: &str) -> Result<Option<Grant>, StoreError> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            g::table
+                .find(id)
+                .first::<Row>(conn)
+                .optional()?
+                .map(Grant::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    /// Revokes a grant and its refresh tokens; returns how many refresh
+    /// tokens were live.
+    pub async fn revoke_grant(&self, id: &str) -> Result<usize, StoreError> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            conn.transaction(|conn| {
+                diesel::update(g::table.find(&id))
+                    .set(g::revoked.eq(1))
+                    .execute(conn)?;
+                Ok(diesel::update(
+                    rt::table
+                        .filter(rt::family_id.eq(&id))
+                        .filter(rt::revoked.eq(0)),
+                )
+                .set(rt::revoked.eq(1))
+                .execute(conn)?)
+            })
+        })
+        .await
+    }
+
+    /// Revokes every live grant of an account at a client (consent
+    /// withdrawn); returns their ids, whose access tokens the caller marks.
+    pub async fn revoke_grants_of(
+        &self,
+        account_id: &str,
+        client_id: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let (account_id, client_id) = (account_id.to_owned(), client_id.to_owned());
+        self.run(move |conn| {
+            conn.transaction(|conn| {
+                let live = g::table
+                    .filter(g::account_id.eq(&account_id))
+                    .filter(g::client_id.eq(&client_id))
+                    .filter(g::revoked.eq(0));
+                let ids: Vec<String> = live.select(g::id).load(conn)?;
+                diesel::update(live).set(g::revoked.eq(1)).execute(conn)?;
+                diesel::update(
+                    rt::table
+                        .filter(rt::family_id.eq_any(&ids))
+                        .filter(rt::revoked.eq(0)),
+                )
+                .set(rt::revoked.eq(1))
+                .execute(conn)?;
+                Ok(ids)
+            })
+        })
+        .await
+    }
+
+    /// Deletes grants that ended before `now` (their refresh tokens never
+    /// outlive them and go by their own expiry); returns how many.
+    pub async fn purge_grants(&self, now: i64) -> Result<usize, StoreError> {
+        self.run(move |conn| {
+            Ok(diesel::delete(g::table.filter(g::expires_at.lt(now))).execute(conn)?)
+        })
+        .await
+    }
+}

@@ -1,0 +1,3 @@
+ALTER TABLE clients DROP COLUMN min_acr;
+ALTER TABLE consents DROP COLUMN claims;
+DROP TABLE grants;
