@@ -40,8 +40,20 @@ pub const ACCOUNTS: [(&str, AccountLevel, &str, &str, &str); 3] = [
     ),
 ];
 
-/// Seeds what is missing; returns lines describing the demo data.
+/// Seeds what is missing; returns lines describing the demo data. Refuses a
+/// PostgreSQL database that holds other accounts: the demo password is
+/// published, and a production database must never get accounts with it.
 pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
+    if app.config.is_production() {
+        let demo: Vec<&str> = ACCOUNTS.iter().map(|a| a.0).collect();
+        let others = app.sql.count_accounts_except(&demo).await?;
+        if others > 0 {
+            anyhow::bail!(
+                "refusing --demo: this PostgreSQL database holds {others} account(s) besides the demo ones, \
+                 and demo accounts have a published password; use an empty database for the demo"
+            );
+        }
+    }
     let now = app.now();
     let mut lines = Vec::new();
     for (i, (email, level, family, given, middle)) in ACCOUNTS.into_iter().enumerate() {

@@ -115,7 +115,7 @@ fn revocation(ctx: &Ctx) -> Res {
 
 fn revoke_refresh(ctx: &Ctx) -> Res {
     endpoint_or_skip(ctx, "revocation_endpoint")?;
-    let (_, tokens) = ctx.happy(&ctx.request())?;
+    let (_, tokens) = ctx.happy(&ctx.offline_request())?;
     let refresh = tokens.json["refresh_token"]
         .as_str()
         .ok_or_else(|| Outcome::skipped("no refresh token was issued"))?;
@@ -277,7 +277,7 @@ fn pkce_public(ctx: &Ctx) -> Res {
 /// The refresh token changes on every use; an old one coming back after the
 /// provider's grace window revokes the family (both old and new refused).
 fn rotation(ctx: &Ctx) -> Res {
-    let (_, tokens) = ctx.happy(&ctx.request())?;
+    let (_, tokens) = ctx.happy(&ctx.offline_request())?;
     let first = tokens.json["refresh_token"]
         .as_str()
         .ok_or_else(|| Outcome::skipped("no refresh token was issued"))?;

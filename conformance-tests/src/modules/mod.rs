@@ -127,6 +127,17 @@ impl<'a> Ctx<'a> {
         self.request_for(&self.cfg.client)
     }
 
+    /// A request for refresh tokens: `offline_access` where the provider
+    /// offers it, with `prompt=consent` as OpenID Connect Core §11 asks.
+    pub fn offline_request(&self) -> AuthRequest {
+        let scope = if self.op.supports("scopes_supported", "offline_access") {
+            "openid offline_access"
+        } else {
+            "openid"
+        };
+        self.request().set("scope", scope).set("prompt", "consent")
+    }
+
     pub fn request_for(&self, client: &ClientCreds) -> AuthRequest {
         AuthRequest {
             client: client.clone(),

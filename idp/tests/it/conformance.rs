@@ -1,7 +1,29 @@
 //! The conformance suite, run against `idp serve --demo` over real HTTP:
-//! every module must PASS (or say why it cannot apply).
+//! every module must PASS, except the few listed here with the status and
+//! reason they are expected to have. A module sliding from PASS to WARNING
+//! or SKIPPED fails this test.
 
+use conformance_tests::ModuleStatus as Status;
 use conformance_tests::config::{ClientCreds, FormFields, SuiteConfig};
+
+/// Modules that do not PASS against Vhod on purpose: (name, status, part
+/// of the reason).
+const EXPECTED: [(&str, Status, &str); 3] = [
+    // The test server runs on plain http; Discovery §3 wants https.
+    (
+        "oidcc-discovery-endpoint-verification",
+        Status::Warning,
+        "https",
+    ),
+    // Vhod never issues unsigned ID tokens (`alg: none`).
+    ("oidcc-idtoken-unsigned", Status::Skipped, "none"),
+    // Vhod does not support request objects.
+    (
+        "oidcc-ensure-request-object-with-redirect-uri",
+        Status::Skipped,
+        "request",
+    ),
+];
 use idp::config::Config;
 
 use crate::harness::*;
@@ -44,9 +66,13 @@ async fn every_conformance_module_passes_against_serve_demo() {
         "every module ran\n{table}"
     );
     for result in &report.results {
+        let (status, reason) = EXPECTED
+            .iter()
+            .find(|(name, _, _)| *name == result.name)
+            .map_or((Status::Pass, ""), |(_, status, reason)| (*status, *reason));
         assert!(
-            conformance_tests::acceptable(result),
-            "{} is {}: {}\n{table}",
+            result.status == status && result.reason.contains(reason),
+            "{} is {} ({}), expected {status} with a reason mentioning `{reason}`\n{table}",
             result.name,
             result.status,
             result.reason

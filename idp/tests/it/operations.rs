@@ -240,12 +240,26 @@ async fn secrets_are_stored_hashed() {
         .unwrap()
         .unwrap();
     assert!(account.password_hash.starts_with("$argon2id$"));
+    // Private keys are sealed: they open only with the master key, and no
+    // run of the plaintext PKCS#8 appears in what is stored.
     let key = &app.state.sql.keys().await.unwrap()[0];
+    let plain = app
+        .state
+        .master
+        .open(key.kid.as_bytes(), &key.encrypted_private_key)
+        .expect("opens with the master key");
+    assert_eq!(plain[0], 0x30, "PKCS#8 is a DER SEQUENCE");
+    let stored = &key.encrypted_private_key;
     assert!(
-        !key.encrypted_private_key
-            .windows(4)
-            .any(|w| w == b"\x30\x82\x04"),
-        "not plain DER"
+        !stored
+            .windows(16)
+            .any(|w| plain.windows(16).any(|p| p == w)),
+        "the stored key contains plaintext"
+    );
+    assert!(
+        keys::MasterKey::generate()
+            .open(key.kid.as_bytes(), stored)
+            .is_err()
     );
 }
 
@@ -332,5 +346,43 @@ async fn admin_cli_drives_the_key_lifecycle() {
         .collect();
     for event in ["key.generated", "key.activated", "key.rotated"] {
         assert!(events.iter().any(|e| e == event), "{event} in {events:?}");
+    }
+}
+
+/// The demo password is published: on PostgreSQL (production) the demo
+/// data goes only into a database without other accounts.
+#[actix_web::test]
+async fn demo_data_is_refused_where_real_accounts_live() {
+    let app = TestApp::spawn().await;
+    // Seeding again next to the demo accounts alone is fine.
+    idp::demo::seed(&app.state).await.unwrap();
+    let person = idp::accounts::NewAccount {
+        email: Some("real.person@example.ru".into()),
+        phone: None,
+        family_name: "Настоящий".into(),
+        given_name: "Человек".into(),
+        middle_name: None,
+        birthdate: None,
+        gender: None,
+        address: None,
+        snils: None,
+        inn: None,
+        level: None,
+    };
+    idp::accounts::create(
+        &app.state.sql,
+        person,
+        &idp::model::Secret::new("Real-pass1!"),
+        app.state.now(),
+    )
+    .await
+    .unwrap();
+    let seeded = idp::demo::seed(&app.state).await;
+    if production() {
+        let error = seeded.unwrap_err().to_string();
+        assert!(error.contains("refusing --demo"), "{error}");
+    } else {
+        // The embedded database is a developer's own.
+        seeded.unwrap();
     }
 }

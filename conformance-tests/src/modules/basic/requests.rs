@@ -124,12 +124,7 @@ pub(super) fn refresh_token(ctx: &Ctx) -> Res {
             "the provider does not list the refresh_token grant",
         ));
     }
-    let scope = if ctx.op.supports("scopes_supported", "offline_access") {
-        "openid offline_access"
-    } else {
-        "openid"
-    };
-    let req = ctx.request().set("scope", scope).set("prompt", "consent");
+    let req = ctx.offline_request();
     let (_, tokens) = ctx.happy(&req)?;
     let Some(refresh) = tokens.json["refresh_token"].as_str() else {
         return Ok(Outcome::skipped("no refresh token was issued"));

@@ -131,4 +131,16 @@ impl SqlStore {
         })
         .await
     }
+
+    /// How many accounts have an e-mail outside `emails` (or none).
+    pub async fn count_accounts_except(&self, emails: &[&str]) -> Result<i64, StoreError> {
+        let emails: Vec<String> = emails.iter().map(|e| (*e).to_owned()).collect();
+        self.run(move |conn| {
+            Ok(accounts::table
+                .filter(accounts::email.is_null().or(accounts::email.ne_all(emails)))
+                .count()
+                .get_result(conn)?)
+        })
+        .await
+    }
 }
