@@ -29,6 +29,16 @@ pub struct AppState {
     pub refresh_key: Arc<ring::hmac::Key>,
     /// Bounds concurrent password hashing.
     pub passwords: Arc<crate::login::PasswordPool>,
+    /// Counters of rare events, for operators and tests.
+    pub stats: Arc<Stats>,
+}
+
+/// Counters of rare events worth watching.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Concurrent refreshes of one token that lost the rotation race and
+    /// were answered with the winner's successor.
+    pub refresh_races: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +125,7 @@ impl AppState {
             clock,
             refresh_key: Arc::new(refresh_key),
             passwords: Arc::new(crate::login::PasswordPool::for_this_machine()),
+            stats: Arc::default(),
             sql,
         };
         Ok((state, created))

@@ -168,3 +168,36 @@ pub fn validate_redirect_uri(uri: &str) -> Result<(), ClientError> {
         _ => Err(bad("must be an http(s) URL")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_uris_are_absolute_https_or_loopback_without_fragments() {
+        for ok in [
+            "https://portal.example.ru/callback",
+            "http://127.0.0.1:8090/callback",
+            "http://localhost/cb",
+        ] {
+            assert!(validate_redirect_uri(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://portal.example.ru/callback",
+            "https://portal.example.ru/cb#frag",
+            "/callback",
+            "javascript:alert(1)",
+            "ftp://portal.example.ru/",
+        ] {
+            assert!(validate_redirect_uri(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn client_ids_are_short_and_plain() {
+        assert!(validate_id("medcabinet-2.test_x").is_ok());
+        for bad in ["", "Upper", "with space", "nul\0", &"x".repeat(65)] {
+            assert!(validate_id(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -306,3 +306,6 @@ pub fn preview(value: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

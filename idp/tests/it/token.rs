@@ -312,23 +312,33 @@ async fn refresh_reuse_revokes_only_that_family() {
 
 #[actix_web::test]
 async fn concurrent_refreshes_get_the_same_successor() {
+    use std::sync::atomic::Ordering;
     let app = TestApp::spawn().await;
-    let tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
-    let r = tokens["refresh_token"].as_str().unwrap();
-    let form = [("grant_type", "refresh_token"), ("refresh_token", r)];
-    let (x, y) = futures_join(app.token(&form), app.token(&form)).await;
-    assert_eq!(x.status(), 200);
-    assert_eq!(y.status(), 200);
-    let x: serde_json::Value = x.json().await.unwrap();
-    let y: serde_json::Value = y.json().await.unwrap();
-    assert_eq!(x["refresh_token"], y["refresh_token"]);
-}
-
-async fn futures_join<A: std::future::Future, B: std::future::Future>(
-    a: A,
-    b: B,
-) -> (A::Output, B::Output) {
-    tokio::join!(a, b)
+    let mut tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
+    // Rounds of simultaneous refreshes of one token, until some of them
+    // read it before another rotated it (the lost-rotation branch).
+    for round in 0..20 {
+        let r = tokens["refresh_token"].as_str().unwrap().to_owned();
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", r.as_str()),
+        ];
+        let send = || app.token(&form);
+        let (a, b, c, d, e, f) = tokio::join!(send(), send(), send(), send(), send(), send());
+        let mut successors = Vec::new();
+        for res in [a, b, c, d, e, f] {
+            assert_eq!(res.status(), 200, "round {round}");
+            let body: serde_json::Value = res.json().await.unwrap();
+            successors.push(body["refresh_token"].as_str().unwrap().to_owned());
+            tokens = body;
+        }
+        successors.dedup();
+        assert_eq!(successors.len(), 1, "round {round}: {successors:?}");
+        if app.state.stats.refresh_races.load(Ordering::Relaxed) > 0 {
+            return;
+        }
+    }
+    panic!("no refresh ever lost the rotation race: the test did not exercise it");
 }
 
 #[actix_web::test]

@@ -176,3 +176,32 @@ pub fn pkce_challenge(verifier: &str) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 7636 Appendix B.
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    #[test]
+    fn the_verifier_must_match_the_challenge() {
+        assert_eq!(pkce_challenge(VERIFIER), CHALLENGE);
+        assert!(check_pkce(Some(CHALLENGE), Some(VERIFIER)).is_ok());
+        assert!(check_pkce(None, None).is_ok());
+        let wrong = "x".repeat(43);
+        for (challenge, verifier) in [
+            (Some(CHALLENGE), None),
+            (None, Some(VERIFIER)),
+            (Some(CHALLENGE), Some(wrong.as_str())),
+            (Some(CHALLENGE), Some("too-short")),
+            (Some(CHALLENGE), Some(&*format!("{VERIFIER}!"))),
+        ] {
+            assert!(
+                check_pkce(challenge, verifier).is_err(),
+                "{challenge:?} {verifier:?}"
+            );
+        }
+    }
+}

@@ -91,6 +91,9 @@ pub async fn exchange(
         if rotated_at.is_none() {
             return Err(revoked());
         }
+        app.stats
+            .refresh_races
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     let rotated_at = rotated_at.unwrap_or(now);
     let grace = app.config.refresh_grace_secs;
