@@ -1,5 +1,10 @@
 //! The audit journal: every security-relevant step, with the request id the
 //! logs carry. Recording never fails a request: a store failure is logged.
+//!
+//! The journal is a hash chain ([`chain`]) with a head row naming its newest
+//! entry.
+
+pub mod chain;
 
 use serde_json::Value;
 
