@@ -1,5 +1,13 @@
 //! The audit journal: every security-relevant step, with the request id the
 //! logs carry. Recording never fails a request: a store failure is logged.
+//!
+//! The journal is a hash chain ([`chain`]) with a head row naming its newest
+//! entry, so editing, deleting or reordering entries shows in [`verify`].
+
+pub mod chain;
+mod verify;
+
+pub use verify::{Broken, Problem, VerifyReport, verify};
 
 use serde_json::Value;
 

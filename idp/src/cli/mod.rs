@@ -2,6 +2,7 @@
 //! `--config` and `--data-dir`, so the CLI acts on the same stores as the
 //! server.
 
+mod audit;
 mod clients;
 mod keys;
 mod migrate;
@@ -49,6 +50,9 @@ pub enum Command {
     /// Inspect signing keys.
     #[command(subcommand)]
     Keys(keys::Command),
+    /// Read the audit journal and verify its hash chain.
+    #[command(subcommand)]
+    Audit(audit::Command),
 }
 
 pub fn main() -> ExitCode {
@@ -77,6 +81,7 @@ pub fn main() -> ExitCode {
         Command::Clients(cmd) => runtime.block_on(clients::run(config, cmd)),
         Command::Users(cmd) => runtime.block_on(users::run(config, cmd)),
         Command::Keys(cmd) => runtime.block_on(keys::run(config, cmd)),
+        Command::Audit(cmd) => runtime.block_on(audit::run(config, cmd)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

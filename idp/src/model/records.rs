@@ -179,3 +179,34 @@ pub struct AuditEvent {
     pub request_id: Option<String>,
     pub detail: serde_json::Value,
 }
+
+/// One entry of the chained audit journal, as stored. `detail` stays the
+/// stored JSON text, so verification can tell a damaged entry from a
+/// damaged database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalEntry {
+    pub seq: i64,
+    pub at: UnixTime,
+    pub event: String,
+    pub account_id: Option<String>,
+    pub client_id: Option<String>,
+    pub request_id: Option<String>,
+    pub detail: String,
+    /// `None` only on entries from before the chain, until they are chained.
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+}
+
+impl JournalEntry {
+    /// The event this entry records; fails if `detail` is not JSON.
+    pub fn event(&self) -> Result<AuditEvent, serde_json::Error> {
+        Ok(AuditEvent {
+            at: self.at,
+            event: self.event.clone(),
+            account_id: self.account_id.clone(),
+            client_id: self.client_id.clone(),
+            request_id: self.request_id.clone(),
+            detail: serde_json::from_str(&self.detail)?,
+        })
+    }
+}

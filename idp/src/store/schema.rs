@@ -93,13 +93,27 @@ diesel::table! {
 }
 
 diesel::table! {
-    audit_events (id) {
-        id -> BigInt,
+    /// The chained journal: `prev_hash`/`hash` are NULL only on entries
+    /// from before the chain, until they are chained.
+    audit_events (seq) {
+        seq -> BigInt,
         at -> BigInt,
         event -> Text,
         account_id -> Nullable<Text>,
         client_id -> Nullable<Text>,
         request_id -> Nullable<Text>,
         detail -> Text,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// One row (`id` = 1): the seq and hash of the newest entry; no hash
+    /// while entries `1..=seq` from before the chain wait to be chained.
+    audit_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Nullable<Text>,
     }
 }

@@ -1,8 +1,10 @@
 //! Embedded migrations, one folder per backend.
 
 use diesel::Connection;
+use diesel::connection::SimpleConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use super::AnyConnection;
 use crate::store::StoreError;
 
 const SQLITE: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
@@ -52,14 +54,31 @@ impl Migrations {
 
     /// Applies every pending migration; returns their names.
     pub fn apply(&self) -> Result<Vec<String>, StoreError> {
-        with_harness!(self, |conn, source| {
-            Ok(conn
-                .run_pending_migrations(source)
+        let applied = with_harness!(self, |conn, source| {
+            conn.run_pending_migrations(source)
                 .map_err(err)?
                 .iter()
                 .map(|v| v.to_string())
-                .collect())
-        })
+                .collect::<Vec<_>>()
+        });
+        self.chain_old_audit_entries()?;
+        Ok(applied)
+    }
+
+    /// Chains audit entries written before the journal was a chain: SQL
+    /// cannot hash them on SQLite, so the code does, once, right after the
+    /// migration that numbered them (appends would do it too, later).
+    fn chain_old_audit_entries(&self) -> Result<(), StoreError> {
+        let mut conn = if self.url.starts_with("postgres") {
+            AnyConnection::Postgresql(diesel::PgConnection::establish(&self.url).map_err(err)?)
+        } else {
+            let mut conn = diesel::SqliteConnection::establish(&self.url).map_err(err)?;
+            // A running node may be appending at the same time.
+            conn.batch_execute("PRAGMA busy_timeout = 10000;")?;
+            AnyConnection::Sqlite(conn)
+        };
+        super::audit::chain_old_entries(&mut conn)?;
+        Ok(())
     }
 
     /// Reverts every applied migration (tests and `idp migrate --revert-all`).
