@@ -1,6 +1,6 @@
 //! Demo data for `idp serve --demo`, seeded idempotently.
 
-use crate::accounts::{self, AccountError, NewAccount};
+use crate::accounts::{self, AccountError, NewAccount, password};
 use crate::app::AppState;
 use crate::clients::{ClientError, NewClient};
 use crate::model::{AccountLevel, Secret};
@@ -44,6 +44,14 @@ pub const ACCOUNTS: [(&str, AccountLevel, &str, &str, &str); 3] = [
 /// PostgreSQL database that holds other accounts: the demo password is
 /// published, and a production database must never get accounts with it.
 pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
+    let hash = tokio::task::spawn_blocking(|| password::hash(&Secret::new(PASSWORD))).await??;
+    seed_with(app, &hash).await
+}
+
+/// As [`seed`], with the demo password already hashed: every demo account
+/// shares the one published password, so one Argon2id hash serves them all
+/// (and a test run hashes it once, not once per test).
+pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Vec<String>> {
     if app.config.is_production() {
         let demo: Vec<&str> = ACCOUNTS.iter().map(|a| a.0).collect();
         let others = app.sql.count_accounts_except(&demo).await?;
@@ -72,7 +80,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
             inn: standard.then(|| format!("50000000000{i}")),
             level: Some(level),
         };
-        match accounts::create(&app.sql, new, &Secret::new(PASSWORD), now).await {
+        match accounts::create_hashed(&app.sql, new, password_hash.to_owned(), now).await {
             Ok(_) | Err(AccountError::Exists) => {}
             Err(e) => return Err(e.into()),
         }

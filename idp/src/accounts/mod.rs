@@ -43,6 +43,18 @@ pub async fn create(
     password: &Secret,
     now: UnixTime,
 ) -> Result<Account, AccountError> {
+    let password_hash = password::hash(password)?;
+    create_hashed(store, new, password_hash, now).await
+}
+
+/// As [`create`], with the password already checked and hashed (an Argon2id
+/// PHC string), for seeding many accounts with one known password.
+pub async fn create_hashed(
+    store: &SqlStore,
+    new: NewAccount,
+    password_hash: String,
+    now: UnixTime,
+) -> Result<Account, AccountError> {
     if new.email.is_none() && new.phone.is_none() {
         return Err(AccountError::NoContact);
     }
@@ -79,7 +91,7 @@ pub async fn create(
         phone: new.phone,
         snils: new.snils,
         inn: new.inn,
-        password_hash: password::hash(password)?,
+        password_hash,
         family_name: new.family_name,
         given_name: new.given_name,
         middle_name: new.middle_name,

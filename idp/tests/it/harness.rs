@@ -152,10 +152,15 @@ impl Builder {
             tweak(&mut config);
         }
         let clock = ManualClock::default();
+        if first_node {
+            super::fixtures::install_keys(&mut config, clock_now(&clock)).await;
+        }
         let (state, _) = AppState::build_with_clock(config, Arc::new(clock.clone()))
             .await
             .expect("the provider starts");
-        idp::demo::seed(&state).await.expect("demo data");
+        idp::demo::seed_with(&state, &super::fixtures::get().password_hash)
+            .await
+            .expect("demo data");
         let base = NewClient {
             id: PUBLIC_CLIENT.into(),
             name: "SPA".into(),

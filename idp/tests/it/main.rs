@@ -1,6 +1,7 @@
 //! Integration tests: the real provider over real HTTP. The whole suite runs
 //! once per backend (see `harness`).
 
+mod fixtures;
 mod harness;
 
 mod audit;
