@@ -70,3 +70,74 @@ async fn jwks_publishes_the_signing_key_with_cache_headers() {
         keys.iter().map(|k| k["kid"].as_str().unwrap()).collect();
     assert_eq!(kids.len(), keys.len(), "distinct kids");
 }
+
+/// The section of a Markdown document under `heading`, up to the next `## `.
+fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
+    let start = doc
+        .find(heading)
+        .unwrap_or_else(|| panic!("docs/claims.md has no `{heading}`"))
+        + heading.len();
+    let rest = &doc[start..];
+    rest.find("\n## ").map_or(rest, |end| &rest[..end])
+}
+
+/// The first two cells of a table row that are both `code`.
+fn code_pair(line: &str) -> Option<(String, String)> {
+    let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+    let code = |cell: &str| {
+        cell.strip_prefix('`')
+            .and_then(|c| c.strip_suffix('`'))
+            .map(str::to_owned)
+    };
+    Some((code(cells.get(1)?)?, code(cells.get(2)?)?))
+}
+
+#[actix_web::test]
+async fn claims_supported_and_the_claims_doc_follow_the_registry() {
+    use std::collections::BTreeSet;
+
+    use idp::oidc::claims::{CLAIMS, PROTOCOL_CLAIMS};
+
+    let app = TestApp::spawn().await;
+    let m: serde_json::Value =
+        reqwest::get(format!("{}/.well-known/openid-configuration", app.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let advertised: BTreeSet<&str> = m["claims_supported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let defined: BTreeSet<&str> = PROTOCOL_CLAIMS
+        .into_iter()
+        .chain(CLAIMS.iter().map(|c| c.name))
+        .collect();
+    assert_eq!(advertised, defined, "claims_supported is the registry");
+
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/claims.md"))
+        .expect("docs/claims.md");
+    let documented: BTreeSet<(String, String)> =
+        section(&doc, "## Personal claims and their release")
+            .lines()
+            .filter_map(code_pair)
+            .collect();
+    let registered: BTreeSet<(String, String)> = CLAIMS
+        .iter()
+        .map(|c| (c.name.to_owned(), c.scope.to_owned()))
+        .collect();
+    assert_eq!(
+        documented, registered,
+        "the table of personal claims in docs/claims.md names each claim with its scope"
+    );
+    let id_token = section(&doc, "## ID token");
+    for claim in PROTOCOL_CLAIMS {
+        assert!(
+            id_token.contains(&format!("`{claim}`")),
+            "docs/claims.md's ID token table does not describe `{claim}`"
+        );
+    }
+}
