@@ -66,9 +66,24 @@ pub struct Created {
     pub migrations: Vec<String>,
 }
 
+/// Whether each store answers.
+#[derive(Debug, Clone, Copy)]
+pub struct Health {
+    pub database: bool,
+    pub ephemeral: bool,
+}
+
 impl AppState {
     pub fn now(&self) -> UnixTime {
         self.clock.now()
+    }
+
+    /// Asks both stores for a sign of life.
+    pub async fn health(&self) -> Health {
+        Health {
+            database: self.sql.ping().await.is_ok(),
+            ephemeral: self.ephemeral.ping().await.is_ok(),
+        }
     }
 
     /// Opens the stores, applies migrations where allowed, loads the keys.

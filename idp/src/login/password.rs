@@ -1,5 +1,5 @@
 //! Checking a password. Argon2id costs 19 MiB and tens of milliseconds, so
-//! verification runs in a bounded pool: about one hash per core at a time,
+//! verification runs in a bounded pool: one hash per two cores at a time,
 //! a short queue, and beyond that an immediate "busy" (HTTP 503 with
 //! `Retry-After`), so a flood of logins can neither exhaust memory nor
 //! starve the threads that serve tokens and database calls.
@@ -45,10 +45,13 @@ impl PasswordPool {
         }
     }
 
-    /// One per core, and four per core waiting.
+    /// One check per two cores (at least one), so that a flood of logins
+    /// leaves at least half the machine to everything else; four waiting
+    /// per running.
     pub fn for_this_machine() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Self::new(cores, 4 * cores)
+        let workers = (cores / 2).max(1);
+        Self::new(workers, 4 * workers)
     }
 
     /// Verifies `candidate` against a PHC hash; `Busy` when the pool is full.
