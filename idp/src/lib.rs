@@ -21,6 +21,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod identifiers;
 pub mod janitor;
 pub mod keyring;
 pub mod login;
