@@ -31,6 +31,10 @@ pub struct AppState {
     pub passwords: Arc<crate::login::PasswordPool>,
     /// Counters of rare events, for operators and tests.
     pub stats: Arc<Stats>,
+    /// The transports of SMS, e-mail and letters.
+    pub delivery: Arc<crate::delivery::Delivery>,
+    /// Wakes this node's job worker.
+    pub wake: crate::jobs::Wake,
 }
 
 /// Counters of rare events worth watching.
@@ -45,6 +49,8 @@ pub struct Stats {
 pub enum StartError {
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Delivery(#[from] crate::delivery::DeliveryConfigError),
     #[error(transparent)]
     Keys(#[from] crate::keyring::KeyRingError),
     #[error("data directory {path}: {source}")]
@@ -129,6 +135,7 @@ impl AppState {
             ring::hmac::HMAC_SHA256,
             &master.derive("vhod refresh-token successor"),
         );
+        let delivery = Arc::new(crate::delivery::Delivery::from_config(&config)?);
         let state = Self {
             issuer: config.issuer().into(),
             clients: Arc::new(ClientRegistry::new(sql.clone())),
@@ -141,6 +148,8 @@ impl AppState {
             refresh_key: Arc::new(refresh_key),
             passwords: Arc::new(crate::login::PasswordPool::for_this_machine()),
             stats: Arc::default(),
+            delivery,
+            wake: crate::jobs::Wake::default(),
             sql,
         };
         Ok((state, created))

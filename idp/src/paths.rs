@@ -14,3 +14,5 @@ pub const REVOKE: &str = "/revoke";
 pub const LOGOUT: &str = "/logout";
 pub const ACCOUNT_CONSENTS: &str = "/account/consents";
 pub const HEALTH: &str = "/health";
+/// Demo and dev mode only.
+pub const DEV_OUTBOX: &str = "/dev/outbox";

@@ -34,6 +34,7 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
         config.issuer = Some(issuer);
     }
     config.demo |= args.demo;
+    config.dev_outbox |= config.demo;
     config.auto_migrate |= args.migrate;
     config.validate()?;
     init_tracing(&config.log);
@@ -57,6 +58,7 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
             state.issuer
         );
         crate::janitor::spawn(state.clone());
+        crate::jobs::spawn(state.clone());
         crate::http::serve(state, listener, workers)?.await?;
         Ok(())
     })
@@ -96,6 +98,19 @@ fn report(state: &AppState, created: &crate::app::Created) {
     }
     for (alg, kid) in &created.signing_keys {
         println!("generated {alg} signing key {kid} (active)");
+    }
+    let to_outbox = crate::delivery::Delivery::kinds_to_outbox(config);
+    if !to_outbox.is_empty() {
+        println!(
+            "{}: {} go to the dev outbox ({}); see the admin guide, \"Delivery\"",
+            if config.is_production() {
+                "WARNING"
+            } else {
+                "note"
+            },
+            to_outbox.join(", "),
+            config.data_dir.join("outbox").display()
+        );
     }
 }
 

@@ -71,6 +71,20 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `tracing` filter, e.g. `info` or `idp=debug`.
     pub log: String,
+    /// E-mail through SMTP, e.g. `smtps://user:password@mail.example.ru`;
+    /// unset, e-mail goes to the dev outbox.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of e-mail.
+    pub mail_from: String,
+    /// The mailbox of the print-and-post service that sends paper letters
+    /// (needs `smtp_url`); unset, letters go to the dev outbox.
+    pub postal_mailbox: Option<String>,
+    /// SMS through this HTTP gateway; unset, SMS go to the dev outbox.
+    pub sms_gateway_url: Option<Url>,
+    /// Bearer token for the SMS gateway.
+    pub sms_gateway_token: Option<SecretString>,
+    /// Serve the dev outbox as JSON at `/dev/outbox` (on with `--demo`).
+    pub dev_outbox: bool,
 }
 
 impl Default for Config {
@@ -100,6 +114,12 @@ impl Default for Config {
             key_poll_secs: 2,
             max_body_bytes: 64 * 1024,
             log: "info".into(),
+            smtp_url: None,
+            mail_from: "Vhod <noreply@vhod.localhost>".into(),
+            postal_mailbox: None,
+            sms_gateway_url: None,
+            sms_gateway_token: None,
+            dev_outbox: false,
         }
     }
 }

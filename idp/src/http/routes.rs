@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(USERINFO, web::get().to(endpoints::userinfo::userinfo))
     .route(USERINFO, web::post().to(endpoints::userinfo::userinfo))
     .route(HEALTH, web::get().to(endpoints::health::health))
+    .route(DEV_OUTBOX, web::get().to(endpoints::outbox::outbox))
     .route(AUTHORIZE, web::get().to(pages::authorize::authorize))
     .route(AUTHORIZE, web::post().to(pages::authorize::authorize))
     .route(AUTHORIZE_CONTINUE, web::get().to(pages::authorize::resume))

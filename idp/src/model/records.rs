@@ -210,3 +210,21 @@ impl JournalEntry {
         })
     }
 }
+
+/// A piece of durable background work (see `crate::jobs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: String,
+    /// What to do, e.g. `deliver`; the worker dispatches on it.
+    pub kind: String,
+    /// Its input, JSON.
+    pub payload: String,
+    /// When it is due (or, while claimed, when the claim lapses).
+    pub run_at: UnixTime,
+    /// Attempts so far, counting one under way.
+    pub attempts: u32,
+    /// Given up after too many attempts; kept for the admin.
+    pub failed: bool,
+    pub last_error: Option<String>,
+    pub created_at: UnixTime,
+}

@@ -117,3 +117,16 @@ diesel::table! {
         hash -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        payload -> Text,
+        run_at -> BigInt,
+        attempts -> Integer,
+        failed -> Integer,
+        last_error -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}

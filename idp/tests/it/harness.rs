@@ -134,6 +134,7 @@ impl Builder {
         let mut config = Config {
             bind: addr.to_string(),
             janitor_interval_secs: 3600,
+            dev_outbox: true,
             ..Config::default()
         };
         let first_node = self.shared.is_none();
@@ -192,6 +193,7 @@ impl Builder {
         }
         let server = idp::http::serve(state.clone(), listener, 1).expect("server starts");
         actix_web::rt::spawn(server);
+        idp::jobs::spawn(state.clone());
         TestApp {
             url: format!("http://{addr}"),
             state,

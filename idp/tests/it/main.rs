@@ -8,6 +8,7 @@ mod audit;
 mod authorize;
 mod conformance;
 mod consents;
+mod delivery;
 mod discovery;
 mod e2e;
 mod grants;

@@ -3,6 +3,7 @@
 pub mod discovery;
 pub mod health;
 pub mod introspect;
+pub mod outbox;
 pub mod revoke;
 pub mod token;
 pub mod userinfo;

@@ -6,6 +6,7 @@ mod audit;
 mod clients;
 mod consents;
 mod grants;
+mod jobs;
 mod keys;
 mod migrations;
 mod refresh;

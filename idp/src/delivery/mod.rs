@@ -1,0 +1,141 @@
+//! Delivery of codes, links and letters to people: SMS, e-mail and postal
+//! letters, each through the transport the configuration names — the dev
+//! outbox by default, SMTP (`smtp_url`), an HTTP SMS gateway
+//! (`sms_gateway_url`). Pages never send directly: [`send`] queues a durable
+//! job, so a slow or down gateway neither fails nor blocks a page, and the
+//! job is retried with backoff until it gets through.
+
+mod outbox;
+mod sms;
+mod smtp;
+
+pub use outbox::{DevOutbox, OutboxEntry};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::config::Config;
+use crate::jobs::{self, JobError};
+use crate::store::StoreError;
+
+/// How a message travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Sms,
+    Email,
+    /// A paper letter by registered post; `to` is the postal address.
+    Letter,
+}
+
+/// One message to one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub kind: Kind,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    /// The one-time code the text carries, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The link the text carries, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// Something that can carry a message.
+#[async_trait]
+pub trait Transport: Send + Sync {
+    async fn send(&self, message: &Message) -> Result<(), JobError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("delivery configuration: {0}")]
+pub struct DeliveryConfigError(String);
+
+/// The transport of each kind of message, built once from the configuration.
+pub struct Delivery {
+    sms: Box<dyn Transport>,
+    email: Box<dyn Transport>,
+    letter: Box<dyn Transport>,
+    /// The dev outbox, when any kind goes there (for `/dev/outbox`).
+    pub outbox: Option<DevOutbox>,
+}
+
+impl std::fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Delivery").finish_non_exhaustive()
+    }
+}
+
+impl Delivery {
+    pub fn from_config(config: &Config) -> Result<Self, DeliveryConfigError> {
+        let outbox = DevOutbox::new(config.data_dir.join("outbox"));
+        let dev = || -> Box<dyn Transport> { Box::new(outbox.clone()) };
+        let smtp = match &config.smtp_url {
+            Some(url) => Some(smtp::Smtp::new(&url.0, &config.mail_from)?),
+            None => None,
+        };
+        let email: Box<dyn Transport> = match &smtp {
+            Some(smtp) => Box::new(smtp.clone()),
+            None => dev(),
+        };
+        let letter: Box<dyn Transport> = match (&smtp, &config.postal_mailbox) {
+            (Some(smtp), Some(mailbox)) => Box::new(smtp.to_postal_service(mailbox)?),
+            _ => dev(),
+        };
+        let sms: Box<dyn Transport> = match &config.sms_gateway_url {
+            Some(url) => Box::new(sms::Gateway::new(
+                url.clone(),
+                config.sms_gateway_token.as_ref().map(|t| t.0.clone()),
+            )?),
+            None => dev(),
+        };
+        let uses_outbox = !Self::kinds_to_outbox(config).is_empty();
+        Ok(Self {
+            sms,
+            email,
+            letter,
+            outbox: uses_outbox.then_some(outbox),
+        })
+    }
+
+    /// The kinds of message `config` sends to the dev outbox.
+    pub fn kinds_to_outbox(config: &Config) -> Vec<&'static str> {
+        [
+            ("SMS", config.sms_gateway_url.is_none()),
+            ("e-mail", config.smtp_url.is_none()),
+            (
+                "letters",
+                config.smtp_url.is_none() || config.postal_mailbox.is_none(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(kind, outbox)| outbox.then_some(kind))
+        .collect()
+    }
+
+    fn transport(&self, kind: Kind) -> &dyn Transport {
+        match kind {
+            Kind::Sms => self.sms.as_ref(),
+            Kind::Email => self.email.as_ref(),
+            Kind::Letter => self.letter.as_ref(),
+        }
+    }
+}
+
+/// Queues `message` for delivery; it goes out at once unless its transport
+/// is down, and then with retries.
+pub async fn send(app: &AppState, message: &Message) -> Result<(), StoreError> {
+    tracing::info!(kind = ?message.kind, subject = %message.subject, "message queued");
+    jobs::enqueue(app, jobs::DELIVER, message, app.now()).await?;
+    Ok(())
+}
+
+/// Runs a delivery job.
+pub async fn deliver(app: &AppState, payload: &str) -> Result<(), JobError> {
+    let message: Message = serde_json::from_str(payload)
+        .map_err(|e| JobError::Permanent(format!("not a message: {e}")))?;
+    app.delivery.transport(message.kind).send(&message).await
+}
