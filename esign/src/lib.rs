@@ -1,0 +1,107 @@
+//! Electronic signatures for Vhod: a person proves they hold a certificate by
+//! signing a challenge the server issued.
+//!
+//! Used for confirming an account's identity with a qualified certificate,
+//! for «Войти по сертификату», and later for registering an organization
+//! (whose certificate carries the OGRN and the head's SNILS). The crate knows
+//! nothing of accounts or HTTP: it answers "whose certificate is this, and did
+//! its key sign this challenge?".
+//!
+//! # Flow
+//! 1. The provider issues a random, single-use challenge string.
+//! 2. The person signs its UTF-8 bytes with the certificate's private key: in
+//!    the browser with [`SIGN_JS`] (WebCrypto), or with [`sign_challenge`]
+//!    (`idp sign-challenge`, scripts, tests).
+//! 3. The provider calls [`verify`] with its [`TrustAnchors`], the challenge,
+//!    the [`SignedChallenge`] (certificate, intermediates, signature) and the
+//!    current time, and gets a [`CertifiedSubject`] or a [`CertError`].
+//!
+//! ```no_run
+//! # fn demo(ca_pem: &str, crl_pem: &str, cert_pem: &str, signature: String, now: i64)
+//! #     -> Result<(), esign::CertError> {
+//! let anchors = esign::TrustAnchors::new([ca_pem])?.with_crls([crl_pem])?;
+//! let signed = esign::SignedChallenge {
+//!     certificate: cert_pem.as_bytes().to_vec(),
+//!     intermediates: vec![],
+//!     signature,
+//! };
+//! match esign::verify(&anchors, "the challenge", &signed, now) {
+//!     Ok(who) => println!("{:?} {:?}, SNILS {:?}", who.surname, who.given_names, who.snils),
+//!     Err(e) => println!("Неверный сертификат: {}", e.reason_ru()),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # What is checked, in this order
+//! 1. The certificate parses (PEM or DER, one certificate, at most 16 KiB).
+//! 2. Its key is RSA of 2048..=8192 bits (RS256: RSASSA-PKCS1-v1_5 with
+//!    SHA-256) or ECDSA P-256 (ES256 with SHA-256).
+//! 3. `now` lies within notBefore..=notAfter. Time is passed in, never read
+//!    from the clock, so tests move it.
+//! 4. Key usage: if the extension is present it must include
+//!    digitalSignature (nonRepudiation alone is not enough).
+//! 5. Subject attributes that are present have the right shape (SNILS 11
+//!    digits, INN 12, OGRN 13, OGRNIP 15, INNLE 10).
+//! 6. A path to a trusted CA (`rustls-webpki`), with at most 5 intermediates.
+//!    Extended key usage: none at all is accepted; if present, it must include
+//!    clientAuth (1.3.6.1.5.5.7.3.2), as Russian qualified certificates do;
+//!    this applies to every certificate on the path that has the extension.
+//! 7. Revocation, when any CRL is configured: every certificate on the path
+//!    except the trusted CA must be covered by a CRL of its issuer that
+//!    verifies and has not passed its nextUpdate, else
+//!    [`CertError::RevocationUnknown`]. With no CRL configured nothing is
+//!    checked and [`CertifiedSubject::revocation_checked`] is `false`.
+//! 8. The signature (base64url) verifies over the challenge with `ring`. ES256
+//!    may be r||s (64 bytes, WebCrypto) or ASN.1 DER (OpenSSL).
+//!
+//! Every refusal is a [`CertError`] variant: English `Display` for logs, and
+//! [`CertError::reason_ru`] for the page («Неверный сертификат: срок действия
+//! сертификата истёк 01.02.2026»). Hostile input yields an error, never a panic.
+//!
+//! # Limits
+//! - **No GOST.** Russian qualified certificates in the wild are mostly GOST
+//!   R 34.10-2012, and `ring` has no GOST algorithms; such a certificate is
+//!   refused as [`CertError::UnsupportedKey`]. The provider accepts RSA and
+//!   ECDSA P-256 certificates from the CAs it is configured to trust, which is
+//!   what the demo and the tests use. Also refused: ECDSA P-384/P-521,
+//!   Ed25519, RSASSA-PSS keys, DSA.
+//! - No OCSP, no fetching of CRLs or intermediates: the operator provides CRL
+//!   files and keeps them fresh; the client sends its intermediates. webpki
+//!   does not support delta CRLs, indirect CRLs or reason-partitioned CRLs.
+//! - The qualified status of a certificate (accredited CA lists, certificate
+//!   policies, subjectSignTool) is not checked: trust is exactly the
+//!   configured CAs.
+//! - Identifiers are checked for length and digits, not for check digits,
+//!   and the crate does not require any attribute to be present: which ones a
+//!   login needs (name, SNILS, INN) is the provider's rule.
+//! - The challenge's freshness and single use are the caller's.
+//!
+//! # Test CA
+//! With the `testca` feature, [`testca`] builds CAs, person and organization
+//! certificates and CRLs with `rcgen`, for the provider's tests and its demo.
+
+#![forbid(unsafe_code)]
+
+mod anchors;
+mod error;
+mod sign;
+mod subject;
+#[cfg(any(test, feature = "testca"))]
+pub mod testca;
+mod verify;
+
+pub use anchors::TrustAnchors;
+pub use error::{CertError, Part};
+pub use sign::sign_challenge;
+pub use subject::CertifiedSubject;
+pub use verify::{SignedChallenge, verify};
+
+/// The browser signer: plain JavaScript for the page that asks for a
+/// signature. It defines `vhodSign(pkcs8PemText, challenge)` and
+/// `vhodSignFile(file, challenge)`, both resolving to `{ signature, alg }`
+/// (base64url, "RS256" or "ES256"). WebCrypto needs a secure context (HTTPS
+/// or localhost).
+pub const SIGN_JS: &str = include_str!("../assets/sign.js");
+
+#[cfg(test)]
+mod tests;
