@@ -14,5 +14,11 @@ pub const REVOKE: &str = "/revoke";
 pub const LOGOUT: &str = "/logout";
 pub const ACCOUNT_CONSENTS: &str = "/account/consents";
 pub const HEALTH: &str = "/health";
+pub const REGISTER: &str = "/register";
+pub const REGISTER_CODE: &str = "/register/code";
+pub const REGISTER_EMAIL: &str = "/register/email";
+pub const REGISTER_RESEND: &str = "/register/resend";
+pub const REGISTER_CONFIRM: &str = "/register/confirm";
+pub const REGISTER_PASSWORD: &str = "/register/password";
 /// Demo and dev mode only.
 pub const DEV_OUTBOX: &str = "/dev/outbox";

@@ -1,7 +1,8 @@
 //! Accounts: creation with the password policy, login-identifier lookup and
-//! password verification. Self-registration and level upgrades come later.
+//! password verification; self-registration ([`registration`]).
 
 pub mod password;
+pub mod registration;
 
 use crate::clock::UnixTime;
 use crate::model::{Account, AccountLevel, Secret};

@@ -33,6 +33,10 @@ pub mod events {
     pub const CLIENT_REGISTERED: &str = "client.registered";
     pub const CLIENT_REMOVED: &str = "client.removed";
     pub const ACCOUNT_CREATED: &str = "account.created";
+    pub const ACCOUNT_REGISTERED: &str = "account.registered";
+    pub const REGISTRATION_CODE_SENT: &str = "registration.code_sent";
+    pub const REGISTRATION_CONTACT_TAKEN: &str = "registration.contact_taken";
+    pub const REGISTRATION_CODE_CHECKED: &str = "registration.code_checked";
     pub const KEY_GENERATED: &str = "key.generated";
     pub const KEY_ACTIVATED: &str = "key.activated";
     pub const KEY_ROTATED: &str = "key.rotated";

@@ -14,7 +14,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use subtle::ConstantTimeEq;
 
 use super::errors::BearerError;
-use super::pages::{csrf_failed, see_other, texts};
+use super::pages::{bad_form, csrf_failed, see_other, texts};
 use super::routes::paths;
 use crate::app::AppState;
 use crate::login::session::{self, Session};
@@ -103,20 +103,19 @@ impl FromRequest for CsrfForm {
         let req = req.clone();
         Box::pin(async move {
             let Ok(RequestParams(parsed)) = params.await;
+            let id = req
+                .extensions()
+                .get::<RequestId>()
+                .cloned()
+                .unwrap_or_default();
+            let refuse = |page| {
+                Err(actix_web::error::InternalError::from_response("form refused", page).into())
+            };
             match parsed {
                 Ok(params) if csrf_ok(&req, &params) => Ok(CsrfForm(params)),
-                _ => {
-                    let id = req
-                        .extensions()
-                        .get::<RequestId>()
-                        .cloned()
-                        .unwrap_or_default();
-                    let page = csrf_failed(texts(&req, None), &id);
-                    Err(
-                        actix_web::error::InternalError::from_response("CSRF check failed", page)
-                            .into(),
-                    )
-                }
+                Ok(_) => refuse(csrf_failed(texts(&req, None), &id)),
+                // A control character, an overlong value: say which field.
+                Err(e) => refuse(bad_form(texts(&req, None), &id, &e)),
             }
         })
     }

@@ -50,6 +50,9 @@ pub struct Texts {
     pub busy: &'static str,
     pub busy_hint: &'static str,
     pub consent_claims: &'static str,
+    pub register_link: &'static str,
+    pub bad_form: &'static str,
+    pub bad_form_hint: &'static str,
 }
 
 pub static RU: Texts = Texts {
@@ -101,6 +104,9 @@ pub static RU: Texts = Texts {
     busy: "Сейчас слишком много попыток входа.",
     busy_hint: "Подождите несколько секунд и отправьте форму ещё раз.",
     consent_claims: "Отдельно запрошенные сведения",
+    register_link: "Зарегистрироваться",
+    bad_form: "В форме недопустимые символы или слишком длинное значение.",
+    bad_form_hint: "Вернитесь назад, исправьте поле, названное ниже, и отправьте форму ещё раз.",
 };
 
 pub static EN: Texts = Texts {
@@ -152,6 +158,9 @@ pub static EN: Texts = Texts {
     busy: "Too many logins are being processed right now.",
     busy_hint: "Wait a few seconds and submit the form again.",
     consent_claims: "Details asked for one by one",
+    register_link: "Register",
+    bad_form: "The form holds characters that are not allowed, or a value that is too long.",
+    bad_form_hint: "Go back, correct the field named below and send the form again.",
 };
 
 /// Picks the language: an explicit `ui_locales` first, then the browser's
@@ -246,5 +255,132 @@ pub fn claim_description(texts: &Texts, claim: &str) -> &'static str {
         "inn" => "INN (taxpayer number)",
         _ if ru => "Другие сведения",
         _ => "Other details",
+    }
+}
+
+/// Texts of the registration pages.
+pub struct RegisterTexts {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub last_name: &'static str,
+    pub first_name: &'static str,
+    pub contact: &'static str,
+    pub contact_hint: &'static str,
+    pub submit: &'static str,
+    pub have_account: &'static str,
+    pub code_sent: &'static str,
+    pub code: &'static str,
+    pub next: &'static str,
+    pub resend_code: &'static str,
+    pub link_sent: &'static str,
+    pub link_hint: &'static str,
+    pub resend_link: &'static str,
+    pub sent_again: &'static str,
+    pub password_intro: &'static str,
+    pub password: &'static str,
+    pub password2: &'static str,
+    pub password_rules: &'static str,
+    pub create: &'static str,
+    pub done: &'static str,
+    pub done_next: &'static str,
+    pub to_account: &'static str,
+    pub gone: &'static str,
+    pub again: &'static str,
+    pub wrong_code: &'static str,
+    pub code_spent: &'static str,
+    pub link_spent: &'static str,
+    pub too_soon: &'static str,
+    pub passwords_differ: &'static str,
+    pub taken: &'static str,
+    pub too_short: &'static str,
+    pub too_long: &'static str,
+    pub missing_class: &'static str,
+    pub bad_character: &'static str,
+}
+
+pub static REGISTER_RU: RegisterTexts = RegisterTexts {
+    title: "Регистрация",
+    intro: "Упрощённая учётная запись: имя и подтверждённый телефон или почта. Уровень можно повысить потом, в «Моих данных».",
+    last_name: "Фамилия",
+    first_name: "Имя",
+    contact: "Мобильный телефон или электронная почта",
+    contact_hint: "Например, +7 999 123-45-67 или name@example.ru",
+    submit: "Зарегистрироваться",
+    have_account: "Уже есть учётная запись? Войти",
+    code_sent: "Мы отправили SMS с кодом на номер",
+    code: "Код из SMS",
+    next: "Продолжить",
+    resend_code: "Получить новый код",
+    link_sent: "Мы отправили письмо со ссылкой на адрес",
+    link_hint: "Перейдите по ссылке из письма: она действует 15 минут.",
+    resend_link: "Отправить письмо ещё раз",
+    sent_again: "Отправили ещё раз.",
+    password_intro: "Придумайте пароль для входа.",
+    password: "Пароль",
+    password2: "Пароль ещё раз",
+    password_rules: "Не короче 8 символов: заглавные и строчные латинские буквы и цифры; можно знаки ! \" $ % & ' ( ) + , - . < | > ~ `",
+    create: "Создать учётную запись",
+    done: "Учётная запись создана: упрощённая.",
+    done_next: "Чтобы получить стандартную, заполните в «Моих данных» СНИЛС и паспорт: их проверят в государственных реестрах.",
+    to_account: "Перейти в учётную запись",
+    gone: "Регистрация не найдена: время истекло или её начали в другом браузере.",
+    again: "Начать регистрацию заново",
+    wrong_code: "Поле «Код из SMS»: неверный код, осталось попыток:",
+    code_spent: "Поле «Код из SMS»: код больше не действует. Получите новый код.",
+    link_spent: "Ссылка устарела или уже использована. Отправьте письмо ещё раз или начните регистрацию заново.",
+    too_soon: "Новый код можно получить через (секунд):",
+    passwords_differ: "Поле «Пароль ещё раз»: пароли не совпадают.",
+    taken: "С этим контактом уже связана учётная запись. Войдите или восстановите пароль.",
+    too_short: "Поле «Пароль»: не короче 8 символов.",
+    too_long: "Поле «Пароль»: не длиннее 128 символов.",
+    missing_class: "Поле «Пароль»: нужны заглавная и строчная латинские буквы и цифра.",
+    bad_character: "Поле «Пароль»: допустимы только латинские буквы, цифры и знаки ! \" $ % & ' ( ) + , - . < | > ~ `",
+};
+
+pub static REGISTER_EN: RegisterTexts = RegisterTexts {
+    title: "Registration",
+    intro: "A simplified account: your name and a confirmed phone or e-mail. You can raise its level later, in \"My data\".",
+    last_name: "Family name",
+    first_name: "Given name",
+    contact: "Mobile phone or e-mail",
+    contact_hint: "For example, +7 999 123-45-67 or name@example.ru",
+    submit: "Register",
+    have_account: "Already have an account? Log in",
+    code_sent: "We sent a text message with a code to",
+    code: "Code from the text message",
+    next: "Continue",
+    resend_code: "Get a new code",
+    link_sent: "We sent an e-mail with a link to",
+    link_hint: "Follow the link in it: it is valid for 15 minutes.",
+    resend_link: "Send the e-mail again",
+    sent_again: "Sent again.",
+    password_intro: "Choose a password.",
+    password: "Password",
+    password2: "Password again",
+    password_rules: "At least 8 characters: upper- and lower-case Latin letters and digits; may contain ! \" $ % & ' ( ) + , - . < | > ~ `",
+    create: "Create the account",
+    done: "Your simplified account is ready.",
+    done_next: "For a standard account, fill in your SNILS and passport in \"My data\": they are checked against the state registries.",
+    to_account: "Go to your account",
+    gone: "Registration not found: it expired or was started in another browser.",
+    again: "Start again",
+    wrong_code: "Field \"Code\": wrong code, tries left:",
+    code_spent: "Field \"Code\": the code is no longer valid. Get a new one.",
+    link_spent: "The link has expired or was already used. Send the e-mail again or start again.",
+    too_soon: "A new code can be sent in (seconds):",
+    passwords_differ: "Field \"Password again\": the passwords differ.",
+    taken: "This contact already has an account. Log in or recover your password.",
+    too_short: "Field \"Password\": at least 8 characters.",
+    too_long: "Field \"Password\": at most 128 characters.",
+    missing_class: "Field \"Password\": needs an upper-case and a lower-case Latin letter and a digit.",
+    bad_character: "Field \"Password\": only Latin letters, digits and ! \" $ % & ' ( ) + , - . < | > ~ `",
+};
+
+/// The registration texts in the language of `texts`.
+pub fn register_texts(texts: &Texts) -> &'static RegisterTexts {
+    if texts.lang == "ru" {
+        &REGISTER_RU
+    } else {
+        &REGISTER_EN
     }
 }

@@ -48,8 +48,21 @@ pub async fn password_login(
             return Err(LoginError::WrongCredentials);
         }
     };
+    proven(app, &account, required, old_cookie, request_id).await
+}
+
+/// The person has just proven the password of `account` (a login, or a
+/// registration that set it): the session starts if that is enough.
+pub async fn proven(
+    app: &AppState,
+    account: &crate::model::Account,
+    required: Aal,
+    old_cookie: Option<&str>,
+    request_id: Option<&str>,
+) -> Result<Outcome, LoginError> {
+    let now = app.now();
     let progress = Progress {
-        account: &account,
+        account,
         factors: vec![Factor::Password],
         required,
     };

@@ -474,13 +474,9 @@ impl Page {
         assert_eq!(self.url.path(), "/consent", "{}", self.body);
         let (csrf, flow) = (self.csrf(), self.hidden("flow"));
         browser
-            .follow(
-                browser
-                    .post(
-                        "/consent",
-                        &[("csrf", &csrf), ("flow", &flow), ("decision", decision)],
-                    )
-                    .await,
+            .submit(
+                "/consent",
+                &[("csrf", &csrf), ("flow", &flow), ("decision", decision)],
             )
             .await
     }
@@ -544,6 +540,11 @@ impl Browser {
             res = self.client.get(next).send().await.unwrap();
         }
         panic!("redirect loop");
+    }
+
+    /// Posts a form and follows the redirects.
+    pub async fn submit(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.follow(self.post(path, form).await).await
     }
 
     /// Where a redirect points, without following it.

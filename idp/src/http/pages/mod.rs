@@ -7,6 +7,7 @@ pub mod authorize;
 pub mod consent;
 pub mod login;
 pub mod logout;
+pub mod register;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, LOCATION};
@@ -152,6 +153,23 @@ pub fn busy(t: &'static Texts, id: &RequestId) -> HttpResponse {
         actix_web::http::header::HeaderValue::from_static("2"),
     );
     res
+}
+
+/// A form that could not be read (a control character or an overlong
+/// value in a field); the details name the field.
+pub fn bad_form(t: &'static Texts, id: &RequestId, error: &OAuthError) -> HttpResponse {
+    error_page(
+        t,
+        id,
+        Failure {
+            status: StatusCode::BAD_REQUEST,
+            title: t.error_title,
+            message: t.bad_form,
+            hint: t.bad_form_hint,
+            back: None,
+            details: Some(error),
+        },
+    )
 }
 
 pub fn csrf_failed(t: &'static Texts, id: &RequestId) -> HttpResponse {

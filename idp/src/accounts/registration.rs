@@ -1,0 +1,448 @@
+//! Self-registration to a simplified account (the seeds' first level):
+//! name, a mobile phone or an e-mail, proof of that contact (a 6-digit SMS
+//! code, or a single-use e-mail link), then a password. A registration in
+//! progress lives in the short-lived store, bound to the browser that
+//! started it; the contact proof can rebind it (an e-mail link is often
+//! opened in the mail app's browser).
+//!
+//! A contact that already has an account gets a message saying so instead
+//! of a code or link, and the page goes on exactly as for a new one: the
+//! page reveals nothing about which contacts are registered, and a second
+//! account for one contact is never made.
+
+use serde::{Deserialize, Serialize};
+
+use super::{AccountError, NewAccount, password};
+use crate::app::AppState;
+use crate::audit::{Entry, events};
+use crate::clock::UnixTime;
+use crate::delivery::{self, Kind, Message};
+use crate::identifiers::{self, Contact, Invalid};
+use crate::model::{Account, AccountLevel, Secret, random_token};
+use crate::store::{EphemeralExt, StoreError};
+
+/// An SMS code is valid this long.
+pub const CODE_TTL_SECS: i64 = 5 * 60;
+/// Wrong codes before a code is spent.
+pub const CODE_TRIES: u32 = 3;
+/// An e-mail link is valid this long.
+pub const LINK_TTL_SECS: i64 = 15 * 60;
+/// The wait before another code or link may be sent.
+pub const RESEND_AFTER_SECS: i64 = 60;
+/// How long a registration may take in all.
+const REGISTRATION_TTL_SECS: i64 = 60 * 60;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// An SMS code was sent.
+    Code {
+        digest: String,
+        expires_at: UnixTime,
+        tries_left: u32,
+    },
+    /// An e-mail link was sent.
+    Link { expires_at: UnixTime },
+    /// The contact is proven; a password is next.
+    Password,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    pub id: String,
+    /// Digest of the browser-binding cookie.
+    browser: String,
+    pub last_name: String,
+    pub first_name: String,
+    /// Stored form: E.164 phone or lower-case e-mail.
+    pub contact: String,
+    pub is_phone: bool,
+    pub step: Step,
+    pub sent_at: UnixTime,
+    /// The login flow to go on with afterwards, if any.
+    pub flow: Option<String>,
+    pub created_at: UnixTime,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    #[error("{field}: {reason}")]
+    Invalid { field: Field, reason: Invalid },
+    /// Unknown, expired, or started in another browser: start again.
+    #[error("the registration expired or belongs to another browser")]
+    Gone,
+    #[error("wrong code, {tries_left} tries left")]
+    WrongCode { tries_left: u32 },
+    /// Expired or out of tries: ask for a new code.
+    #[error("the code is no longer valid")]
+    CodeSpent,
+    /// The link expired or was used.
+    #[error("the link is no longer valid")]
+    LinkSpent,
+    #[error("wait {0} s before asking again")]
+    TooSoon(i64),
+    #[error("the passwords differ")]
+    PasswordsDiffer,
+    #[error(transparent)]
+    Password(password::PolicyError),
+    /// The contact got an account meanwhile (another registration won).
+    #[error("the contact already has an account")]
+    Taken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The registration form's fields, for messages that name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    LastName,
+    FirstName,
+    Contact,
+    Code,
+    Password,
+    Password2,
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Field::LastName => "last_name",
+            Field::FirstName => "first_name",
+            Field::Contact => "contact",
+            Field::Code => "code",
+            Field::Password => "password",
+            Field::Password2 => "password2",
+        })
+    }
+}
+
+fn key(id: &str) -> String {
+    format!("registration:{id}")
+}
+
+fn link_key(token: &str) -> String {
+    format!("registration-link:{}", Secret::new(token).digest())
+}
+
+fn invalid(field: Field) -> impl Fn(Invalid) -> RegisterError {
+    move |reason| RegisterError::Invalid { field, reason }
+}
+
+/// What the person typed on the first page.
+pub struct Start<'a> {
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub contact: &'a str,
+    pub flow: Option<&'a str>,
+}
+
+impl Registration {
+    async fn save(&self, app: &AppState) -> Result<(), StoreError> {
+        let ttl = self.created_at + REGISTRATION_TTL_SECS - app.now();
+        app.ephemeral.put_json(&key(&self.id), self, ttl).await
+    }
+
+    /// The registration `id` if this browser may go on with it.
+    pub async fn load(app: &AppState, id: &str, browser: &str) -> Result<Self, RegisterError> {
+        if id.len() > 64 {
+            return Err(RegisterError::Gone);
+        }
+        let found: Option<Registration> = app.ephemeral.get_json(&key(id)).await?;
+        found
+            .filter(|r| r.created_at + REGISTRATION_TTL_SECS > app.now())
+            .filter(|r| Secret::new(browser).matches_digest(&r.browser))
+            .ok_or(RegisterError::Gone)
+    }
+}
+
+/// Checks the first page and sends the code or link.
+pub async fn start(
+    app: &AppState,
+    form: Start<'_>,
+    browser: &str,
+) -> Result<Registration, RegisterError> {
+    let last_name = identifiers::name(form.last_name).map_err(invalid(Field::LastName))?;
+    let first_name = identifiers::name(form.first_name).map_err(invalid(Field::FirstName))?;
+    let contact = Contact::parse(form.contact).map_err(invalid(Field::Contact))?;
+    let now = app.now();
+    let mut registration = Registration {
+        id: random_token(16).expose().to_owned(),
+        browser: Secret::new(browser).digest(),
+        last_name,
+        first_name,
+        is_phone: matches!(contact, Contact::Phone(_)),
+        contact: contact.as_str().to_owned(),
+        step: Step::Password,
+        sent_at: now,
+        flow: form.flow.map(str::to_owned),
+        created_at: now,
+    };
+    send_proof(app, &mut registration).await?;
+    Ok(registration)
+}
+
+/// Sends a new code or link (a resend after the cooldown).
+pub async fn resend(
+    app: &AppState,
+    id: &str,
+    browser: &str,
+) -> Result<Registration, RegisterError> {
+    let mut registration = Registration::load(app, id, browser).await?;
+    if registration.step == Step::Password {
+        return Ok(registration);
+    }
+    let wait = registration.sent_at + RESEND_AFTER_SECS - app.now();
+    if wait > 0 {
+        return Err(RegisterError::TooSoon(wait));
+    }
+    send_proof(app, &mut registration).await?;
+    Ok(registration)
+}
+
+/// Sends the proof of contact (or, to a contact with an account, a notice
+/// instead) and saves the registration.
+async fn send_proof(app: &AppState, registration: &mut Registration) -> Result<(), RegisterError> {
+    let now = app.now();
+    let taken = app
+        .sql
+        .account_by_login(&registration.contact)
+        .await?
+        .is_some();
+    let message = if registration.is_phone {
+        let code = six_digits();
+        registration.step = Step::Code {
+            // A taken contact gets no code: this digest matches nothing.
+            digest: if taken {
+                random_token(16).digest()
+            } else {
+                Secret::new(&code).digest()
+            },
+            expires_at: now + CODE_TTL_SECS,
+            tries_left: CODE_TRIES,
+        };
+        if taken {
+            notice_taken(Kind::Sms, &registration.contact)
+        } else {
+            Message {
+                kind: Kind::Sms,
+                to: registration.contact.clone(),
+                subject: "Код подтверждения".into(),
+                text: format!(
+                    "Код для регистрации на Вход: {code}. Действует 5 минут. Никому его не сообщайте."
+                ),
+                code: Some(code),
+                link: None,
+            }
+        }
+    } else {
+        registration.step = Step::Link {
+            expires_at: now + LINK_TTL_SECS,
+        };
+        if taken {
+            notice_taken(Kind::Email, &registration.contact)
+        } else {
+            let token = random_token(32);
+            app.ephemeral
+                .put_json(&link_key(token.expose()), &registration.id, LINK_TTL_SECS)
+                .await?;
+            let link = format!(
+                "{}{}?token={}",
+                app.issuer.trim_end_matches('/'),
+                crate::paths::REGISTER_CONFIRM,
+                token.expose()
+            );
+            Message {
+                kind: Kind::Email,
+                to: registration.contact.clone(),
+                subject: "Подтверждение адреса электронной почты".into(),
+                text: format!(
+                    "Здравствуйте, {}!\n\nЧтобы завершить регистрацию на Вход, перейдите по ссылке (она действует 15 минут и один раз):\n{link}\n\nЕсли вы не регистрировались, просто удалите это письмо.",
+                    registration.first_name
+                ),
+                code: None,
+                link: Some(link),
+            }
+        }
+    };
+    registration.sent_at = now;
+    registration.save(app).await?;
+    delivery::send(app, &message).await?;
+    let event = if taken {
+        events::REGISTRATION_CONTACT_TAKEN
+    } else {
+        events::REGISTRATION_CODE_SENT
+    };
+    app.audit
+        .record(
+            Entry::new(event).detail(serde_json::json!({
+                "registration": registration.id,
+                "channel": if registration.is_phone { "sms" } else { "email" },
+            })),
+            now,
+        )
+        .await;
+    Ok(())
+}
+
+fn notice_taken(kind: Kind, to: &str) -> Message {
+    Message {
+        kind,
+        to: to.to_owned(),
+        subject: "Попытка регистрации".into(),
+        text:
+            "С этим контактом уже связана учётная запись на Вход, поэтому вторую создать нельзя. \
+               Войдите с ним или восстановите пароль. Если это были не вы, ничего делать не нужно."
+                .into(),
+        code: None,
+        link: None,
+    }
+}
+
+fn six_digits() -> String {
+    use rand::Rng;
+    format!("{:06}", rand::rng().random_range(0..1_000_000))
+}
+
+/// Checks the SMS code.
+pub async fn check_code(
+    app: &AppState,
+    id: &str,
+    browser: &str,
+    code: &str,
+) -> Result<Registration, RegisterError> {
+    let mut registration = Registration::load(app, id, browser).await?;
+    let Step::Code {
+        digest,
+        expires_at,
+        tries_left,
+    } = &registration.step
+    else {
+        return Ok(registration);
+    };
+    if *tries_left == 0 || *expires_at <= app.now() {
+        return Err(RegisterError::CodeSpent);
+    }
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(RegisterError::Invalid {
+            field: Field::Code,
+            reason: Invalid::Digits("6"),
+        });
+    }
+    let right = Secret::new(&code).matches_digest(digest);
+    let outcome = if right {
+        registration.step = Step::Password;
+        Ok(())
+    } else {
+        let left = tries_left - 1;
+        registration.step = Step::Code {
+            digest: digest.clone(),
+            expires_at: *expires_at,
+            tries_left: left,
+        };
+        Err(if left == 0 {
+            RegisterError::CodeSpent
+        } else {
+            RegisterError::WrongCode { tries_left: left }
+        })
+    };
+    registration.save(app).await?;
+    app.audit
+        .record(
+            Entry::new(events::REGISTRATION_CODE_CHECKED).detail(serde_json::json!({
+                "registration": registration.id, "right": right,
+            })),
+            app.now(),
+        )
+        .await;
+    outcome.map(|()| registration)
+}
+
+/// Follows an e-mail link: single use; the browser that opens it goes on.
+pub async fn confirm_link(
+    app: &AppState,
+    token: &str,
+    browser: &str,
+) -> Result<Registration, RegisterError> {
+    if token.len() > 100 {
+        return Err(RegisterError::LinkSpent);
+    }
+    let id: String = app
+        .ephemeral
+        .take_json(&link_key(token))
+        .await?
+        .ok_or(RegisterError::LinkSpent)?;
+    let found: Option<Registration> = app.ephemeral.get_json(&key(&id)).await?;
+    let mut registration = found
+        .filter(|r| matches!(r.step, Step::Link { expires_at } if expires_at > app.now()))
+        .ok_or(RegisterError::LinkSpent)?;
+    registration.browser = Secret::new(browser).digest();
+    registration.step = Step::Password;
+    registration.save(app).await?;
+    app.audit
+        .record(
+            Entry::new(events::REGISTRATION_CODE_CHECKED).detail(serde_json::json!({
+                "registration": registration.id, "right": true, "channel": "email",
+            })),
+            app.now(),
+        )
+        .await;
+    Ok(registration)
+}
+
+/// Sets the password and creates the simplified account.
+pub async fn finish(
+    app: &AppState,
+    id: &str,
+    browser: &str,
+    password_text: &str,
+    repeated: &str,
+) -> Result<(Account, Option<String>), RegisterError> {
+    let registration = Registration::load(app, id, browser).await?;
+    if registration.step != Step::Password {
+        return Err(RegisterError::Gone);
+    }
+    password::check_policy(password_text).map_err(RegisterError::Password)?;
+    if password_text != repeated {
+        return Err(RegisterError::PasswordsDiffer);
+    }
+    let hash = tokio::task::spawn_blocking({
+        let secret = Secret::new(password_text);
+        move || password::hash(&secret)
+    })
+    .await
+    .map_err(|e| StoreError::Database(e.to_string()))?
+    .map_err(RegisterError::Password)?;
+    let (email, phone) = if registration.is_phone {
+        (None, Some(registration.contact.clone()))
+    } else {
+        (Some(registration.contact.clone()), None)
+    };
+    let new = NewAccount {
+        email,
+        phone,
+        family_name: registration.last_name.clone(),
+        given_name: registration.first_name.clone(),
+        level: Some(AccountLevel::Simplified),
+        ..NewAccount::default()
+    };
+    let account = match super::create_hashed(&app.sql, new, hash, app.now()).await {
+        Ok(account) => account,
+        Err(AccountError::Exists) => return Err(RegisterError::Taken),
+        Err(AccountError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(StoreError::Database(e.to_string()).into()),
+    };
+    app.ephemeral.delete(&key(&registration.id)).await?;
+    app.audit
+        .record(
+            Entry::new(events::ACCOUNT_REGISTERED)
+                .account(&account.id)
+                .detail(serde_json::json!({
+                    "registration": registration.id,
+                    "channel": if registration.is_phone { "sms" } else { "email" },
+                })),
+            app.now(),
+        )
+        .await;
+    Ok((account, registration.flow))
+}

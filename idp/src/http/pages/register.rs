@@ -1,0 +1,394 @@
+//! The registration pages (`/register`): name and contact, the SMS code or
+//! the e-mail link, then the password. The rules live in
+//! `accounts::registration`; this maps its answers to pages.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::{decision, html, problem, see_other, texts, with_cookie};
+use crate::accounts::password::PolicyError;
+use crate::accounts::registration::{self, Field, RegisterError, Registration, Start, Step};
+use crate::app::AppState;
+use crate::http::RequestId;
+use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
+use crate::http::i18n::{RegisterTexts, Texts, register_texts};
+use crate::login::{self, Outcome, session};
+use crate::model::Aal;
+use crate::oidc::Params;
+use crate::oidc::authorize::{self, Problem};
+use crate::paths;
+
+pub enum View {
+    Start {
+        last_name: String,
+        first_name: String,
+        contact: String,
+        flow: Option<String>,
+    },
+    Code {
+        reg: String,
+        to: String,
+    },
+    Email {
+        reg: String,
+        to: String,
+    },
+    Password {
+        reg: String,
+    },
+    Done,
+    Gone,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage<'a> {
+    t: &'static Texts,
+    r: &'static RegisterTexts,
+    csrf: &'a str,
+    view: View,
+    notice: Option<&'a str>,
+    error: Option<String>,
+    /// The field the error is about (`aria-invalid`).
+    invalid: String,
+}
+
+/// A page in this browser's language, with the CSRF and browser cookies it
+/// needs.
+fn page(
+    app: &AppState,
+    req: &HttpRequest,
+    status: StatusCode,
+    view: View,
+    notice: Option<&str>,
+    error: Option<(Field, String)>,
+) -> HttpResponse {
+    let t = texts(req, None);
+    let (csrf, csrf_cookie) = csrf_token(app, req);
+    let (_, browser_cookie) = browser_id(app, req);
+    let (invalid, error) = match error {
+        Some((field, message)) => (field.to_string(), Some(message)),
+        None => (String::new(), None),
+    };
+    let res = html(
+        status,
+        &RegisterPage {
+            t,
+            r: register_texts(t),
+            csrf: &csrf,
+            view,
+            notice,
+            error,
+            invalid,
+        },
+    );
+    with_cookie(with_cookie(res, csrf_cookie), browser_cookie)
+}
+
+fn field(params: &Params, name: &str) -> String {
+    params
+        .get(name)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The message for a refusal, naming its field.
+fn refusal(r: &RegisterTexts, error: &RegisterError) -> (Field, String) {
+    let label = |f: Field| match f {
+        Field::LastName => r.last_name,
+        Field::FirstName => r.first_name,
+        Field::Contact => r.contact,
+        Field::Code => r.code,
+        Field::Password => r.password,
+        Field::Password2 => r.password2,
+    };
+    let named = |f: Field, reason: &dyn std::fmt::Display| (f, format!("«{}»: {reason}", label(f)));
+    match error {
+        RegisterError::Invalid { field, reason } => named(*field, reason),
+        RegisterError::WrongCode { tries_left } => {
+            (Field::Code, format!("{} {tries_left}.", r.wrong_code))
+        }
+        RegisterError::CodeSpent => (Field::Code, r.code_spent.into()),
+        RegisterError::LinkSpent => (Field::Contact, r.link_spent.into()),
+        RegisterError::TooSoon(secs) => (Field::Code, format!("{} {secs}.", r.too_soon)),
+        RegisterError::PasswordsDiffer => (Field::Password2, r.passwords_differ.into()),
+        RegisterError::Password(policy) => (
+            Field::Password,
+            match policy {
+                PolicyError::TooShort => r.too_short,
+                PolicyError::TooLong => r.too_long,
+                PolicyError::MissingClass => r.missing_class,
+                PolicyError::BadCharacter | PolicyError::Hashing => r.bad_character,
+            }
+            .into(),
+        ),
+        RegisterError::Taken => (Field::Contact, r.taken.into()),
+        RegisterError::Gone | RegisterError::Store(_) => (Field::Contact, r.gone.into()),
+    }
+}
+
+/// Where a registration stands, as a page.
+fn view_of(registration: &Registration) -> View {
+    let reg = registration.id.clone();
+    let to = registration.contact.clone();
+    match registration.step {
+        Step::Code { .. } => View::Code { reg, to },
+        Step::Link { .. } => View::Email { reg, to },
+        Step::Password => View::Password { reg },
+    }
+}
+
+fn step_path(registration: &Registration) -> String {
+    let path = match registration.step {
+        Step::Code { .. } => paths::REGISTER_CODE,
+        Step::Link { .. } => paths::REGISTER_EMAIL,
+        Step::Password => paths::REGISTER_PASSWORD,
+    };
+    format!("{path}?reg={}", registration.id)
+}
+
+/// The registration named by `reg` as this browser may use it.
+async fn load(
+    app: &AppState,
+    req: &HttpRequest,
+    params: &Params,
+) -> Result<Registration, RegisterError> {
+    let (browser, _) = browser_id(app, req);
+    registration::Registration::load(app, &field(params, "reg"), &browser).await
+}
+
+fn gone(app: &AppState, req: &HttpRequest, error: &RegisterError) -> HttpResponse {
+    if let RegisterError::Store(e) = error {
+        tracing::error!(error = %e, "registration store failed");
+    }
+    page(app, req, StatusCode::BAD_REQUEST, View::Gone, None, None)
+}
+
+pub async fn form(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    params: RequestParams,
+) -> HttpResponse {
+    let params = params.0.unwrap_or_default();
+    let flow = params.get("flow").ok().flatten().map(str::to_owned);
+    let view = View::Start {
+        last_name: String::new(),
+        first_name: String::new(),
+        contact: String::new(),
+        flow,
+    };
+    page(&app, &req, StatusCode::OK, view, None, None)
+}
+
+pub async fn submit(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(params): CsrfForm,
+) -> HttpResponse {
+    let (browser, cookie) = browser_id(&app, &req);
+    let (last_name, first_name, contact) = (
+        field(&params, "last_name"),
+        field(&params, "first_name"),
+        field(&params, "contact"),
+    );
+    let flow = params.get("flow").ok().flatten().filter(|f| f.len() <= 64);
+    let start = Start {
+        last_name: &last_name,
+        first_name: &first_name,
+        contact: &contact,
+        flow,
+    };
+    match registration::start(&app, start, &browser).await {
+        Ok(registration) => with_cookie(see_other(&step_path(&registration)), cookie),
+        Err(RegisterError::Store(e)) => gone(&app, &req, &RegisterError::Store(e)),
+        Err(error) => {
+            let r = register_texts(texts(&req, None));
+            let view = View::Start {
+                last_name,
+                first_name,
+                contact,
+                flow: flow.map(str::to_owned),
+            };
+            page(
+                &app,
+                &req,
+                StatusCode::BAD_REQUEST,
+                view,
+                None,
+                Some(refusal(r, &error)),
+            )
+        }
+    }
+}
+
+/// GET of the code, e-mail and password steps.
+pub async fn step(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    params: RequestParams,
+) -> HttpResponse {
+    let params = params.0.unwrap_or_default();
+    match load(&app, &req, &params).await {
+        Ok(registration) => {
+            let sent = params.get("sent").ok().flatten().is_some();
+            let r = register_texts(texts(&req, None));
+            page(
+                &app,
+                &req,
+                StatusCode::OK,
+                view_of(&registration),
+                sent.then_some(r.sent_again),
+                None,
+            )
+        }
+        Err(error) => gone(&app, &req, &error),
+    }
+}
+
+pub async fn code(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(params): CsrfForm,
+) -> HttpResponse {
+    let (browser, _) = browser_id(&app, &req);
+    let reg = field(&params, "reg");
+    match registration::check_code(&app, &reg, &browser, &field(&params, "code")).await {
+        Ok(registration) => see_other(&step_path(&registration)),
+        Err(error @ (RegisterError::Gone | RegisterError::Store(_))) => gone(&app, &req, &error),
+        Err(error) => {
+            let r = register_texts(texts(&req, None));
+            let to = load(&app, &req, &params)
+                .await
+                .map(|r| r.contact)
+                .unwrap_or_default();
+            page(
+                &app,
+                &req,
+                StatusCode::BAD_REQUEST,
+                View::Code { reg, to },
+                None,
+                Some(refusal(r, &error)),
+            )
+        }
+    }
+}
+
+pub async fn resend(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(params): CsrfForm,
+) -> HttpResponse {
+    let (browser, _) = browser_id(&app, &req);
+    match registration::resend(&app, &field(&params, "reg"), &browser).await {
+        Ok(registration) => see_other(&format!("{}&sent=1", step_path(&registration))),
+        Err(error @ RegisterError::TooSoon(_)) => match load(&app, &req, &params).await {
+            Ok(registration) => {
+                let r = register_texts(texts(&req, None));
+                page(
+                    &app,
+                    &req,
+                    StatusCode::TOO_MANY_REQUESTS,
+                    view_of(&registration),
+                    None,
+                    Some(refusal(r, &error)),
+                )
+            }
+            Err(error) => gone(&app, &req, &error),
+        },
+        Err(error) => gone(&app, &req, &error),
+    }
+}
+
+/// The e-mail link: whoever opens it goes on in that browser.
+pub async fn confirm(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    params: RequestParams,
+) -> HttpResponse {
+    let params = params.0.unwrap_or_default();
+    let (browser, cookie) = browser_id(&app, &req);
+    match registration::confirm_link(&app, &field(&params, "token"), &browser).await {
+        Ok(registration) => with_cookie(see_other(&step_path(&registration)), cookie),
+        Err(error @ RegisterError::LinkSpent) => {
+            let r = register_texts(texts(&req, None));
+            page(
+                &app,
+                &req,
+                StatusCode::BAD_REQUEST,
+                View::Gone,
+                None,
+                Some(refusal(r, &error)),
+            )
+        }
+        Err(error) => gone(&app, &req, &error),
+    }
+}
+
+pub async fn password(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(params): CsrfForm,
+    id: RequestId,
+) -> HttpResponse {
+    let (browser, _) = browser_id(&app, &req);
+    let reg = field(&params, "reg");
+    let finished = registration::finish(
+        &app,
+        &reg,
+        &browser,
+        &field(&params, "password"),
+        &field(&params, "password2"),
+    )
+    .await;
+    let (account, flow_id) = match finished {
+        Ok(done) => done,
+        Err(error @ (RegisterError::Gone | RegisterError::Store(_))) => {
+            return gone(&app, &req, &error);
+        }
+        Err(error) => {
+            let r = register_texts(texts(&req, None));
+            return page(
+                &app,
+                &req,
+                StatusCode::BAD_REQUEST,
+                View::Password { reg },
+                None,
+                Some(refusal(r, &error)),
+            );
+        }
+    };
+    // The person just proved the contact and chose the password: logged in.
+    let flow = match &flow_id {
+        Some(flow_id) => authorize::open(&app, flow_id, Some(&browser)).await.ok(),
+        None => None,
+    };
+    let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
+    let old = req.cookie(session::COOKIE);
+    let t = texts(&req, None);
+    match login::proven(
+        &app,
+        &account,
+        required,
+        old.as_ref().map(|c| c.value()),
+        Some(&id.0),
+    )
+    .await
+    {
+        Ok(Outcome::Started { cookie, sid }) => {
+            let mut res = match flow {
+                Some(flow) => decision(t, &id, authorize::logged_in(&app, flow, sid).await),
+                None => page(&app, &req, StatusCode::OK, View::Done, None, None),
+            };
+            let _ = res.add_cookie(&session_cookie(&app, cookie.expose()));
+            res
+        }
+        Ok(Outcome::Unreachable) => match flow {
+            Some(flow) => decision(t, &id, authorize::unmet(&app, flow).await),
+            None => page(&app, &req, StatusCode::OK, View::Done, None, None),
+        },
+        Err(_) => problem(t, &id, Problem::Unavailable),
+    }
+}
