@@ -35,6 +35,8 @@ pub struct AppState {
     pub delivery: Arc<crate::delivery::Delivery>,
     /// Wakes this node's job worker.
     pub wake: crate::jobs::Wake,
+    /// The state registries profiles are checked against.
+    pub registries: Arc<dyn crate::registries::Registries>,
 }
 
 /// Counters of rare events worth watching.
@@ -150,6 +152,7 @@ impl AppState {
             stats: Arc::default(),
             delivery,
             wake: crate::jobs::Wake::default(),
+            registries: Arc::new(crate::registries::Simulator),
             sql,
         };
         Ok((state, created))

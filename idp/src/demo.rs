@@ -76,8 +76,9 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
             gender: Some(if i == 1 { "female" } else { "male" }.into()),
             address: standard
                 .then(|| format!("г. Москва, ул. Тверская, д. {}, кв. {}", i + 10, i + 1)),
-            snils: standard.then(|| format!("112-233-445 9{i}")),
-            inn: standard.then(|| format!("50000000000{i}")),
+            // Valid control digits, so the profile page accepts them.
+            snils: standard.then(|| format!("112-233-44{} 9{}", 5 + i, 5 + i)),
+            inn: standard.then(|| ["770000000082", "770000000156", "770000000220"][i].to_owned()),
             level: Some(level),
         };
         match accounts::create_hashed(&app.sql, new, password_hash.to_owned(), now).await {

@@ -103,6 +103,9 @@ pub async fn run_due(app: &AppState) -> Result<usize, StoreError> {
 async fn dispatch(app: &AppState, job: &Job) -> Result<(), JobError> {
     match job.kind.as_str() {
         DELIVER => crate::delivery::deliver(app, &job.payload).await,
+        crate::accounts::profile::VERIFY => {
+            crate::accounts::profile::run_check(app, &job.payload).await
+        }
         other => Err(JobError::Permanent(format!("unknown job kind `{other}`"))),
     }
 }

@@ -30,4 +30,5 @@ pub mod login;
 pub mod model;
 pub mod oidc;
 pub mod paths;
+pub mod registries;
 pub mod store;

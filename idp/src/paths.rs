@@ -12,6 +12,7 @@ pub const USERINFO: &str = "/userinfo";
 pub const INTROSPECT: &str = "/introspect";
 pub const REVOKE: &str = "/revoke";
 pub const LOGOUT: &str = "/logout";
+pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_CONSENTS: &str = "/account/consents";
 pub const HEALTH: &str = "/health";
 pub const REGISTER: &str = "/register";

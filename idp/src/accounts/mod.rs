@@ -2,6 +2,7 @@
 //! password verification; self-registration ([`registration`]).
 
 pub mod password;
+pub mod profile;
 pub mod registration;
 
 use crate::clock::UnixTime;

@@ -34,6 +34,10 @@ pub mod events {
     pub const CLIENT_REMOVED: &str = "client.removed";
     pub const ACCOUNT_CREATED: &str = "account.created";
     pub const ACCOUNT_REGISTERED: &str = "account.registered";
+    pub const VERIFICATION_REQUESTED: &str = "verification.requested";
+    pub const VERIFICATION_CANCELLED: &str = "verification.cancelled";
+    pub const VERIFICATION_PASSED: &str = "verification.passed";
+    pub const VERIFICATION_FAILED: &str = "verification.failed";
     pub const REGISTRATION_CODE_SENT: &str = "registration.code_sent";
     pub const REGISTRATION_CONTACT_TAKEN: &str = "registration.contact_taken";
     pub const REGISTRATION_CODE_CHECKED: &str = "registration.code_checked";

@@ -85,6 +85,9 @@ pub struct Config {
     pub sms_gateway_token: Option<SecretString>,
     /// Serve the dev outbox as JSON at `/dev/outbox` (on with `--demo`).
     pub dev_outbox: bool,
+    /// How long the (simulated) state registries take to answer a profile
+    /// check.
+    pub registry_delay_secs: i64,
 }
 
 impl Default for Config {
@@ -120,6 +123,7 @@ impl Default for Config {
             sms_gateway_url: None,
             sms_gateway_token: None,
             dev_outbox: false,
+            registry_delay_secs: 10,
         }
     }
 }

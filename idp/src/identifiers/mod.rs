@@ -33,6 +33,14 @@ pub enum Invalid {
     AncientDate,
     #[error("укажите код подразделения в формате XXX-XXX")]
     IssuerCode,
+    #[error("выберите мужской или женский")]
+    Gender,
+    #[error("не может быть раньше даты рождения")]
+    BeforeBirth,
+    #[error("данные проверяются и пока не могут быть изменены")]
+    ReadOnly,
+    #[error("уже указан в другой учётной записи")]
+    Taken,
 }
 
 /// The digits of `text`, ignoring the separators people type (spaces,

@@ -228,3 +228,83 @@ pub struct Job {
     pub last_error: Option<String>,
     pub created_at: UnixTime,
 }
+
+/// An identity document: a Russian passport.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Passport {
+    /// 4 digits.
+    pub series: String,
+    /// 6 digits.
+    pub number: String,
+    /// YYYY-MM-DD.
+    pub issued_on: String,
+    pub issuer: String,
+    /// XXX-XXX.
+    pub issuer_code: String,
+}
+
+/// «Мои данные»: what a verification against the registries checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub family_name: String,
+    pub given_name: String,
+    pub middle_name: Option<String>,
+    /// `male` or `female`.
+    pub gender: Option<String>,
+    /// YYYY-MM-DD.
+    pub birthdate: Option<String>,
+    pub birthplace: Option<String>,
+    /// XXX-XXX-XXX YY.
+    pub snils: Option<String>,
+    pub inn: Option<String>,
+    pub passport: Option<Passport>,
+}
+
+/// Where a request to check a profile stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationStatus {
+    Pending,
+    Passed,
+    Failed,
+    /// Superseded by the person (edited before the answer came).
+    Cancelled,
+}
+
+impl VerificationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl std::str::FromStr for VerificationStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "pending" => Self::Pending,
+            "passed" => Self::Passed,
+            "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            other => return Err(format!("unknown verification status `{other}`")),
+        })
+    }
+}
+
+/// A request to check a profile against the state registries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub id: String,
+    pub account_id: String,
+    pub status: VerificationStatus,
+    /// The profile as submitted.
+    pub data: Profile,
+    /// What did not match, when it failed (in Russian, for the person).
+    pub mismatches: Vec<String>,
+    pub requested_at: UnixTime,
+    pub finished_at: Option<UnixTime>,
+}

@@ -130,3 +130,28 @@ diesel::table! {
         created_at -> BigInt,
     }
 }
+
+diesel::table! {
+    profiles (account_id) {
+        account_id -> Text,
+        birthplace -> Nullable<Text>,
+        passport_series -> Nullable<Text>,
+        passport_number -> Nullable<Text>,
+        passport_issued_on -> Nullable<Text>,
+        passport_issuer -> Nullable<Text>,
+        passport_issuer_code -> Nullable<Text>,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    verifications (id) {
+        id -> Text,
+        account_id -> Text,
+        status -> Text,
+        data -> Text,
+        outcome -> Nullable<Text>,
+        requested_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+    }
+}

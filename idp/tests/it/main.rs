@@ -16,6 +16,7 @@ mod introspect_revoke;
 mod logout;
 mod malformed;
 mod operations;
+mod profile;
 mod registration;
 mod release;
 mod signing_keys;

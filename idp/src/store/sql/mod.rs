@@ -9,6 +9,7 @@ mod grants;
 mod jobs;
 mod keys;
 mod migrations;
+mod profiles;
 mod refresh;
 
 pub use keys::KeyChange;

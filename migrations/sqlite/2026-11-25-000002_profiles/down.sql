@@ -1,0 +1,2 @@
+DROP TABLE verifications;
+DROP TABLE profiles;
