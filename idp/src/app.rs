@@ -86,6 +86,12 @@ impl AppState {
         self.clock.now()
     }
 
+    /// Lets this node's worker send what was just queued without waiting
+    /// for its next poll.
+    pub fn wake_jobs(&self) {
+        self.wake.now();
+    }
+
     /// Asks both stores for a sign of life.
     pub async fn health(&self) -> Health {
         Health {

@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 use crate::app::AppState;
 use crate::clock::UnixTime;
 use crate::model::Job;
-use crate::store::StoreError;
+use crate::store::{SqlStore, StoreError};
 
 /// Deliver a message (`delivery::Message`).
 pub const DELIVER: &str = "deliver";
@@ -41,12 +41,32 @@ pub enum JobError {
 #[derive(Debug, Default, Clone)]
 pub struct Wake(Arc<Notify>);
 
+impl Wake {
+    pub fn now(&self) {
+        self.0.notify_one();
+    }
+}
+
 /// Queues a job due at `at`; returns its id.
 pub async fn enqueue(
     app: &AppState,
     kind: &str,
     payload: &impl Serialize,
     at: UnixTime,
+) -> Result<String, StoreError> {
+    let id = insert(&app.sql, kind, payload, at, app.now()).await?;
+    app.wake.now();
+    Ok(id)
+}
+
+/// Queues a job from a process that runs no worker (the admin CLI): a
+/// server's worker picks it up within a second.
+pub async fn insert(
+    sql: &SqlStore,
+    kind: &str,
+    payload: &impl Serialize,
+    at: UnixTime,
+    now: UnixTime,
 ) -> Result<String, StoreError> {
     let job = Job {
         id: uuid::Uuid::new_v4().to_string(),
@@ -56,10 +76,9 @@ pub async fn enqueue(
         attempts: 0,
         failed: false,
         last_error: None,
-        created_at: app.now(),
+        created_at: now,
     };
-    app.sql.insert_job(&job).await?;
-    app.wake.0.notify_one();
+    sql.insert_job(&job).await?;
     Ok(job.id)
 }
 

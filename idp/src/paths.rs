@@ -13,6 +13,7 @@ pub const INTROSPECT: &str = "/introspect";
 pub const REVOKE: &str = "/revoke";
 pub const LOGOUT: &str = "/logout";
 pub const ACCOUNT: &str = "/account";
+pub const ACCOUNT_CONFIRM: &str = "/account/confirm";
 pub const ACCOUNT_CONSENTS: &str = "/account/consents";
 pub const HEALTH: &str = "/health";
 pub const REGISTER: &str = "/register";

@@ -1,6 +1,7 @@
 //! Accounts: creation with the password policy, login-identifier lookup and
 //! password verification; self-registration ([`registration`]).
 
+pub mod confirmation;
 pub mod password;
 pub mod profile;
 pub mod registration;

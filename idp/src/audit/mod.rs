@@ -35,6 +35,9 @@ pub mod events {
     pub const ACCOUNT_CREATED: &str = "account.created";
     pub const ACCOUNT_REGISTERED: &str = "account.registered";
     pub const VERIFICATION_REQUESTED: &str = "verification.requested";
+    pub const ACCOUNT_CONFIRMED: &str = "account.confirmed";
+    pub const POSTAL_CODE_ORDERED: &str = "postal_code.ordered";
+    pub const POSTAL_CODE_WRONG: &str = "postal_code.wrong";
     pub const VERIFICATION_CANCELLED: &str = "verification.cancelled";
     pub const VERIFICATION_PASSED: &str = "verification.passed";
     pub const VERIFICATION_FAILED: &str = "verification.failed";

@@ -1,5 +1,5 @@
-//! `idp users`: admin creation and inspection of accounts (self-registration
-//! comes later).
+//! `idp users`: admin creation and inspection of accounts, and identity
+//! confirmation by a service-centre operator.
 
 use std::io::BufRead;
 
@@ -7,6 +7,7 @@ use clap::{Args as ClapArgs, Subcommand};
 use serde::Serialize;
 
 use super::{admin_store, date, print_json};
+use crate::accounts::confirmation::{self, ConfirmError};
 use crate::accounts::{self, NewAccount, normalize_login};
 use crate::audit::{Audit, Entry, events};
 use crate::clock::{Clock, SystemClock};
@@ -25,6 +26,18 @@ pub enum Command {
     },
     /// Show one account by e-mail, phone, SNILS or INN.
     Show { login: String },
+    /// Confirm a standard account's identity at a service centre: the
+    /// operator has seen the passport, which must be the one in the profile.
+    Confirm {
+        /// The account's e-mail, phone, SNILS or INN.
+        login: String,
+        /// The passport seen, SERIES-NUMBER (e.g. 4506-123456).
+        #[arg(long)]
+        document: String,
+        /// The operator's name, for the journal.
+        #[arg(long)]
+        operator: String,
+    },
 }
 
 #[derive(Debug, ClapArgs)]
@@ -73,6 +86,21 @@ fn view(a: &Account) -> View<'_> {
         level: a.level,
         created: date(a.created_at),
     }
+}
+
+/// The account behind any login identifier, in any common notation.
+async fn find(sql: &crate::store::SqlStore, login: &str) -> anyhow::Result<Account> {
+    let candidates = [
+        Ok(normalize_login(login)),
+        crate::identifiers::mobile_phone(login),
+        crate::identifiers::snils(login),
+    ];
+    for candidate in candidates.into_iter().flatten() {
+        if let Some(account) = sql.account_by_login(&candidate).await? {
+            return Ok(account);
+        }
+    }
+    anyhow::bail!("no account with login `{login}`")
 }
 
 pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
@@ -129,12 +157,37 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Show { login } => {
-            let account = sql
-                .account_by_login(&normalize_login(&login))
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("no account with login `{login}`"))?;
-            print_json(&view(&account))
+        Command::Show { login } => print_json(&view(&find(&sql, &login).await?)),
+        Command::Confirm {
+            login,
+            document,
+            operator,
+        } => {
+            let account = find(&sql, &login).await?;
+            if operator.trim().is_empty() {
+                anyhow::bail!("--operator must name the operator");
+            }
+            let audit = Audit::new(sql.clone());
+            let now = SystemClock.now();
+            confirmation::at_service_centre(&sql, &audit, &account, &document, operator.trim(), now)
+                .await
+                .map_err(|e| match e {
+                    ConfirmError::DocumentDiffers => anyhow::anyhow!(
+                        "refused: the document {document} is not the passport in the profile; \
+                         a new passport must first be entered in «Мои данные» and pass the check"
+                    ),
+                    ConfirmError::NotStandard(level) => anyhow::anyhow!(
+                        "refused: the account is {level}; only a standard account (profile checked against the registries) can be confirmed"
+                    ),
+                    ConfirmError::NoPassport => anyhow::anyhow!("refused: the profile has no passport"),
+                    other => anyhow::anyhow!("refused: {other}"),
+                })?;
+            println!(
+                "confirmed account {} (operator {})",
+                account.id,
+                operator.trim()
+            );
+            Ok(())
         }
     }
 }

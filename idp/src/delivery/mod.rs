@@ -15,9 +15,10 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
+use crate::clock::UnixTime;
 use crate::config::Config;
 use crate::jobs::{self, JobError};
-use crate::store::StoreError;
+use crate::store::{SqlStore, StoreError};
 
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +131,12 @@ impl Delivery {
 pub async fn send(app: &AppState, message: &Message) -> Result<(), StoreError> {
     tracing::info!(kind = ?message.kind, subject = %message.subject, "message queued");
     jobs::enqueue(app, jobs::DELIVER, message, app.now()).await?;
+    Ok(())
+}
+
+/// [`send`] from a process without a worker (the admin CLI).
+pub async fn queue(sql: &SqlStore, message: &Message, now: UnixTime) -> Result<(), StoreError> {
+    jobs::insert(sql, jobs::DELIVER, message, now, now).await?;
     Ok(())
 }
 

@@ -46,6 +46,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(REGISTER_PASSWORD, web::post().to(pages::register::password))
     .route(ACCOUNT, web::get().to(pages::account::profile))
     .route(ACCOUNT, web::post().to(pages::account::update_profile))
+    .route(ACCOUNT_CONFIRM, web::get().to(pages::account::confirm_form))
+    .route(
+        ACCOUNT_CONFIRM,
+        web::post().to(pages::account::confirm_submit),
+    )
     .route(ACCOUNT_CONSENTS, web::get().to(pages::account::consents))
     .route(ACCOUNT_CONSENTS, web::post().to(pages::account::withdraw))
     .default_service(web::to(pages::not_found));

@@ -308,3 +308,15 @@ pub struct Verification {
     pub requested_at: UnixTime,
     pub finished_at: Option<UnixTime>,
 }
+
+/// A confirmation code sent by registered post (only its digest is kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostalCode {
+    pub account_id: String,
+    pub digest: String,
+    /// Where the letter went.
+    pub address: String,
+    pub ordered_at: UnixTime,
+    pub expires_at: UnixTime,
+    pub tries_left: u32,
+}

@@ -155,3 +155,14 @@ diesel::table! {
         finished_at -> Nullable<BigInt>,
     }
 }
+
+diesel::table! {
+    postal_codes (account_id) {
+        account_id -> Text,
+        digest -> Text,
+        address -> Text,
+        ordered_at -> BigInt,
+        expires_at -> BigInt,
+        tries_left -> Integer,
+    }
+}

@@ -40,7 +40,10 @@ async fn logged_in(app: &TestApp, login: &str) -> (Browser, Page) {
     let login_page = browser.follow(browser.get("/login").await).await;
     let csrf = login_page.csrf();
     browser
-        .submit("/login", &[("csrf", &csrf), ("login", login), ("password", PASSWORD)])
+        .submit(
+            "/login",
+            &[("csrf", &csrf), ("login", login), ("password", PASSWORD)],
+        )
         .await;
     let page = browser.follow(browser.get("/account").await).await;
     assert_eq!(page.status, 200, "{}", page.body);

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{html, problem, see_other, texts, with_cookie};
+use crate::accounts::confirmation::{self, ConfirmError};
 use crate::accounts::profile::{self, ProfileError, ProfileField};
 use crate::app::AppState;
 use crate::http::RequestId;
@@ -304,5 +305,206 @@ pub async fn update_profile(
             .await
         }
         Err(ProfileError::Store(_)) => problem(t, &id, Problem::Unavailable),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage<'a> {
+    t: &'static Texts,
+    csrf: &'a str,
+    standard: bool,
+    /// Series and number of the passport on file, partly hidden.
+    passport: Option<String>,
+    /// When the letter with a live code was sent.
+    letter: Option<String>,
+    address: String,
+    notice: Option<&'a str>,
+    error: Option<String>,
+    code_invalid: bool,
+    address_invalid: bool,
+}
+
+async fn confirm_page(
+    app: &AppState,
+    req: &HttpRequest,
+    account_id: &str,
+    status: StatusCode,
+    notice: Option<&str>,
+    error: Option<(&str, String)>,
+    id: &RequestId,
+) -> HttpResponse {
+    let t = texts(req, None);
+    let (Ok(Some(account)), Ok(Some(profile)), Ok(code)) = (
+        app.sql.account(account_id).await,
+        app.sql.profile(account_id).await,
+        app.sql.postal_code(account_id).await,
+    ) else {
+        return problem(t, id, Problem::Unavailable);
+    };
+    let now = app.now();
+    let code = code.filter(|c| c.expires_at > now && c.tries_left > 0);
+    let (csrf, cookie) = csrf_token(app, req);
+    let (field, error) = match error {
+        Some((field, message)) => (field, Some(message)),
+        None => ("", None),
+    };
+    let page = ConfirmPage {
+        t,
+        csrf: &csrf,
+        standard: account.level == AccountLevel::Standard,
+        passport: profile.passport.map(|p| {
+            format!(
+                "{} ****{}",
+                p.series,
+                &p.number[p.number.len().saturating_sub(2)..]
+            )
+        }),
+        letter: code.as_ref().map(|c| profile_date(c.ordered_at)),
+        address: code
+            .map(|c| c.address)
+            .or(account.address)
+            .unwrap_or_default(),
+        notice,
+        error,
+        code_invalid: field == "code",
+        address_invalid: field == "address",
+    };
+    with_cookie(html(status, &page), cookie)
+}
+
+fn profile_date(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_default()
+}
+
+pub async fn confirm_form(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    SessionUser(session): SessionUser,
+    id: RequestId,
+) -> HttpResponse {
+    confirm_page(
+        &app,
+        &req,
+        &session.auth.account_id,
+        StatusCode::OK,
+        None,
+        None,
+        &id,
+    )
+    .await
+}
+
+pub async fn confirm_submit(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    SessionUser(session): SessionUser,
+    CsrfForm(params): CsrfForm,
+    id: RequestId,
+) -> HttpResponse {
+    let account_id = &session.auth.account_id;
+    let t = texts(&req, None);
+    let Ok(Some(account)) = app.sql.account(account_id).await else {
+        return problem(t, &id, Problem::Unavailable);
+    };
+    let now = app.now();
+    let field = |name: &str| {
+        params
+            .get(name)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    let (outcome, notice, field_name) = match params.get("action").ok().flatten() {
+        Some("order") => {
+            let address = field("address");
+            if address.chars().count() < 10 || address.chars().count() > 300 {
+                let message =
+                    "«Почтовый адрес с индексом»: укажите индекс, город, улицу, дом и квартиру"
+                        .to_owned();
+                return confirm_page(
+                    &app,
+                    &req,
+                    account_id,
+                    StatusCode::BAD_REQUEST,
+                    None,
+                    Some(("address", message)),
+                    &id,
+                )
+                .await;
+            }
+            let ordered =
+                confirmation::order_postal_code(&app.sql, &app.audit, &account, &address, now)
+                    .await;
+            (
+                ordered,
+                "Заказное письмо с кодом отправлено. Когда оно придёт, введите код ниже.",
+                "address",
+            )
+        }
+        Some("code") => {
+            let entered = confirmation::enter_postal_code(
+                &app.sql,
+                &app.audit,
+                &account,
+                &field("code"),
+                now,
+            )
+            .await;
+            if entered.is_ok() {
+                app.wake_jobs();
+                return see_other(&format!("{}?confirmed=1", paths::ACCOUNT));
+            }
+            (entered, "", "code")
+        }
+        _ => return see_other(paths::ACCOUNT_CONFIRM),
+    };
+    app.wake_jobs();
+    match outcome {
+        Ok(()) => {
+            confirm_page(
+                &app,
+                &req,
+                account_id,
+                StatusCode::OK,
+                Some(notice),
+                None,
+                &id,
+            )
+            .await
+        }
+        Err(ConfirmError::Store(_)) => problem(t, &id, Problem::Unavailable),
+        Err(e) => {
+            let message = match e {
+                ConfirmError::WrongCode(left) => {
+                    format!("«Код из письма»: неверный код, осталось попыток: {left}.")
+                }
+                ConfirmError::CodeSpent => {
+                    "«Код из письма»: код введён неверно слишком много раз. Закажите новое письмо."
+                        .into()
+                }
+                ConfirmError::NoCode => {
+                    "«Код из письма»: код не заказан или истёк. Закажите новое письмо.".into()
+                }
+                ConfirmError::NotStandard(_) => {
+                    "Подтвердить личность можно только для стандартной учётной записи.".into()
+                }
+                other => other.to_string(),
+            };
+            confirm_page(
+                &app,
+                &req,
+                account_id,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some((field_name, message)),
+                &id,
+            )
+            .await
+        }
     }
 }

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod clients;
+mod confirmation;
 mod consents;
 mod grants;
 mod jobs;

@@ -1,0 +1,259 @@
+//! Confirming a standard account's identity, the seeds' three ways: in
+//! person at a service centre (an operator, with the passport in the
+//! profile: a new document must first be entered and checked), a code sent
+//! by registered post, or a qualified electronic signature. Each raises the
+//! account to confirmed, is journaled with its method, and tells the person;
+//! portals see the new level after a new login.
+
+use crate::audit::{Audit, Entry, events};
+use crate::clock::UnixTime;
+use crate::delivery::{self, Kind, Message};
+use crate::model::{Account, AccountLevel, PostalCode, Secret};
+use crate::store::{SqlStore, StoreError};
+
+/// A postal code is valid this long (the letter takes about two weeks).
+pub const POSTAL_CODE_TTL_SECS: i64 = 60 * 24 * 3600;
+/// Wrong entries before a postal code is spent.
+pub const POSTAL_CODE_TRIES: u32 = 5;
+/// Letters of a postal code: no 0/O, 1/I/L look-alikes.
+const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// How the identity was confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Method {
+    ServiceCentre { operator: String },
+    Post,
+    Signature { certificate: String },
+}
+
+impl Method {
+    fn describe(&self) -> serde_json::Value {
+        match self {
+            Method::ServiceCentre { operator } => {
+                serde_json::json!({"method": "service_centre", "operator": operator})
+            }
+            Method::Post => serde_json::json!({"method": "post"}),
+            Method::Signature { certificate } => {
+                serde_json::json!({"method": "signature", "certificate": certificate})
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfirmError {
+    #[error("the account is {0}; only a standard account can be confirmed")]
+    NotStandard(AccountLevel),
+    #[error("the document differs from the passport in the profile")]
+    DocumentDiffers,
+    #[error("the profile has no passport")]
+    NoPassport,
+    #[error("no code was ordered, or it expired: order a new one")]
+    NoCode,
+    #[error("wrong code, {0} tries left")]
+    WrongCode(u32),
+    #[error("the code was entered wrongly too often: order a new one")]
+    CodeSpent,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn standard(account: &Account) -> Result<(), ConfirmError> {
+    match account.level {
+        AccountLevel::Standard => Ok(()),
+        other => Err(ConfirmError::NotStandard(other)),
+    }
+}
+
+/// Raises `account` to confirmed.
+pub async fn confirm(
+    sql: &SqlStore,
+    audit: &Audit,
+    account: &Account,
+    method: Method,
+    now: UnixTime,
+) -> Result<(), ConfirmError> {
+    standard(account)?;
+    if !sql
+        .change_level(
+            &account.id,
+            AccountLevel::Standard,
+            AccountLevel::Confirmed,
+            now,
+        )
+        .await?
+    {
+        // Confirmed (or changed) meanwhile by another way.
+        let level = sql
+            .account(&account.id)
+            .await?
+            .map_or(account.level, |a| a.level);
+        return Err(ConfirmError::NotStandard(level));
+    }
+    audit
+        .record(
+            Entry::new(events::ACCOUNT_CONFIRMED)
+                .account(&account.id)
+                .detail(method.describe()),
+            now,
+        )
+        .await;
+    if let Some((kind, to)) = contact(account) {
+        let text = "Личность подтверждена: ваша учётная запись стала подтверждённой. \
+                    Порталы увидят новый уровень после того, как вы войдёте заново.";
+        let message = Message {
+            kind,
+            to,
+            subject: "Учётная запись подтверждена".into(),
+            text: text.into(),
+            code: None,
+            link: None,
+        };
+        delivery::queue(sql, &message, now).await?;
+    }
+    Ok(())
+}
+
+fn contact(account: &Account) -> Option<(Kind, String)> {
+    match (&account.email, &account.phone) {
+        (Some(email), _) => Some((Kind::Email, email.clone())),
+        (None, Some(phone)) => Some((Kind::Sms, phone.clone())),
+        (None, None) => None,
+    }
+}
+
+/// The digits of a document number as typed (`4506 123456`, `45 06-123456`).
+fn document_digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// At a service centre: the operator has seen the passport `document`
+/// (series and number), which must be the one in the checked profile.
+pub async fn at_service_centre(
+    sql: &SqlStore,
+    audit: &Audit,
+    account: &Account,
+    document: &str,
+    operator: &str,
+    now: UnixTime,
+) -> Result<(), ConfirmError> {
+    standard(account)?;
+    let passport = sql
+        .profile(&account.id)
+        .await?
+        .and_then(|p| p.passport)
+        .ok_or(ConfirmError::NoPassport)?;
+    let on_file = format!("{}{}", passport.series, passport.number);
+    if document_digits(document) != on_file {
+        return Err(ConfirmError::DocumentDiffers);
+    }
+    let method = Method::ServiceCentre {
+        operator: operator.to_owned(),
+    };
+    confirm(sql, audit, account, method, now).await
+}
+
+/// Orders a code by registered post to `address`; replaces an earlier one.
+pub async fn order_postal_code(
+    sql: &SqlStore,
+    audit: &Audit,
+    account: &Account,
+    address: &str,
+    now: UnixTime,
+) -> Result<(), ConfirmError> {
+    standard(account)?;
+    let code = postal_code_text();
+    sql.put_postal_code(&PostalCode {
+        account_id: account.id.clone(),
+        digest: Secret::new(normalize(&code)).digest(),
+        address: address.to_owned(),
+        ordered_at: now,
+        expires_at: now + POSTAL_CODE_TTL_SECS,
+        tries_left: POSTAL_CODE_TRIES,
+    })
+    .await?;
+    let name = [
+        Some(account.family_name.as_str()),
+        Some(account.given_name.as_str()),
+        account.middle_name.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let message = Message {
+        kind: Kind::Letter,
+        to: address.to_owned(),
+        subject: "Код подтверждения личности (заказное письмо)".into(),
+        text: format!(
+            "{name}\n\nКод подтверждения личности: {code}\n\nВведите его в разделе «Мои данные» → «Подтвердить личность». \
+             Код действует 60 дней. Никому его не сообщайте."
+        ),
+        code: Some(code),
+        link: None,
+    };
+    delivery::queue(sql, &message, now).await?;
+    audit
+        .record(
+            Entry::new(events::POSTAL_CODE_ORDERED).account(&account.id),
+            now,
+        )
+        .await;
+    Ok(())
+}
+
+/// Enters the code from the letter.
+pub async fn enter_postal_code(
+    sql: &SqlStore,
+    audit: &Audit,
+    account: &Account,
+    typed: &str,
+    now: UnixTime,
+) -> Result<(), ConfirmError> {
+    standard(account)?;
+    let code = sql
+        .postal_code(&account.id)
+        .await?
+        .filter(|c| c.expires_at > now)
+        .ok_or(ConfirmError::NoCode)?;
+    if code.tries_left == 0 {
+        return Err(ConfirmError::CodeSpent);
+    }
+    if !Secret::new(normalize(typed)).matches_digest(&code.digest) {
+        let left = sql.spend_postal_try(&account.id).await?;
+        audit
+            .record(
+                Entry::new(events::POSTAL_CODE_WRONG)
+                    .account(&account.id)
+                    .detail(serde_json::json!({"tries_left": left})),
+                now,
+            )
+            .await;
+        return Err(if left == 0 {
+            ConfirmError::CodeSpent
+        } else {
+            ConfirmError::WrongCode(left)
+        });
+    }
+    sql.delete_postal_code(&account.id).await?;
+    confirm(sql, audit, account, Method::Post, now).await
+}
+
+/// `XXXX-XXXX` from an unambiguous alphabet (about 40 bits).
+fn postal_code_text() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let mut pick = || ALPHABET[rng.random_range(0..ALPHABET.len())] as char;
+    let first: String = (0..4).map(|_| pick()).collect();
+    let second: String = (0..4).map(|_| pick()).collect();
+    format!("{first}-{second}")
+}
+
+/// A code as typed, compared without separators and case.
+fn normalize(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}

@@ -1,0 +1,354 @@
+//! Confirming an identity: at a service centre (the operator's CLI, with
+//! the seeds' new-document rule) and by a code sent by registered post.
+
+use std::time::{Duration, Instant};
+
+use idp::accounts::confirmation::{POSTAL_CODE_TRIES, POSTAL_CODE_TTL_SECS};
+use idp::audit::events;
+use idp::model::{AccountLevel, Passport, Profile, Verification, VerificationStatus};
+
+use crate::harness::*;
+use crate::operations::idp;
+
+/// Makes `login` a standard account with passport 4506 123456 on file, as
+/// a passed verification leaves it.
+async fn standard_with_passport(app: &TestApp, login: &str) -> String {
+    let sql = &app.state.sql;
+    let account = sql.account_by_login(login).await.unwrap().unwrap();
+    let mut profile = sql.profile(&account.id).await.unwrap().unwrap();
+    profile.passport = Some(Passport {
+        series: "4506".into(),
+        number: "123456".into(),
+        issued_on: "2005-03-01".into(),
+        issuer: "ОВД района Хамовники г. Москвы".into(),
+        issuer_code: "770-001".into(),
+    });
+    profile.birthdate.get_or_insert_with(|| "1980-01-10".into());
+    let verification = Verification {
+        id: format!("v-{login}"),
+        account_id: account.id.clone(),
+        status: VerificationStatus::Pending,
+        data: Profile::clone(&profile),
+        mismatches: Vec::new(),
+        requested_at: app.state.now(),
+        finished_at: None,
+    };
+    sql.submit_profile(&account.id, &profile, &verification, app.state.now())
+        .await
+        .unwrap();
+    sql.finish_verification(&verification.id, true, &[], app.state.now())
+        .await
+        .unwrap();
+    assert_ne!(level(app, login).await, AccountLevel::Simplified);
+    account.id
+}
+
+async fn level(app: &TestApp, login: &str) -> AccountLevel {
+    app.state
+        .sql
+        .account_by_login(login)
+        .await
+        .unwrap()
+        .unwrap()
+        .level
+}
+
+fn run(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let out = idp(&app.state.config, args);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// The newest message to `to` once there are `count`.
+async fn newest(app: &TestApp, to: &str, count: usize) -> serde_json::Value {
+    let url =
+        reqwest::Url::parse_with_params(&format!("{}/dev/outbox", app.url), &[("to", to)]).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let list: serde_json::Value = reqwest::get(url.clone())
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if list.as_array().unwrap().len() >= count {
+            return list[0].clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no message {count} to {to}: {list}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_service_centre_confirms_with_the_passport_on_file_only() {
+    let app = TestApp::spawn().await;
+    // A simplified account cannot be confirmed.
+    let (ok, text) = run(
+        &app,
+        &[
+            "users",
+            "confirm",
+            SIMPLE,
+            "--document",
+            "4506-123456",
+            "--operator",
+            "Иванова",
+        ],
+    );
+    assert!(!ok);
+    assert!(text.contains("only a standard account"), "{text}");
+
+    let id = standard_with_passport(&app, SIMPLE).await;
+    // A different document (a new passport not yet in the profile): refused.
+    let (ok, text) = run(
+        &app,
+        &[
+            "users",
+            "confirm",
+            SIMPLE,
+            "--document",
+            "4510-654321",
+            "--operator",
+            "Иванова",
+        ],
+    );
+    assert!(!ok);
+    assert!(text.contains("not the passport in the profile"), "{text}");
+    assert_eq!(level(&app, SIMPLE).await, AccountLevel::Standard);
+
+    let (ok, text) = run(
+        &app,
+        &[
+            "users",
+            "confirm",
+            SIMPLE,
+            "--document",
+            "45 06 123456",
+            "--operator",
+            "Иванова А. П.",
+        ],
+    );
+    assert!(ok, "{text}");
+    assert_eq!(level(&app, SIMPLE).await, AccountLevel::Confirmed);
+    let entry = app
+        .state
+        .sql
+        .audit_tail(Some(id), Some(events::ACCOUNT_CONFIRMED.into()), 1)
+        .await
+        .unwrap();
+    assert!(
+        entry[0].detail.contains("service_centre") && entry[0].detail.contains("Иванова А. П.")
+    );
+    // Once confirmed, again is refused.
+    let (ok, _) = run(
+        &app,
+        &[
+            "users",
+            "confirm",
+            SIMPLE,
+            "--document",
+            "4506-123456",
+            "--operator",
+            "Иванова",
+        ],
+    );
+    assert!(!ok);
+    // The person is told (the CLI queued it; this node's worker sends it
+    // once its clock, which the test holds, reaches the CLI's).
+    app.clock.advance(60);
+    app.state.wake_jobs();
+    let message = newest(&app, SIMPLE, 1).await;
+    assert_eq!(message["subject"], "Учётная запись подтверждена");
+}
+
+/// A browser logged in as `login`, on the confirmation page.
+async fn confirm_page(app: &TestApp, login: &str) -> (Browser, Page) {
+    let browser = app.browser();
+    let login_page = browser.follow(browser.get("/login").await).await;
+    let csrf = login_page.csrf();
+    browser
+        .submit(
+            "/login",
+            &[("csrf", &csrf), ("login", login), ("password", PASSWORD)],
+        )
+        .await;
+    let page = browser.follow(browser.get("/account/confirm").await).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    (browser, page)
+}
+
+/// The CSRF token of a logged-in browser.
+async fn csrf_of(browser: &Browser) -> String {
+    browser.follow(browser.get("/account").await).await.csrf()
+}
+
+fn error_of(page: &Page) -> String {
+    let start = page
+        .body
+        .find("id=\"form-error\">")
+        .unwrap_or_else(|| panic!("no error in {}", page.body))
+        + 16;
+    let end = page.body[start..].find('<').unwrap() + start;
+    page.body[start..end].to_owned()
+}
+
+const ADDRESS: &str = "101000, г. Москва, ул. Мясницкая, д. 1, кв. 2";
+
+#[actix_web::test]
+async fn a_code_by_registered_post_confirms_the_identity() {
+    let app = TestApp::spawn().await;
+    standard_with_passport(&app, SIMPLE).await;
+    let (browser, page) = confirm_page(&app, SIMPLE).await;
+    assert!(
+        page.body.contains("4506 ****56"),
+        "the passport on file, partly hidden"
+    );
+    let csrf = page.csrf();
+
+    let short = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "order"), ("address", "Москва")],
+        )
+        .await;
+    assert_eq!(short.status, 400);
+    assert!(error_of(&short).contains("«Почтовый адрес с индексом»"));
+
+    let ordered = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "order"), ("address", ADDRESS)],
+        )
+        .await;
+    assert!(
+        ordered.body.contains("Заказное письмо с кодом отправлено"),
+        "{}",
+        ordered.body
+    );
+    let letter = newest(&app, ADDRESS, 1).await;
+    assert_eq!(letter["kind"], "letter");
+    let code = letter["code"].as_str().unwrap().to_owned();
+    assert!(letter["text"].as_str().unwrap().contains(&code));
+
+    let wrong = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "code"), ("code", "2222-2222")],
+        )
+        .await;
+    assert_eq!(wrong.status, 400);
+    assert!(error_of(&wrong).contains(&format!("осталось попыток: {}", POSTAL_CODE_TRIES - 1)));
+    assert_eq!(level(&app, SIMPLE).await, AccountLevel::Standard);
+
+    // Typed in lower case without the dash: still the code.
+    let typed = code.replace('-', "").to_lowercase();
+    let done = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "code"), ("code", &typed)],
+        )
+        .await;
+    assert_eq!(done.url.path(), "/account", "{}", done.body);
+    assert!(done.body.contains("подтверждённая"));
+    assert_eq!(level(&app, SIMPLE).await, AccountLevel::Confirmed);
+    // The code is gone.
+    let again = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "code"), ("code", &typed)],
+        )
+        .await;
+    assert_eq!(again.status, 400);
+}
+
+#[actix_web::test]
+async fn postal_codes_run_out_of_tries_and_expire() {
+    let app = TestApp::spawn().await;
+    standard_with_passport(&app, SIMPLE).await;
+    let (browser, page) = confirm_page(&app, SIMPLE).await;
+    let csrf = page.csrf();
+    browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "order"), ("address", ADDRESS)],
+        )
+        .await;
+    let code = newest(&app, ADDRESS, 1).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut last = None;
+    for _ in 0..POSTAL_CODE_TRIES {
+        last = Some(
+            browser
+                .submit(
+                    "/account/confirm",
+                    &[("csrf", &csrf), ("action", "code"), ("code", "ZZZZ-ZZZZ")],
+                )
+                .await,
+        );
+    }
+    assert!(error_of(&last.unwrap()).contains("слишком много раз"));
+    let spent = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "code"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(
+        spent.status, 400,
+        "the right code after the tries are spent"
+    );
+    assert_eq!(level(&app, SIMPLE).await, AccountLevel::Standard);
+
+    // A new letter, but 60 days pass.
+    browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "order"), ("address", ADDRESS)],
+        )
+        .await;
+    let code = newest(&app, ADDRESS, 2).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.clock.advance(POSTAL_CODE_TTL_SECS + 1);
+    // Sessions do not last 60 days: log in again.
+    let (browser, page) = confirm_page(&app, SIMPLE).await;
+    let csrf = page.csrf();
+    let late = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "code"), ("code", &code)],
+        )
+        .await;
+    assert!(
+        error_of(&late).contains("не заказан или истёк"),
+        "{}",
+        error_of(&late)
+    );
+    assert_eq!(level(&app, SIMPLE).await, AccountLevel::Standard);
+}
+
+#[actix_web::test]
+async fn a_simplified_account_is_told_to_become_standard_first() {
+    let app = TestApp::spawn().await;
+    let (browser, page) = confirm_page(&app, SIMPLE).await;
+    assert!(page.body.contains("когда учётная запись стандартная"));
+    let csrf = csrf_of(&browser).await;
+    let refused = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "order"), ("address", ADDRESS)],
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    assert!(error_of(&refused).contains("только для стандартной"));
+}
