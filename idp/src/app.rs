@@ -37,6 +37,8 @@ pub struct AppState {
     pub wake: crate::jobs::Wake,
     /// The state registries profiles are checked against.
     pub registries: Arc<dyn crate::registries::Registries>,
+    /// The CAs trusted for electronic signatures, when configured.
+    pub esign: Option<Arc<esign::TrustAnchors>>,
 }
 
 /// Counters of rare events worth watching.
@@ -53,6 +55,8 @@ pub enum StartError {
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
     Delivery(#[from] crate::delivery::DeliveryConfigError),
+    #[error("electronic signatures: {0}")]
+    Esign(String),
     #[error(transparent)]
     Keys(#[from] crate::keyring::KeyRingError),
     #[error("data directory {path}: {source}")]
@@ -144,6 +148,7 @@ impl AppState {
             &master.derive("vhod refresh-token successor"),
         );
         let delivery = Arc::new(crate::delivery::Delivery::from_config(&config)?);
+        let esign = load_trust(&config)?.map(Arc::new);
         let state = Self {
             issuer: config.issuer().into(),
             clients: Arc::new(ClientRegistry::new(sql.clone())),
@@ -159,10 +164,36 @@ impl AppState {
             delivery,
             wake: crate::jobs::Wake::default(),
             registries: Arc::new(crate::registries::Simulator),
+            esign,
             sql,
         };
         Ok((state, created))
     }
+}
+
+/// The CAs (and CRLs) trusted for electronic signatures.
+fn load_trust(config: &Config) -> Result<Option<esign::TrustAnchors>, StartError> {
+    if config.esign_ca_files.is_empty() {
+        return Ok(None);
+    }
+    let read = |paths: &[std::path::PathBuf]| -> Result<Vec<Vec<u8>>, StartError> {
+        paths
+            .iter()
+            .map(|p| {
+                std::fs::read(p).map_err(|e| StartError::Esign(format!("{}: {e}", p.display())))
+            })
+            .collect()
+    };
+    let bad = |e: esign::CertError| StartError::Esign(e.to_string());
+    let anchors = esign::TrustAnchors::new(read(&config.esign_ca_files)?).map_err(bad)?;
+    let anchors = if config.esign_crl_files.is_empty() {
+        anchors
+    } else {
+        anchors
+            .with_crls(read(&config.esign_crl_files)?)
+            .map_err(bad)?
+    };
+    Ok(Some(anchors))
 }
 
 /// The durable store the config names; creates the data directory for the

@@ -53,6 +53,16 @@ pub enum Command {
     /// Read the audit journal and verify its hash chain.
     #[command(subcommand)]
     Audit(audit::Command),
+    /// Sign a challenge of /account/confirm with a certificate's private
+    /// key (PKCS#8 PEM, RSA or P-256); prints the signature to paste.
+    SignChallenge {
+        /// The private key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// The challenge as the page shows it.
+        #[arg(long)]
+        challenge: String,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -82,6 +92,7 @@ pub fn main() -> ExitCode {
         Command::Users(cmd) => runtime.block_on(users::run(config, cmd)),
         Command::Keys(cmd) => runtime.block_on(keys::run(config, cmd)),
         Command::Audit(cmd) => runtime.block_on(audit::run(config, cmd)),
+        Command::SignChallenge { key, challenge } => sign_challenge(&key, &challenge),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -90,6 +101,16 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn sign_challenge(key: &std::path::Path, challenge: &str) -> anyhow::Result<()> {
+    let pem =
+        std::fs::read_to_string(key).map_err(|e| anyhow::anyhow!("{}: {e}", key.display()))?;
+    let (signature, alg) =
+        esign::sign_challenge(&pem, challenge).map_err(|e| anyhow::anyhow!("cannot sign: {e}"))?;
+    eprintln!("signed with {alg}");
+    println!("{signature}");
+    Ok(())
 }
 
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {

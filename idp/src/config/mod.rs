@@ -88,6 +88,11 @@ pub struct Config {
     /// How long the (simulated) state registries take to answer a profile
     /// check.
     pub registry_delay_secs: i64,
+    /// CA certificates (PEM) trusted for electronic signatures; none, and
+    /// confirming by signature is off.
+    pub esign_ca_files: Vec<PathBuf>,
+    /// CRLs (PEM or DER) of those CAs; none, and revocation is not checked.
+    pub esign_crl_files: Vec<PathBuf>,
 }
 
 impl Default for Config {
@@ -124,6 +129,8 @@ impl Default for Config {
             sms_gateway_token: None,
             dev_outbox: false,
             registry_delay_secs: 10,
+            esign_ca_files: Vec::new(),
+            esign_crl_files: Vec::new(),
         }
     }
 }

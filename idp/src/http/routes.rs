@@ -26,6 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(USERINFO, web::post().to(endpoints::userinfo::userinfo))
     .route(HEALTH, web::get().to(endpoints::health::health))
     .route(DEV_OUTBOX, web::get().to(endpoints::outbox::outbox))
+    .route(SIGN_JS, web::get().to(endpoints::assets::sign_js))
+    .route(CONFIRM_JS, web::get().to(endpoints::assets::confirm_js))
     .route(AUTHORIZE, web::get().to(pages::authorize::authorize))
     .route(AUTHORIZE, web::post().to(pages::authorize::authorize))
     .route(AUTHORIZE_CONTINUE, web::get().to(pages::authorize::resume))

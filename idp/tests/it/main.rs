@@ -20,6 +20,7 @@ mod operations;
 mod profile;
 mod registration;
 mod release;
+mod signature;
 mod signing_keys;
 mod token;
 mod userinfo;

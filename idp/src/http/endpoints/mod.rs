@@ -1,5 +1,6 @@
 //! Machine endpoints: JSON in, JSON out.
 
+pub mod assets;
 pub mod discovery;
 pub mod health;
 pub mod introspect;

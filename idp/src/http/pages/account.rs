@@ -323,6 +323,9 @@ struct ConfirmPage<'a> {
     error: Option<String>,
     code_invalid: bool,
     address_invalid: bool,
+    certificate_invalid: bool,
+    /// What to sign, when signatures are configured.
+    challenge: Option<String>,
 }
 
 async fn confirm_page(
@@ -344,6 +347,15 @@ async fn confirm_page(
     };
     let now = app.now();
     let code = code.filter(|c| c.expires_at > now && c.tries_left > 0);
+    let challenge = match (&app.esign, account.level) {
+        (Some(_), AccountLevel::Standard) => {
+            match confirmation::signature_challenge(app, account_id).await {
+                Ok(challenge) => Some(challenge),
+                Err(_) => return problem(t, id, Problem::Unavailable),
+            }
+        }
+        _ => None,
+    };
     let (csrf, cookie) = csrf_token(app, req);
     let (field, error) = match error {
         Some((field, message)) => (field, Some(message)),
@@ -369,8 +381,18 @@ async fn confirm_page(
         error,
         code_invalid: field == "code",
         address_invalid: field == "address",
+        certificate_invalid: field == "certificate",
+        challenge,
     };
-    with_cookie(html(status, &page), cookie)
+    let mut res = with_cookie(html(status, &page), cookie);
+    // This page alone runs scripts: the browser-side signer, from here only.
+    res.headers_mut().insert(
+        actix_web::http::header::CONTENT_SECURITY_POLICY,
+        actix_web::http::header::HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    res
 }
 
 fn profile_date(unix: i64) -> String {
@@ -461,6 +483,19 @@ pub async fn confirm_submit(
             }
             (entered, "", "code")
         }
+        Some("signature") => {
+            let signed = confirmation::by_signature(
+                &app,
+                &account,
+                &field("certificate"),
+                &field("signature"),
+            )
+            .await;
+            if signed.is_ok() {
+                return see_other(&format!("{}?confirmed=1", paths::ACCOUNT));
+            }
+            (signed, "", "certificate")
+        }
         _ => return see_other(paths::ACCOUNT_CONFIRM),
     };
     app.wake_jobs();
@@ -492,6 +527,13 @@ pub async fn confirm_submit(
                 }
                 ConfirmError::NotStandard(_) => {
                     "Подтвердить личность можно только для стандартной учётной записи.".into()
+                }
+                ConfirmError::Certificate(reason) => format!("Неверный сертификат: {reason}."),
+                ConfirmError::NoChallenge => {
+                    "Запрос для подписи устарел: подпишите новый запрос ниже.".into()
+                }
+                ConfirmError::SignatureOff => {
+                    "Подтверждение электронной подписью на этом сервере не настроено.".into()
                 }
                 other => other.to_string(),
             };

@@ -1,0 +1,28 @@
+// The signing form of /account/confirm: the private key file is read and
+// used here, in the browser, and never sent; the certificate file fills the
+// certificate field. Without JavaScript the fields can be filled by hand
+// (`idp sign-challenge` prints the signature).
+(function () {
+  "use strict";
+  var form = document.getElementById("signature-form");
+  if (!form || !window.vhodSignFile) return;
+  var status = document.getElementById("signature-status");
+  document.getElementById("key-file").addEventListener("change", function (event) {
+    var file = event.target.files[0];
+    if (!file) return;
+    var challenge = form.getAttribute("data-challenge");
+    window.vhodSignFile(file, challenge).then(function (signed) {
+      document.getElementById("signature").value = signed.signature;
+      status.textContent = "Подпись создана (" + signed.alg + ").";
+    }, function (error) {
+      status.textContent = "Не удалось подписать: " + error.message;
+    });
+  });
+  document.getElementById("certificate-file").addEventListener("change", function (event) {
+    var file = event.target.files[0];
+    if (!file) return;
+    file.text().then(function (text) {
+      document.getElementById("certificate").value = text;
+    });
+  });
+})();
