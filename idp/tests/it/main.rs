@@ -14,6 +14,7 @@ mod discovery;
 mod e2e;
 mod grants;
 mod introspect_revoke;
+mod levels;
 mod logout;
 mod malformed;
 mod operations;
