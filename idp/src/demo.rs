@@ -3,7 +3,7 @@
 use crate::accounts::{self, AccountError, NewAccount, password};
 use crate::app::AppState;
 use crate::clients::{ClientError, NewClient};
-use crate::model::{AccountLevel, Secret};
+use crate::model::{AccountLevel, Passport, Profile, Secret, Verification, VerificationStatus};
 
 pub const PASSWORD: &str = "Demo-pass1!";
 pub const CLIENT_ID: &str = "medcabinet";
@@ -16,7 +16,7 @@ pub const CONFORMANCE_2_SECRET: &str = "conformance-2-secret";
 pub const CONFORMANCE_PUBLIC_ID: &str = "conformance-public";
 
 /// (e-mail, level, family name, given name, middle name)
-pub const ACCOUNTS: [(&str, AccountLevel, &str, &str, &str); 3] = [
+pub const ACCOUNTS: [(&str, AccountLevel, &str, &str, &str); 4] = [
     (
         "simple@demo.vhod",
         AccountLevel::Simplified,
@@ -38,7 +38,19 @@ pub const ACCOUNTS: [(&str, AccountLevel, &str, &str, &str); 3] = [
         "Иван",
         "Сергеевич",
     ),
+    // Simplified, with its profile sent to the registries and the answer
+    // due a day after seeding: what a pending check looks like.
+    (
+        "pending@demo.vhod",
+        AccountLevel::Simplified,
+        "Ожидаева",
+        "Полина",
+        "Петровна",
+    ),
 ];
+
+/// When the demo's pending check gets its answer.
+pub const PENDING_CHECK_AFTER_SECS: i64 = 24 * 3600;
 
 /// Seeds what is missing; returns lines describing the demo data. Refuses a
 /// PostgreSQL database that holds other accounts: the demo password is
@@ -82,6 +94,9 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
             level: Some(level),
         };
         match accounts::create_hashed(&app.sql, new, password_hash.to_owned(), now).await {
+            Ok(account) if email == "pending@demo.vhod" => {
+                start_pending_check(app, &account).await?
+            }
             Ok(_) | Err(AccountError::Exists) => {}
             Err(e) => return Err(e.into()),
         }
@@ -130,4 +145,149 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
         "redirect {REDIRECT_URI}  post-logout {POST_LOGOUT_URI}"
     ));
     Ok(lines)
+}
+
+/// Sends the profile of `account` to the registries, answered a day later.
+async fn start_pending_check(
+    app: &AppState,
+    account: &crate::model::Account,
+) -> anyhow::Result<()> {
+    let profile = Profile {
+        family_name: account.family_name.clone(),
+        given_name: account.given_name.clone(),
+        middle_name: account.middle_name.clone(),
+        gender: Some("female".into()),
+        birthdate: Some("1992-07-14".into()),
+        birthplace: Some("г. Самара".into()),
+        snils: Some("123-456-780 55".into()),
+        inn: None,
+        passport: Some(Passport {
+            series: "3612".into(),
+            number: "456789".into(),
+            issued_on: "2012-08-01".into(),
+            issuer: "ОУФМС России по Самарской области".into(),
+            issuer_code: "630-001".into(),
+        }),
+    };
+    let now = app.now();
+    let verification = Verification {
+        id: uuid::Uuid::new_v4().to_string(),
+        account_id: account.id.clone(),
+        status: VerificationStatus::Pending,
+        data: profile.clone(),
+        mismatches: Vec::new(),
+        requested_at: now,
+        finished_at: None,
+    };
+    app.sql
+        .submit_profile(&account.id, &profile, &verification, now)
+        .await?;
+    let job = crate::accounts::profile::VerifyJob {
+        verification: verification.id,
+    };
+    crate::jobs::enqueue(
+        app,
+        crate::accounts::profile::VERIFY,
+        &job,
+        now + PENDING_CHECK_AFTER_SECS,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The demo certificate authority under `<data_dir>/demo-ca/` (made on first
+/// use, kept after): its certificate to trust, and certificates with keys for
+/// `standard@demo.vhod` (to confirm by signature by hand) and
+/// `confirmed@demo.vhod`. Returns the CA certificate's path and lines
+/// describing the files.
+pub fn demo_ca(data_dir: &std::path::Path) -> anyhow::Result<(std::path::PathBuf, Vec<String>)> {
+    use esign::testca::{Holder, KeyKind, TestCa};
+    let dir = data_dir.join("demo-ca");
+    std::fs::create_dir_all(&dir)?;
+    let (ca_pem, ca_key) = (dir.join("ca.pem"), dir.join("ca.key"));
+    let ca = if ca_pem.exists() && ca_key.exists() {
+        TestCa::load(
+            &std::fs::read_to_string(&ca_pem)?,
+            &std::fs::read_to_string(&ca_key)?,
+        )
+        .map_err(|e| anyhow::anyhow!("{}: {e}", ca_pem.display()))?
+    } else {
+        let ca = TestCa::root("Демонстрационный УЦ Вход", KeyKind::P256)
+            .map_err(|e| anyhow::anyhow!("demo CA: {e}"))?;
+        std::fs::write(&ca_pem, ca.certificate_pem())?;
+        crate::keyring::write_private_file(&ca_key, &ca.private_key_pem())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", ca_key.display()))?;
+        ca
+    };
+    let mut lines = vec![format!(
+        "demo CA  {} (trusted in demo mode)",
+        ca_pem.display()
+    )];
+    for (name, surname, given, snils, inn) in [
+        (
+            "standard",
+            "Стандартова",
+            "Анна Ивановна",
+            "11223344696",
+            "770000000156",
+        ),
+        (
+            "confirmed",
+            "Подтверждёнов",
+            "Иван Сергеевич",
+            "11223344797",
+            "770000000220",
+        ),
+    ] {
+        let (cert, key) = (
+            dir.join(format!("{name}.pem")),
+            dir.join(format!("{name}.key")),
+        );
+        if !cert.exists() || !key.exists() {
+            let issued = ca
+                .issue(&Holder::person(surname, given, snils, inn))
+                .map_err(|e| anyhow::anyhow!("demo certificate: {e}"))?;
+            std::fs::write(&cert, &issued.certificate_pem)?;
+            crate::keyring::write_private_file(&key, &issued.private_key_pem)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", key.display()))?;
+        }
+        lines.push(format!(
+            "cert     {name}@demo.vhod: {} with key {}",
+            cert.display(),
+            key.display()
+        ));
+    }
+    Ok((ca_pem, lines))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_ca_signs_what_it_trusts_and_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ca, lines) = demo_ca(dir.path()).unwrap();
+        assert_eq!(lines.len(), 3);
+        let first = std::fs::read_to_string(&ca).unwrap();
+        let (again, _) = demo_ca(dir.path()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(again).unwrap(),
+            first,
+            "kept, not remade"
+        );
+        let anchors = esign::TrustAnchors::new([first.as_bytes()]).unwrap();
+        let ca_dir = dir.path().join("demo-ca");
+        let key = std::fs::read_to_string(ca_dir.join("standard.key")).unwrap();
+        let (signature, _) = esign::sign_challenge(&key, "demo").unwrap();
+        let signed = esign::SignedChallenge {
+            certificate: std::fs::read(ca_dir.join("standard.pem")).unwrap(),
+            intermediates: Vec::new(),
+            signature,
+        };
+        let subject =
+            esign::verify(&anchors, "demo", &signed, chrono::Utc::now().timestamp()).unwrap();
+        assert_eq!(subject.snils.as_deref(), Some("11223344696"));
+        assert_eq!(subject.surname.as_deref(), Some("Стандартова"));
+    }
 }

@@ -35,6 +35,12 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
     }
     config.demo |= args.demo;
     config.dev_outbox |= config.demo;
+    let mut demo_ca = Vec::new();
+    if config.demo && config.esign_ca_files.is_empty() {
+        let (ca, lines) = crate::demo::demo_ca(&config.data_dir)?;
+        config.esign_ca_files.push(ca);
+        demo_ca = lines;
+    }
     config.auto_migrate |= args.migrate;
     config.validate()?;
     init_tracing(&config.log);
@@ -46,7 +52,7 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
         report(&state, &created);
         if state.config.demo {
             println!("demo data:");
-            for line in crate::demo::seed(&state).await? {
+            for line in crate::demo::seed(&state).await?.iter().chain(&demo_ca) {
                 println!("  {line}");
             }
         }

@@ -221,7 +221,8 @@ fn read_key_file(path: &Path) -> Result<MasterKey, KeyRingError> {
         .map_err(|e| KeyRingError::MasterKey(format!("{}: {e}", path.display())))
 }
 
-fn write_private_file(path: &Path, content: &str) -> std::io::Result<()> {
+/// Writes a secret file readable by its owner only.
+pub fn write_private_file(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
