@@ -114,6 +114,8 @@ struct ProfilePage<'a> {
     errors: Vec<String>,
     pending: bool,
     fields: Vec<ProfileInput>,
+    /// The phone and e-mail the account was registered with.
+    contacts: String,
 }
 
 fn level_name(level: AccountLevel) -> &'static str {
@@ -225,6 +227,11 @@ async fn profile_page(
             .collect(),
         pending,
         fields,
+        contacts: [account.phone.as_deref(), account.email.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
     };
     with_cookie(html(status, &page), cookie)
 }
