@@ -203,6 +203,20 @@ pub async fn resend(
 /// instead) and saves the registration.
 async fn send_proof(app: &AppState, registration: &mut Registration) -> Result<(), RegisterError> {
     let now = app.now();
+    // One message per contact a minute, however many registrations ask: a
+    // stranger cannot flood someone's phone or mailbox.
+    let throttle = format!(
+        "registration-sent:{}",
+        Secret::new(&registration.contact).digest()
+    );
+    if let Some(until) = app.ephemeral.get_json::<UnixTime>(&throttle).await?
+        && until > now
+    {
+        return Err(RegisterError::TooSoon(until - now));
+    }
+    app.ephemeral
+        .put_json(&throttle, &(now + RESEND_AFTER_SECS), RESEND_AFTER_SECS)
+        .await?;
     let taken = app
         .sql
         .account_by_login(&registration.contact)

@@ -148,6 +148,7 @@ diesel::table! {
     verifications (id) {
         id -> Text,
         account_id -> Text,
+        seq -> BigInt,
         status -> Text,
         data -> Text,
         outcome -> Nullable<Text>,

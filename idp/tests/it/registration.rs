@@ -508,3 +508,44 @@ async fn registering_from_a_portals_login_goes_back_to_the_portal() {
         .unwrap();
     assert_eq!(id_token["sub"], account.id);
 }
+
+#[actix_web::test]
+async fn one_contact_gets_one_message_a_minute_whoever_asks() {
+    let app = TestApp::spawn().await;
+    let first = app.browser();
+    start(&first, "Иванова", "Мария", "+79995551234").await;
+    // Another browser (a stranger) starts a registration for the same phone.
+    let stranger = app.browser();
+    let form = stranger.follow(stranger.get("/register").await).await;
+    let csrf = form.csrf();
+    let res = stranger
+        .post(
+            "/register",
+            &[
+                ("csrf", &csrf),
+                ("last_name", "Петров"),
+                ("first_name", "Пётр"),
+                ("contact", "8 999 555 12 34"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 429);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Новый код можно получить через")
+    );
+    outbox(&app, "+79995551234", 1).await;
+    let url = reqwest::Url::parse_with_params(
+        &format!("{}/dev/outbox", app.url),
+        &[("to", "+79995551234")],
+    )
+    .unwrap();
+    let list: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "one SMS only: {list}");
+    // A minute later it may.
+    app.clock.advance(RESEND_AFTER_SECS);
+    let page = start(&stranger, "Петров", "Пётр", "+79995551234").await;
+    assert_eq!(page.url.path(), "/register/code");
+}

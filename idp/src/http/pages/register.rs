@@ -212,14 +212,11 @@ pub async fn submit(
                 contact,
                 flow: flow.map(str::to_owned),
             };
-            page(
-                &app,
-                &req,
-                StatusCode::BAD_REQUEST,
-                view,
-                None,
-                Some(refusal(r, &error)),
-            )
+            let status = match error {
+                RegisterError::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            page(&app, &req, status, view, None, Some(refusal(r, &error)))
         }
     }
 }

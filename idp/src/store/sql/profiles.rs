@@ -28,6 +28,7 @@ struct ProfileRow {
 struct VerificationRow {
     id: String,
     account_id: String,
+    seq: i64,
     status: String,
     data: String,
     outcome: Option<String>,
@@ -56,8 +57,7 @@ impl TryFrom<VerificationRow> for Verification {
 fn latest(conn: &mut AnyConnection, account_id: &str) -> Result<Option<Verification>, StoreError> {
     v::table
         .filter(v::account_id.eq(account_id))
-        .order(v::requested_at.desc())
-        .then_order_by(v::id.desc())
+        .order(v::seq.desc())
         .first::<VerificationRow>(conn)
         .optional()?
         .map(Verification::try_from)
@@ -120,9 +120,10 @@ impl SqlStore {
             updated_at: now,
         };
         let profile = profile.clone();
-        let verification = VerificationRow {
+        let mut verification = VerificationRow {
             id: verification.id.clone(),
             account_id: id.clone(),
+            seq: 0,
             status: VerificationStatus::Pending.as_str().into(),
             data: serde_json::to_string(&verification.data).map_err(corrupt)?,
             outcome: None,
@@ -146,6 +147,11 @@ impl SqlStore {
                 diesel::delete(p::table.find(&id)).execute(conn)?;
                 diesel::insert_into(p::table).values(&row).execute(conn)?;
                 cancel(conn, &id, now)?;
+                let last: Option<i64> = v::table
+                    .filter(v::account_id.eq(&id))
+                    .select(diesel::dsl::max(v::seq))
+                    .first(conn)?;
+                verification.seq = last.unwrap_or(0) + 1;
                 diesel::insert_into(v::table)
                     .values(&verification)
                     .execute(conn)?;
