@@ -122,3 +122,35 @@ pub fn normalize_login(login: &str) -> String {
         login.to_owned()
     }
 }
+
+/// The stored forms a typed login may stand for, most likely first: an
+/// e-mail in any case; a mobile phone in any common notation; a SNILS with
+/// or without separators; an INN. (`89991234567` may be both a phone and a
+/// SNILS with valid control digits: both are tried, the phone first.)
+pub fn login_candidates(login: &str) -> Vec<String> {
+    use crate::identifiers;
+    if login.contains('@') {
+        return vec![normalize_login(login)];
+    }
+    let mut candidates: Vec<String> = [
+        identifiers::mobile_phone(login),
+        identifiers::snils(login),
+        identifiers::inn(login),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    candidates.push(normalize_login(login));
+    candidates.dedup();
+    candidates
+}
+
+/// The account a typed login names, trying each of its forms.
+pub async fn find_by_login(store: &SqlStore, login: &str) -> Result<Option<Account>, StoreError> {
+    for candidate in login_candidates(login) {
+        if let Some(account) = store.account_by_login(&candidate).await? {
+            return Ok(Some(account));
+        }
+    }
+    Ok(None)
+}

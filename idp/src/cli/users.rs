@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{admin_store, date, print_json};
 use crate::accounts::confirmation::{self, ConfirmError};
-use crate::accounts::{self, NewAccount, normalize_login};
+use crate::accounts::{self, NewAccount};
 use crate::audit::{Audit, Entry, events};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -90,17 +90,9 @@ fn view(a: &Account) -> View<'_> {
 
 /// The account behind any login identifier, in any common notation.
 async fn find(sql: &crate::store::SqlStore, login: &str) -> anyhow::Result<Account> {
-    let candidates = [
-        Ok(normalize_login(login)),
-        crate::identifiers::mobile_phone(login),
-        crate::identifiers::snils(login),
-    ];
-    for candidate in candidates.into_iter().flatten() {
-        if let Some(account) = sql.account_by_login(&candidate).await? {
-            return Ok(account);
-        }
-    }
-    anyhow::bail!("no account with login `{login}`")
+    accounts::find_by_login(sql, login)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account with login `{login}`"))
 }
 
 pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::Semaphore;
 
-use crate::accounts::{normalize_login, password};
+use crate::accounts::password;
 use crate::app::AppState;
 use crate::model::Account;
 use crate::store::StoreError;
@@ -100,8 +100,7 @@ pub async fn check(
     login: &str,
     password_text: &str,
 ) -> Result<Checked, LoginError> {
-    let login = normalize_login(login);
-    let account = app.sql.account_by_login(&login).await?;
+    let account = crate::accounts::find_by_login(&app.sql, login).await?;
     let hash = account.as_ref().map_or_else(
         || password::dummy_hash().to_owned(),
         |a| a.password_hash.clone(),
