@@ -12,6 +12,7 @@ pub const USERINFO: &str = "/userinfo";
 pub const INTROSPECT: &str = "/introspect";
 pub const REVOKE: &str = "/revoke";
 pub const LOGOUT: &str = "/logout";
+pub const UNLOCK: &str = "/unlock";
 pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_CONFIRM: &str = "/account/confirm";
 pub const SIGN_JS: &str = "/static/sign.js";

@@ -106,6 +106,7 @@ pub async fn create_hashed(
         phone_verified: true,
         level: new.level.unwrap_or(AccountLevel::Simplified),
         created_at: now,
+        locked_until: None,
     };
     match store.insert_account(&account).await {
         Err(StoreError::Conflict(_)) => Err(AccountError::Exists),

@@ -36,6 +36,8 @@ pub mod events {
     pub const ACCOUNT_REGISTERED: &str = "account.registered";
     pub const VERIFICATION_REQUESTED: &str = "verification.requested";
     pub const ACCOUNT_CONFIRMED: &str = "account.confirmed";
+    pub const ACCOUNT_LOCKED: &str = "account.locked";
+    pub const ACCOUNT_UNLOCKED: &str = "account.unlocked";
     pub const POSTAL_CODE_ORDERED: &str = "postal_code.ordered";
     pub const POSTAL_CODE_WRONG: &str = "postal_code.wrong";
     pub const VERIFICATION_CANCELLED: &str = "verification.cancelled";

@@ -26,6 +26,12 @@ pub enum Command {
     },
     /// Show one account by e-mail, phone, SNILS or INN.
     Show { login: String },
+    /// Lift the lock of an account's password path (after too many wrong
+    /// passwords).
+    Unlock {
+        /// The account's e-mail, phone, SNILS or INN.
+        login: String,
+    },
     /// Confirm a standard account's identity at a service centre: the
     /// operator has seen the passport, which must be the one in the profile.
     Confirm {
@@ -150,6 +156,25 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Show { login } => print_json(&view(&find(&sql, &login).await?)),
+        Command::Unlock { login } => {
+            let account = find(&sql, &login).await?;
+            let now = SystemClock.now();
+            let was = account.locked_until.filter(|until| *until > now);
+            sql.set_locked_until(&account.id, None).await?;
+            Audit::new(sql.clone())
+                .record(
+                    Entry::new(events::ACCOUNT_UNLOCKED)
+                        .account(&account.id)
+                        .detail(serde_json::json!({"by": "admin"})),
+                    now,
+                )
+                .await;
+            match was {
+                Some(_) => println!("unlocked account {}", account.id),
+                None => println!("account {} was not locked", account.id),
+            }
+            Ok(())
+        }
         Command::Confirm {
             login,
             document,

@@ -93,6 +93,14 @@ pub struct Config {
     pub esign_ca_files: Vec<PathBuf>,
     /// CRLs (PEM or DER) of those CAs; none, and revocation is not checked.
     pub esign_crl_files: Vec<PathBuf>,
+    /// Wrong passwords in a row that lock an account's password path.
+    pub lockout_threshold: i64,
+    /// How long the password path stays locked.
+    pub lockout_secs: i64,
+    /// Failed logins one client IP may make per `ip_window_secs`, across
+    /// all accounts, before it must wait.
+    pub ip_failure_limit: i64,
+    pub ip_window_secs: i64,
 }
 
 impl Default for Config {
@@ -131,6 +139,10 @@ impl Default for Config {
             registry_delay_secs: 10,
             esign_ca_files: Vec::new(),
             esign_crl_files: Vec::new(),
+            lockout_threshold: 5,
+            lockout_secs: 30 * 60,
+            ip_failure_limit: 30,
+            ip_window_secs: 10 * 60,
         }
     }
 }

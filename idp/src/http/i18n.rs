@@ -53,6 +53,11 @@ pub struct Texts {
     pub register_link: &'static str,
     pub bad_form: &'static str,
     pub bad_form_hint: &'static str,
+    pub locked: &'static str,
+    pub throttled: &'static str,
+    pub throttled_hint: &'static str,
+    pub unlocked: &'static str,
+    pub unlock_failed: &'static str,
 }
 
 pub static RU: Texts = Texts {
@@ -107,6 +112,11 @@ pub static RU: Texts = Texts {
     register_link: "Зарегистрироваться",
     bad_form: "В форме недопустимые символы или слишком длинное значение.",
     bad_form_hint: "Вернитесь назад, исправьте поле, названное ниже, и отправьте форму ещё раз.",
+    locked: "Пароль верный, но вход по паролю заблокирован после нескольких неверных попыток. Ссылка для разблокировки отправлена на ваш телефон или почту; вход по сертификату работает. Блокировка снимется сама в",
+    throttled: "Слишком много неудачных попыток входа с вашего адреса.",
+    throttled_hint: "Подождите несколько минут и попробуйте снова.",
+    unlocked: "Вход по паролю снова доступен. Если неверные пароли вводили не вы, смените пароль.",
+    unlock_failed: "Ссылка для разблокировки устарела или уже использована. Блокировка снимется сама в указанное время.",
 };
 
 pub static EN: Texts = Texts {
@@ -161,6 +171,11 @@ pub static EN: Texts = Texts {
     register_link: "Register",
     bad_form: "The form holds characters that are not allowed, or a value that is too long.",
     bad_form_hint: "Go back, correct the field named below and send the form again.",
+    locked: "The password is right, but password login is locked after several wrong attempts. An unlock link was sent to your phone or e-mail; certificate login works. The lock lifts by itself at",
+    throttled: "Too many failed logins from your address.",
+    throttled_hint: "Wait a few minutes and try again.",
+    unlocked: "Password login works again. If the wrong passwords were not yours, change your password.",
+    unlock_failed: "The unlock link has expired or was already used. The lock lifts by itself at the time given.",
 };
 
 /// Picks the language: an explicit `ui_locales` first, then the browser's

@@ -117,6 +117,7 @@ mod tests {
             phone_verified: false,
             level: AccountLevel::Standard,
             created_at: 0,
+            locked_until: None,
         }
     }
 

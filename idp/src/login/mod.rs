@@ -5,6 +5,7 @@
 //! and recovery come in later issues.
 
 pub mod advance;
+pub mod guard;
 pub mod password;
 pub mod session;
 
@@ -33,22 +34,60 @@ pub async fn password_login(
     login: &str,
     password_text: &str,
     required: Aal,
-    old_cookie: Option<&str>,
-    request_id: Option<&str>,
+    client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
     let now = app.now();
+    let failed = |account, reason| failure(client, account, reason);
+    if guard::ip_blocked(app, client.ip).await? {
+        app.audit.record(failed(None, "ip_throttled"), now).await;
+        return Err(LoginError::Throttled);
+    }
     let account = match password::check(app, login, password_text).await? {
         password::Checked::Right(account) => *account,
-        password::Checked::Wrong { account_id } => {
-            let mut entry = Entry::new(events::LOGIN_FAILED).request(request_id);
-            if let Some(id) = &account_id {
-                entry = entry.account(id);
-            }
-            app.audit.record(entry, now).await;
+        password::Checked::Wrong { account } => {
+            guard::failed(app, account.as_deref(), client.ip, client.request_id).await?;
+            let id = account.as_ref().map(|a| a.id.as_str());
+            app.audit.record(failed(id, "wrong_credentials"), now).await;
             return Err(LoginError::WrongCredentials);
         }
     };
-    proven(app, &account, required, old_cookie, request_id).await
+    // Told only now, after the right password: a guesser learns nothing.
+    if let Some(until) = guard::locked_until(app, &account) {
+        app.audit
+            .record(failed(Some(&account.id), "locked"), now)
+            .await;
+        return Err(LoginError::Locked { until });
+    }
+    guard::succeeded(app, &account).await?;
+    proven(
+        app,
+        &account,
+        required,
+        client.old_cookie,
+        client.request_id,
+    )
+    .await
+}
+
+/// The journal entry of a failed password login.
+fn failure<'e>(client: &Client<'e>, account: Option<&'e str>, reason: &str) -> Entry<'e> {
+    let mut entry = Entry::new(events::LOGIN_FAILED)
+        .request(client.request_id)
+        .detail(serde_json::json!({"method": "pwd", "reason": reason, "ip": client.ip}));
+    if let Some(id) = account {
+        entry = entry.account(id);
+    }
+    entry
+}
+
+/// Who is logging in, as far as the request tells.
+#[derive(Debug, Clone, Copy)]
+pub struct Client<'a> {
+    /// The client's IP (the connection's peer).
+    pub ip: &'a str,
+    /// The browser's previous session cookie, ended once a new one starts.
+    pub old_cookie: Option<&'a str>,
+    pub request_id: Option<&'a str>,
 }
 
 /// The person has just proven the password of `account` (a login, or a

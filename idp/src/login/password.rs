@@ -23,6 +23,12 @@ pub enum LoginError {
     /// Too many password checks under way; try again shortly.
     #[error("too many logins at once")]
     Busy,
+    /// This client IP failed too often lately.
+    #[error("too many failed logins from this address")]
+    Throttled,
+    /// The password was right, but the password path is locked until then.
+    #[error("the password path is locked")]
+    Locked { until: crate::clock::UnixTime },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -89,7 +95,7 @@ pub enum Checked {
     /// Unknown login or wrong password (the account, if the login exists,
     /// for the journal only).
     Wrong {
-        account_id: Option<String>,
+        account: Option<Box<Account>>,
     },
 }
 
@@ -109,7 +115,7 @@ pub async fn check(
     Ok(match account {
         Some(account) if ok => Checked::Right(Box::new(account)),
         other => Checked::Wrong {
-            account_id: other.map(|a| a.id),
+            account: other.map(Box::new),
         },
     })
 }

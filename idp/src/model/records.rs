@@ -27,6 +27,8 @@ pub struct Account {
     pub phone_verified: bool,
     pub level: AccountLevel,
     pub created_at: UnixTime,
+    /// The password path is locked until then (too many wrong passwords).
+    pub locked_until: Option<UnixTime>,
 }
 
 /// How a client proves who it is at the token endpoint.

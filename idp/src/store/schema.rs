@@ -21,6 +21,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         address -> Nullable<Text>,
+        locked_until -> Nullable<BigInt>,
     }
 }
 

@@ -110,6 +110,9 @@ pub struct Builder {
     tweaks: Vec<Tweak>,
     /// Another node's stores, to run a second node on them.
     shared: Option<Config>,
+    /// The other node's short-lived store: Redis is shared by its URL; the
+    /// embedded memory store is shared by handing it over, as one store.
+    shared_ephemeral: Option<Arc<dyn idp::store::Ephemeral>>,
 }
 
 impl Builder {
@@ -123,6 +126,7 @@ impl Builder {
     /// load balancer.
     pub fn sharing(mut self, other: &TestApp) -> Self {
         self.shared = Some((*other.state.config).clone());
+        self.shared_ephemeral = Some(other.state.ephemeral.clone());
         self
     }
 
@@ -156,9 +160,14 @@ impl Builder {
         if first_node {
             super::fixtures::install_keys(&mut config, clock_now(&clock)).await;
         }
-        let (state, _) = AppState::build_with_clock(config, Arc::new(clock.clone()))
+        let (mut state, _) = AppState::build_with_clock(config, Arc::new(clock.clone()))
             .await
             .expect("the provider starts");
+        if let Some(ephemeral) = self.shared_ephemeral
+            && !production()
+        {
+            state.ephemeral = ephemeral;
+        }
         idp::demo::seed_with(&state, &super::fixtures::get().password_hash)
             .await
             .expect("demo data");

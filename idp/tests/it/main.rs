@@ -15,6 +15,7 @@ mod e2e;
 mod grants;
 mod introspect_revoke;
 mod levels;
+mod lockout;
 mod login;
 mod logout;
 mod malformed;

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{busy, decision, html, problem, see_other, texts, with_cookie};
+use super::{busy, decision, html, problem, see_other, texts, throttled, with_cookie};
 use crate::app::AppState;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
@@ -35,6 +35,8 @@ struct LoginPage<'a> {
 struct FormState<'a> {
     login: &'a str,
     error: Option<&'static str>,
+    /// The lock message (after a right password only).
+    locked: Option<&'a str>,
     login_invalid: bool,
     password_invalid: bool,
 }
@@ -84,7 +86,7 @@ async fn render(
             flow_id: flow.map(|f| f.id.as_str()),
             client_name: client_name.as_deref(),
             login: state.login,
-            error: state.error,
+            error: state.locked.or(state.error),
             login_invalid: state.login_invalid,
             password_invalid: state.password_invalid,
         },
@@ -160,15 +162,16 @@ pub async fn submit(
     }
     let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
     let old = req.cookie(session::COOKIE);
-    let outcome = login::password_login(
-        &app,
-        login,
-        password_text,
-        required,
-        old.as_ref().map(|c| c.value()),
-        Some(&id.0),
-    )
-    .await;
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let client = login::Client {
+        ip: &ip,
+        old_cookie: old.as_ref().map(|c| c.value()),
+        request_id: Some(&id.0),
+    };
+    let outcome = login::password_login(&app, login, password_text, required, &client).await;
     let (cookie, sid) = match outcome {
         Ok(Outcome::Started { cookie, sid }) => (cookie, sid),
         Ok(Outcome::Unreachable) => {
@@ -181,12 +184,31 @@ pub async fn submit(
             return form_error(FormState {
                 login,
                 error: Some(t.wrong_credentials),
+                locked: None,
                 login_invalid: true,
                 password_invalid: true,
             })
             .await;
         }
         Err(LoginError::Busy) => return busy(t, &id),
+        Err(LoginError::Throttled) => return throttled(t, &id),
+        Err(LoginError::Locked { until }) => {
+            let message = format!("{} {}.", t.locked, login::guard::clock_time(until));
+            return render(
+                &app,
+                &req,
+                t,
+                flow.as_ref(),
+                StatusCode::FORBIDDEN,
+                FormState {
+                    login,
+                    error: None,
+                    locked: Some(&message),
+                    ..Default::default()
+                },
+            )
+            .await;
+        }
         Err(LoginError::Store(_)) => return problem(t, &id, Problem::Unavailable),
     };
     let mut res = match flow {

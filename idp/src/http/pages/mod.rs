@@ -8,6 +8,7 @@ pub mod consent;
 pub mod login;
 pub mod logout;
 pub mod register;
+pub mod unlock;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, LOCATION};
@@ -168,6 +169,22 @@ pub fn bad_form(t: &'static Texts, id: &RequestId, error: &OAuthError) -> HttpRe
             hint: t.bad_form_hint,
             back: None,
             details: Some(error),
+        },
+    )
+}
+
+/// Too many failed logins from this address: wait.
+pub fn throttled(t: &'static Texts, id: &RequestId) -> HttpResponse {
+    error_page(
+        t,
+        id,
+        Failure {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            title: t.error_title,
+            message: t.throttled,
+            hint: t.throttled_hint,
+            back: None,
+            details: None,
         },
     )
 }

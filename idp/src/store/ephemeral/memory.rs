@@ -65,6 +65,23 @@ impl Ephemeral for MemoryStore {
         Ok(())
     }
 
+    async fn incr(&self, key: &str, ttl: Duration) -> Result<i64, StoreError> {
+        let now = Instant::now();
+        let mut entries = self.entries();
+        let (count, expires) = match entries.get(key).filter(|(_, e)| *e > now) {
+            Some((value, expires)) => {
+                let count: i64 = std::str::from_utf8(value)
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                (count + 1, *expires)
+            }
+            None => (1, now + ttl),
+        };
+        entries.insert(key.to_owned(), (count.to_string().into_bytes(), expires));
+        Ok(count)
+    }
+
     async fn purge_expired(&self) -> Result<usize, StoreError> {
         let now = Instant::now();
         let mut entries = self.entries();

@@ -32,6 +32,9 @@ pub trait Ephemeral: Send + Sync {
         ttl: Duration,
     ) -> Result<Option<Vec<u8>>, StoreError>;
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
+    /// Adds one to a counter and returns it; a new counter lives `ttl`
+    /// (the window counts from the first increment).
+    async fn incr(&self, key: &str, ttl: Duration) -> Result<i64, StoreError>;
     /// Drops expired entries where the backend does not do it by itself.
     async fn purge_expired(&self) -> Result<usize, StoreError>;
     async fn ping(&self) -> Result<(), StoreError>;

@@ -92,6 +92,25 @@ impl Ephemeral for RedisStore {
         conn.del::<_, ()>(self.key(key)).await.map_err(err)
     }
 
+    async fn incr(&self, key: &str, ttl: Duration) -> Result<i64, StoreError> {
+        let mut conn = self.conn.clone();
+        let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        let key = self.key(key);
+        // One transaction: the count and, for a new counter only, its expiry.
+        let (count,): (i64,) = redis::pipe()
+            .atomic()
+            .incr(&key, 1)
+            .cmd("PEXPIRE")
+            .arg(&key)
+            .arg(ms)
+            .arg("NX")
+            .ignore()
+            .query_async(&mut conn)
+            .await
+            .map_err(err)?;
+        Ok(count)
+    }
+
     async fn purge_expired(&self) -> Result<usize, StoreError> {
         // Redis expires keys by itself.
         Ok(0)

@@ -25,6 +25,7 @@ struct Row {
     created_at: i64,
     updated_at: i64,
     address: Option<String>,
+    locked_until: Option<i64>,
 }
 
 impl TryFrom<Row> for Account {
@@ -47,6 +48,7 @@ impl TryFrom<Row> for Account {
             email_verified: r.email_verified != 0,
             phone_verified: r.phone_verified != 0,
             created_at: r.created_at,
+            locked_until: r.locked_until,
         })
     }
 }
@@ -71,6 +73,7 @@ impl From<&Account> for Row {
             created_at: a.created_at,
             updated_at: a.created_at,
             address: a.address.clone(),
+            locked_until: a.locked_until,
         }
     }
 }
@@ -81,6 +84,18 @@ impl SqlStore {
         self.run(move |conn| {
             diesel::insert_into(accounts::table)
                 .values(&row)
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Locks (`Some(until)`) or unlocks (`None`) an account's password path.
+    pub async fn set_locked_until(&self, id: &str, until: Option<i64>) -> Result<(), StoreError> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            diesel::update(accounts::table.find(id))
+                .set(accounts::locked_until.eq(until))
                 .execute(conn)?;
             Ok(())
         })

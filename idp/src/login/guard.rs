@@ -1,0 +1,173 @@
+//! Guessing defences without lockout-DoS or enumeration. Three separate
+//! counts in the short-lived store, so every node sees the same numbers:
+//! wrong passwords per account (`lockout_threshold` in a row lock the
+//! account's password path for `lockout_secs`; certificate login stays
+//! open, so a guesser cannot lock the owner out of everything), and failed
+//! logins per client IP across all accounts (`ip_failure_limit` per
+//! `ip_window_secs`). A lock is told only to someone who then gives the
+//! right password, and to the owner, with a self-unlock link.
+
+use std::time::Duration;
+
+use crate::app::AppState;
+use crate::audit::{Entry, events};
+use crate::clock::UnixTime;
+use crate::delivery::{self, Kind, Message};
+use crate::model::{Account, Secret, random_token};
+use crate::store::{EphemeralExt, StoreError};
+
+fn failures_key(account_id: &str) -> String {
+    format!("login-failures:{account_id}")
+}
+
+fn ip_key(ip: &str) -> String {
+    format!("login-failures-ip:{ip}")
+}
+
+fn unlock_key(token: &str) -> String {
+    format!("unlock:{}", Secret::new(token).digest())
+}
+
+fn secs(n: i64) -> Duration {
+    Duration::from_secs(n.max(1) as u64)
+}
+
+/// Whether this client IP has failed too often lately.
+pub async fn ip_blocked(app: &AppState, ip: &str) -> Result<bool, StoreError> {
+    let count: Option<Vec<u8>> = app.ephemeral.get(&ip_key(ip)).await?;
+    let count = count
+        .and_then(|v| String::from_utf8(v).ok())
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    Ok(count >= app.config.ip_failure_limit)
+}
+
+/// Until when `account`'s password path is locked, if it is.
+pub fn locked_until(app: &AppState, account: &Account) -> Option<UnixTime> {
+    account.locked_until.filter(|until| *until > app.now())
+}
+
+/// A failed login from `ip`, for `account` when the login exists. Counts,
+/// and locks the account when this failure reaches the threshold.
+pub async fn failed(
+    app: &AppState,
+    account: Option<&Account>,
+    ip: &str,
+    request_id: Option<&str>,
+) -> Result<(), StoreError> {
+    app.ephemeral
+        .incr(&ip_key(ip), secs(app.config.ip_window_secs))
+        .await?;
+    let Some(account) = account else {
+        return Ok(());
+    };
+    if locked_until(app, account).is_some() {
+        return Ok(());
+    }
+    let count = app
+        .ephemeral
+        .incr(&failures_key(&account.id), secs(app.config.lockout_secs))
+        .await?;
+    if count < app.config.lockout_threshold {
+        return Ok(());
+    }
+    lock(app, account, ip, request_id).await
+}
+
+async fn lock(
+    app: &AppState,
+    account: &Account,
+    ip: &str,
+    request_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let now = app.now();
+    let until = now + app.config.lockout_secs;
+    app.sql.set_locked_until(&account.id, Some(until)).await?;
+    app.ephemeral.delete(&failures_key(&account.id)).await?;
+    app.audit
+        .record(
+            Entry::new(events::ACCOUNT_LOCKED)
+                .account(&account.id)
+                .request(request_id)
+                .detail(serde_json::json!({"until": until, "ip": ip})),
+            now,
+        )
+        .await;
+    let token = random_token(32);
+    app.ephemeral
+        .put_json(
+            &unlock_key(token.expose()),
+            &account.id,
+            app.config.lockout_secs,
+        )
+        .await?;
+    let link = format!(
+        "{}{}?token={}",
+        app.issuer.trim_end_matches('/'),
+        crate::paths::UNLOCK,
+        token.expose()
+    );
+    let (kind, to) = match (&account.email, &account.phone) {
+        (Some(email), _) => (Kind::Email, email.clone()),
+        (None, Some(phone)) => (Kind::Sms, phone.clone()),
+        (None, None) => return Ok(()),
+    };
+    let text = format!(
+        "Кто-то {} раз подряд ввёл неверный пароль от вашей учётной записи, поэтому вход по паролю заблокирован до {}. \
+         Вход по сертификату работает. Если это были вы, разблокируйте вход сразу: {link}\n\
+         Если не вы — смените пароль после разблокировки.",
+        app.config.lockout_threshold,
+        clock_time(until)
+    );
+    delivery::send(
+        app,
+        &Message {
+            kind,
+            to,
+            subject: "Вход по паролю заблокирован".into(),
+            text,
+            code: None,
+            link: Some(link),
+        },
+    )
+    .await
+}
+
+/// A successful login: the account's count of wrong passwords starts over.
+pub async fn succeeded(app: &AppState, account: &Account) -> Result<(), StoreError> {
+    app.ephemeral.delete(&failures_key(&account.id)).await
+}
+
+/// Lifts a lock; `by` says who (the owner's link, an admin).
+pub async fn unlock(app: &AppState, account_id: &str, by: &str) -> Result<(), StoreError> {
+    app.sql.set_locked_until(account_id, None).await?;
+    app.ephemeral.delete(&failures_key(account_id)).await?;
+    app.audit
+        .record(
+            Entry::new(events::ACCOUNT_UNLOCKED)
+                .account(account_id)
+                .detail(serde_json::json!({"by": by})),
+            app.now(),
+        )
+        .await;
+    Ok(())
+}
+
+/// The owner's self-unlock link (single use); whether it unlocked.
+pub async fn unlock_by_link(app: &AppState, token: &str) -> Result<bool, StoreError> {
+    if token.len() > 100 {
+        return Ok(false);
+    }
+    let account: Option<String> = app.ephemeral.take_json(&unlock_key(token)).await?;
+    match account {
+        Some(id) => unlock(app, &id, "owner").await.map(|()| true),
+        None => Ok(false),
+    }
+}
+
+/// `HH:MM` Moscow time, as the seeds tell the unlock time.
+pub fn clock_time(unix: UnixTime) -> String {
+    chrono::DateTime::from_timestamp(unix + 3 * 3600, 0)
+        .map(|t| t.format("%H:%M (МСК) %d.%m.%Y").to_string())
+        .unwrap_or_default()
+}
