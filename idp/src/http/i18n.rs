@@ -58,6 +58,8 @@ pub struct Texts {
     pub throttled_hint: &'static str,
     pub unlocked: &'static str,
     pub unlock_failed: &'static str,
+    pub unlock_question: &'static str,
+    pub unlock_submit: &'static str,
 }
 
 pub static RU: Texts = Texts {
@@ -117,6 +119,8 @@ pub static RU: Texts = Texts {
     throttled_hint: "Подождите несколько минут и попробуйте снова.",
     unlocked: "Вход по паролю снова доступен. Если неверные пароли вводили не вы, смените пароль.",
     unlock_failed: "Ссылка для разблокировки устарела или уже использована. Блокировка снимется сама в указанное время.",
+    unlock_question: "Неверные пароли вводили вы? Тогда разблокируйте вход по паролю сейчас.",
+    unlock_submit: "Разблокировать вход",
 };
 
 pub static EN: Texts = Texts {
@@ -176,6 +180,8 @@ pub static EN: Texts = Texts {
     throttled_hint: "Wait a few minutes and try again.",
     unlocked: "Password login works again. If the wrong passwords were not yours, change your password.",
     unlock_failed: "The unlock link has expired or was already used. The lock lifts by itself at the time given.",
+    unlock_question: "Were the wrong passwords yours? Then unlock password login now.",
+    unlock_submit: "Unlock",
 };
 
 /// Picks the language: an explicit `ui_locales` first, then the browser's
@@ -301,6 +307,7 @@ pub struct RegisterTexts {
     pub to_account: &'static str,
     pub gone: &'static str,
     pub again: &'static str,
+    pub confirm_link: &'static str,
     pub wrong_code: &'static str,
     pub code_spent: &'static str,
     pub link_spent: &'static str,
@@ -340,6 +347,7 @@ pub static REGISTER_RU: RegisterTexts = RegisterTexts {
     to_account: "Перейти в учётную запись",
     gone: "Регистрация не найдена: время истекло или её начали в другом браузере.",
     again: "Начать регистрацию заново",
+    confirm_link: "Подтвердите, что это ваш адрес электронной почты, и продолжите регистрацию.",
     wrong_code: "Поле «Код из SMS»: неверный код, осталось попыток:",
     code_spent: "Поле «Код из SMS»: код больше не действует. Получите новый код.",
     link_spent: "Ссылка устарела или уже использована. Отправьте письмо ещё раз или начните регистрацию заново.",
@@ -379,6 +387,7 @@ pub static REGISTER_EN: RegisterTexts = RegisterTexts {
     to_account: "Go to your account",
     gone: "Registration not found: it expired or was started in another browser.",
     again: "Start again",
+    confirm_link: "Confirm that this e-mail address is yours and go on with the registration.",
     wrong_code: "Field \"Code\": wrong code, tries left:",
     code_spent: "Field \"Code\": the code is no longer valid. Get a new one.",
     link_spent: "The link has expired or was already used. Send the e-mail again or start again.",

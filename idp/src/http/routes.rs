@@ -43,10 +43,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(REGISTER_CODE, web::post().to(pages::register::code))
     .route(REGISTER_EMAIL, web::get().to(pages::register::step))
     .route(REGISTER_RESEND, web::post().to(pages::register::resend))
-    .route(REGISTER_CONFIRM, web::get().to(pages::register::confirm))
+    .route(
+        REGISTER_CONFIRM,
+        web::get().to(pages::register::confirm_form),
+    )
+    .route(REGISTER_CONFIRM, web::post().to(pages::register::confirm))
     .route(REGISTER_PASSWORD, web::get().to(pages::register::step))
     .route(REGISTER_PASSWORD, web::post().to(pages::register::password))
-    .route(UNLOCK, web::get().to(pages::unlock::unlock))
+    .route(UNLOCK, web::get().to(pages::unlock::form))
+    .route(UNLOCK, web::post().to(pages::unlock::unlock))
     .route(ACCOUNT, web::get().to(pages::account::profile))
     .route(ACCOUNT, web::post().to(pages::account::update_profile))
     .route(ACCOUNT_CONFIRM, web::get().to(pages::account::confirm_form))

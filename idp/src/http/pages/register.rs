@@ -37,6 +37,11 @@ pub enum View {
     Password {
         reg: String,
     },
+    /// The e-mail link opened: a button, so that a mail scanner fetching
+    /// the link does not use it up.
+    ConfirmLink {
+        token: String,
+    },
     Done,
     Gone,
 }
@@ -300,12 +305,31 @@ pub async fn resend(
 }
 
 /// The e-mail link: whoever opens it goes on in that browser.
-pub async fn confirm(
+/// GET of the e-mail link: only asks to go on (see [`View::ConfirmLink`]).
+pub async fn confirm_form(
     app: web::Data<AppState>,
     req: HttpRequest,
     params: RequestParams,
 ) -> HttpResponse {
     let params = params.0.unwrap_or_default();
+    let token = field(&params, "token");
+    page(
+        &app,
+        &req,
+        StatusCode::OK,
+        View::ConfirmLink { token },
+        None,
+        None,
+    )
+}
+
+/// The person pressed the button of the e-mail link: the browser that did
+/// goes on with the registration.
+pub async fn confirm(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(params): CsrfForm,
+) -> HttpResponse {
     let (browser, cookie) = browser_id(&app, &req);
     match registration::confirm_link(&app, &field(&params, "token"), &browser).await {
         Ok(registration) => with_cookie(see_other(&step_path(&registration)), cookie),

@@ -1,39 +1,74 @@
-//! `GET /unlock?token=…`: the owner's self-unlock link from the lock notice.
+//! `/unlock?token=…`: the owner's self-unlock link from the lock notice. The
+//! link only shows a button (a mail scanner fetching it unlocks nothing);
+//! pressing it lifts the lock, once.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
 
-use super::{Failure, error_page, problem, texts};
+use super::{html, problem, texts, with_cookie};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::RequestParams;
+use crate::http::extract::{CsrfForm, RequestParams, csrf_token};
+use crate::http::i18n::Texts;
 use crate::login::guard;
 use crate::oidc::authorize::Problem;
+
+#[derive(Template)]
+#[template(path = "unlock.html")]
+struct UnlockPage<'a> {
+    t: &'static Texts,
+    csrf: &'a str,
+    token: &'a str,
+    outcome: Option<&'a str>,
+    failed: bool,
+}
+
+fn render(
+    app: &AppState,
+    req: &HttpRequest,
+    status: StatusCode,
+    token: &str,
+    outcome: Option<&str>,
+) -> HttpResponse {
+    let (csrf, cookie) = csrf_token(app, req);
+    let page = UnlockPage {
+        t: texts(req, None),
+        csrf: &csrf,
+        token,
+        outcome,
+        failed: status != StatusCode::OK,
+    };
+    with_cookie(html(status, &page), cookie)
+}
+
+pub async fn form(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    params: RequestParams,
+) -> HttpResponse {
+    let params = params.0.unwrap_or_default();
+    let token = params.get("token").ok().flatten().unwrap_or_default();
+    render(&app, &req, StatusCode::OK, token, None)
+}
 
 pub async fn unlock(
     app: web::Data<AppState>,
     req: HttpRequest,
-    params: RequestParams,
+    CsrfForm(params): CsrfForm,
     id: RequestId,
 ) -> HttpResponse {
     let t = texts(&req, None);
-    let params = params.0.unwrap_or_default();
     let token = params.get("token").ok().flatten().unwrap_or_default();
-    let (status, message) = match guard::unlock_by_link(&app, token).await {
-        Ok(true) => (StatusCode::OK, t.unlocked),
-        Ok(false) => (StatusCode::BAD_REQUEST, t.unlock_failed),
-        Err(_) => return problem(t, &id, Problem::Unavailable),
-    };
-    error_page(
-        t,
-        &id,
-        Failure {
-            status,
-            title: t.login_title,
-            message,
-            hint: "",
-            back: None,
-            details: None,
-        },
-    )
+    match guard::unlock_by_link(&app, token).await {
+        Ok(true) => render(&app, &req, StatusCode::OK, "", Some(t.unlocked)),
+        Ok(false) => render(
+            &app,
+            &req,
+            StatusCode::BAD_REQUEST,
+            "",
+            Some(t.unlock_failed),
+        ),
+        Err(_) => problem(t, &id, Problem::Unavailable),
+    }
 }
