@@ -59,25 +59,28 @@ pub async fn password_login(
         return Err(LoginError::Locked { until });
     }
     guard::succeeded(app, &account).await?;
-    proven(
-        app,
-        &account,
-        required,
-        client.old_cookie,
-        client.request_id,
-    )
-    .await
+    proven(app, &account, required, client).await
 }
 
 /// The journal entry of a failed password login.
 fn failure<'e>(client: &Client<'e>, account: Option<&'e str>, reason: &str) -> Entry<'e> {
     let mut entry = Entry::new(events::LOGIN_FAILED)
         .request(client.request_id)
-        .detail(serde_json::json!({"method": "pwd", "reason": reason, "ip": client.ip}));
+        .detail(serde_json::json!({
+            "method": "pwd", "reason": reason, "ip": client.ip, "user_agent": client.user_agent,
+        }));
     if let Some(id) = account {
         entry = entry.account(id);
     }
     entry
+}
+
+/// A `User-Agent` as the journal keeps it: at most 256 characters.
+pub fn user_agent(header: Option<&str>) -> Option<&str> {
+    header.map(|ua| match ua.char_indices().nth(256) {
+        Some((cut, _)) => &ua[..cut],
+        None => ua,
+    })
 }
 
 /// Who is logging in, as far as the request tells.
@@ -85,6 +88,8 @@ fn failure<'e>(client: &Client<'e>, account: Option<&'e str>, reason: &str) -> E
 pub struct Client<'a> {
     /// The client's IP (the connection's peer).
     pub ip: &'a str,
+    /// The browser's `User-Agent`, cut to 256 characters, for the journal.
+    pub user_agent: Option<&'a str>,
     /// The browser's previous session cookie, ended once a new one starts.
     pub old_cookie: Option<&'a str>,
     pub request_id: Option<&'a str>,
@@ -96,9 +101,9 @@ pub async fn proven(
     app: &AppState,
     account: &crate::model::Account,
     required: Aal,
-    old_cookie: Option<&str>,
-    request_id: Option<&str>,
+    client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
+    let (old_cookie, request_id) = (client.old_cookie, client.request_id);
     let now = app.now();
     let progress = Progress {
         account,
@@ -113,7 +118,9 @@ pub async fn proven(
                     Entry::new(events::LOGIN_UNMET)
                         .account(&account.id)
                         .request(request_id)
-                        .detail(serde_json::json!({"required": required})),
+                        .detail(serde_json::json!({
+                            "required": required, "ip": client.ip, "user_agent": client.user_agent,
+                        })),
                     now,
                 )
                 .await;
@@ -125,7 +132,9 @@ pub async fn proven(
             Entry::new(events::LOGIN_SUCCEEDED)
                 .account(&account.id)
                 .request(request_id)
-                .detail(serde_json::json!({"amr": auth.amr, "acr": auth.aal})),
+                .detail(serde_json::json!({
+                    "amr": auth.amr, "acr": auth.aal, "ip": client.ip, "user_agent": client.user_agent,
+                })),
             now,
         )
         .await;

@@ -492,6 +492,19 @@ impl Page {
 }
 
 impl Browser {
+    /// A browser that sends `User-Agent: user_agent`.
+    pub fn with_user_agent(base: &str, user_agent: &str) -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(user_agent)
+                .build()
+                .unwrap(),
+            base: base.to_owned(),
+        }
+    }
+
     pub fn new(base: &str) -> Self {
         Self {
             client: reqwest::Client::builder()

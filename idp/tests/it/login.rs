@@ -64,3 +64,51 @@ async fn a_near_miss_identifier_is_just_a_wrong_login() {
         assert!(after.body.contains("Неверный логин или пароль"), "{login}");
     }
 }
+
+#[actix_web::test]
+async fn every_login_is_journaled_with_outcome_method_ip_and_browser_never_a_secret() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::with_user_agent(&app.url, "VhodTest/1.0 (journal)");
+    let page = browser.follow(browser.get(&app.auth_url(&[])).await).await;
+    let (csrf, flow) = (page.csrf(), page.hidden("flow"));
+    let secret = "Wrong-secret-9";
+    for password in [secret, PASSWORD] {
+        browser
+            .submit(
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("flow", &flow),
+                    ("login", STANDARD),
+                    ("password", password),
+                ],
+            )
+            .await;
+    }
+    let journal = app.state.sql.audit_tail(None, None, 50).await.unwrap();
+    for event in [
+        idp::audit::events::LOGIN_FAILED,
+        idp::audit::events::LOGIN_SUCCEEDED,
+    ] {
+        let entry = journal.iter().find(|e| e.event == event).expect(event);
+        assert!(
+            entry.detail.contains("VhodTest/1.0 (journal)"),
+            "{}",
+            entry.detail
+        );
+        assert!(entry.detail.contains("127.0.0.1"), "{}", entry.detail);
+        assert!(entry.account_id.is_some());
+    }
+    let failed = journal
+        .iter()
+        .find(|e| e.event == idp::audit::events::LOGIN_FAILED)
+        .unwrap();
+    assert!(
+        failed.detail.contains("\"method\":\"pwd\"") && failed.detail.contains("wrong_credentials")
+    );
+    assert!(
+        journal
+            .iter()
+            .all(|e| !e.detail.contains(secret) && !e.detail.contains(PASSWORD))
+    );
+}

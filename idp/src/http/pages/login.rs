@@ -166,8 +166,13 @@ pub async fn submit(
         .peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
+    let agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
     let client = login::Client {
         ip: &ip,
+        user_agent: login::user_agent(agent),
         old_cookie: old.as_ref().map(|c| c.value()),
         request_id: Some(&id.0),
     };

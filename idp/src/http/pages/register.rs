@@ -389,15 +389,21 @@ pub async fn password(
     let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
     let old = req.cookie(session::COOKIE);
     let t = texts(&req, None);
-    match login::proven(
-        &app,
-        &account,
-        required,
-        old.as_ref().map(|c| c.value()),
-        Some(&id.0),
-    )
-    .await
-    {
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    let client = login::Client {
+        ip: &ip,
+        user_agent: login::user_agent(agent),
+        old_cookie: old.as_ref().map(|c| c.value()),
+        request_id: Some(&id.0),
+    };
+    match login::proven(&app, &account, required, &client).await {
         Ok(Outcome::Started { cookie, sid }) => {
             let mut res = match flow {
                 Some(flow) => decision(t, &id, authorize::logged_in(&app, flow, sid).await),
