@@ -54,6 +54,9 @@ pub enum ConfirmError {
     WrongCode(u32),
     #[error("the code was entered wrongly too often: order a new one")]
     CodeSpent,
+    /// Not a postal address (index, city, street, house, flat).
+    #[error("not a postal address")]
+    Address,
     /// The certificate or signature does not confirm (Russian reason).
     #[error("wrong certificate: {0}")]
     Certificate(String),
@@ -171,6 +174,10 @@ pub async fn order_postal_code(
     now: UnixTime,
 ) -> Result<(), ConfirmError> {
     standard(account)?;
+    let length = address.chars().count();
+    if !(10..=300).contains(&length) || address.chars().any(char::is_control) {
+        return Err(ConfirmError::Address);
+    }
     let code = postal_code_text();
     sql.put_postal_code(&PostalCode {
         account_id: account.id.clone(),

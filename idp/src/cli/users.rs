@@ -160,15 +160,8 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             let account = find(&sql, &login).await?;
             let now = SystemClock.now();
             let was = account.locked_until.filter(|until| *until > now);
-            sql.set_locked_until(&account.id, None).await?;
-            Audit::new(sql.clone())
-                .record(
-                    Entry::new(events::ACCOUNT_UNLOCKED)
-                        .account(&account.id)
-                        .detail(serde_json::json!({"by": "admin"})),
-                    now,
-                )
-                .await;
+            crate::login::guard::lift(&sql, &Audit::new(sql.clone()), &account.id, "admin", now)
+                .await?;
             match was {
                 Some(_) => println!("unlocked account {}", account.id),
                 None => println!("account {} was not locked", account.id),

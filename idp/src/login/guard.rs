@@ -10,11 +10,11 @@
 use std::time::Duration;
 
 use crate::app::AppState;
-use crate::audit::{Entry, events};
+use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
 use crate::delivery::{self, Kind, Message};
 use crate::model::{Account, Secret, random_token};
-use crate::store::{EphemeralExt, StoreError};
+use crate::store::{EphemeralExt, SqlStore, StoreError};
 
 fn failures_key(account_id: &str) -> String {
     format!("login-failures:{account_id}")
@@ -140,14 +140,26 @@ pub async fn succeeded(app: &AppState, account: &Account) -> Result<(), StoreErr
 
 /// Lifts a lock; `by` says who (the owner's link, an admin).
 pub async fn unlock(app: &AppState, account_id: &str, by: &str) -> Result<(), StoreError> {
-    app.sql.set_locked_until(account_id, None).await?;
     app.ephemeral.delete(&failures_key(account_id)).await?;
-    app.audit
+    lift(&app.sql, &app.audit, account_id, by, app.now()).await
+}
+
+/// The durable half of [`unlock`], for a process without the short-lived
+/// store (the admin CLI): the lock goes and the journal says who lifted it.
+pub async fn lift(
+    sql: &SqlStore,
+    audit: &Audit,
+    account_id: &str,
+    by: &str,
+    now: UnixTime,
+) -> Result<(), StoreError> {
+    sql.set_locked_until(account_id, None).await?;
+    audit
         .record(
             Entry::new(events::ACCOUNT_UNLOCKED)
                 .account(account_id)
                 .detail(serde_json::json!({"by": by})),
-            app.now(),
+            now,
         )
         .await;
     Ok(())

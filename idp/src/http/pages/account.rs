@@ -451,21 +451,6 @@ pub async fn confirm_submit(
     let (outcome, notice, field_name) = match params.get("action").ok().flatten() {
         Some("order") => {
             let address = field("address");
-            if address.chars().count() < 10 || address.chars().count() > 300 {
-                let message =
-                    "«Почтовый адрес с индексом»: укажите индекс, город, улицу, дом и квартиру"
-                        .to_owned();
-                return confirm_page(
-                    &app,
-                    &req,
-                    account_id,
-                    StatusCode::BAD_REQUEST,
-                    None,
-                    Some(("address", message)),
-                    &id,
-                )
-                .await;
-            }
             let ordered =
                 confirmation::order_postal_code(&app.sql, &app.audit, &account, &address, now)
                     .await;
@@ -534,6 +519,10 @@ pub async fn confirm_submit(
                 }
                 ConfirmError::NotStandard(_) => {
                     "Подтвердить личность можно только для стандартной учётной записи.".into()
+                }
+                ConfirmError::Address => {
+                    "«Почтовый адрес с индексом»: укажите индекс, город, улицу, дом и квартиру"
+                        .into()
                 }
                 ConfirmError::Certificate(reason) => format!("Неверный сертификат: {reason}."),
                 ConfirmError::NoChallenge => {
