@@ -1,8 +1,6 @@
 //! Confirming an identity: at a service centre (the operator's CLI, with
 //! the seeds' new-document rule) and by a code sent by registered post.
 
-use std::time::{Duration, Instant};
-
 use idp::accounts::confirmation::{POSTAL_CODE_TRIES, POSTAL_CODE_TTL_SECS};
 use idp::audit::events;
 use idp::model::{AccountLevel, Passport, Profile, Verification, VerificationStatus};
@@ -61,29 +59,6 @@ fn run(app: &TestApp, args: &[&str]) -> (bool, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.success(), text)
-}
-
-/// The newest message to `to` once there are `count`.
-async fn newest(app: &TestApp, to: &str, count: usize) -> serde_json::Value {
-    let url =
-        reqwest::Url::parse_with_params(&format!("{}/dev/outbox", app.url), &[("to", to)]).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let list: serde_json::Value = reqwest::get(url.clone())
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if list.as_array().unwrap().len() >= count {
-            return list[0].clone();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no message {count} to {to}: {list}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[actix_web::test]
@@ -164,21 +139,13 @@ async fn a_service_centre_confirms_with_the_passport_on_file_only() {
     // once its clock, which the test holds, reaches the CLI's).
     app.clock.advance(60);
     app.state.wake_jobs();
-    let message = newest(&app, SIMPLE, 1).await;
+    let message = app.newest_message(SIMPLE, 1).await;
     assert_eq!(message["subject"], "Учётная запись подтверждена");
 }
 
 /// A browser logged in as `login`, on the confirmation page.
 async fn confirm_page(app: &TestApp, login: &str) -> (Browser, Page) {
-    let browser = app.browser();
-    let login_page = browser.follow(browser.get("/login").await).await;
-    let csrf = login_page.csrf();
-    browser
-        .submit(
-            "/login",
-            &[("csrf", &csrf), ("login", login), ("password", PASSWORD)],
-        )
-        .await;
+    let browser = app.logged_in(login).await;
     let page = browser.follow(browser.get("/account/confirm").await).await;
     assert_eq!(page.status, 200, "{}", page.body);
     (browser, page)
@@ -232,7 +199,7 @@ async fn a_code_by_registered_post_confirms_the_identity() {
         "{}",
         ordered.body
     );
-    let letter = newest(&app, ADDRESS, 1).await;
+    let letter = app.newest_message(ADDRESS, 1).await;
     assert_eq!(letter["kind"], "letter");
     let code = letter["code"].as_str().unwrap().to_owned();
     assert!(letter["text"].as_str().unwrap().contains(&code));
@@ -280,7 +247,7 @@ async fn postal_codes_run_out_of_tries_and_expire() {
             &[("csrf", &csrf), ("action", "order"), ("address", ADDRESS)],
         )
         .await;
-    let code = newest(&app, ADDRESS, 1).await["code"]
+    let code = app.newest_message(ADDRESS, 1).await["code"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -315,7 +282,7 @@ async fn postal_codes_run_out_of_tries_and_expire() {
             &[("csrf", &csrf), ("action", "order"), ("address", ADDRESS)],
         )
         .await;
-    let code = newest(&app, ADDRESS, 2).await["code"]
+    let code = app.newest_message(ADDRESS, 2).await["code"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -380,6 +380,46 @@ impl TestApp {
 }
 
 /// A code for the demo client, after a login as the standard account.
+impl TestApp {
+    /// A browser logged in as `login` (demo password), outside any flow.
+    pub async fn logged_in(&self, login: &str) -> Browser {
+        let browser = self.browser();
+        let page = browser.follow(browser.get("/login").await).await;
+        let csrf = page.csrf();
+        browser
+            .submit(
+                "/login",
+                &[("csrf", &csrf), ("login", login), ("password", PASSWORD)],
+            )
+            .await;
+        browser
+    }
+
+    /// The newest message the dev outbox holds for `to` (any notation),
+    /// once it holds at least `count`; waits up to 10 s for the worker.
+    pub async fn newest_message(&self, to: &str, count: usize) -> serde_json::Value {
+        let url =
+            Url::parse_with_params(&format!("{}/dev/outbox", self.url), &[("to", to)]).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let list: serde_json::Value = reqwest::get(url.clone())
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if list.as_array().unwrap().len() >= count {
+                return list[0].clone();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no message {count} to {to}: {list}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
+
 pub async fn code(app: &TestApp, extra: &[(&str, &str)]) -> String {
     let callback = app
         .login(&app.browser(), &app.auth_url(extra), STANDARD)

@@ -18,28 +18,6 @@ enum Way {
     Signature,
 }
 
-async fn outbox(app: &TestApp, to: &str, count: usize) -> serde_json::Value {
-    let url =
-        reqwest::Url::parse_with_params(&format!("{}/dev/outbox", app.url), &[("to", to)]).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let list: serde_json::Value = reqwest::get(url.clone())
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if list.as_array().unwrap().len() >= count {
-            return list[0].clone();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no message {count} to {to}: {list}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// The account level the portal sees after logging in with `browser`.
 async fn level_in_tokens(app: &TestApp, browser: &Browser) -> String {
     let page = browser.follow(browser.get(&app.auth_url(&[])).await).await;
@@ -107,7 +85,7 @@ async fn from_nothing_to_confirmed(way: Way) {
             ],
         )
         .await;
-    let code = outbox(&app, PHONE, 1).await["code"]
+    let code = app.newest_message(PHONE, 1).await["code"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -214,7 +192,7 @@ async fn from_nothing_to_confirmed(way: Way) {
                     &[("csrf", &csrf), ("action", "order"), ("address", address)],
                 )
                 .await;
-            let letter = outbox(&app, address, 1).await;
+            let letter = app.newest_message(address, 1).await;
             let code = letter["code"].as_str().unwrap();
             let done = fresh
                 .submit(

@@ -36,15 +36,7 @@ fn profile_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 
 /// A browser logged in as `login`, on its profile page.
 async fn logged_in(app: &TestApp, login: &str) -> (Browser, Page) {
-    let browser = app.browser();
-    let login_page = browser.follow(browser.get("/login").await).await;
-    let csrf = login_page.csrf();
-    browser
-        .submit(
-            "/login",
-            &[("csrf", &csrf), ("login", login), ("password", PASSWORD)],
-        )
-        .await;
+    let browser = app.logged_in(login).await;
     let page = browser.follow(browser.get("/account").await).await;
     assert_eq!(page.status, 200, "{}", page.body);
     (browser, page)

@@ -2,8 +2,6 @@
 //! with the contract's field names, reading codes and links from the dev
 //! outbox over HTTP.
 
-use std::time::{Duration, Instant};
-
 use idp::accounts::registration::{CODE_TTL_SECS, LINK_TTL_SECS, RESEND_AFTER_SECS};
 use idp::audit::events;
 use idp::model::AccountLevel;
@@ -12,29 +10,6 @@ use crate::harness::*;
 
 const PASSWORD_NEW: &str = "Новый-pass1"; // not Latin: refused
 const GOOD: &str = "Str0ng-pass!";
-
-/// The newest message to `to` in the dev outbox, once there are `count`.
-async fn outbox(app: &TestApp, to: &str, count: usize) -> serde_json::Value {
-    let url =
-        reqwest::Url::parse_with_params(&format!("{}/dev/outbox", app.url), &[("to", to)]).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let list: serde_json::Value = reqwest::get(url.clone())
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if list.as_array().unwrap().len() >= count {
-            return list[0].clone();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no message {count} to {to}: {list}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// Opens an e-mail link and presses its button, as a person does (a mail
 /// scanner that only fetches the link uses nothing up).
@@ -109,7 +84,7 @@ async fn a_person_registers_by_phone_and_is_logged_in() {
     let page = start(&browser, "Иванова", "Мария", "8 (999) 555-12-34").await;
     assert_eq!(page.url.path(), "/register/code", "{}", page.body);
     assert!(page.body.contains("+79995551234"));
-    let sms = outbox(&app, "+7 999 555 12 34", 1).await;
+    let sms = app.newest_message("+7 999 555 12 34", 1).await;
     assert_eq!(sms["kind"], "sms");
     let code = sms["code"].as_str().unwrap().to_owned();
     assert_eq!(code.len(), 6);
@@ -196,7 +171,7 @@ async fn the_e_mail_link_works_once_in_whichever_browser_opens_it() {
     let browser = app.browser();
     let page = start(&browser, "Петров", "Олег", "Petrov@Example.RU").await;
     assert_eq!(page.url.path(), "/register/email", "{}", page.body);
-    let mail = outbox(&app, "petrov@example.ru", 1).await;
+    let mail = app.newest_message("petrov@example.ru", 1).await;
     assert_eq!(mail["kind"], "email");
     let link = mail["link"].as_str().unwrap().to_owned();
     assert!(mail["text"].as_str().unwrap().contains(&link));
@@ -245,7 +220,7 @@ async fn an_e_mail_link_expires_after_15_minutes() {
     let app = TestApp::spawn().await;
     let browser = app.browser();
     start(&browser, "Петров", "Олег", "late@example.ru").await;
-    let link = outbox(&app, "late@example.ru", 1).await["link"]
+    let link = app.newest_message("late@example.ru", 1).await["link"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -260,7 +235,7 @@ async fn codes_expire_run_out_of_tries_and_are_resent_after_a_cooldown() {
     let app = TestApp::spawn().await;
     let browser = app.browser();
     let page = start(&browser, "Сидоров", "Илья", "+79990001122").await;
-    let first = outbox(&app, "+79990001122", 1).await["code"]
+    let first = app.newest_message("+79990001122", 1).await["code"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -303,7 +278,7 @@ async fn codes_expire_run_out_of_tries_and_are_resent_after_a_cooldown() {
         .submit("/register/resend", &[("csrf", &csrf), ("reg", &reg)])
         .await;
     assert!(resent.body.contains("Отправили ещё раз"), "{}", resent.body);
-    let second = outbox(&app, "+79990001122", 2).await["code"]
+    let second = app.newest_message("+79990001122", 2).await["code"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -325,7 +300,7 @@ async fn a_registered_contact_learns_it_by_message_and_never_gets_a_second_accou
     let before = app.state.sql.accounts().await.unwrap().len();
     let page = start(&browser, "Стандартова", "Анна", STANDARD).await;
     assert_eq!(page.url.path(), "/register/email");
-    let mail = outbox(&app, STANDARD, 1).await;
+    let mail = app.newest_message(STANDARD, 1).await;
     assert!(mail.get("link").is_none(), "{mail}");
     assert!(
         mail["text"]
@@ -345,7 +320,7 @@ async fn a_registered_contact_learns_it_by_message_and_never_gets_a_second_accou
         .unwrap();
     let page = start(&browser, "Стандартова", "Анна", &phone).await;
     assert_eq!(page.url.path(), "/register/code");
-    let sms = outbox(&app, &phone, 1).await;
+    let sms = app.newest_message(&phone, 1).await;
     assert!(sms.get("code").is_none(), "{sms}");
     let refused = send_code(&browser, &page, "123456").await;
     assert_eq!(refused.url.path(), "/register/code");
@@ -388,7 +363,7 @@ async fn every_field_is_checked_and_named() {
         );
         // What was typed is kept.
         if !first.is_empty() {
-            assert!(page.body.contains(&first.replace('\0', "")) || first.contains('\0'));
+            assert!(page.body.contains(first), "{first}");
         }
     }
     // A NUL byte, or a 70 KB field: a page that names the field, not a 5xx.
@@ -490,7 +465,7 @@ async fn registering_from_a_portals_login_goes_back_to_the_portal() {
             ],
         )
         .await;
-    let code = outbox(&app, "+79995550000", 1).await["code"]
+    let code = app.newest_message("+79995550000", 1).await["code"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -550,7 +525,7 @@ async fn one_contact_gets_one_message_a_minute_whoever_asks() {
             .unwrap()
             .contains("Новый код можно получить через")
     );
-    outbox(&app, "+79995551234", 1).await;
+    app.newest_message("+79995551234", 1).await;
     let url = reqwest::Url::parse_with_params(
         &format!("{}/dev/outbox", app.url),
         &[("to", "+79995551234")],

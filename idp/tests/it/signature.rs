@@ -61,15 +61,7 @@ async fn app_trusting(trust: &Trust) -> TestApp {
 
 /// A browser logged in as STANDARD on the confirmation page.
 async fn confirm_page(app: &TestApp) -> (Browser, Page) {
-    let browser = app.browser();
-    let login = browser.follow(browser.get("/login").await).await;
-    let csrf = login.csrf();
-    browser
-        .submit(
-            "/login",
-            &[("csrf", &csrf), ("login", STANDARD), ("password", PASSWORD)],
-        )
-        .await;
+    let browser = app.logged_in(STANDARD).await;
     let page = browser.follow(browser.get("/account/confirm").await).await;
     (browser, page)
 }
@@ -323,8 +315,11 @@ async fn a_challenge_is_good_for_one_attempt() {
             ],
         )
         .await;
+    // The used challenge was replaced: the old signature matches nothing.
     assert!(
-        error_of(&replay).contains("Неверный сертификат") || error_of(&replay).contains("устарел")
+        error_of(&replay).contains("подпись не соответствует сертификату или запросу"),
+        "{}",
+        error_of(&replay)
     );
     assert_eq!(level(&app).await, AccountLevel::Standard);
     assert_ne!(challenge(&replay), stale, "a new challenge is shown");
