@@ -3,26 +3,47 @@
 //! certificate login add a factor and a need each; nothing downstream of
 //! [`AuthContext`] changes.
 
+use serde::{Deserialize, Serialize};
+
 use crate::clock::UnixTime;
 use crate::model::{Aal, Account, AuthContext};
 
 /// A factor the person has proven in this login.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Factor {
     Password,
+    /// A code from an authenticator app (RFC 6238).
+    Totp,
+    /// A code sent by SMS to the verified phone.
+    Sms,
+    /// One of the account's single-use recovery codes.
+    RecoveryCode,
+    /// A signature with a certificate whose key the browser holds.
+    Certificate,
 }
 
 impl Factor {
-    /// RFC 8176 method name.
-    fn amr(self) -> &'static str {
+    /// RFC 8176 method name. A recovery code is a one-time password; a key
+    /// held by the browser is a software key (`swk`): no hardware token is
+    /// reachable from a web page without a vendor plug-in.
+    pub fn amr(self) -> &'static str {
         match self {
             Factor::Password => "pwd",
+            Factor::Totp | Factor::RecoveryCode => "otp",
+            Factor::Sms => "sms",
+            Factor::Certificate => "swk",
         }
+    }
+
+    fn is_second(self) -> bool {
+        matches!(self, Factor::Totp | Factor::Sms | Factor::RecoveryCode)
     }
 }
 
 /// A second factor an account can use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SecondFactor {
     Sms,
     Totp,
@@ -33,14 +54,16 @@ pub enum SecondFactor {
 pub struct Progress<'a> {
     pub account: &'a Account,
     pub factors: Vec<Factor>,
+    /// The second factor the account has set up, if any.
+    pub second_factor: Option<SecondFactor>,
     pub required: Aal,
 }
 
 /// What the login needs next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Need {
-    /// One of these one-time codes.
-    SecondFactor { methods: Vec<SecondFactor> },
+    /// A one-time code of the account's second factor.
+    SecondFactor { method: SecondFactor },
     /// A signature with the person's certificate.
     Certificate,
     /// Nothing this account has can reach the required strength.
@@ -68,30 +91,23 @@ pub fn advance(progress: &Progress<'_>, sid: String, now: UnixTime) -> Need {
             acting_org: None,
         });
     }
-    match progress.required {
-        Aal::Aal3 => Need::Certificate,
-        _ => {
-            let methods = second_factors(progress.account);
-            if methods.is_empty() {
-                Need::Unreachable
-            } else {
-                Need::SecondFactor { methods }
-            }
-        }
+    match (progress.required, progress.second_factor) {
+        (Aal::Aal3, _) => Need::Certificate,
+        (_, Some(method)) => Need::SecondFactor { method },
+        (_, None) => Need::Unreachable,
     }
 }
 
-/// The strength the proven factors reach: a password alone is AAL1 (a
-/// second factor or a certificate will raise it).
-fn reached(factors: &[Factor]) -> Aal {
-    debug_assert!(factors.contains(&Factor::Password));
-    Aal::Aal1
-}
-
-/// The second factors an account has set up (none until the strong
-/// authentication issue adds the settings).
-fn second_factors(_account: &Account) -> Vec<SecondFactor> {
-    Vec::new()
+/// The strength the proven factors reach: a certificate is AAL3, a password
+/// with a one-time code AAL2, a password alone AAL1.
+pub fn reached(factors: &[Factor]) -> Aal {
+    if factors.contains(&Factor::Certificate) {
+        Aal::Aal3
+    } else if factors.contains(&Factor::Password) && factors.iter().any(|f| f.is_second()) {
+        Aal::Aal2
+    } else {
+        Aal::Aal1
+    }
 }
 
 #[cfg(test)]
@@ -127,6 +143,7 @@ mod tests {
         let progress = Progress {
             account: &account,
             factors: vec![Factor::Password],
+            second_factor: None,
             required: Aal::Aal1,
         };
         let Need::Done(auth) = advance(&progress, "sid".into(), 42) else {
@@ -144,10 +161,47 @@ mod tests {
         let mut progress = Progress {
             account: &account,
             factors: vec![Factor::Password],
+            second_factor: None,
             required: Aal::Aal2,
         };
         assert_eq!(advance(&progress, "s".into(), 0), Need::Unreachable);
+        progress.second_factor = Some(SecondFactor::Totp);
+        assert_eq!(
+            advance(&progress, "s".into(), 0),
+            Need::SecondFactor {
+                method: SecondFactor::Totp
+            }
+        );
         progress.required = Aal::Aal3;
         assert_eq!(advance(&progress, "s".into(), 0), Need::Certificate);
+    }
+
+    #[test]
+    fn factors_reach_their_strength_with_rfc_8176_names() {
+        let account = account();
+        let mut progress = Progress {
+            account: &account,
+            factors: vec![Factor::Password, Factor::Sms],
+            second_factor: Some(SecondFactor::Sms),
+            required: Aal::Aal2,
+        };
+        let Need::Done(auth) = advance(&progress, "s".into(), 0) else {
+            panic!("expected Done");
+        };
+        assert_eq!(
+            (auth.aal, auth.amr),
+            (Aal::Aal2, vec!["pwd".into(), "sms".into()])
+        );
+        progress.factors = vec![Factor::Certificate];
+        progress.required = Aal::Aal3;
+        let Need::Done(auth) = advance(&progress, "s".into(), 0) else {
+            panic!("expected Done");
+        };
+        assert_eq!((auth.aal, auth.amr), (Aal::Aal3, vec!["swk".into()]));
+        assert_eq!(
+            reached(&[Factor::Totp]),
+            Aal::Aal1,
+            "a code alone is no login"
+        );
     }
 }

@@ -59,7 +59,7 @@ pub async fn password_login(
         return Err(LoginError::Locked { until });
     }
     guard::succeeded(app, &account).await?;
-    proven(app, &account, required, client).await
+    proven(app, &account, vec![Factor::Password], required, client).await
 }
 
 /// The journal entry of a failed password login.
@@ -95,11 +95,13 @@ pub struct Client<'a> {
     pub request_id: Option<&'a str>,
 }
 
-/// The person has just proven the password of `account` (a login, or a
-/// registration that set it): the session starts if that is enough.
+/// The person has just proven `factors` for `account` (a login, or a
+/// registration that set the password): the session starts if that is
+/// enough.
 pub async fn proven(
     app: &AppState,
     account: &crate::model::Account,
+    factors: Vec<Factor>,
     required: Aal,
     client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
@@ -107,7 +109,8 @@ pub async fn proven(
     let now = app.now();
     let progress = Progress {
         account,
-        factors: vec![Factor::Password],
+        factors,
+        second_factor: None,
         required,
     };
     let auth = match advance(&progress, session::new_sid(), now) {

@@ -403,7 +403,15 @@ pub async fn password(
         old_cookie: old.as_ref().map(|c| c.value()),
         request_id: Some(&id.0),
     };
-    match login::proven(&app, &account, required, &client).await {
+    match login::proven(
+        &app,
+        &account,
+        vec![login::Factor::Password],
+        required,
+        &client,
+    )
+    .await
+    {
         Ok(Outcome::Started { cookie, sid }) => {
             let mut res = match flow {
                 Some(flow) => decision(t, &id, authorize::logged_in(&app, flow, sid).await),
