@@ -1,9 +1,12 @@
 //! Demo data for `idp serve --demo`, seeded idempotently.
 
-use crate::accounts::{self, AccountError, NewAccount, password};
+use crate::accounts::{self, AccountError, NewAccount, password, totp};
 use crate::app::AppState;
 use crate::clients::{ClientError, NewClient};
-use crate::model::{AccountLevel, Passport, Profile, Secret, Verification, VerificationStatus};
+use crate::model::{
+    AccountLevel, Passport, Profile, SecondFactor, SecondFactorRecord, Secret, Verification,
+    VerificationStatus,
+};
 
 pub const PASSWORD: &str = "Demo-pass1!";
 pub const CLIENT_ID: &str = "medcabinet";
@@ -49,6 +52,9 @@ pub const ACCOUNTS: [(&str, AccountLevel, &str, &str, &str); 4] = [
     ),
 ];
 
+/// A simplified account with an authenticator app as its second factor.
+pub const TWO_FACTOR: &str = "twofactor@demo.vhod";
+
 /// When the demo's pending check gets its answer.
 pub const PENDING_CHECK_AFTER_SECS: i64 = 24 * 3600;
 
@@ -65,7 +71,8 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
 /// (and a test run hashes it once, not once per test).
 pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Vec<String>> {
     if app.config.is_production() {
-        let demo: Vec<&str> = ACCOUNTS.iter().map(|a| a.0).collect();
+        let mut demo: Vec<&str> = ACCOUNTS.iter().map(|a| a.0).collect();
+        demo.push(TWO_FACTOR);
         let others = app.sql.count_accounts_except(&demo).await?;
         if others > 0 {
             anyhow::bail!(
@@ -104,6 +111,7 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
             "account  {email:<22} level {level:<10} password {PASSWORD}"
         ));
     }
+    lines.push(seed_two_factor(app, password_hash).await?);
     let cabinet = NewClient {
         id: CLIENT_ID.into(),
         name: "Медицинский кабинет (демо)".into(),
@@ -145,6 +153,53 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
         "redirect {REDIRECT_URI}  post-logout {POST_LOGOUT_URI}"
     ));
     Ok(lines)
+}
+
+/// `twofactor@demo.vhod` with an authenticator app; the line prints its
+/// TOTP secret, to be typed into any app.
+async fn seed_two_factor(app: &AppState, password_hash: &str) -> anyhow::Result<String> {
+    let now = app.now();
+    let new = NewAccount {
+        email: Some(TWO_FACTOR.into()),
+        phone: Some("+79990000042".into()),
+        family_name: "Двухфакторов".into(),
+        given_name: "Дмитрий".into(),
+        middle_name: Some("Олегович".into()),
+        level: Some(AccountLevel::Simplified),
+        ..Default::default()
+    };
+    let account = match accounts::create_hashed(&app.sql, new, password_hash.to_owned(), now).await
+    {
+        Ok(account) => account,
+        Err(AccountError::Exists) => app
+            .sql
+            .account_by_login(TWO_FACTOR)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("{TWO_FACTOR} exists but cannot be found"))?,
+        Err(e) => return Err(e.into()),
+    };
+    let secret = match app.sql.second_factor(&account.id).await? {
+        Some(factor) => factor
+            .sealed_secret
+            .and_then(|sealed| totp::open(&app.master, &account.id, &sealed))
+            .ok_or_else(|| anyhow::anyhow!("the TOTP secret of {TWO_FACTOR} cannot be opened"))?,
+        None => {
+            let secret = totp::new_secret();
+            let factor = SecondFactorRecord {
+                account_id: account.id.clone(),
+                method: SecondFactor::Totp,
+                sealed_secret: Some(totp::seal(&app.master, &account.id, &secret)),
+                last_step: None,
+                enabled_at: now,
+            };
+            app.sql.enable_second_factor(&factor, Vec::new()).await?;
+            secret
+        }
+    };
+    let base32 = totp::setup(&secret, TWO_FACTOR).secret_base32;
+    Ok(format!(
+        "account  {TWO_FACTOR:<22} level simplified password {PASSWORD}, then a code from an authenticator app with the TOTP secret {base32}"
+    ))
 }
 
 /// Sends the profile of `account` to the registries, answered a day later.

@@ -1,10 +1,13 @@
 //! Accounts: creation with the password policy, login-identifier lookup and
 //! password verification; self-registration ([`registration`]).
 
+pub mod codes;
 pub mod confirmation;
 pub mod password;
 pub mod profile;
 pub mod registration;
+pub mod second_factor;
+pub mod totp;
 
 use crate::clock::UnixTime;
 use crate::model::{Account, AccountLevel, Secret};

@@ -38,6 +38,13 @@ pub mod events {
     pub const ACCOUNT_CONFIRMED: &str = "account.confirmed";
     pub const ACCOUNT_LOCKED: &str = "account.locked";
     pub const ACCOUNT_UNLOCKED: &str = "account.unlocked";
+    pub const SECOND_FACTOR_ENABLED: &str = "second_factor.enabled";
+    pub const SECOND_FACTOR_DISABLED: &str = "second_factor.disabled";
+    pub const RECOVERY_CODES_RENEWED: &str = "second_factor.recovery_codes_renewed";
+    /// Too many wrong one-time codes: the code step is closed for a while.
+    pub const SECOND_FACTOR_BLOCKED: &str = "second_factor.blocked";
+    pub const PASSWORD_RECOVERY_STARTED: &str = "password.recovery_started";
+    pub const PASSWORD_CHANGED: &str = "password.changed";
     pub const POSTAL_CODE_ORDERED: &str = "postal_code.ordered";
     pub const POSTAL_CODE_WRONG: &str = "postal_code.wrong";
     pub const VERIFICATION_CANCELLED: &str = "verification.cancelled";

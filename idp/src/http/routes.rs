@@ -33,6 +33,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(AUTHORIZE_CONTINUE, web::get().to(pages::authorize::resume))
     .route(LOGIN, web::get().to(pages::login::form))
     .route(LOGIN, web::post().to(pages::login::submit))
+    .route(LOGIN_CODE, web::get().to(pages::second_factor::form))
+    .route(LOGIN_CODE, web::post().to(pages::second_factor::submit))
+    .route(
+        LOGIN_CODE_RESEND,
+        web::post().to(pages::second_factor::resend),
+    )
+    .route(
+        LOGIN_CODE_CANCEL,
+        web::post().to(pages::second_factor::cancel),
+    )
     .route(CONSENT, web::get().to(pages::consent::form))
     .route(CONSENT, web::post().to(pages::consent::submit))
     .route(LOGOUT, web::get().to(pages::logout::logout))
@@ -59,6 +69,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         ACCOUNT_CONFIRM,
         web::post().to(pages::account::confirm_submit),
     )
+    .route(ACCOUNT_SECURITY, web::get().to(pages::security::page))
+    .route(ACCOUNT_SECURITY, web::post().to(pages::security::change))
     .route(ACCOUNT_CONSENTS, web::get().to(pages::account::consents))
     .route(ACCOUNT_CONSENTS, web::post().to(pages::account::withdraw))
     .default_service(web::to(pages::not_found));

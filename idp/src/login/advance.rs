@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::UnixTime;
+pub use crate::model::SecondFactor;
 use crate::model::{Aal, Account, AuthContext};
 
 /// A factor the person has proven in this login.
@@ -41,14 +42,6 @@ impl Factor {
     }
 }
 
-/// A second factor an account can use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SecondFactor {
-    Sms,
-    Totp,
-}
-
 /// A login under way: whose, what was proven, what is required.
 #[derive(Debug, Clone)]
 pub struct Progress<'a> {
@@ -73,28 +66,39 @@ pub enum Need {
 }
 
 /// The next need of a login: `Done` once the proven factors reach the
-/// required strength.
+/// required strength and, for an account with a second factor, include it.
 pub fn advance(progress: &Progress<'_>, sid: String, now: UnixTime) -> Need {
     let reached = reached(&progress.factors);
-    if reached >= progress.required {
-        return Need::Done(AuthContext {
-            account_id: progress.account.id.clone(),
-            auth_time: now,
-            aal: reached,
-            amr: progress
-                .factors
-                .iter()
-                .map(|f| f.amr().to_owned())
-                .collect(),
-            account_level: progress.account.level,
-            sid,
-            acting_org: None,
-        });
+    // An account with a second factor always uses it: that is what the
+    // person chose, whatever the portal would accept.
+    let code_due = progress.second_factor.is_some() && reached < Aal::Aal2;
+    if reached >= progress.required && !code_due {
+        return Need::Done(authenticated(progress, sid, now));
     }
     match (progress.required, progress.second_factor) {
         (Aal::Aal3, _) => Need::Certificate,
         (_, Some(method)) => Need::SecondFactor { method },
         (_, None) => Need::Unreachable,
+    }
+}
+
+/// What a session of the proven factors carries, at the strength they
+/// reach.
+pub fn authenticated(progress: &Progress<'_>, sid: String, now: UnixTime) -> AuthContext {
+    let mut amr: Vec<String> = Vec::new();
+    for factor in &progress.factors {
+        if !amr.iter().any(|m| m == factor.amr()) {
+            amr.push(factor.amr().to_owned());
+        }
+    }
+    AuthContext {
+        account_id: progress.account.id.clone(),
+        auth_time: now,
+        aal: reached(&progress.factors),
+        amr,
+        account_level: progress.account.level,
+        sid,
+        acting_org: None,
     }
 }
 
@@ -174,6 +178,15 @@ mod tests {
         );
         progress.required = Aal::Aal3;
         assert_eq!(advance(&progress, "s".into(), 0), Need::Certificate);
+        // The person's own second factor is asked even where a password
+        // would do for the portal.
+        progress.required = Aal::Aal1;
+        assert_eq!(
+            advance(&progress, "s".into(), 0),
+            Need::SecondFactor {
+                method: SecondFactor::Totp
+            }
+        );
     }
 
     #[test]

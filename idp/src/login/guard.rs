@@ -20,6 +20,10 @@ fn failures_key(account_id: &str) -> String {
     format!("login-failures:{account_id}")
 }
 
+fn code_failures_key(account_id: &str) -> String {
+    format!("code-failures:{account_id}")
+}
+
 fn ip_key(ip: &str) -> String {
     format!("login-failures-ip:{ip}")
 }
@@ -131,6 +135,38 @@ async fn lock(
         },
     )
     .await
+}
+
+/// A wrong one-time code for `account_id` from `ip`: counted apart from
+/// wrong passwords; true when it closes the code step (`lockout_threshold`
+/// wrong codes within `lockout_secs`).
+pub async fn code_failed(app: &AppState, account_id: &str, ip: &str) -> Result<bool, StoreError> {
+    app.ephemeral
+        .incr(&ip_key(ip), secs(app.config.ip_window_secs))
+        .await?;
+    let count = app
+        .ephemeral
+        .incr(
+            &code_failures_key(account_id),
+            secs(app.config.lockout_secs),
+        )
+        .await?;
+    Ok(count >= app.config.lockout_threshold)
+}
+
+/// Whether the account's code step is closed by too many wrong codes.
+pub async fn codes_blocked(app: &AppState, account_id: &str) -> Result<bool, StoreError> {
+    let count: Option<Vec<u8>> = app.ephemeral.get(&code_failures_key(account_id)).await?;
+    let count = count
+        .and_then(|v| String::from_utf8(v).ok())
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    Ok(count >= app.config.lockout_threshold)
+}
+
+/// A right code: the count of wrong ones starts over.
+pub async fn codes_succeeded(app: &AppState, account_id: &str) -> Result<(), StoreError> {
+    app.ephemeral.delete(&code_failures_key(account_id)).await
 }
 
 /// A successful login: the account's count of wrong passwords starts over.

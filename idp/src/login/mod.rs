@@ -1,12 +1,13 @@
 //! Logging a person in: verify a factor, ask [`advance`] what is needed
 //! next, and once authenticated start the SSO session (ending the browser's
 //! old one, so a new cookie on every login prevents session fixation).
-//! Pages only render the [`Outcome`]. Lockout, second factors, certificates
-//! and recovery come in later issues.
+//! Pages only render the [`Outcome`]. A second factor waits in
+//! [`second_factor`]; a certificate login comes through [`proven`] too.
 
 pub mod advance;
 pub mod guard;
 pub mod password;
+pub mod second_factor;
 pub mod session;
 
 pub use advance::{Factor, Need, Progress, advance};
@@ -15,13 +16,19 @@ pub use session::Session;
 
 use crate::app::AppState;
 use crate::audit::{Entry, events};
-use crate::model::{Aal, Secret};
+use crate::model::{Aal, SecondFactor, Secret};
 
 /// How a login attempt ended.
 #[derive(Debug)]
 pub enum Outcome {
     /// A session started: the new cookie and its `sid`.
     Started { cookie: Secret, sid: String },
+    /// The first factor was right; a one-time code comes next. The cookie
+    /// of the waiting login.
+    SecondFactor {
+        pending: Secret,
+        method: SecondFactor,
+    },
     /// The password was right, but this account cannot reach the strength
     /// the portal requires.
     Unreachable,
@@ -37,7 +44,7 @@ pub async fn password_login(
     client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
     let now = app.now();
-    let failed = |account, reason| failure(client, account, reason);
+    let failed = |account, reason| failure(client, account, "pwd", reason);
     if guard::ip_blocked(app, client.ip).await? {
         app.audit.record(failed(None, "ip_throttled"), now).await;
         return Err(LoginError::Throttled);
@@ -62,12 +69,17 @@ pub async fn password_login(
     proven(app, &account, vec![Factor::Password], required, client).await
 }
 
-/// The journal entry of a failed password login.
-fn failure<'e>(client: &Client<'e>, account: Option<&'e str>, reason: &str) -> Entry<'e> {
+/// The journal entry of a failed login step (`method` as in `amr`).
+fn failure<'e>(
+    client: &Client<'e>,
+    account: Option<&'e str>,
+    method: &str,
+    reason: &str,
+) -> Entry<'e> {
     let mut entry = Entry::new(events::LOGIN_FAILED)
         .request(client.request_id)
         .detail(serde_json::json!({
-            "method": "pwd", "reason": reason, "ip": client.ip, "user_agent": client.user_agent,
+            "method": method, "reason": reason, "ip": client.ip, "user_agent": client.user_agent,
         }));
     if let Some(id) = account {
         entry = entry.account(id);
@@ -97,7 +109,7 @@ pub struct Client<'a> {
 
 /// The person has just proven `factors` for `account` (a login, or a
 /// registration that set the password): the session starts if that is
-/// enough.
+/// enough, else the next step is named.
 pub async fn proven(
     app: &AppState,
     account: &crate::model::Account,
@@ -105,17 +117,42 @@ pub async fn proven(
     required: Aal,
     client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
+    finish(app, account, factors, required, None, client).await
+}
+
+/// [`proven`], keeping the session id `sid` when a session is made
+/// stronger.
+async fn finish(
+    app: &AppState,
+    account: &crate::model::Account,
+    factors: Vec<Factor>,
+    required: Aal,
+    keep_sid: Option<String>,
+    client: &Client<'_>,
+) -> Result<Outcome, LoginError> {
     let (old_cookie, request_id) = (client.old_cookie, client.request_id);
     let now = app.now();
+    let second = app.sql.second_factor(&account.id).await?;
     let progress = Progress {
         account,
         factors,
-        second_factor: None,
+        second_factor: second.map(|f| f.method),
         required,
     };
-    let auth = match advance(&progress, session::new_sid(), now) {
+    let sid = keep_sid.clone().unwrap_or_else(session::new_sid);
+    let auth = match advance(&progress, sid.clone(), now) {
         Need::Done(auth) => auth,
-        Need::SecondFactor { .. } | Need::Certificate | Need::Unreachable => {
+        Need::SecondFactor { method } => {
+            let pending =
+                second_factor::begin(app, account, progress.factors, required, method, keep_sid)
+                    .await?;
+            return Ok(Outcome::SecondFactor { pending, method });
+        }
+        // A password without a second factor where two are required: the
+        // one-factor session starts, and the flow's step-up page says how
+        // to enable one (or lets the person give up).
+        Need::Unreachable if required == Aal::Aal2 => advance::authenticated(&progress, sid, now),
+        Need::Certificate | Need::Unreachable => {
             app.audit
                 .record(
                     Entry::new(events::LOGIN_UNMET)

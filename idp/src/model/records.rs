@@ -322,3 +322,40 @@ pub struct PostalCode {
     pub expires_at: UnixTime,
     pub tries_left: u32,
 }
+
+/// A second factor an account can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecondFactor {
+    /// Codes by SMS to the verified phone.
+    Sms,
+    /// Codes from an authenticator app (RFC 6238).
+    Totp,
+}
+
+impl SecondFactor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sms => "sms",
+            Self::Totp => "totp",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Sms, Self::Totp]
+            .into_iter()
+            .find(|m| m.as_str() == text)
+    }
+}
+
+/// An account's enabled second factor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondFactorRecord {
+    pub account_id: String,
+    pub method: SecondFactor,
+    /// The TOTP secret sealed under the master key (base64).
+    pub sealed_secret: Option<String>,
+    /// The newest TOTP time step accepted.
+    pub last_step: Option<i64>,
+    pub enabled_at: UnixTime,
+}

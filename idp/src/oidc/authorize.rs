@@ -16,13 +16,15 @@ use super::request::{self, max_age_exceeded};
 use super::tokens::verify_id_token_hint;
 use crate::app::AppState;
 use crate::login::Session;
-use crate::model::{AccountLevel, Client, Release};
+use crate::model::{Aal, AccountLevel, Client, Release};
 
 /// What the browser sees next.
 #[derive(Debug)]
 pub enum Decision {
     /// Show the login form for this flow.
     Login(Flow),
+    /// The person is logged in with one factor; ask only the second.
+    StepUp(Flow),
     /// Show the consent page for this flow.
     Consent { flow: Flow, client: Arc<Client> },
     /// The account is below the level the portal requires.
@@ -186,11 +188,23 @@ async fn evaluate(
             .as_ref()
             .is_none_or(|sub| *sub == s.auth.account_id);
         hint_ok
-            && s.auth.aal >= req.required_aal
             && (fresh
                 || !(req.prompt.login
                     || max_age_exceeded(req.max_age, s.auth.auth_time, app.now())))
     });
+    // A session too weak for the portal: a password session steps up to
+    // two factors by the code alone; anything else needs a new login.
+    let (session, step_up) = match session {
+        Some(s) if s.auth.aal < req.required_aal => {
+            let by_code = req.required_aal == Aal::Aal2 && s.auth.amr.iter().any(|m| m == "pwd");
+            (None, by_code && !req.prompt.none)
+        }
+        other => (other, false),
+    };
+    if step_up {
+        flow.step = FlowStep::Authenticate;
+        return save_then(app, flow, Decision::StepUp).await;
+    }
     let Some(session) = session else {
         if req.prompt.none {
             return finish_error(

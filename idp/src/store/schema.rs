@@ -168,3 +168,21 @@ diesel::table! {
         tries_left -> Integer,
     }
 }
+
+diesel::table! {
+    second_factors (account_id) {
+        account_id -> Text,
+        method -> Text,
+        sealed_secret -> Nullable<Text>,
+        last_step -> Nullable<BigInt>,
+        enabled_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    recovery_codes (account_id, digest) {
+        account_id -> Text,
+        digest -> Text,
+        used_at -> Nullable<BigInt>,
+    }
+}

@@ -23,6 +23,7 @@ mod operations;
 mod profile;
 mod registration;
 mod release;
+mod second_factor;
 mod signature;
 mod signing_keys;
 mod token;

@@ -8,6 +8,8 @@ pub mod consent;
 pub mod login;
 pub mod logout;
 pub mod register;
+pub mod second_factor;
+pub mod security;
 pub mod unlock;
 
 use actix_web::http::StatusCode;
@@ -209,6 +211,7 @@ pub fn csrf_failed(t: &'static Texts, id: &RequestId) -> HttpResponse {
 pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpResponse {
     match decision {
         Decision::Login(flow) => see_other(&format!("{}?flow={}", paths::LOGIN, flow.id)),
+        Decision::StepUp(flow) => see_other(&format!("{}?flow={}", paths::LOGIN_CODE, flow.id)),
         Decision::Consent { flow, .. } => {
             see_other(&format!("{}?flow={}", paths::CONSENT, flow.id))
         }

@@ -1,0 +1,358 @@
+//! Second-factor settings: enable SMS codes or an authenticator app
+//! (confirmed with a first code), disable it, renew the recovery codes.
+//! Every change needs the password (the seeds), counts a wrong one toward
+//! the lockout, goes to the journal and is told to the owner.
+
+use serde::{Deserialize, Serialize};
+
+use super::codes::{self, CodeCheck, SentCode};
+use super::totp;
+use crate::app::AppState;
+use crate::audit::{Entry, events};
+use crate::delivery::{self, Kind, Message};
+use crate::login::{self, LoginError};
+use crate::model::{Account, SecondFactor, SecondFactorRecord};
+use crate::store::{EphemeralExt, StoreError};
+
+/// An enrollment must be confirmed within this time.
+const ENROLL_TTL_SECS: i64 = 10 * 60;
+/// An SMS code is valid this long, for this many wrong tries.
+pub const SMS_CODE_TTL_SECS: i64 = 5 * 60;
+pub const SMS_CODE_TRIES: u32 = 3;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("the password path is locked")]
+    Locked { until: crate::clock::UnixTime },
+    #[error("too many password checks at once")]
+    Busy,
+    #[error("SMS codes need a verified mobile phone")]
+    NoPhone,
+    #[error("no second factor is being enabled")]
+    NotStarted,
+    #[error("wrong code")]
+    WrongCode { tries_left: Option<u32> },
+    #[error("the code expired or ran out of tries")]
+    CodeSpent,
+    #[error("no second factor is enabled")]
+    NotEnabled,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<LoginError> for SettingsError {
+    fn from(e: LoginError) -> Self {
+        match e {
+            LoginError::Locked { until } => Self::Locked { until },
+            LoginError::Store(e) => Self::Store(e),
+            LoginError::Busy | LoginError::Throttled => Self::Busy,
+            LoginError::WrongCredentials => Self::WrongPassword,
+        }
+    }
+}
+
+/// A second factor being enabled, until its first code confirms it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Enrollment {
+    method: SecondFactor,
+    sealed_secret: Option<String>,
+    sms: Option<SentCode>,
+}
+
+fn enrollment_key(account_id: &str) -> String {
+    format!("enroll-second-factor:{account_id}")
+}
+
+/// What the settings page shows of a TOTP enrollment.
+pub struct TotpEnrollment {
+    pub secret_base32: String,
+    pub uri: String,
+}
+
+/// The settings as the page shows them.
+pub struct Status {
+    pub enabled: Option<SecondFactorRecord>,
+    pub recovery_codes_left: u32,
+    /// A TOTP enrollment waiting for its first code.
+    pub totp_pending: Option<TotpEnrollment>,
+    /// An SMS enrollment waiting for its code.
+    pub sms_pending: bool,
+}
+
+pub async fn status(app: &AppState, account: &Account) -> Result<Status, StoreError> {
+    let enabled = app.sql.second_factor(&account.id).await?;
+    let recovery_codes_left = app.sql.recovery_codes_left(&account.id).await?;
+    let pending: Option<Enrollment> = app.ephemeral.get_json(&enrollment_key(&account.id)).await?;
+    let totp_pending = pending
+        .as_ref()
+        .and_then(|e| e.sealed_secret.as_deref())
+        .and_then(|sealed| totp::open(&app.master, &account.id, sealed))
+        .map(|secret| {
+            let setup = totp::setup(&secret, &label(account));
+            TotpEnrollment {
+                secret_base32: setup.secret_base32,
+                uri: setup.uri,
+            }
+        });
+    Ok(Status {
+        enabled,
+        recovery_codes_left,
+        sms_pending: pending.is_some_and(|e| e.method == SecondFactor::Sms),
+        totp_pending,
+    })
+}
+
+/// How the account is named in the authenticator app.
+fn label(account: &Account) -> String {
+    account
+        .email
+        .clone()
+        .or_else(|| account.phone.clone())
+        .unwrap_or_else(|| account.family_name.clone())
+}
+
+/// Checks the owner's password for a settings change; a wrong one counts
+/// toward the lockout like a wrong login.
+pub async fn check_password(
+    app: &AppState,
+    account: &Account,
+    password: &str,
+    client: &login::Client<'_>,
+) -> Result<(), SettingsError> {
+    if let Some(until) = login::guard::locked_until(app, account) {
+        return Err(SettingsError::Locked { until });
+    }
+    let right = app
+        .passwords
+        .verify(password.to_owned(), account.password_hash.clone())
+        .await?;
+    if !right {
+        login::guard::failed(app, Some(account), client.ip, client.request_id).await?;
+        return Err(SettingsError::WrongPassword);
+    }
+    Ok(())
+}
+
+/// Starts enabling an authenticator app: a new secret to scan or type.
+pub async fn begin_totp(
+    app: &AppState,
+    account: &Account,
+    password: &str,
+    client: &login::Client<'_>,
+) -> Result<TotpEnrollment, SettingsError> {
+    check_password(app, account, password, client).await?;
+    let secret = totp::new_secret();
+    let enrollment = Enrollment {
+        method: SecondFactor::Totp,
+        sealed_secret: Some(totp::seal(&app.master, &account.id, &secret)),
+        sms: None,
+    };
+    app.ephemeral
+        .put_json(&enrollment_key(&account.id), &enrollment, ENROLL_TTL_SECS)
+        .await?;
+    let setup = totp::setup(&secret, &label(account));
+    Ok(TotpEnrollment {
+        secret_base32: setup.secret_base32,
+        uri: setup.uri,
+    })
+}
+
+/// Starts enabling SMS codes: a code goes to the verified phone.
+pub async fn begin_sms(
+    app: &AppState,
+    account: &Account,
+    password: &str,
+    client: &login::Client<'_>,
+) -> Result<(), SettingsError> {
+    let phone = verified_phone(account).ok_or(SettingsError::NoPhone)?;
+    check_password(app, account, password, client).await?;
+    let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, app.now());
+    let enrollment = Enrollment {
+        method: SecondFactor::Sms,
+        sealed_secret: None,
+        sms: Some(sent),
+    };
+    app.ephemeral
+        .put_json(&enrollment_key(&account.id), &enrollment, ENROLL_TTL_SECS)
+        .await?;
+    delivery::send(
+        app,
+        &sms_code(phone, &code, "подключения входа по SMS-коду"),
+    )
+    .await?;
+    Ok(())
+}
+
+pub fn verified_phone(account: &Account) -> Option<&str> {
+    account.phone.as_deref().filter(|_| account.phone_verified)
+}
+
+/// The SMS that carries a one-time code for `purpose`.
+pub fn sms_code(phone: &str, code: &str, purpose: &str) -> Message {
+    Message {
+        kind: Kind::Sms,
+        to: phone.to_owned(),
+        subject: "Код подтверждения".into(),
+        text: format!(
+            "Код для {purpose} на Вход: {code}. Действует 5 минут. Никому его не сообщайте."
+        ),
+        code: Some(code.to_owned()),
+        link: None,
+    }
+}
+
+/// Confirms the enrollment with its first code: the factor is on, and the
+/// ten recovery codes are returned to be shown once.
+pub async fn confirm(
+    app: &AppState,
+    account: &Account,
+    code: &str,
+) -> Result<Vec<String>, SettingsError> {
+    let key = enrollment_key(&account.id);
+    let mut enrollment: Enrollment = app
+        .ephemeral
+        .get_json(&key)
+        .await?
+        .ok_or(SettingsError::NotStarted)?;
+    let now = app.now();
+    let last_step = match (&enrollment.sealed_secret, &mut enrollment.sms) {
+        (Some(sealed), _) => {
+            let secret =
+                totp::open(&app.master, &account.id, sealed).ok_or(SettingsError::NotStarted)?;
+            let step = totp::matching_step(&secret, code, now)
+                .ok_or(SettingsError::WrongCode { tries_left: None })?;
+            Some(step)
+        }
+        (None, Some(sms)) => {
+            let check = sms.check(code, now);
+            if check != CodeCheck::Right {
+                app.ephemeral
+                    .put_json(&key, &enrollment, ENROLL_TTL_SECS)
+                    .await?;
+            }
+            match check {
+                CodeCheck::Right => None,
+                CodeCheck::Wrong { tries_left } => {
+                    return Err(SettingsError::WrongCode {
+                        tries_left: Some(tries_left),
+                    });
+                }
+                CodeCheck::Spent => return Err(SettingsError::CodeSpent),
+            }
+        }
+        (None, None) => return Err(SettingsError::NotStarted),
+    };
+    // Taken, so one enrollment enables once even if confirmed twice at once.
+    if app.ephemeral.take_json::<Enrollment>(&key).await?.is_none() {
+        return Err(SettingsError::NotStarted);
+    }
+    let record = SecondFactorRecord {
+        account_id: account.id.clone(),
+        method: enrollment.method,
+        sealed_secret: enrollment.sealed_secret,
+        last_step,
+        enabled_at: now,
+    };
+    let recovery = codes::new_recovery_codes();
+    let digests = recovery
+        .iter()
+        .map(|c| codes::recovery_digest(&account.id, c))
+        .collect();
+    app.sql.enable_second_factor(&record, digests).await?;
+    journal(
+        app,
+        account,
+        events::SECOND_FACTOR_ENABLED,
+        Some(record.method),
+    )
+    .await;
+    tell_owner(
+        app,
+        account,
+        match record.method {
+            SecondFactor::Totp => {
+                "К вашей учётной записи подключён вход с кодом из приложения-аутентификатора."
+            }
+            SecondFactor::Sms => "К вашей учётной записи подключён вход с кодом из SMS.",
+        },
+    )
+    .await?;
+    Ok(recovery)
+}
+
+/// Turns the second factor off (with the password).
+pub async fn disable(
+    app: &AppState,
+    account: &Account,
+    password: &str,
+    client: &login::Client<'_>,
+) -> Result<(), SettingsError> {
+    check_password(app, account, password, client).await?;
+    if !app.sql.disable_second_factor(&account.id).await? {
+        return Err(SettingsError::NotEnabled);
+    }
+    journal(app, account, events::SECOND_FACTOR_DISABLED, None).await;
+    tell_owner(
+        app,
+        account,
+        "Второй фактор входа отключён: теперь для входа достаточно пароля.",
+    )
+    .await?;
+    Ok(())
+}
+
+/// New recovery codes in place of the old ones (with the password).
+pub async fn renew_recovery_codes(
+    app: &AppState,
+    account: &Account,
+    password: &str,
+    client: &login::Client<'_>,
+) -> Result<Vec<String>, SettingsError> {
+    check_password(app, account, password, client).await?;
+    if app.sql.second_factor(&account.id).await?.is_none() {
+        return Err(SettingsError::NotEnabled);
+    }
+    let recovery = codes::new_recovery_codes();
+    let digests = recovery
+        .iter()
+        .map(|c| codes::recovery_digest(&account.id, c))
+        .collect();
+    app.sql.replace_recovery_codes(&account.id, digests).await?;
+    journal(app, account, events::RECOVERY_CODES_RENEWED, None).await;
+    Ok(recovery)
+}
+
+async fn journal(app: &AppState, account: &Account, event: &str, method: Option<SecondFactor>) {
+    let mut entry = Entry::new(event).account(&account.id);
+    if let Some(method) = method {
+        entry = entry.detail(serde_json::json!({ "method": method }));
+    }
+    app.audit.record(entry, app.now()).await;
+}
+
+/// Tells the owner of a security change through their contact, so a change
+/// they did not make does not go unnoticed.
+async fn tell_owner(app: &AppState, account: &Account, text: &str) -> Result<(), StoreError> {
+    let (kind, to) = match (&account.email, &account.phone) {
+        (Some(email), _) if account.email_verified => (Kind::Email, email.clone()),
+        (_, Some(phone)) if account.phone_verified => (Kind::Sms, phone.clone()),
+        _ => return Ok(()),
+    };
+    let text = format!(
+        "{text} Если это были не вы, смените пароль и отключите чужой второй фактор в разделе «Безопасность»."
+    );
+    delivery::send(
+        app,
+        &Message {
+            kind,
+            to,
+            subject: "Изменены настройки входа".into(),
+            text,
+            code: None,
+            link: None,
+        },
+    )
+    .await
+}

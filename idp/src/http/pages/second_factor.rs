@@ -1,0 +1,279 @@
+//! `/login/code`: the one-time-code step of a login, after the password or
+//! as a step-up of a one-factor session. What a code means is decided by
+//! `login::second_factor`; this only renders.
+
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::login::{flow_texts, load_flow};
+use super::{Failure, decision, error_page, html, problem, see_other, with_cookie};
+use crate::app::AppState;
+use crate::http::RequestId;
+use crate::http::extract::{
+    Caller, CsrfForm, RequestParams, csrf_token, current_session, login_cookie, session_cookie,
+};
+use crate::http::i18n::Texts;
+use crate::http::routes::paths;
+use crate::login::Outcome;
+use crate::login::second_factor::{self as code_step, COOKIE, CodeError, StepUp};
+use crate::model::{SecondFactor, Secret};
+use crate::oidc::authorize::{self, Problem};
+use crate::oidc::flow::Flow;
+
+enum CodeView {
+    Form { sent_to: Option<String>, totp: bool },
+    NoSecondFactor { client_name: String },
+}
+
+#[derive(Template)]
+#[template(path = "login_code.html")]
+struct CodePage<'a> {
+    t: &'static Texts,
+    csrf: &'a str,
+    flow_id: Option<&'a str>,
+    view: CodeView,
+    error: Option<String>,
+    notice: Option<&'a str>,
+}
+
+fn code_path(flow: Option<&Flow>) -> String {
+    match flow {
+        Some(flow) => format!("{}?flow={}", paths::LOGIN_CODE, flow.id),
+        None => paths::LOGIN_CODE.to_owned(),
+    }
+}
+
+/// After the first factor: remember the waiting login in this browser and
+/// show the code page.
+pub fn ask(app: &AppState, flow: Option<&Flow>, pending: &Secret) -> HttpResponse {
+    let mut res = see_other(&code_path(flow));
+    let _ = res.add_cookie(&login_cookie(app, COOKIE, pending.expose()));
+    res
+}
+
+fn render(
+    app: &AppState,
+    req: &HttpRequest,
+    flow: Option<&Flow>,
+    status: StatusCode,
+    view: CodeView,
+    error: Option<String>,
+    notice: Option<&str>,
+) -> HttpResponse {
+    let (csrf, cookie) = csrf_token(app, req);
+    let page = CodePage {
+        t: flow_texts(req, flow),
+        csrf: &csrf,
+        flow_id: flow.map(|f| f.id.as_str()),
+        view,
+        error,
+        notice,
+    };
+    with_cookie(html(status, &page), cookie)
+}
+
+fn form_view(pending: &code_step::Pending) -> CodeView {
+    CodeView::Form {
+        sent_to: pending.sent_to.clone(),
+        totp: pending.method == SecondFactor::Totp,
+    }
+}
+
+fn login_again(flow: Option<&Flow>) -> HttpResponse {
+    match flow {
+        Some(flow) => see_other(&format!("{}?flow={}", paths::LOGIN, flow.id)),
+        None => see_other(paths::LOGIN),
+    }
+}
+
+pub async fn form(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    params: RequestParams,
+    id: RequestId,
+) -> HttpResponse {
+    let params = params.0.unwrap_or_default();
+    let flow = match load_flow(&app, &req, &id, &params).await {
+        Ok(flow) => flow,
+        Err(page) => return page,
+    };
+    let t = flow_texts(&req, flow.as_ref());
+    let cookie = req.cookie(COOKIE);
+    match code_step::find(&app, cookie.as_ref().map(|c| c.value())).await {
+        Ok(Some(pending)) => {
+            let view = form_view(&pending);
+            return render(&app, &req, flow.as_ref(), StatusCode::OK, view, None, None);
+        }
+        Ok(None) => {}
+        Err(_) => return problem(t, &id, Problem::Unavailable),
+    }
+    // No login waits here: a flow that needs a stronger session steps up.
+    let (Some(flow), Some(session)) = (flow, current_session(&app, &req).await) else {
+        return login_again(None);
+    };
+    if session.auth.aal >= flow.request.required_aal {
+        return see_other(&format!("{}?flow={}", paths::AUTHORIZE_CONTINUE, flow.id));
+    }
+    match code_step::step_up(&app, &session, flow.request.required_aal).await {
+        Ok(StepUp::Pending(pending)) => ask(&app, Some(&flow), &pending),
+        Ok(StepUp::NoSecondFactor) => {
+            let client_name = match app.clients.get(&flow.request.client_id).await {
+                Ok(Some(client)) => client.name.clone(),
+                _ => flow.request.client_id.clone(),
+            };
+            let view = CodeView::NoSecondFactor { client_name };
+            render(&app, &req, Some(&flow), StatusCode::OK, view, None, None)
+        }
+        Err(_) => problem(t, &id, Problem::Unavailable),
+    }
+}
+
+pub async fn submit(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(params): CsrfForm,
+    id: RequestId,
+) -> HttpResponse {
+    let flow = match load_flow(&app, &req, &id, &params).await {
+        Ok(flow) => flow,
+        Err(page) => return page,
+    };
+    let t = flow_texts(&req, flow.as_ref());
+    let Some(cookie) = req.cookie(COOKIE) else {
+        return login_again(flow.as_ref());
+    };
+    let code = params.get("code").ok().flatten().unwrap_or_default().trim();
+    let retry = |error: String| async {
+        match code_step::find(&app, Some(cookie.value())).await {
+            Ok(Some(pending)) => render(
+                &app,
+                &req,
+                flow.as_ref(),
+                StatusCode::BAD_REQUEST,
+                form_view(&pending),
+                Some(error),
+                None,
+            ),
+            Ok(None) => login_again(flow.as_ref()),
+            Err(_) => problem(t, &id, Problem::Unavailable),
+        }
+    };
+    if code.is_empty() {
+        return retry(t.code_missing.to_owned()).await;
+    }
+    let caller = Caller::of(&req, &id);
+    let outcome = code_step::submit(&app, cookie.value(), code, &caller.client()).await;
+    let (session, sid) = match outcome {
+        Ok(Outcome::Started { cookie, sid }) => (cookie, sid),
+        Ok(Outcome::SecondFactor { pending, .. }) => return ask(&app, flow.as_ref(), &pending),
+        Ok(Outcome::Unreachable) => {
+            return match flow {
+                Some(flow) => decision(t, &id, authorize::unmet(&app, flow).await),
+                None => problem(t, &id, Problem::Unavailable),
+            };
+        }
+        Err(CodeError::Wrong {
+            tries_left: Some(n),
+        }) => {
+            return retry(format!("{} {} {n}.", t.code_wrong, t.code_tries_left)).await;
+        }
+        Err(CodeError::Wrong { tries_left: None }) => {
+            return retry(t.code_wrong.to_owned()).await;
+        }
+        Err(CodeError::Spent) => return retry(t.code_spent.to_owned()).await,
+        Err(CodeError::Blocked) => {
+            let failure = Failure {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                title: t.code_title,
+                message: t.code_blocked,
+                hint: t.throttled_hint,
+                back: None,
+                details: None,
+            };
+            let mut res = error_page(t, &id, failure);
+            let _ = res.add_cookie(&gone(&app));
+            return res;
+        }
+        Err(CodeError::NoLogin) => return expired(&app, flow.as_ref()),
+        Err(CodeError::TooSoon { .. }) | Err(CodeError::Login(_)) => {
+            return problem(t, &id, Problem::Unavailable);
+        }
+    };
+    let mut res = match flow {
+        Some(flow) => decision(t, &id, authorize::logged_in(&app, flow, sid).await),
+        None => see_other(paths::ACCOUNT),
+    };
+    let _ = res.add_cookie(&session_cookie(&app, session.expose()));
+    let _ = res.add_cookie(&gone(&app));
+    res
+}
+
+/// The waiting login is gone (expired, finished, or another browser's):
+/// log in again.
+fn expired(app: &AppState, flow: Option<&Flow>) -> HttpResponse {
+    let mut res = login_again(flow);
+    let _ = res.add_cookie(&gone(app));
+    res
+}
+
+/// Clears the waiting login's cookie.
+fn gone(app: &AppState) -> Cookie<'static> {
+    let mut cookie = login_cookie(app, COOKIE, "");
+    cookie.make_removal();
+    cookie
+}
+
+pub async fn resend(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(params): CsrfForm,
+    id: RequestId,
+) -> HttpResponse {
+    let flow = match load_flow(&app, &req, &id, &params).await {
+        Ok(flow) => flow,
+        Err(page) => return page,
+    };
+    let t = flow_texts(&req, flow.as_ref());
+    let Some(cookie) = req.cookie(COOKIE) else {
+        return login_again(flow.as_ref());
+    };
+    let (error, notice) = match code_step::resend(&app, cookie.value()).await {
+        Ok(()) => (None, Some(t.code_sent)),
+        Err(CodeError::TooSoon { .. }) => (Some(t.code_too_soon.to_owned()), None),
+        Err(CodeError::NoLogin) => return expired(&app, flow.as_ref()),
+        Err(_) => return problem(t, &id, Problem::Unavailable),
+    };
+    match code_step::find(&app, Some(cookie.value())).await {
+        Ok(Some(pending)) => {
+            let status = match error {
+                Some(_) => StatusCode::TOO_MANY_REQUESTS,
+                None => StatusCode::OK,
+            };
+            let view = form_view(&pending);
+            render(&app, &req, flow.as_ref(), status, view, error, notice)
+        }
+        Ok(None) => login_again(flow.as_ref()),
+        Err(_) => problem(t, &id, Problem::Unavailable),
+    }
+}
+
+/// The person gives up on a portal that requires a second factor: the
+/// portal hears `unmet_authentication_requirements`.
+pub async fn cancel(
+    app: web::Data<AppState>,
+    req: HttpRequest,
+    CsrfForm(params): CsrfForm,
+    id: RequestId,
+) -> HttpResponse {
+    let flow = match load_flow(&app, &req, &id, &params).await {
+        Ok(flow) => flow,
+        Err(page) => return page,
+    };
+    let t = flow_texts(&req, flow.as_ref());
+    match flow {
+        Some(flow) => decision(t, &id, authorize::unmet(&app, flow).await),
+        None => see_other(paths::ACCOUNT),
+    }
+}

@@ -1,0 +1,312 @@
+//! The one-time-code step of a login: after the password, or when a live
+//! session must get stronger (a step-up, which never asks the password
+//! again), the account's second factor. The login waits in the short-lived
+//! store for ten minutes, bound to the browser by a cookie of its own; a
+//! recovery code can stand in for the code. Wrong codes are counted per
+//! account apart from wrong passwords: too many close the code step for
+//! the lockout time.
+
+use serde::{Deserialize, Serialize};
+
+use super::advance::Factor;
+use super::{Client, LoginError, Outcome, Session, finish, guard};
+use crate::accounts::codes::{self, CodeCheck, SentCode};
+use crate::accounts::second_factor::{SMS_CODE_TRIES, SMS_CODE_TTL_SECS, sms_code, verified_phone};
+use crate::accounts::totp;
+use crate::app::AppState;
+use crate::audit::{Entry, events};
+use crate::clock::UnixTime;
+use crate::delivery;
+use crate::model::{Aal, Account, SecondFactor, Secret, random_token};
+use crate::store::{EphemeralExt, StoreError};
+
+/// The cookie of a login waiting for its code.
+pub const COOKIE: &str = "vhod_pending";
+/// A login waits this long for its code.
+pub const PENDING_TTL_SECS: i64 = 10 * 60;
+/// The wait before another SMS code may be sent.
+pub const RESEND_AFTER_SECS: i64 = 60;
+
+/// A login that has proven its first factor and waits for the code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pending {
+    pub account_id: String,
+    pub factors: Vec<Factor>,
+    pub required: Aal,
+    pub method: SecondFactor,
+    /// A step-up keeps the session's `sid`: portals see one session.
+    pub sid: Option<String>,
+    /// The SMS code sent, for the SMS method.
+    pub sms: Option<SentCode>,
+    /// Where the SMS went, masked, for the page.
+    pub sent_to: Option<String>,
+    pub created_at: UnixTime,
+}
+
+/// Why a code did not finish the login.
+#[derive(Debug, thiserror::Error)]
+pub enum CodeError {
+    /// No login waits in this browser (expired, finished, another browser).
+    #[error("no login is waiting for a code")]
+    NoLogin,
+    #[error("wrong code")]
+    Wrong { tries_left: Option<u32> },
+    /// The SMS code expired or ran out of tries: send a new one.
+    #[error("the code expired")]
+    Spent,
+    /// Too many wrong codes for this account lately.
+    #[error("too many wrong codes")]
+    Blocked,
+    /// A new SMS code was asked for too soon.
+    #[error("wait before asking for another code")]
+    TooSoon { wait_secs: i64 },
+    #[error(transparent)]
+    Login(#[from] LoginError),
+}
+
+impl From<StoreError> for CodeError {
+    fn from(e: StoreError) -> Self {
+        Self::Login(LoginError::Store(e))
+    }
+}
+
+fn key(cookie: &str) -> String {
+    format!("pending-login:{}", Secret::new(cookie).digest())
+}
+
+/// `+7 *** ***-**-12`: enough for the person to recognise their phone.
+pub fn masked_phone(phone: &str) -> String {
+    let tail: String = phone
+        .chars()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("+7 *** ***-**-{tail}")
+}
+
+/// Starts the code step; returns the pending login's cookie.
+pub async fn begin(
+    app: &AppState,
+    account: &Account,
+    factors: Vec<Factor>,
+    required: Aal,
+    method: SecondFactor,
+    sid: Option<String>,
+) -> Result<Secret, StoreError> {
+    let mut pending = Pending {
+        account_id: account.id.clone(),
+        factors,
+        required,
+        method,
+        sid,
+        sms: None,
+        sent_to: None,
+        created_at: app.now(),
+    };
+    if method == SecondFactor::Sms {
+        send_sms(app, account, &mut pending).await?;
+    }
+    let cookie = random_token(32);
+    app.ephemeral
+        .put_json(&key(cookie.expose()), &pending, PENDING_TTL_SECS)
+        .await?;
+    Ok(cookie)
+}
+
+async fn send_sms(
+    app: &AppState,
+    account: &Account,
+    pending: &mut Pending,
+) -> Result<(), StoreError> {
+    // Enabling SMS codes needed a verified phone; a phone changed since
+    // gets no code, and the person uses a recovery code.
+    let Some(phone) = verified_phone(account) else {
+        return Ok(());
+    };
+    let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, app.now());
+    pending.sms = Some(sent);
+    pending.sent_to = Some(masked_phone(phone));
+    delivery::send(app, &sms_code(phone, &code, "входа")).await
+}
+
+/// The login waiting in this browser, if any.
+pub async fn find(app: &AppState, cookie: Option<&str>) -> Result<Option<Pending>, StoreError> {
+    match cookie {
+        Some(cookie) if cookie.len() <= 100 => app.ephemeral.get_json(&key(cookie)).await,
+        _ => Ok(None),
+    }
+}
+
+/// What a step-up found.
+pub enum StepUp {
+    /// The code step started; the pending login's cookie.
+    Pending(Secret),
+    /// The account has no second factor to step up with.
+    NoSecondFactor,
+}
+
+/// Makes a live one-factor session stronger: only the code is asked.
+pub async fn step_up(
+    app: &AppState,
+    session: &Session,
+    required: Aal,
+) -> Result<StepUp, StoreError> {
+    let Some(account) = app.sql.account(&session.auth.account_id).await? else {
+        return Ok(StepUp::NoSecondFactor);
+    };
+    let Some(factor) = app.sql.second_factor(&account.id).await? else {
+        return Ok(StepUp::NoSecondFactor);
+    };
+    let factors = vec![Factor::Password];
+    let sid = Some(session.auth.sid.clone());
+    let cookie = begin(app, &account, factors, required, factor.method, sid).await?;
+    Ok(StepUp::Pending(cookie))
+}
+
+/// Sends a new SMS code, at most one a minute.
+pub async fn resend(app: &AppState, cookie: &str) -> Result<(), CodeError> {
+    let mut pending = find(app, Some(cookie)).await?.ok_or(CodeError::NoLogin)?;
+    if pending.method != SecondFactor::Sms {
+        return Ok(());
+    }
+    let now = app.now();
+    if let Some(sent) = &pending.sms {
+        let wait = sent.sent_at + RESEND_AFTER_SECS - now;
+        if wait > 0 {
+            return Err(CodeError::TooSoon { wait_secs: wait });
+        }
+    }
+    let account = app
+        .sql
+        .account(&pending.account_id)
+        .await?
+        .ok_or(CodeError::NoLogin)?;
+    send_sms(app, &account, &mut pending).await?;
+    save(app, cookie, &pending).await?;
+    Ok(())
+}
+
+async fn save(app: &AppState, cookie: &str, pending: &Pending) -> Result<(), StoreError> {
+    let left = pending.created_at + PENDING_TTL_SECS - app.now();
+    app.ephemeral
+        .put_json(&key(cookie), pending, left.max(1))
+        .await
+}
+
+/// Checks a code (or a recovery code) and, when right, finishes the login.
+pub async fn submit(
+    app: &AppState,
+    cookie: &str,
+    code: &str,
+    client: &Client<'_>,
+) -> Result<Outcome, CodeError> {
+    // Taken, so one pending login finishes once even under a double submit.
+    let mut pending: Pending = match cookie.len() <= 100 {
+        true => app.ephemeral.take_json(&key(cookie)).await?,
+        false => None,
+    }
+    .ok_or(CodeError::NoLogin)?;
+    let account = app
+        .sql
+        .account(&pending.account_id)
+        .await?
+        .ok_or(CodeError::NoLogin)?;
+    if guard::codes_blocked(app, &account.id).await? {
+        return Err(CodeError::Blocked);
+    }
+    let now = app.now();
+    let checked = if codes::is_six_digits(code) {
+        check_code(app, &account, &mut pending, code, now).await?
+    } else {
+        let digest = codes::recovery_digest(&account.id, code);
+        match app.sql.use_recovery_code(&account.id, &digest, now).await? {
+            true => Ok(Factor::RecoveryCode),
+            false => Err(None),
+        }
+    };
+    let factor = match checked {
+        Ok(factor) => factor,
+        Err(tries_left) => {
+            let method = pending.method.as_str();
+            let blocked = guard::code_failed(app, &account.id, client.ip).await?;
+            app.audit
+                .record(
+                    super::failure(client, Some(&account.id), method, "wrong_code"),
+                    now,
+                )
+                .await;
+            if blocked {
+                app.audit
+                    .record(
+                        Entry::new(events::SECOND_FACTOR_BLOCKED)
+                            .account(&account.id)
+                            .request(client.request_id)
+                            .detail(serde_json::json!({"ip": client.ip})),
+                        now,
+                    )
+                    .await;
+                return Err(CodeError::Blocked);
+            }
+            let spent =
+                (pending.sms.as_ref()).is_some_and(|s| s.tries_left == 0 || s.expires_at <= now);
+            save(app, cookie, &pending).await?;
+            return Err(if spent {
+                CodeError::Spent
+            } else {
+                CodeError::Wrong { tries_left }
+            });
+        }
+    };
+    guard::codes_succeeded(app, &account.id).await?;
+    pending.factors.push(factor);
+    Ok(finish(
+        app,
+        &account,
+        pending.factors,
+        pending.required,
+        pending.sid,
+        client,
+    )
+    .await?)
+}
+
+/// The factor a six-digit code proves, or the tries left for it.
+async fn check_code(
+    app: &AppState,
+    account: &Account,
+    pending: &mut Pending,
+    code: &str,
+    now: UnixTime,
+) -> Result<Result<Factor, Option<u32>>, StoreError> {
+    match pending.method {
+        SecondFactor::Totp => {
+            let secret = app
+                .sql
+                .second_factor(&account.id)
+                .await?
+                .and_then(|f| f.sealed_secret)
+                .and_then(|sealed| totp::open(&app.master, &account.id, &sealed));
+            let Some(step) = secret.and_then(|s| totp::matching_step(&s, code, now)) else {
+                return Ok(Err(None));
+            };
+            // A code is good once: a replay within its window is wrong.
+            Ok(match app.sql.use_totp_step(&account.id, step).await? {
+                true => Ok(Factor::Totp),
+                false => Err(None),
+            })
+        }
+        SecondFactor::Sms => {
+            let Some(sms) = pending.sms.as_mut() else {
+                return Ok(Err(Some(0)));
+            };
+            Ok(match sms.check(code, now) {
+                CodeCheck::Right => Ok(Factor::Sms),
+                CodeCheck::Wrong { tries_left } => Err(Some(tries_left)),
+                CodeCheck::Spent => Err(Some(0)),
+            })
+        }
+    }
+}
