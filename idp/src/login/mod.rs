@@ -1,6 +1,8 @@
 //! Logging a person in: verify a factor, ask [`advance`] what is needed
 //! next, and once authenticated start the SSO session (ending the browser's
 //! old one, so a new cookie on every login prevents session fixation).
+//! Every way of logging in ends in [`proven`], which refuses an account an
+//! admin locked.
 //! Pages only render the [`Outcome`]. Lockout, second factors, certificates
 //! and recovery come in later issues.
 
@@ -107,6 +109,20 @@ pub async fn proven(
 ) -> Result<Outcome, LoginError> {
     let (old_cookie, request_id) = (client.old_cookie, client.request_id);
     let now = app.now();
+    if guard::admin_locked(account) {
+        app.audit
+            .record(
+                Entry::new(events::LOGIN_FAILED)
+                    .account(&account.id)
+                    .request(request_id)
+                    .detail(serde_json::json!({
+                        "reason": "admin_locked", "ip": client.ip, "user_agent": client.user_agent,
+                    })),
+                now,
+            )
+            .await;
+        return Err(LoginError::AdminLocked);
+    }
     let progress = Progress {
         account,
         factors,
@@ -142,9 +158,9 @@ pub async fn proven(
         )
         .await;
     let sid = auth.sid.clone();
-    let cookie = session::start(app, auth).await?;
+    let cookie = session::start(app, auth, client).await?;
     if let Some(old) = old_cookie {
-        session::end(app, old).await?;
+        session::end_cookie(app, old, session::EndReason::Replaced).await?;
     }
     Ok(Outcome::Started { cookie, sid })
 }

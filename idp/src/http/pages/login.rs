@@ -197,8 +197,13 @@ pub async fn submit(
         }
         Err(LoginError::Busy) => return busy(t, &id),
         Err(LoginError::Throttled) => return throttled(t, &id),
-        Err(LoginError::Locked { until }) => {
-            let message = format!("{} {}.", t.locked, login::guard::clock_time(until));
+        Err(e @ (LoginError::Locked { .. } | LoginError::AdminLocked)) => {
+            let message = match e {
+                LoginError::Locked { until } => {
+                    format!("{} {}.", t.locked, login::guard::clock_time(until))
+                }
+                _ => t.admin_locked.to_owned(),
+            };
             return render(
                 &app,
                 &req,

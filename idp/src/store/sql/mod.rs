@@ -12,6 +12,7 @@ mod keys;
 mod migrations;
 mod profiles;
 mod refresh;
+mod sessions;
 
 pub use keys::KeyChange;
 pub use migrations::Migrations;
