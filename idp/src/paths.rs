@@ -18,6 +18,7 @@ pub const ACCOUNT_CONFIRM: &str = "/account/confirm";
 pub const SIGN_JS: &str = "/static/sign.js";
 pub const CONFIRM_JS: &str = "/static/confirm.js";
 pub const ACCOUNT_CONSENTS: &str = "/account/consents";
+pub const ACCOUNT_SESSIONS: &str = "/account/sessions";
 pub const HEALTH: &str = "/health";
 pub const REGISTER: &str = "/register";
 pub const REGISTER_CODE: &str = "/register/code";

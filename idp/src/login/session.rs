@@ -171,12 +171,28 @@ pub async fn end_all(
         .await
 }
 
-/// The live sessions of an account, newest first.
-pub async fn list(app: &AppState, account_id: &str) -> Result<Vec<SessionRecord>, StoreError> {
+/// The live sessions of an account, newest first, each with the names of
+/// the portals that got tokens in it.
+pub async fn list(
+    app: &AppState,
+    account_id: &str,
+) -> Result<Vec<(SessionRecord, Vec<String>)>, StoreError> {
     let now = app.now();
-    let mut sessions = app.sql.open_sessions_of(account_id).await?;
-    sessions.retain(|s| s.expires_at > now);
-    Ok(sessions)
+    let mut listed = Vec::new();
+    for session in app.sql.open_sessions_of(account_id).await? {
+        if session.expires_at <= now {
+            continue;
+        }
+        let mut portals = Vec::new();
+        for id in &session.clients {
+            portals.push(match app.clients.get(id).await? {
+                Some(client) => client.name.clone(),
+                None => id.clone(),
+            });
+        }
+        listed.push((session, portals));
+    }
+    Ok(listed)
 }
 
 /// The person ends one of their own sessions; false when `sid` is not a

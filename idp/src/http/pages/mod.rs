@@ -8,6 +8,7 @@ pub mod consent;
 pub mod login;
 pub mod logout;
 pub mod register;
+pub mod sessions;
 pub mod unlock;
 
 use actix_web::http::StatusCode;
