@@ -422,6 +422,21 @@ impl TestApp {
     }
 }
 
+/// Polls `check` every 50 ms for up to 10 s.
+pub async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 pub async fn code(app: &TestApp, extra: &[(&str, &str)]) -> String {
     let callback = app
         .login(&app.browser(), &app.auth_url(extra), STANDARD)

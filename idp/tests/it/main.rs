@@ -23,6 +23,7 @@ mod operations;
 mod profile;
 mod registration;
 mod release;
+mod sessions;
 mod signature;
 mod signing_keys;
 mod token;
