@@ -83,6 +83,15 @@ async fn portal(app: &TestApp, rx: &Receiver, listening: bool) {
     app.client(client).await;
 }
 
+/// A provider with the listening portal `bcl`, whose endpoint answers
+/// `answers` first.
+async fn with_portal(answers: &[u16]) -> (TestApp, Receiver) {
+    let app = TestApp::spawn().await;
+    let rx = Receiver::start(answers).await;
+    portal(&app, &rx, true).await;
+    (app, rx)
+}
+
 /// The code flow for the portal in `browser`: its token response.
 async fn portal_tokens(
     app: &TestApp,
@@ -142,6 +151,29 @@ async fn check_logout_token(app: &TestApp, token: &str, id_token: &str) {
     assert!(exp > iat && exp - iat <= 120, "short-lived: {iat}..{exp}");
 }
 
+/// Logs in at the portal and out again (RP-Initiated Logout with the ID
+/// token as hint); returns the portal's token response.
+async fn in_and_out(app: &TestApp) -> Value {
+    let browser = app.browser();
+    let tokens = portal_tokens(app, &browser, STANDARD, &[]).await;
+    let hint = tokens["id_token"].as_str().unwrap();
+    let res = browser.get(&format!("/logout?id_token_hint={hint}")).await;
+    assert_eq!(res.status(), 200);
+    tokens
+}
+
+/// The delivery job that `matches`, once there is one.
+async fn delivery_job(
+    app: &TestApp,
+    matches: impl Fn(&idp::model::Job) -> bool,
+) -> idp::model::Job {
+    eventually("a delivery attempt", async || {
+        let jobs = app.state.sql.jobs_of_kind(backchannel::LOGOUT).await.ok()?;
+        jobs.into_iter().find(&matches)
+    })
+    .await
+}
+
 fn sid(tokens: &Value) -> String {
     claims(tokens["id_token"].as_str().unwrap())["sid"]
         .as_str()
@@ -160,9 +192,7 @@ async fn account_id(app: &TestApp, login: &str) -> String {
 
 #[actix_web::test]
 async fn rp_initiated_logout_tells_the_portal_with_a_valid_logout_token() {
-    let app = TestApp::spawn().await;
-    let rx = Receiver::start(&[]).await;
-    portal(&app, &rx, true).await;
+    let (app, rx) = with_portal(&[]).await;
     let discovery: Value = reqwest::get(format!("{}/.well-known/openid-configuration", app.url))
         .await
         .unwrap()
@@ -199,20 +229,11 @@ async fn rp_initiated_logout_tells_the_portal_with_a_valid_logout_token() {
 
 #[actix_web::test]
 async fn a_portal_that_is_down_gets_the_logout_token_on_a_retry() {
-    let app = TestApp::spawn().await;
-    let rx = Receiver::start(&[503]).await;
-    portal(&app, &rx, true).await;
-    let browser = app.browser();
-    let tokens = portal_tokens(&app, &browser, STANDARD, &[]).await;
+    let (app, rx) = with_portal(&[503]).await;
+    let tokens = in_and_out(&app).await;
     let hint = tokens["id_token"].as_str().unwrap();
-    browser.get(&format!("/logout?id_token_hint={hint}")).await;
     // The first attempt meets the 503: the job stays with the reason.
-    let job = eventually("a failed first attempt", async || {
-        let jobs = app.state.sql.jobs_of_kind(backchannel::LOGOUT).await.ok()?;
-        jobs.into_iter()
-            .find(|j| j.attempts == 1 && j.last_error.is_some())
-    })
-    .await;
+    let job = delivery_job(&app, |j| j.attempts == 1 && j.last_error.is_some()).await;
     assert!(!job.failed);
     let status = backchannel::status(&app.state.sql, PORTAL).await.unwrap();
     assert_eq!(status.pending, 1);
@@ -265,15 +286,8 @@ async fn a_portal_refusing_the_token_is_not_retried_and_the_admin_sees_it() {
         String::from_utf8_lossy(&updated.stderr)
     );
 
-    let browser = app.browser();
-    let tokens = portal_tokens(&app, &browser, STANDARD, &[]).await;
-    let hint = tokens["id_token"].as_str().unwrap();
-    browser.get(&format!("/logout?id_token_hint={hint}")).await;
-    let job = eventually("the job given up", async || {
-        let jobs = app.state.sql.jobs_of_kind(backchannel::LOGOUT).await.ok()?;
-        jobs.into_iter().find(|j| j.failed)
-    })
-    .await;
+    let tokens = in_and_out(&app).await;
+    let job = delivery_job(&app, |j| j.failed).await;
     assert_eq!(job.attempts, 1, "a 400 is final");
     let out = idp(config, &["clients", "show", PORTAL]);
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -293,9 +307,7 @@ async fn a_portal_refusing_the_token_is_not_retried_and_the_admin_sees_it() {
 
 #[actix_web::test]
 async fn an_expired_session_tells_the_portal() {
-    let app = TestApp::spawn().await;
-    let rx = Receiver::start(&[]).await;
-    portal(&app, &rx, true).await;
+    let (app, rx) = with_portal(&[]).await;
     let browser = app.browser();
     let tokens = portal_tokens(&app, &browser, STANDARD, &[]).await;
     app.clock.advance(app.state.config.session_ttl_secs);
@@ -308,9 +320,7 @@ async fn an_expired_session_tells_the_portal() {
 
 #[actix_web::test]
 async fn a_new_login_in_the_same_browser_ends_the_old_session() {
-    let app = TestApp::spawn().await;
-    let rx = Receiver::start(&[]).await;
-    portal(&app, &rx, true).await;
+    let (app, rx) = with_portal(&[]).await;
     let browser = app.browser();
     let first = portal_tokens(&app, &browser, STANDARD, &[]).await;
     let second = portal_tokens(&app, &browser, CONFIRMED, &[("prompt", "login")]).await;
@@ -328,9 +338,7 @@ async fn sessions_page(browser: &Browser) -> Page {
 
 #[actix_web::test]
 async fn the_sessions_page_lists_and_ends_the_persons_sessions() {
-    let app = TestApp::spawn().await;
-    let rx = Receiver::start(&[]).await;
-    portal(&app, &rx, true).await;
+    let (app, rx) = with_portal(&[]).await;
     let here = Browser::with_user_agent(&app.url, "Firefox/140 (here)");
     let phone = Browser::with_user_agent(&app.url, "Mobile Safari (phone)");
     let tablet = Browser::with_user_agent(&app.url, "Tablet browser");
@@ -400,9 +408,7 @@ async fn the_sessions_page_lists_and_ends_the_persons_sessions() {
 
 #[actix_web::test]
 async fn a_person_cannot_end_someone_elses_session() {
-    let app = TestApp::spawn().await;
-    let rx = Receiver::start(&[]).await;
-    portal(&app, &rx, true).await;
+    let (app, rx) = with_portal(&[]).await;
     let theirs = app.browser();
     let their_sid = sid(&portal_tokens(&app, &theirs, CONFIRMED, &[]).await);
     let mine = app.logged_in(STANDARD).await;
@@ -419,9 +425,7 @@ async fn a_person_cannot_end_someone_elses_session() {
 
 #[actix_web::test]
 async fn end_all_keeps_the_current_session_and_revokes_the_others_tokens() {
-    let app = TestApp::spawn().await;
-    let rx = Receiver::start(&[]).await;
-    portal(&app, &rx, true).await;
+    let (app, rx) = with_portal(&[]).await;
     let (kept, other) = (app.browser(), app.browser());
     let kept_tokens = portal_tokens(&app, &kept, STANDARD, &[OFFLINE]).await;
     let other_tokens = portal_tokens(&app, &other, STANDARD, &[OFFLINE]).await;
@@ -489,9 +493,7 @@ fn catch_up(app: &TestApp) {
 
 #[actix_web::test]
 async fn support_lists_an_accounts_sessions_and_logs_it_out_everywhere() {
-    let app = TestApp::spawn().await;
-    let rx = Receiver::start(&[]).await;
-    portal(&app, &rx, true).await;
+    let (app, rx) = with_portal(&[]).await;
     let browser = Browser::with_user_agent(&app.url, "Support test browser");
     let tokens = portal_tokens(&app, &browser, STANDARD, &[]).await;
 
@@ -533,9 +535,7 @@ async fn support_lists_an_accounts_sessions_and_logs_it_out_everywhere() {
 
 #[actix_web::test]
 async fn an_admin_lock_ends_the_sessions_and_holds_until_an_admin_lifts_it() {
-    let app = TestApp::spawn().await;
-    let rx = Receiver::start(&[]).await;
-    portal(&app, &rx, true).await;
+    let (app, rx) = with_portal(&[]).await;
     let browser = app.browser();
     let tokens = portal_tokens(&app, &browser, STANDARD, &[]).await;
 

@@ -73,6 +73,18 @@ pub(super) fn lock_live_grant(conn: &mut AnyConnection, id: &str) -> Result<bool
         == 1)
 }
 
+/// Revokes the live refresh tokens of the grants `ids`.
+fn revoke_refresh_tokens(conn: &mut AnyConnection, ids: &[String]) -> Result<(), StoreError> {
+    diesel::update(
+        rt::table
+            .filter(rt::family_id.eq_any(ids))
+            .filter(rt::revoked.eq(0)),
+    )
+    .set(rt::revoked.eq(1))
+    .execute(conn)?;
+    Ok(())
+}
+
 impl SqlStore {
     /// Stores a new grant and, with `offline_access`, its first refresh
     /// token, in one transaction.
@@ -147,13 +159,7 @@ impl SqlStore {
                     .filter(g::revoked.eq(0));
                 let ids: Vec<String> = live.select(g::id).load(conn)?;
                 diesel::update(live).set(g::revoked.eq(1)).execute(conn)?;
-                diesel::update(
-                    rt::table
-                        .filter(rt::family_id.eq_any(&ids))
-                        .filter(rt::revoked.eq(0)),
-                )
-                .set(rt::revoked.eq(1))
-                .execute(conn)?;
+                revoke_refresh_tokens(conn, &ids)?;
                 Ok(ids)
             })
         })
@@ -187,13 +193,7 @@ impl SqlStore {
                 diesel::update(g::table.filter(g::id.eq_any(&ids)))
                     .set(g::revoked.eq(1))
                     .execute(conn)?;
-                diesel::update(
-                    rt::table
-                        .filter(rt::family_id.eq_any(&ids))
-                        .filter(rt::revoked.eq(0)),
-                )
-                .set(rt::revoked.eq(1))
-                .execute(conn)?;
+                revoke_refresh_tokens(conn, &ids)?;
                 Ok(ids)
             })
         })
