@@ -408,7 +408,7 @@ async fn the_sessions_page_lists_and_ends_the_persons_sessions() {
 
 #[actix_web::test]
 async fn a_person_cannot_end_someone_elses_session() {
-    let (app, rx) = with_portal(&[]).await;
+    let (app, _portal) = with_portal(&[]).await;
     let theirs = app.browser();
     let their_sid = sid(&portal_tokens(&app, &theirs, CONFIRMED, &[]).await);
     let mine = app.logged_in(STANDARD).await;
