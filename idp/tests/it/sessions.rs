@@ -316,6 +316,17 @@ async fn an_expired_session_tells_the_portal() {
     let record = app.state.sql.session(&sid(&tokens)).await.unwrap().unwrap();
     assert_eq!(record.end_reason.as_deref(), Some("expired"));
     assert!(!logged_in(&app, &browser).await);
+    // The record stays 30 days for support, then the janitor purges it.
+    app.clock.advance(31 * 24 * 3600);
+    assert_eq!(idp::janitor::sweep(&app.state).await.unwrap().sessions, 1);
+    assert!(
+        app.state
+            .sql
+            .session(&sid(&tokens))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[actix_web::test]
