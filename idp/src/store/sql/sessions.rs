@@ -217,8 +217,9 @@ impl SqlStore {
         let (sid, client_id) = (sid.to_owned(), client_id.to_owned());
         self.run(move |conn| {
             conn.transaction(|conn| {
+                // A no-op (NULL by the filter) that takes the row's lock.
                 let live = diesel::update(s::table.find(&sid).filter(s::ended_at.is_null()))
-                    .set(s::sid.eq(&sid))
+                    .set(s::ended_at.eq(None::<i64>))
                     .execute(conn)?
                     == 1;
                 let known: i64 = sc::table
