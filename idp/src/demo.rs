@@ -124,6 +124,7 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
         min_account_level: None,
         min_aal: None,
         id_token_alg: "RS256".into(),
+        backchannel_logout_uri: None,
     };
     let second = NewClient {
         id: CONFORMANCE_2_ID.into(),

@@ -1,4 +1,5 @@
-//! Background upkeep: purges expired short-lived state and refresh tokens;
+//! Background upkeep: purges expired short-lived state, refresh tokens and
+//! old session records;
 //! and, every few seconds, applies due key transitions and reloads the keys
 //! when the store's changed, so a change made by the CLI on any machine
 //! reaches this node without a restart.
@@ -10,11 +11,16 @@ use crate::audit::{Entry, events};
 use crate::keyring::lifecycle::{self, LifecycleError, Policy};
 use crate::store::StoreError;
 
+/// How long the index keeps a session after it expired, for support to
+/// see how it ended.
+const SESSION_RECORD_SECS: i64 = 30 * 24 * 3600;
+
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
     pub ephemeral: usize,
     pub refresh_tokens: usize,
     pub grants: usize,
+    pub sessions: usize,
 }
 
 /// One pass.
@@ -23,6 +29,10 @@ pub async fn sweep(app: &AppState) -> Result<Swept, StoreError> {
         ephemeral: app.ephemeral.purge_expired().await?,
         refresh_tokens: app.sql.purge_refresh_tokens(app.now()).await?,
         grants: app.sql.purge_grants(app.now()).await?,
+        sessions: app
+            .sql
+            .purge_sessions(app.now() - SESSION_RECORD_SECS)
+            .await?,
     };
     Ok(swept)
 }
@@ -69,6 +79,7 @@ pub fn spawn(app: AppState) {
                         ephemeral = swept.ephemeral,
                         refresh_tokens = swept.refresh_tokens,
                         grants = swept.grants,
+                        sessions = swept.sessions,
                         "janitor purged expired state"
                     )
                 }

@@ -1,5 +1,5 @@
-//! Durable background work that any node may do: deliveries now,
-//! verifications against the state registries next. A job is a row in the
+//! Durable background work that any node may do: deliveries, verifications
+//! against the state registries, session expiry and back-channel logouts. A job is a row in the
 //! durable store; every node's worker claims due jobs (a lease, so a node
 //! that dies mid-job leaves it to another), runs them, and deletes them when
 //! done or schedules a retry with backoff. A restart loses nothing.
@@ -68,7 +68,20 @@ pub async fn insert(
     at: UnixTime,
     now: UnixTime,
 ) -> Result<String, StoreError> {
-    let job = Job {
+    let job = new(kind, payload, at, now)?;
+    sql.insert_job(&job).await?;
+    Ok(job.id)
+}
+
+/// A job not queued yet, for a store operation that queues it in its own
+/// transaction.
+pub fn new(
+    kind: &str,
+    payload: &impl Serialize,
+    at: UnixTime,
+    now: UnixTime,
+) -> Result<Job, StoreError> {
+    Ok(Job {
         id: uuid::Uuid::new_v4().to_string(),
         kind: kind.to_owned(),
         payload: serde_json::to_string(payload).map_err(|e| StoreError::Corrupt(e.to_string()))?,
@@ -77,9 +90,7 @@ pub async fn insert(
         failed: false,
         last_error: None,
         created_at: now,
-    };
-    sql.insert_job(&job).await?;
-    Ok(job.id)
+    })
 }
 
 /// The wait before attempt `n + 1`: 5 s, doubling, at most an hour.
@@ -124,6 +135,10 @@ async fn dispatch(app: &AppState, job: &Job) -> Result<(), JobError> {
         DELIVER => crate::delivery::deliver(app, &job.payload).await,
         crate::accounts::profile::VERIFY => {
             crate::accounts::profile::run_check(app, &job.payload).await
+        }
+        crate::login::session::EXPIRE => crate::login::session::run_expiry(app, &job.payload).await,
+        crate::oidc::backchannel::LOGOUT => {
+            crate::oidc::backchannel::deliver(app, &job.payload).await
         }
         other => Err(JobError::Permanent(format!("unknown job kind `{other}`"))),
     }

@@ -22,6 +22,7 @@ pub const SIGN_JS: &str = "/static/sign.js";
 pub const CONFIRM_JS: &str = "/static/confirm.js";
 pub const ACCOUNT_CONSENTS: &str = "/account/consents";
 pub const ACCOUNT_SECURITY: &str = "/account/security";
+pub const ACCOUNT_SESSIONS: &str = "/account/sessions";
 pub const HEALTH: &str = "/health";
 pub const REGISTER: &str = "/register";
 pub const REGISTER_CODE: &str = "/register/code";

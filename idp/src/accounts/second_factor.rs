@@ -38,6 +38,9 @@ pub enum SettingsError {
     CodeSpent,
     #[error("no second factor is enabled")]
     NotEnabled,
+    /// Locked by an administrator, or the session is gone.
+    #[error("the account cannot change its settings now")]
+    Refused,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -49,6 +52,7 @@ impl From<LoginError> for SettingsError {
             LoginError::Store(e) => Self::Store(e),
             LoginError::Busy | LoginError::Throttled => Self::Busy,
             LoginError::WrongCredentials => Self::WrongPassword,
+            LoginError::AdminLocked | LoginError::SessionGone => Self::Refused,
         }
     }
 }

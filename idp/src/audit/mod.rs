@@ -23,6 +23,10 @@ pub mod events {
     /// authentication strength.
     pub const LOGIN_UNMET: &str = "login.unmet";
     pub const LOGOUT: &str = "logout";
+    /// An SSO session ended; `detail.reason` says why.
+    pub const SESSION_ENDED: &str = "session.ended";
+    /// Every session of an account ended and its refresh tokens revoked.
+    pub const SESSIONS_ENDED_ALL: &str = "sessions.ended_all";
     pub const CONSENT_GRANTED: &str = "consent.granted";
     pub const CONSENT_DENIED: &str = "consent.denied";
     pub const CONSENT_REVOKED: &str = "consent.revoked";
@@ -32,6 +36,7 @@ pub mod events {
     pub const TOKEN_REVOKED: &str = "token.revoked";
     pub const CLIENT_REGISTERED: &str = "client.registered";
     pub const CLIENT_REMOVED: &str = "client.removed";
+    pub const CLIENT_UPDATED: &str = "client.updated";
     pub const ACCOUNT_CREATED: &str = "account.created";
     pub const ACCOUNT_REGISTERED: &str = "account.registered";
     pub const VERIFICATION_REQUESTED: &str = "verification.requested";

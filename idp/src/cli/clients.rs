@@ -1,4 +1,5 @@
-//! `idp clients`: register and inspect relying parties.
+//! `idp clients`: register and inspect relying parties, and see how their
+//! back-channel logouts fare.
 
 use clap::{Args as ClapArgs, Subcommand};
 use serde::Serialize;
@@ -9,6 +10,7 @@ use crate::clients::{ClientRegistry, NewClient};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::model::{Aal, AccountLevel, Client, Scopes};
+use crate::oidc::backchannel;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -19,8 +21,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show one client.
+    /// Show one client, with the delivery of its back-channel logouts.
     Show { id: String },
+    /// Change where a client takes back-channel logout tokens.
+    Update {
+        id: String,
+        /// https (or loopback http) URL with the scheme, host and port of
+        /// one of its redirect URIs.
+        #[arg(long, required_unless_present = "no_backchannel_logout")]
+        backchannel_logout_uri: Option<String>,
+        /// Stop sending it back-channel logout tokens.
+        #[arg(long, conflicts_with = "backchannel_logout_uri")]
+        no_backchannel_logout: bool,
+    },
     /// Remove a client.
     Remove { id: String },
 }
@@ -58,6 +71,11 @@ pub struct AddArgs {
     /// ID token signature algorithm.
     #[arg(long, default_value = "RS256")]
     pub id_token_alg: String,
+    /// Where the portal takes back-channel logout tokens (OpenID Connect
+    /// Back-Channel Logout 1.0): https (or loopback http), with the scheme,
+    /// host and port of one of its redirect URIs.
+    #[arg(long)]
+    pub backchannel_logout_uri: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -72,7 +90,26 @@ struct View<'a> {
     min_account_level: Option<AccountLevel>,
     min_acr: Option<&'static str>,
     id_token_signed_response_alg: &'a str,
+    backchannel_logout_uri: Option<&'a str>,
+    /// Always true: every logout token carries `sid`.
+    backchannel_logout_session_required: bool,
     created: String,
+}
+
+/// `idp clients show`: the client and its back-channel deliveries.
+#[derive(Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    client: View<'a>,
+    backchannel_logout: Option<Deliveries>,
+}
+
+#[derive(Serialize)]
+struct Deliveries {
+    last_delivered: Option<String>,
+    pending: usize,
+    last_error: Option<String>,
+    failed: Vec<backchannel::Failed>,
 }
 
 fn view(c: &Client) -> View<'_> {
@@ -87,6 +124,8 @@ fn view(c: &Client) -> View<'_> {
         min_account_level: c.min_account_level,
         min_acr: c.min_aal.map(Aal::as_urn),
         id_token_signed_response_alg: &c.id_token_alg,
+        backchannel_logout_uri: c.backchannel_logout_uri.as_deref(),
+        backchannel_logout_session_required: true,
         created: date(c.created_at),
     }
 }
@@ -110,6 +149,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 min_account_level: a.min_level,
                 min_aal: a.min_acr,
                 id_token_alg: a.id_token_alg,
+                backchannel_logout_uri: a.backchannel_logout_uri,
             };
             let (client, secret) = registry.register(new, now).await?;
             audit
@@ -151,7 +191,43 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 .client(&id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no client `{id}` (see `idp clients list`)"))?;
-            print_json(&view(&client))
+            let status = backchannel::status(&sql, &id).await?;
+            // Shown while anything is known, even after the URI went.
+            let known = client.backchannel_logout_uri.is_some()
+                || status.last_delivered_at.is_some()
+                || status.pending > 0
+                || !status.failed.is_empty();
+            print_json(&Shown {
+                client: view(&client),
+                backchannel_logout: known.then(|| Deliveries {
+                    last_delivered: status.last_delivered_at.map(date),
+                    pending: status.pending,
+                    last_error: status.last_error,
+                    failed: status.failed,
+                }),
+            })
+        }
+        Command::Update {
+            id,
+            backchannel_logout_uri,
+            no_backchannel_logout: _,
+        } => {
+            registry
+                .set_backchannel_logout_uri(&id, backchannel_logout_uri.as_deref())
+                .await?;
+            audit
+                .record(
+                    Entry::new(events::CLIENT_UPDATED).client(&id).detail(
+                        serde_json::json!({"backchannel_logout_uri": backchannel_logout_uri}),
+                    ),
+                    now,
+                )
+                .await;
+            match backchannel_logout_uri {
+                Some(uri) => println!("client `{id}` takes back-channel logout tokens at {uri}"),
+                None => println!("client `{id}` is no longer sent back-channel logout tokens"),
+            }
+            Ok(())
         }
         Command::Remove { id } => {
             if !registry.remove(&id).await? {

@@ -1,5 +1,6 @@
-//! `idp users`: admin creation and inspection of accounts, and identity
-//! confirmation by a service-centre operator.
+//! `idp users`: admin creation and inspection of accounts, identity
+//! confirmation by a service-centre operator, and support's tools: an
+//! account's sessions, logging it out everywhere, locking it.
 
 use std::io::BufRead;
 
@@ -12,7 +13,8 @@ use crate::accounts::{self, NewAccount};
 use crate::audit::{Audit, Entry, events};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::model::{Account, AccountLevel, Secret};
+use crate::login::session::{EndReason, Ender};
+use crate::model::{Account, AccountLevel, Secret, SessionRecord};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -26,8 +28,34 @@ pub enum Command {
     },
     /// Show one account by e-mail, phone, SNILS or INN.
     Show { login: String },
-    /// Lift the lock of an account's password path (after too many wrong
-    /// passwords).
+    /// List an account's live sessions: device, address, start, portals.
+    Sessions {
+        /// The account's e-mail, phone, SNILS or INN.
+        login: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// End every session of an account and revoke its refresh tokens; each
+    /// portal that got tokens in a session is told by back-channel logout
+    /// (sent by a running server).
+    Logout {
+        /// The account's e-mail, phone, SNILS or INN.
+        login: String,
+        /// The operator's name, for the journal.
+        #[arg(long)]
+        operator: String,
+    },
+    /// Lock an account: no login of any kind until `idp users unlock`; its
+    /// sessions end as with `idp users logout`.
+    Lock {
+        /// The account's e-mail, phone, SNILS or INN.
+        login: String,
+        /// The operator's name, for the journal.
+        #[arg(long)]
+        operator: String,
+    },
+    /// Lift the lock of an account: the password path's (after too many
+    /// wrong passwords) or an admin's (`idp users lock`).
     Unlock {
         /// The account's e-mail, phone, SNILS or INN.
         login: String,
@@ -81,6 +109,39 @@ struct View<'a> {
     name: String,
     level: AccountLevel,
     created: String,
+}
+
+#[derive(Serialize)]
+struct SessionView<'a> {
+    sid: &'a str,
+    started: String,
+    expires: String,
+    ip: &'a str,
+    user_agent: Option<&'a str>,
+    acr: &'static str,
+    amr: &'a [String],
+    portals: &'a [String],
+}
+
+fn session_view(s: &SessionRecord) -> SessionView<'_> {
+    SessionView {
+        sid: &s.sid,
+        started: date(s.created_at),
+        expires: date(s.expires_at),
+        ip: &s.ip,
+        user_agent: s.user_agent.as_deref(),
+        acr: s.aal.as_urn(),
+        amr: &s.amr,
+        portals: &s.clients,
+    }
+}
+
+/// The operator's name, trimmed; refused when empty.
+fn operator(name: &str) -> anyhow::Result<&str> {
+    match name.trim() {
+        "" => anyhow::bail!("--operator must name the operator"),
+        name => Ok(name),
+    }
 }
 
 fn view(a: &Account) -> View<'_> {
@@ -156,6 +217,65 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Show { login } => print_json(&view(&find(&sql, &login).await?)),
+        Command::Sessions { login, json } => {
+            let account = find(&sql, &login).await?;
+            let now = SystemClock.now();
+            let mut sessions = sql.open_sessions_of(&account.id).await?;
+            sessions.retain(|s| s.expires_at > now);
+            if json {
+                return print_json(&sessions.iter().map(session_view).collect::<Vec<_>>());
+            }
+            println!(
+                "{:<22} {:<23} {:<15} {:<14} {:<24} USER-AGENT",
+                "SID", "STARTED", "IP", "ACR", "PORTALS"
+            );
+            for s in &sessions {
+                println!(
+                    "{:<22} {:<23} {:<15} {:<14} {:<24} {}",
+                    s.sid,
+                    date(s.created_at),
+                    s.ip,
+                    s.aal.as_urn(),
+                    s.clients.join(","),
+                    s.user_agent.as_deref().unwrap_or("-")
+                );
+            }
+            if sessions.is_empty() {
+                println!("(no live sessions)");
+            }
+            Ok(())
+        }
+        Command::Logout {
+            login,
+            operator: name,
+        } => {
+            let account = find(&sql, &login).await?;
+            let audit = Audit::new(sql.clone());
+            let ender = Ender::admin(&sql, &audit, SystemClock.now(), operator(&name)?);
+            let ended = ender.end_all(&account.id, None, EndReason::Cli).await?;
+            println!(
+                "ended {ended} session(s) of account {}; its refresh tokens are revoked",
+                account.id
+            );
+            Ok(())
+        }
+        Command::Lock {
+            login,
+            operator: name,
+        } => {
+            let account = find(&sql, &login).await?;
+            let (audit, now, name) = (Audit::new(sql.clone()), SystemClock.now(), operator(&name)?);
+            crate::login::guard::lock_by_admin(&sql, &audit, &account.id, name, now).await?;
+            let ender = Ender::admin(&sql, &audit, now, name);
+            let ended = ender
+                .end_all(&account.id, None, EndReason::AdminLock)
+                .await?;
+            println!(
+                "locked account {} until `idp users unlock`; ended {ended} session(s)",
+                account.id
+            );
+            Ok(())
+        }
         Command::Unlock { login } => {
             let account = find(&sql, &login).await?;
             let now = SystemClock.now();
@@ -174,12 +294,10 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             operator,
         } => {
             let account = find(&sql, &login).await?;
-            if operator.trim().is_empty() {
-                anyhow::bail!("--operator must name the operator");
-            }
+            let operator = self::operator(&operator)?;
             let audit = Audit::new(sql.clone());
             let now = SystemClock.now();
-            confirmation::at_service_centre(&sql, &audit, &account, &document, operator.trim(), now)
+            confirmation::at_service_centre(&sql, &audit, &account, &document, operator, now)
                 .await
                 .map_err(|e| match e {
                     ConfirmError::DocumentDiffers => anyhow::anyhow!(
@@ -192,11 +310,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                     ConfirmError::NoPassport => anyhow::anyhow!("refused: the profile has no passport"),
                     other => anyhow::anyhow!("refused: {other}"),
                 })?;
-            println!(
-                "confirmed account {} (operator {})",
-                account.id,
-                operator.trim()
-            );
+            println!("confirmed account {} (operator {operator})", account.id);
             Ok(())
         }
     }

@@ -32,6 +32,10 @@ pub enum ClientError {
     UnknownScope(String),
     #[error("unsupported id_token_signed_response_alg `{0}`")]
     BadAlgorithm(String),
+    #[error("backchannel_logout_uri `{uri}`: {reason}")]
+    BadBackchannelUri { uri: String, reason: &'static str },
+    #[error("no client `{0}`")]
+    NotFound(String),
 }
 
 /// What an admin asks for when registering a client.
@@ -50,6 +54,8 @@ pub struct NewClient {
     pub min_account_level: Option<AccountLevel>,
     pub min_aal: Option<Aal>,
     pub id_token_alg: String,
+    /// Where the portal takes back-channel logout tokens.
+    pub backchannel_logout_uri: Option<String>,
 }
 
 pub struct ClientRegistry {
@@ -109,6 +115,9 @@ impl ClientRegistry {
         if let Some(unknown) = scopes.iter().find(|s| !SCOPES.contains(s)) {
             return Err(ClientError::UnknownScope(unknown.to_owned()));
         }
+        if let Some(uri) = &new.backchannel_logout_uri {
+            validate_backchannel_uri(uri, &new.redirect_uris)?;
+        }
         if new.id_token_alg.parse::<keys::Algorithm>().is_err() {
             return Err(ClientError::BadAlgorithm(new.id_token_alg));
         }
@@ -126,11 +135,32 @@ impl ClientRegistry {
             min_aal: new.min_aal,
             id_token_alg: new.id_token_alg,
             created_at: now,
+            backchannel_logout_uri: new.backchannel_logout_uri,
         };
         match self.store.insert_client(&client).await {
             Err(StoreError::Conflict(_)) => Err(ClientError::Exists(client.id)),
             other => other.map(|()| (client, secret)).map_err(Into::into),
         }
+    }
+
+    /// Sets or (`None`) clears where a client takes back-channel logout
+    /// tokens.
+    pub async fn set_backchannel_logout_uri(
+        &self,
+        id: &str,
+        uri: Option<&str>,
+    ) -> Result<(), ClientError> {
+        let client = self
+            .store
+            .client(id)
+            .await?
+            .ok_or_else(|| ClientError::NotFound(id.to_owned()))?;
+        if let Some(uri) = uri {
+            validate_backchannel_uri(uri, &client.redirect_uris)?;
+        }
+        self.cache().remove(id);
+        self.store.set_backchannel_logout_uri(id, uri).await?;
+        Ok(())
     }
 
     pub async fn remove(&self, id: &str) -> Result<bool, StoreError> {
@@ -150,22 +180,48 @@ fn validate_id(id: &str) -> Result<(), ClientError> {
 /// Redirect URIs are absolute, without a fragment, and https unless they
 /// point at this machine (RFC 9700 2.1, RFC 8252 7.3).
 pub fn validate_redirect_uri(uri: &str) -> Result<(), ClientError> {
-    let bad = |reason| ClientError::BadRedirectUri {
+    check_uri(uri)
+        .map(drop)
+        .map_err(|reason| ClientError::BadRedirectUri {
+            uri: uri.to_owned(),
+            reason,
+        })
+}
+
+/// A back-channel logout URI follows the redirect URIs' rules and has the
+/// scheme, host and port of one of them (Back-Channel Logout 1.0 §2.2).
+fn validate_backchannel_uri(uri: &str, redirect_uris: &[String]) -> Result<(), ClientError> {
+    let bad = |reason| ClientError::BadBackchannelUri {
         uri: uri.to_owned(),
         reason,
     };
-    let url = Url::parse(uri).map_err(|_| bad("not an absolute URL"))?;
+    let url = check_uri(uri).map_err(bad)?;
+    let origin = url.origin();
+    if redirect_uris
+        .iter()
+        .filter_map(|r| Url::parse(r).ok())
+        .any(|r| r.origin() == origin)
+    {
+        Ok(())
+    } else {
+        Err(bad(
+            "must have the scheme, host and port of one of the client's redirect URIs",
+        ))
+    }
+}
+
+/// An absolute http(s) URL without a fragment, https unless on loopback.
+fn check_uri(uri: &str) -> Result<Url, &'static str> {
+    let url = Url::parse(uri).map_err(|_| "not an absolute URL")?;
     if url.fragment().is_some() {
-        return Err(bad("must not contain a fragment"));
+        return Err("must not contain a fragment");
     }
     let loopback = matches!(url.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"));
     match url.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        "http" => Err(bad(
-            "must use https (plain http only for 127.0.0.1 / localhost)",
-        )),
-        _ => Err(bad("must be an http(s) URL")),
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err("must use https (plain http only for 127.0.0.1 / localhost)"),
+        _ => Err("must be an http(s) URL"),
     }
 }
 
@@ -190,6 +246,20 @@ mod tests {
             "ftp://portal.example.ru/",
         ] {
             assert!(validate_redirect_uri(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn backchannel_logout_uris_share_an_origin_with_a_redirect_uri() {
+        let redirects = ["https://portal.example.ru/callback".to_owned()];
+        assert!(validate_backchannel_uri("https://portal.example.ru/bcl?x=1", &redirects).is_ok());
+        for bad in [
+            "https://other.example.ru/bcl",
+            "https://portal.example.ru:8443/bcl",
+            "http://portal.example.ru/bcl",
+            "https://portal.example.ru/bcl#f",
+        ] {
+            assert!(validate_backchannel_uri(bad, &redirects).is_err(), "{bad}");
         }
     }
 

@@ -73,6 +73,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(ACCOUNT_SECURITY, web::post().to(pages::security::change))
     .route(ACCOUNT_CONSENTS, web::get().to(pages::account::consents))
     .route(ACCOUNT_CONSENTS, web::post().to(pages::account::withdraw))
+    .route(ACCOUNT_SESSIONS, web::get().to(pages::sessions::list))
+    .route(ACCOUNT_SESSIONS, web::post().to(pages::sessions::end))
     .default_service(web::to(pages::not_found));
 }
 

@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
 use crate::delivery::{self, Kind, Message};
-use crate::model::{Account, Secret, random_token};
+use crate::model::{ADMIN_LOCK, Account, Secret, random_token};
 use crate::store::{EphemeralExt, SqlStore, StoreError};
 
 fn failures_key(account_id: &str) -> String {
@@ -46,9 +46,20 @@ pub async fn ip_blocked(app: &AppState, ip: &str) -> Result<bool, StoreError> {
     Ok(count >= app.config.ip_failure_limit)
 }
 
-/// Until when `account`'s password path is locked, if it is.
+/// Until when `account`'s password path is locked after wrong passwords,
+/// if it is (an admin's lock is [`admin_locked`]).
 pub fn locked_until(app: &AppState, account: &Account) -> Option<UnixTime> {
-    account.locked_until.filter(|until| *until > app.now())
+    account
+        .locked_until
+        .filter(|until| *until > app.now() && *until < ADMIN_LOCK)
+}
+
+/// Whether an admin locked the account (`idp users lock`): every login is
+/// refused until an admin unlocks it.
+pub fn admin_locked(account: &Account) -> bool {
+    account
+        .locked_until
+        .is_some_and(|until| until >= ADMIN_LOCK)
 }
 
 /// A failed login from `ip`, for `account` when the login exists. Counts,
@@ -86,7 +97,9 @@ async fn lock(
 ) -> Result<(), StoreError> {
     let now = app.now();
     let until = now + app.config.lockout_secs;
-    app.sql.set_locked_until(&account.id, Some(until)).await?;
+    if !app.sql.set_guessing_lock(&account.id, Some(until)).await? {
+        return Ok(()); // an admin's lock is there already
+    }
     app.ephemeral.delete(&failures_key(&account.id)).await?;
     app.audit
         .record(
@@ -174,14 +187,48 @@ pub async fn succeeded(app: &AppState, account: &Account) -> Result<(), StoreErr
     app.ephemeral.delete(&failures_key(&account.id)).await
 }
 
-/// Lifts a lock; `by` says who (the owner's link, an admin).
-pub async fn unlock(app: &AppState, account_id: &str, by: &str) -> Result<(), StoreError> {
+/// The owner's link lifts the lock of wrong passwords, never an admin's;
+/// whether it lifted one.
+async fn unlock_by_owner(app: &AppState, account_id: &str) -> Result<bool, StoreError> {
     app.ephemeral.delete(&failures_key(account_id)).await?;
-    lift(&app.sql, &app.audit, account_id, by, app.now()).await
+    if !app.sql.set_guessing_lock(account_id, None).await? {
+        return Ok(false);
+    }
+    app.audit
+        .record(
+            Entry::new(events::ACCOUNT_UNLOCKED)
+                .account(account_id)
+                .detail(serde_json::json!({"by": "owner"})),
+            app.now(),
+        )
+        .await;
+    Ok(true)
 }
 
-/// The durable half of [`unlock`], for a process without the short-lived
-/// store (the admin CLI): the lock goes and the journal says who lifted it.
+/// An admin's lock (`idp users lock`), from a process without the
+/// short-lived store (the admin CLI): every login is refused until an admin
+/// lifts it with [`lift`]. The caller ends the account's sessions.
+pub async fn lock_by_admin(
+    sql: &SqlStore,
+    audit: &Audit,
+    account_id: &str,
+    operator: &str,
+    now: UnixTime,
+) -> Result<(), StoreError> {
+    sql.set_locked_until(account_id, Some(ADMIN_LOCK)).await?;
+    audit
+        .record(
+            Entry::new(events::ACCOUNT_LOCKED)
+                .account(account_id)
+                .detail(serde_json::json!({"by": "admin", "operator": operator})),
+            now,
+        )
+        .await;
+    Ok(())
+}
+
+/// An admin lifts any lock, from a process without the short-lived store
+/// (the admin CLI): the lock goes and the journal says who lifted it.
 pub async fn lift(
     sql: &SqlStore,
     audit: &Audit,
@@ -208,7 +255,7 @@ pub async fn unlock_by_link(app: &AppState, token: &str) -> Result<bool, StoreEr
     }
     let account: Option<String> = app.ephemeral.take_json(&unlock_key(token)).await?;
     match account {
-        Some(id) => unlock(app, &id, "owner").await.map(|()| true),
+        Some(id) => unlock_by_owner(app, &id).await,
         None => Ok(false),
     }
 }

@@ -2,7 +2,8 @@
 //! next, and once authenticated start the SSO session (ending the browser's
 //! old one, so a new cookie on every login prevents session fixation).
 //! Pages only render the [`Outcome`]. A second factor waits in
-//! [`second_factor`]; a certificate login comes through [`proven`] too.
+//! [`second_factor`]. Every way of logging in ends in [`proven`], which
+//! refuses an account an admin locked.
 
 pub mod advance;
 pub mod guard;
@@ -132,6 +133,20 @@ async fn finish(
 ) -> Result<Outcome, LoginError> {
     let (old_cookie, request_id) = (client.old_cookie, client.request_id);
     let now = app.now();
+    if guard::admin_locked(account) {
+        app.audit
+            .record(
+                Entry::new(events::LOGIN_FAILED)
+                    .account(&account.id)
+                    .request(request_id)
+                    .detail(serde_json::json!({
+                        "reason": "admin_locked", "ip": client.ip, "user_agent": client.user_agent,
+                    })),
+                now,
+            )
+            .await;
+        return Err(LoginError::AdminLocked);
+    }
     let second = app.sql.second_factor(&account.id).await?;
     let progress = Progress {
         account,
@@ -179,9 +194,20 @@ async fn finish(
         )
         .await;
     let sid = auth.sid.clone();
-    let cookie = session::start(app, auth).await?;
+    if keep_sid.is_some() {
+        // A step-up: the same session, stronger.
+        let stronger = match old_cookie {
+            Some(old) => session::strengthen(app, old, auth).await?,
+            None => None,
+        };
+        return match stronger {
+            Some(cookie) => Ok(Outcome::Started { cookie, sid }),
+            None => Err(LoginError::SessionGone),
+        };
+    }
+    let cookie = session::start(app, auth, client).await?;
     if let Some(old) = old_cookie {
-        session::end(app, old).await?;
+        session::end_cookie(app, old, session::EndReason::Replaced).await?;
     }
     Ok(Outcome::Started { cookie, sid })
 }

@@ -29,6 +29,13 @@ pub enum LoginError {
     /// The password was right, but the password path is locked until then.
     #[error("the password path is locked")]
     Locked { until: crate::clock::UnixTime },
+    /// The factors were right, but an admin locked the account: no login
+    /// of any kind until an admin lifts it.
+    #[error("the account is locked by an admin")]
+    AdminLocked,
+    /// The session a step-up was making stronger ended meanwhile.
+    #[error("the session ended during the step-up")]
+    SessionGone,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -1,14 +1,29 @@
-//! SSO sessions: server-side, keyed by the digest of the cookie value, so
-//! that a leak of the store does not leak usable cookies.
+//! SSO sessions. A session lives in the short-lived store under the digest
+//! of its cookie, so a leak of the store leaks no usable cookie; its row in
+//! the durable index (`sessions`) says whether it is live, so an end
+//! recorded anywhere — on another node, by the admin CLI — counts on every
+//! node at once.
+//!
+//! Every end goes through [`Ender`]: it marks the row ended (once, however
+//! many nodes try), queues a back-channel logout for each portal that got
+//! tokens in the session, drops the short-lived entry and journals the end.
+//! A session that reaches `expires_at` is ended the same way by a durable
+//! job queued when it started.
 
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
+use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
-use crate::model::{AuthContext, Secret, random_token};
-use crate::store::{EphemeralExt, StoreError};
+use crate::jobs::{self, JobError};
+use crate::model::{AuthContext, Secret, SessionRecord, random_token};
+use crate::oidc::backchannel;
+use crate::store::{EphemeralExt, SqlStore, StoreError};
 
 pub const COOKIE: &str = "vhod_session";
+
+/// The job that ends a session when it expires.
+pub const EXPIRE: &str = "session_expire";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
@@ -16,35 +31,333 @@ pub struct Session {
     pub expires_at: UnixTime,
 }
 
-fn key(cookie: &str) -> String {
-    format!("session:{}", Secret::new(cookie).digest())
+/// Why a session ended, as the journal and `sessions.end_reason` say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    /// The person logged out at a portal (RP-Initiated Logout).
+    Logout,
+    /// A new login in the same browser.
+    Replaced,
+    /// It reached `expires_at`.
+    Expired,
+    /// The person ended it on the sessions page.
+    Person,
+    /// Support ended it (`idp users logout`).
+    Cli,
+    /// The password changed; every other session ends.
+    PasswordChanged,
+    /// An admin locked the account (`idp users lock`).
+    AdminLock,
 }
 
-/// Starts a session; returns the cookie value.
-pub async fn start(app: &AppState, auth: AuthContext) -> Result<Secret, StoreError> {
+impl EndReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Logout => "logout",
+            Self::Replaced => "replaced",
+            Self::Expired => "expired",
+            Self::Person => "ended_by_person",
+            Self::Cli => "cli",
+            Self::PasswordChanged => "password_changed",
+            Self::AdminLock => "admin_lock",
+        }
+    }
+}
+
+fn key(cookie: &str) -> String {
+    key_of_digest(&Secret::new(cookie).digest())
+}
+
+fn key_of_digest(digest: &str) -> String {
+    format!("session:{digest}")
+}
+
+#[derive(Serialize, Deserialize)]
+struct Expiry {
+    sid: String,
+}
+
+/// Starts a session for `auth`, recorded with the browser's address and
+/// `User-Agent`; returns the cookie value.
+pub async fn start(
+    app: &AppState,
+    auth: AuthContext,
+    client: &super::Client<'_>,
+) -> Result<Secret, StoreError> {
     let cookie = random_token(32);
     let ttl = app.config.session_ttl_secs;
+    let now = app.now();
     let session = Session {
-        expires_at: app.now() + ttl,
+        expires_at: now + ttl,
         auth,
     };
+    let record = SessionRecord {
+        sid: session.auth.sid.clone(),
+        account_id: session.auth.account_id.clone(),
+        cookie_digest: cookie.digest(),
+        ip: client.ip.to_owned(),
+        user_agent: super::user_agent(client.user_agent).map(str::to_owned),
+        aal: session.auth.aal,
+        amr: session.auth.amr.clone(),
+        created_at: now,
+        expires_at: session.expires_at,
+        ended_at: None,
+        end_reason: None,
+        clients: Vec::new(),
+    };
+    let expiry = Expiry {
+        sid: record.sid.clone(),
+    };
+    let expiry = jobs::new(EXPIRE, &expiry, session.expires_at, now)?;
+    app.sql.insert_session(&record, &expiry).await?;
     app.ephemeral
         .put_json(&key(cookie.expose()), &session, ttl)
         .await?;
     Ok(cookie)
 }
 
-/// The live session behind a cookie, if any.
+/// Makes the live session behind `old_cookie` stronger (a step-up): same
+/// `sid` and expiry, so portals see one session, but a new cookie, since
+/// the privilege changed. `None` when that session is gone.
+pub async fn strengthen(
+    app: &AppState,
+    old_cookie: &str,
+    auth: AuthContext,
+) -> Result<Option<Secret>, StoreError> {
+    let Some(old) = find(app, Some(old_cookie)).await? else {
+        return Ok(None);
+    };
+    if old.auth.sid != auth.sid || old.auth.account_id != auth.account_id {
+        return Ok(None);
+    }
+    let cookie = random_token(32);
+    if !app
+        .sql
+        .strengthen_session(&auth.sid, &cookie.digest(), auth.aal, &auth.amr)
+        .await?
+    {
+        return Ok(None);
+    }
+    let session = Session {
+        expires_at: old.expires_at,
+        auth,
+    };
+    let ttl = (old.expires_at - app.now()).max(1);
+    app.ephemeral
+        .put_json(&key(cookie.expose()), &session, ttl)
+        .await?;
+    app.ephemeral.delete(&key(old_cookie)).await?;
+    Ok(Some(cookie))
+}
+
+/// The live session behind a cookie, if any: in the short-lived store, not
+/// expired, and not ended in the durable index.
 pub async fn find(app: &AppState, cookie: Option<&str>) -> Result<Option<Session>, StoreError> {
     let Some(cookie) = cookie else {
         return Ok(None);
     };
     let session: Option<Session> = app.ephemeral.get_json(&key(cookie)).await?;
-    Ok(session.filter(|s| s.expires_at > app.now()))
+    let Some(session) = session.filter(|s| s.expires_at > app.now()) else {
+        return Ok(None);
+    };
+    Ok(app
+        .sql
+        .session_is_live(&session.auth.sid)
+        .await?
+        .then_some(session))
 }
 
-pub async fn end(app: &AppState, cookie: &str) -> Result<(), StoreError> {
-    app.ephemeral.delete(&key(cookie)).await
+/// Ends the session behind a cookie; whether it was live.
+pub async fn end_cookie(
+    app: &AppState,
+    cookie: &str,
+    reason: EndReason,
+) -> Result<bool, StoreError> {
+    let digest = Secret::new(cookie).digest();
+    app.ephemeral.delete(&key_of_digest(&digest)).await?;
+    match app.sql.session_by_cookie(&digest).await? {
+        Some(sid) => end(app, &sid, reason).await,
+        None => Ok(false),
+    }
+}
+
+/// Ends the session `sid`; whether it was live.
+pub async fn end(app: &AppState, sid: &str, reason: EndReason) -> Result<bool, StoreError> {
+    Ender::node(app).end(sid, reason).await
+}
+
+/// Ends every live session of `account_id` but `except_sid`, and revokes
+/// the account's refresh tokens (but those of `except_sid`'s logins) and
+/// their access tokens; each portal that got tokens in an ended session is
+/// told by back-channel logout. Returns how many sessions ended.
+///
+/// The password-change path calls it with `except_sid` = the current
+/// session and [`EndReason::PasswordChanged`], so the person stays logged
+/// in where they changed it and nowhere else.
+pub async fn end_all(
+    app: &AppState,
+    account_id: &str,
+    except_sid: Option<&str>,
+    reason: EndReason,
+) -> Result<usize, StoreError> {
+    Ender::node(app)
+        .end_all(account_id, except_sid, reason)
+        .await
+}
+
+/// The live sessions of an account, newest first, each with the names of
+/// the portals that got tokens in it.
+pub async fn list(
+    app: &AppState,
+    account_id: &str,
+) -> Result<Vec<(SessionRecord, Vec<String>)>, StoreError> {
+    let now = app.now();
+    let mut listed = Vec::new();
+    for session in app.sql.open_sessions_of(account_id).await? {
+        if session.expires_at <= now {
+            continue;
+        }
+        let mut portals = Vec::new();
+        for id in &session.clients {
+            portals.push(match app.clients.get(id).await? {
+                Some(client) => client.name.clone(),
+                None => id.clone(),
+            });
+        }
+        listed.push((session, portals));
+    }
+    Ok(listed)
+}
+
+/// The person ends one of their own sessions; false when `sid` is not a
+/// live session of `account_id` (someone else's, or gone), and nothing
+/// changes.
+pub async fn end_own(app: &AppState, account_id: &str, sid: &str) -> Result<bool, StoreError> {
+    let own = app
+        .sql
+        .session(sid)
+        .await?
+        .is_some_and(|s| s.account_id == account_id && s.ended_at.is_none());
+    Ok(own && end(app, sid, EndReason::Person).await?)
+}
+
+/// Runs an expiry job: the session ends unless something ended it before.
+pub async fn run_expiry(app: &AppState, payload: &str) -> Result<(), JobError> {
+    let expiry: Expiry = serde_json::from_str(payload)
+        .map_err(|e| JobError::Permanent(format!("not a session expiry: {e}")))?;
+    end(app, &expiry.sid, EndReason::Expired)
+        .await
+        .map(drop)
+        .map_err(|e| JobError::Retry(e.to_string()))
+}
+
+/// Ends sessions. A node passes itself ([`Ender::node`]): it also drops the
+/// short-lived entries, marks revoked access tokens and wakes its worker.
+/// The admin CLI has neither the server's short-lived store nor a worker
+/// ([`Ender::admin`]): the durable end is enough, since [`find`] reads it,
+/// and a server's worker sends the queued logouts.
+pub struct Ender<'a> {
+    sql: &'a SqlStore,
+    audit: &'a Audit,
+    now: UnixTime,
+    node: Option<&'a AppState>,
+    /// Who ended it, for the journal, when not the person or the system.
+    operator: Option<&'a str>,
+}
+
+impl<'a> Ender<'a> {
+    pub fn node(app: &'a AppState) -> Self {
+        Self {
+            sql: &app.sql,
+            audit: &app.audit,
+            now: app.now(),
+            node: Some(app),
+            operator: None,
+        }
+    }
+
+    pub fn admin(sql: &'a SqlStore, audit: &'a Audit, now: UnixTime, operator: &'a str) -> Self {
+        Self {
+            sql,
+            audit,
+            now,
+            node: None,
+            operator: Some(operator),
+        }
+    }
+
+    /// Ends the session `sid`; whether it was live.
+    pub async fn end(&self, sid: &str, reason: EndReason) -> Result<bool, StoreError> {
+        let now = self.now;
+        let ended = self
+            .sql
+            .end_session(sid, reason.as_str(), now, move |session, listening| {
+                backchannel::notices(session, &listening, now)
+            })
+            .await?;
+        let Some(ended) = ended else {
+            return Ok(false);
+        };
+        if let Some(app) = self.node {
+            app.ephemeral
+                .delete(&key_of_digest(&ended.cookie_digest))
+                .await?;
+            app.wake_jobs();
+        }
+        self.audit
+            .record(
+                Entry::new(events::SESSION_ENDED)
+                    .account(&ended.account_id)
+                    .detail(serde_json::json!({
+                        "sid": ended.sid,
+                        "reason": reason.as_str(),
+                        "by": self.operator,
+                        "portals": ended.clients,
+                    })),
+                now,
+            )
+            .await;
+        Ok(true)
+    }
+
+    /// [`end_all`] for this node or the admin CLI.
+    pub async fn end_all(
+        &self,
+        account_id: &str,
+        except_sid: Option<&str>,
+        reason: EndReason,
+    ) -> Result<usize, StoreError> {
+        let mut ended = 0;
+        for session in self.sql.open_sessions_of(account_id).await? {
+            if Some(session.sid.as_str()) != except_sid && self.end(&session.sid, reason).await? {
+                ended += 1;
+            }
+        }
+        let revoked = self
+            .sql
+            .revoke_grants_of_account(account_id, except_sid)
+            .await?;
+        if let Some(app) = self.node {
+            for grant in &revoked {
+                crate::oidc::tokens::mark_grant_revoked(app, grant).await?;
+            }
+        }
+        self.audit
+            .record(
+                Entry::new(events::SESSIONS_ENDED_ALL)
+                    .account(account_id)
+                    .detail(serde_json::json!({
+                        "reason": reason.as_str(),
+                        "by": self.operator,
+                        "kept": except_sid,
+                        "sessions": ended,
+                        "grants_revoked": revoked.len(),
+                    })),
+                self.now,
+            )
+            .await;
+        Ok(ended)
+    }
 }
 
 /// A new public session id for the `sid` claim (not the cookie).

@@ -27,9 +27,14 @@ pub struct Account {
     pub phone_verified: bool,
     pub level: AccountLevel,
     pub created_at: UnixTime,
-    /// The password path is locked until then (too many wrong passwords).
+    /// The password path is locked until then (too many wrong passwords),
+    /// or every login is, for good, at [`ADMIN_LOCK`].
     pub locked_until: Option<UnixTime>,
 }
+
+/// `locked_until` of an account an admin locked: the last second of 9999,
+/// which no wait reaches; only an admin lifts it (`idp users unlock`).
+pub const ADMIN_LOCK: UnixTime = 253_402_300_799;
 
 /// How a client proves who it is at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +79,8 @@ pub struct Client {
     pub min_aal: Option<Aal>,
     pub id_token_alg: String,
     pub created_at: UnixTime,
+    /// Where it takes back-channel logout tokens (Back-Channel Logout 1.0).
+    pub backchannel_logout_uri: Option<String>,
 }
 
 impl Client {
@@ -155,6 +162,29 @@ pub struct RefreshToken {
     pub expires_at: UnixTime,
     pub rotated_at: Option<UnixTime>,
     pub revoked: bool,
+}
+
+/// One SSO session as the durable index keeps it (the session itself
+/// lives in the short-lived store under its cookie's digest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// The public session id, the `sid` claim.
+    pub sid: String,
+    pub account_id: String,
+    /// SHA-256 hex of the cookie: the short-lived store's key.
+    pub cookie_digest: String,
+    pub ip: String,
+    /// At most 256 characters.
+    pub user_agent: Option<String>,
+    pub aal: Aal,
+    pub amr: Vec<String>,
+    pub created_at: UnixTime,
+    pub expires_at: UnixTime,
+    pub ended_at: Option<UnixTime>,
+    /// Why it ended (`logout`, `expired`, ...).
+    pub end_reason: Option<String>,
+    /// The portals that got tokens in it, by client id, first first.
+    pub clients: Vec<String>,
 }
 
 /// A stored signing key (private half encrypted).

@@ -43,6 +43,7 @@ pub fn metadata(app: &AppState) -> Value {
         "claims_locales_supported": ["ru"],
         "authorization_response_iss_parameter_supported": true,
         "frontchannel_logout_supported": false,
-        "backchannel_logout_supported": false,
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
     })
 }

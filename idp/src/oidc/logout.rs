@@ -90,7 +90,8 @@ pub fn must_ask(request: &LogoutRequest, session: Option<&Session>) -> bool {
             .is_some_and(|sid| *sid != session.auth.sid)
 }
 
-/// Ends the SSO session behind `cookie`.
+/// Ends the SSO session behind `cookie`; every portal that got tokens in
+/// it is told by back-channel logout (`login::session::Ender`).
 pub async fn perform(
     app: &AppState,
     request: &LogoutRequest,
@@ -101,7 +102,7 @@ pub async fn perform(
         return Ok(());
     };
     let current = session::find(app, Some(cookie)).await?;
-    session::end(app, cookie).await?;
+    session::end_cookie(app, cookie, session::EndReason::Logout).await?;
     if let Some(current) = current {
         let mut entry = Entry::new(events::LOGOUT)
             .account(&current.auth.account_id)

@@ -1,8 +1,10 @@
 //! The OpenID Connect protocol: authorize -> login -> consent -> code ->
-//! token -> userinfo, plus introspection, revocation, logout and discovery.
+//! token -> userinfo, plus introspection, revocation, logout (RP-initiated and
+//! back-channel) and discovery.
 //! Plain Rust that returns decisions; `http/` renders them.
 
 pub mod authorize;
+pub mod backchannel;
 pub mod claims;
 pub mod code;
 pub mod consent;

@@ -38,6 +38,7 @@ diesel::table! {
         id_token_alg -> Text,
         created_at -> BigInt,
         min_acr -> Nullable<Text>,
+        backchannel_logout_uri -> Nullable<Text>,
     }
 }
 
@@ -186,3 +187,33 @@ diesel::table! {
         used_at -> Nullable<BigInt>,
     }
 }
+
+diesel::table! {
+    /// The durable index of SSO sessions: live while `ended_at` is NULL.
+    sessions (sid) {
+        sid -> Text,
+        account_id -> Text,
+        cookie_digest -> Text,
+        ip -> Text,
+        user_agent -> Nullable<Text>,
+        acr -> Text,
+        amr -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        ended_at -> Nullable<BigInt>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// The portals that got tokens in a session.
+    session_clients (sid, client_id) {
+        sid -> Text,
+        client_id -> Text,
+        first_at -> BigInt,
+        logout_delivered_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(session_clients -> sessions (sid));
+diesel::allow_tables_to_appear_in_same_query!(sessions, session_clients, clients);

@@ -7,7 +7,6 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use idp::delivery::{self, Kind, Message};
@@ -22,18 +21,6 @@ fn message(kind: Kind, to: &str) -> Message {
         text: "Ваш код: 123456. Никому его не сообщайте.".into(),
         code: Some("123456".into()),
         link: None,
-    }
-}
-
-/// Polls `check` every 50 ms for up to 10 s.
-async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(found) = check().await {
-            return found;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

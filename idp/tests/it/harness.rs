@@ -183,6 +183,7 @@ impl Builder {
             min_account_level: None,
             min_aal: None,
             id_token_alg: "RS256".into(),
+            backchannel_logout_uri: None,
         };
         let other = NewClient {
             id: OTHER_CLIENT.into(),
@@ -252,6 +253,7 @@ impl TestApp {
             min_account_level: None::<AccountLevel>,
             min_aal: None,
             id_token_alg: "RS256".into(),
+            backchannel_logout_uri: None,
         }
     }
 
@@ -417,6 +419,21 @@ impl TestApp {
             );
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+    }
+}
+
+/// Polls `check` every 50 ms for up to 10 s.
+pub async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 

@@ -24,6 +24,7 @@ mod profile;
 mod registration;
 mod release;
 mod second_factor;
+mod sessions;
 mod signature;
 mod signing_keys;
 mod token;

@@ -191,8 +191,13 @@ pub async fn submit(
         }
         Err(LoginError::Busy) => return busy(t, &id),
         Err(LoginError::Throttled) => return throttled(t, &id),
-        Err(LoginError::Locked { until }) => {
-            let message = format!("{} {}.", t.locked, login::guard::clock_time(until));
+        Err(e @ (LoginError::Locked { .. } | LoginError::AdminLocked)) => {
+            let message = match e {
+                LoginError::Locked { until } => {
+                    format!("{} {}.", t.locked, login::guard::clock_time(until))
+                }
+                _ => t.admin_locked.to_owned(),
+            };
             return render(
                 &app,
                 &req,
@@ -208,7 +213,9 @@ pub async fn submit(
             )
             .await;
         }
-        Err(LoginError::Store(_)) => return problem(t, &id, Problem::Unavailable),
+        Err(LoginError::Store(_) | LoginError::SessionGone) => {
+            return problem(t, &id, Problem::Unavailable);
+        }
     };
     let mut res = match flow {
         Some(flow) => decision(t, &id, authorize::logged_in(&app, flow, sid).await),

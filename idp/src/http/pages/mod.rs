@@ -10,6 +10,7 @@ pub mod logout;
 pub mod register;
 pub mod second_factor;
 pub mod security;
+pub mod sessions;
 pub mod unlock;
 
 use actix_web::http::StatusCode;

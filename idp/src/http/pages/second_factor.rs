@@ -16,8 +16,8 @@ use crate::http::extract::{
 };
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
-use crate::login::Outcome;
 use crate::login::second_factor::{self as code_step, COOKIE, CodeError, StepUp};
+use crate::login::{LoginError, Outcome};
 use crate::model::{SecondFactor, Secret};
 use crate::oidc::authorize::{self, Problem};
 use crate::oidc::flow::Flow;
@@ -197,6 +197,18 @@ pub async fn submit(
             return res;
         }
         Err(CodeError::NoLogin) => return expired(&app, flow.as_ref()),
+        Err(CodeError::Login(LoginError::SessionGone)) => return expired(&app, flow.as_ref()),
+        Err(CodeError::Login(LoginError::AdminLocked)) => {
+            let failure = Failure {
+                status: StatusCode::FORBIDDEN,
+                title: t.code_title,
+                message: t.admin_locked,
+                hint: t.unavailable_hint,
+                back: None,
+                details: None,
+            };
+            return error_page(t, &id, failure);
+        }
         Err(CodeError::TooSoon { .. }) | Err(CodeError::Login(_)) => {
             return problem(t, &id, Problem::Unavailable);
         }

@@ -139,6 +139,7 @@ fn refusal(error: &SettingsError) -> Option<String> {
         SettingsError::WrongCode { tries_left: None } => "Код: неверный код. Проверьте время на телефоне и введите код, который показывает приложение сейчас.".into(),
         SettingsError::CodeSpent => "Код: код устарел или попытки закончились, начните подключение заново.".into(),
         SettingsError::NotEnabled => "Второй фактор не подключён.".into(),
+        SettingsError::Refused => "Учётная запись заблокирована администратором: изменить настройки нельзя.".into(),
         SettingsError::Store(_) => return None,
     })
 }
@@ -204,7 +205,7 @@ pub async fn change(
             };
             let status = match error {
                 SettingsError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-                SettingsError::Locked { .. } => StatusCode::FORBIDDEN,
+                SettingsError::Locked { .. } | SettingsError::Refused => StatusCode::FORBIDDEN,
                 _ => StatusCode::BAD_REQUEST,
             };
             let said = Said {

@@ -67,6 +67,17 @@ pub async fn exchange(
         ));
     }
     check_pkce(grant.code_challenge.as_deref(), presented.code_verifier)?;
+    // The portal gets tokens in this session: it is told when the session
+    // ends. A session ended since the code was issued gets it no tokens.
+    if !app
+        .sql
+        .add_session_client(&grant.auth.sid, &client.id, now)
+        .await?
+    {
+        return Err(OAuthError::invalid_grant(
+            "the login session of this code has ended; log in again",
+        ));
+    }
 
     // Refresh tokens only for offline access (OpenID Connect Core §11).
     let offline = grant.scopes.contains("offline_access");

@@ -1,7 +1,7 @@
 use diesel::prelude::*;
 
 use super::{SqlStore, corrupt, flag};
-use crate::model::Account;
+use crate::model::{ADMIN_LOCK, Account};
 use crate::store::StoreError;
 use crate::store::schema::accounts;
 
@@ -98,6 +98,26 @@ impl SqlStore {
                 .set(accounts::locked_until.eq(until))
                 .execute(conn)?;
             Ok(())
+        })
+        .await
+    }
+
+    /// Locks (`Some(until)`) or unlocks (`None`) an account's password path
+    /// after wrong passwords, unless an admin locked it; whether it changed.
+    pub async fn set_guessing_lock(
+        &self,
+        id: &str,
+        until: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            let not_admin = accounts::locked_until
+                .is_null()
+                .or(accounts::locked_until.lt(ADMIN_LOCK));
+            Ok(diesel::update(accounts::table.find(id).filter(not_admin))
+                .set(accounts::locked_until.eq(until))
+                .execute(conn)?
+                == 1)
         })
         .await
     }

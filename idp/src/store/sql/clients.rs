@@ -19,6 +19,7 @@ struct Row {
     id_token_alg: String,
     created_at: i64,
     min_acr: Option<String>,
+    backchannel_logout_uri: Option<String>,
 }
 
 impl TryFrom<Row> for Client {
@@ -46,6 +47,7 @@ impl TryFrom<Row> for Client {
             skip_consent: r.skip_consent != 0,
             id_token_alg: r.id_token_alg,
             created_at: r.created_at,
+            backchannel_logout_uri: r.backchannel_logout_uri,
         })
     }
 }
@@ -65,6 +67,7 @@ impl From<&Client> for Row {
             id_token_alg: c.id_token_alg.clone(),
             created_at: c.created_at,
             min_acr: c.min_aal.map(|a| a.as_urn().to_owned()),
+            backchannel_logout_uri: c.backchannel_logout_uri.clone(),
         }
     }
 }
@@ -102,6 +105,23 @@ impl SqlStore {
                 .into_iter()
                 .map(Client::try_from)
                 .collect()
+        })
+        .await
+    }
+
+    /// Sets (or with `None` clears) where a client takes back-channel logout
+    /// tokens; returns whether the client exists.
+    pub async fn set_backchannel_logout_uri(
+        &self,
+        id: &str,
+        uri: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let (id, uri) = (id.to_owned(), uri.map(str::to_owned));
+        self.run(move |conn| {
+            Ok(diesel::update(clients::table.find(id))
+                .set(clients::backchannel_logout_uri.eq(uri))
+                .execute(conn)?
+                > 0)
         })
         .await
     }

@@ -73,6 +73,18 @@ pub(super) fn lock_live_grant(conn: &mut AnyConnection, id: &str) -> Result<bool
         == 1)
 }
 
+/// Revokes the live refresh tokens of the grants `ids`.
+fn revoke_refresh_tokens(conn: &mut AnyConnection, ids: &[String]) -> Result<(), StoreError> {
+    diesel::update(
+        rt::table
+            .filter(rt::family_id.eq_any(ids))
+            .filter(rt::revoked.eq(0)),
+    )
+    .set(rt::revoked.eq(1))
+    .execute(conn)?;
+    Ok(())
+}
+
 impl SqlStore {
     /// Stores a new grant and, with `offline_access`, its first refresh
     /// token, in one transaction.
@@ -147,13 +159,41 @@ impl SqlStore {
                     .filter(g::revoked.eq(0));
                 let ids: Vec<String> = live.select(g::id).load(conn)?;
                 diesel::update(live).set(g::revoked.eq(1)).execute(conn)?;
-                diesel::update(
-                    rt::table
-                        .filter(rt::family_id.eq_any(&ids))
-                        .filter(rt::revoked.eq(0)),
-                )
-                .set(rt::revoked.eq(1))
-                .execute(conn)?;
+                revoke_refresh_tokens(conn, &ids)?;
+                Ok(ids)
+            })
+        })
+        .await
+    }
+
+    /// Revokes every live grant of an account, but those of the logins in
+    /// the session `keep_sid`, with their refresh tokens; returns their ids,
+    /// whose access tokens the caller marks.
+    pub async fn revoke_grants_of_account(
+        &self,
+        account_id: &str,
+        keep_sid: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
+        let (account_id, keep_sid) = (account_id.to_owned(), keep_sid.map(str::to_owned));
+        self.run(move |conn| {
+            conn.transaction(|conn| {
+                let live: Vec<(String, String)> = g::table
+                    .filter(g::account_id.eq(&account_id))
+                    .filter(g::revoked.eq(0))
+                    .select((g::id, g::auth))
+                    .load(conn)?;
+                let mut ids = Vec::new();
+                for (id, auth) in live {
+                    let auth: crate::model::AuthContext =
+                        serde_json::from_str(&auth).map_err(corrupt)?;
+                    if keep_sid.as_deref() != Some(auth.sid.as_str()) {
+                        ids.push(id);
+                    }
+                }
+                diesel::update(g::table.filter(g::id.eq_any(&ids)))
+                    .set(g::revoked.eq(1))
+                    .execute(conn)?;
+                revoke_refresh_tokens(conn, &ids)?;
                 Ok(ids)
             })
         })

@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 
-use super::{SqlStore, flag};
+use super::{AnyConnection, SqlStore, flag};
 use crate::clock::UnixTime;
 use crate::model::Job;
 use crate::store::StoreError;
@@ -12,7 +12,7 @@ use crate::store::schema::jobs as j;
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = j)]
-struct Row {
+pub(super) struct Row {
     id: String,
     kind: String,
     payload: String,
@@ -53,14 +53,16 @@ impl From<&Job> for Row {
     }
 }
 
+/// Queues a job inside another store operation's transaction.
+pub(super) fn insert(conn: &mut AnyConnection, row: &Row) -> Result<(), StoreError> {
+    diesel::insert_into(j::table).values(row).execute(conn)?;
+    Ok(())
+}
+
 impl SqlStore {
     pub async fn insert_job(&self, job: &Job) -> Result<(), StoreError> {
         let row = Row::from(job);
-        self.run(move |conn| {
-            diesel::insert_into(j::table).values(&row).execute(conn)?;
-            Ok(())
-        })
-        .await
+        self.run(move |conn| insert(conn, &row)).await
     }
 
     /// Claims up to `limit` due jobs for `lease` seconds: each claimed job

@@ -13,6 +13,7 @@ mod migrations;
 mod profiles;
 mod refresh;
 mod second_factors;
+mod sessions;
 
 pub use keys::KeyChange;
 pub use migrations::Migrations;
