@@ -37,7 +37,7 @@ pub async fn password_login(
     client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
     let now = app.now();
-    let failed = |account, reason| failure(client, account, reason);
+    let failed = |account, reason| failure(client, "pwd", account, reason);
     if guard::ip_blocked(app, client.ip).await? {
         app.audit.record(failed(None, "ip_throttled"), now).await;
         return Err(LoginError::Throttled);
@@ -62,13 +62,16 @@ pub async fn password_login(
     proven(app, &account, vec![Factor::Password], required, client).await
 }
 
-/// The journal entry of a failed password login.
-fn failure<'e>(client: &Client<'e>, account: Option<&'e str>, reason: &str) -> Entry<'e> {
+/// The journal entry of a failed login by `method` (RFC 8176 name).
+fn failure<'e>(
+    client: &Client<'e>,
+    method: &str,
+    account: Option<&'e str>,
+    reason: &str,
+) -> Entry<'e> {
     let mut entry = Entry::new(events::LOGIN_FAILED)
         .request(client.request_id)
-        .detail(serde_json::json!({
-            "method": "pwd", "reason": reason, "ip": client.ip, "user_agent": client.user_agent,
-        }));
+        .detail(client.journal(serde_json::json!({"method": method, "reason": reason})));
     if let Some(id) = account {
         entry = entry.account(id);
     }
@@ -93,6 +96,21 @@ pub struct Client<'a> {
     /// The browser's previous session cookie, ended once a new one starts.
     pub old_cookie: Option<&'a str>,
     pub request_id: Option<&'a str>,
+    /// The serial of the certificate presented, if any, for the journal.
+    pub certificate: Option<&'a str>,
+}
+
+impl Client<'_> {
+    /// `detail` with what the journal keeps of the client: the IP, the
+    /// browser, the certificate's serial (never a password or signature).
+    fn journal(&self, mut detail: serde_json::Value) -> serde_json::Value {
+        detail["ip"] = self.ip.into();
+        detail["user_agent"] = self.user_agent.into();
+        if let Some(serial) = self.certificate {
+            detail["certificate"] = serial.into();
+        }
+        detail
+    }
 }
 
 /// The person has just proven `factors` for `account` (a login, or a
@@ -121,9 +139,7 @@ pub async fn proven(
                     Entry::new(events::LOGIN_UNMET)
                         .account(&account.id)
                         .request(request_id)
-                        .detail(serde_json::json!({
-                            "required": required, "ip": client.ip, "user_agent": client.user_agent,
-                        })),
+                        .detail(client.journal(serde_json::json!({"required": required}))),
                     now,
                 )
                 .await;
@@ -135,9 +151,7 @@ pub async fn proven(
             Entry::new(events::LOGIN_SUCCEEDED)
                 .account(&account.id)
                 .request(request_id)
-                .detail(serde_json::json!({
-                    "amr": auth.amr, "acr": auth.aal, "ip": client.ip, "user_agent": client.user_agent,
-                })),
+                .detail(client.journal(serde_json::json!({"amr": auth.amr, "acr": auth.aal}))),
             now,
         )
         .await;

@@ -5,13 +5,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{busy, decision, html, problem, see_other, texts, throttled, with_cookie};
+use super::{Requester, busy, decision, html, problem, see_other, texts, throttled, with_cookie};
 use crate::app::AppState;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
-use crate::login::{self, LoginError, Outcome, session};
+use crate::login::{self, LoginError, Outcome};
 use crate::model::Aal;
 use crate::oidc::Params;
 use crate::oidc::authorize::{self, Problem};
@@ -161,21 +161,8 @@ pub async fn submit(
         .await;
     }
     let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
-    let old = req.cookie(session::COOKIE);
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    let agent = req
-        .headers()
-        .get(actix_web::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok());
-    let client = login::Client {
-        ip: &ip,
-        user_agent: login::user_agent(agent),
-        old_cookie: old.as_ref().map(|c| c.value()),
-        request_id: Some(&id.0),
-    };
+    let requester = Requester::of(&req);
+    let client = requester.client(&id);
     let outcome = login::password_login(&app, login, password_text, required, &client).await;
     let (cookie, sid) = match outcome {
         Ok(Outcome::Started { cookie, sid }) => (cookie, sid),

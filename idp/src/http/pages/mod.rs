@@ -65,6 +65,43 @@ pub fn with_cookie(
     res
 }
 
+/// What a login page tells the login service about the browser: its
+/// address, `User-Agent` and previous session cookie.
+pub struct Requester {
+    ip: String,
+    user_agent: Option<String>,
+    old_cookie: Option<String>,
+}
+
+impl Requester {
+    pub fn of(req: &HttpRequest) -> Self {
+        Self {
+            ip: req
+                .peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default(),
+            user_agent: req
+                .headers()
+                .get(actix_web::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            old_cookie: req
+                .cookie(crate::login::session::COOKIE)
+                .map(|c| c.value().to_owned()),
+        }
+    }
+
+    pub fn client<'a>(&'a self, id: &'a RequestId) -> crate::login::Client<'a> {
+        crate::login::Client {
+            ip: &self.ip,
+            user_agent: crate::login::user_agent(self.user_agent.as_deref()),
+            old_cookie: self.old_cookie.as_deref(),
+            request_id: Some(&id.0),
+            certificate: None,
+        }
+    }
+}
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, location))

@@ -6,14 +6,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{decision, html, problem, see_other, texts, with_cookie};
+use super::{Requester, decision, html, problem, see_other, texts, with_cookie};
 use crate::accounts::password::PolicyError;
 use crate::accounts::registration::{self, Field, RegisterError, Registration, Start, Step};
 use crate::app::AppState;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
 use crate::http::i18n::{RegisterTexts, Texts, register_texts};
-use crate::login::{self, Outcome, session};
+use crate::login::{self, Outcome};
 use crate::model::Aal;
 use crate::oidc::Params;
 use crate::oidc::authorize::{self, Problem};
@@ -387,22 +387,9 @@ pub async fn password(
         None => None,
     };
     let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
-    let old = req.cookie(session::COOKIE);
     let t = texts(&req, None);
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    let agent = req
-        .headers()
-        .get(actix_web::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok());
-    let client = login::Client {
-        ip: &ip,
-        user_agent: login::user_agent(agent),
-        old_cookie: old.as_ref().map(|c| c.value()),
-        request_id: Some(&id.0),
-    };
+    let requester = Requester::of(&req);
+    let client = requester.client(&id);
     match login::proven(
         &app,
         &account,
