@@ -27,12 +27,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(HEALTH, web::get().to(endpoints::health::health))
     .route(DEV_OUTBOX, web::get().to(endpoints::outbox::outbox))
     .route(SIGN_JS, web::get().to(endpoints::assets::sign_js))
-    .route(CONFIRM_JS, web::get().to(endpoints::assets::confirm_js))
+    .route(
+        SIGNATURE_FORM_JS,
+        web::get().to(endpoints::assets::signature_form_js),
+    )
     .route(AUTHORIZE, web::get().to(pages::authorize::authorize))
     .route(AUTHORIZE, web::post().to(pages::authorize::authorize))
     .route(AUTHORIZE_CONTINUE, web::get().to(pages::authorize::resume))
     .route(LOGIN, web::get().to(pages::login::form))
     .route(LOGIN, web::post().to(pages::login::submit))
+    .route(LOGIN_CERTIFICATE, web::get().to(pages::certificate::form))
+    .route(
+        LOGIN_CERTIFICATE,
+        web::post().to(pages::certificate::submit),
+    )
     .route(CONSENT, web::get().to(pages::consent::form))
     .route(CONSENT, web::post().to(pages::consent::submit))
     .route(LOGOUT, web::get().to(pages::logout::logout))

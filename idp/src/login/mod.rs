@@ -1,10 +1,11 @@
-//! Logging a person in: verify a factor, ask [`advance`] what is needed
-//! next, and once authenticated start the SSO session (ending the browser's
-//! old one, so a new cookie on every login prevents session fixation).
-//! Pages only render the [`Outcome`]. Lockout, second factors, certificates
-//! and recovery come in later issues.
+//! Logging a person in: verify a factor (a password, or a certificate in
+//! [`certificate`]), ask [`advance`] what is needed next, and once
+//! authenticated start the SSO session (ending the browser's old one, so a
+//! new cookie on every login prevents session fixation). Pages only render
+//! the [`Outcome`]. Second factors and recovery come in later issues.
 
 pub mod advance;
+pub mod certificate;
 pub mod guard;
 pub mod password;
 pub mod session;
@@ -22,9 +23,29 @@ use crate::model::{Aal, Secret};
 pub enum Outcome {
     /// A session started: the new cookie and its `sid`.
     Started { cookie: Secret, sid: String },
+    /// Only a certificate reaches the strength the portal requires: the
+    /// person is to log in with one.
+    Certificate,
     /// The password was right, but this account cannot reach the strength
     /// the portal requires.
     Unreachable,
+}
+
+/// The ways of logging in that can reach a required strength here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Methods {
+    pub password: bool,
+    pub certificate: bool,
+}
+
+/// Which ways can reach `required`: a password (with the strongest second
+/// factor) reaches AAL2 at most; a certificate, when trusted CAs are
+/// configured, AAL3.
+pub fn methods(app: &AppState, required: Aal) -> Methods {
+    Methods {
+        password: advance::reached(&[Factor::Password, Factor::Totp]) >= required,
+        certificate: certificate::available(app),
+    }
 }
 
 /// A password login toward `required`. `old_cookie` is the browser's
@@ -133,6 +154,7 @@ pub async fn proven(
     };
     let auth = match advance(&progress, session::new_sid(), now) {
         Need::Done(auth) => auth,
+        Need::Certificate if certificate::available(app) => return Ok(Outcome::Certificate),
         Need::SecondFactor { .. } | Need::Certificate | Need::Unreachable => {
             app.audit
                 .record(

@@ -29,6 +29,12 @@ pub enum LoginError {
     /// The password was right, but the password path is locked until then.
     #[error("the password path is locked")]
     Locked { until: crate::clock::UnixTime },
+    /// Certificate login is not configured: no trusted CAs.
+    #[error("certificate login is not configured")]
+    CertificatesOff,
+    /// The certificate did not log in.
+    #[error("wrong certificate: {0}")]
+    Certificate(super::certificate::Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

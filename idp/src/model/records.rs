@@ -31,6 +31,15 @@ pub struct Account {
     pub locked_until: Option<UnixTime>,
 }
 
+/// The state numbers a qualified certificate names a person by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonalNumber {
+    /// СНИЛС, 11 digits.
+    Snils,
+    /// The person's ИНН, 12 digits.
+    Inn,
+}
+
 impl Account {
     /// «Имя Отчество»: the given name and the patronymic, if any.
     pub fn given_names(&self) -> String {

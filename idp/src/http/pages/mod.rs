@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod authorize;
+pub mod certificate;
 pub mod consent;
 pub mod login;
 pub mod logout;
@@ -31,6 +32,22 @@ struct ErrorPage<'a> {
     back: Option<String>,
     details: Option<String>,
     request_id: &'a str,
+}
+
+/// The pages' Content-Security-Policy: no scripts. Form actions may
+/// redirect to any portal (browsers apply `form-action` to the redirects).
+pub const CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'";
+
+/// The same for the signing pages, which run our own scripts (the signer).
+const CSP_OWN_SCRIPTS: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'";
+
+/// Lets a signing page run the scripts under `/static/`, and no others.
+pub fn with_own_scripts(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(
+        actix_web::http::header::CONTENT_SECURITY_POLICY,
+        actix_web::http::header::HeaderValue::from_static(CSP_OWN_SCRIPTS),
+    );
+    res
 }
 
 pub fn texts(req: &HttpRequest, ui_locales: Option<&str>) -> &'static Texts {

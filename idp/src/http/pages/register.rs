@@ -407,6 +407,7 @@ pub async fn password(
             let _ = res.add_cookie(&session_cookie(&app, cookie.expose()));
             res
         }
+        Ok(Outcome::Certificate) => super::login::to_certificate(flow.as_ref()),
         Ok(Outcome::Unreachable) => match flow {
             Some(flow) => decision(t, &id, authorize::unmet(&app, flow).await),
             None => page(&app, &req, StatusCode::OK, View::Done, None, None),
