@@ -536,3 +536,34 @@ async fn without_trusted_cas_an_aal3_request_is_unmet_at_once() {
     assert_eq!(off.status(), 404);
     assert!(off.text().await.unwrap().contains("не настроен"));
 }
+
+#[actix_web::test]
+async fn the_page_speaks_english_when_the_portal_asks() {
+    let trust = trust();
+    let stranger = TestCa::root("Foreign CA", KeyKind::P256).unwrap();
+    let app = app_trusting(&trust).await;
+    let browser = app.browser();
+    let url = app.auth_url(&[("acr_values", "urn:vhod:aal3"), ("ui_locales", "en")]);
+    let login = browser.follow(browser.get(&url).await).await;
+    assert!(
+        login.body.contains("Log in with a certificate"),
+        "{}",
+        login.body
+    );
+    let flow = query(&login.url, "flow").unwrap();
+    let page = certificate_page(&browser, Some(&flow)).await;
+    assert!(page.body.contains("a password is not enough"));
+    let issued = stranger.issue(&holder()).unwrap();
+    let refused = sign_in(
+        &browser,
+        &page,
+        &issued.certificate_pem,
+        &issued.private_key_pem,
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        error_of(&refused),
+        "Wrong certificate: the certificate was issued by a certification authority this server does not trust."
+    );
+}
