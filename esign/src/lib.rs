@@ -94,7 +94,7 @@ pub use anchors::TrustAnchors;
 pub use error::{CertError, Part};
 pub use sign::sign_challenge;
 pub use subject::CertifiedSubject;
-pub use verify::{SignedChallenge, verify};
+pub use verify::{SignedChallenge, serial_hex, verify};
 
 /// The browser signer: plain JavaScript for the page that asks for a
 /// signature. It defines `vhodSign(pkcs8PemText, challenge)` and

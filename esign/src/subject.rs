@@ -149,7 +149,7 @@ fn attribute_string(attr: &AttributeTypeAndValue<'_>) -> Option<String> {
     String::from_utf16(&units).ok()
 }
 
-fn serial_hex(raw: &[u8]) -> String {
+pub(crate) fn serial_hex(raw: &[u8]) -> String {
     let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
     match hex.trim_start_matches('0') {
         "" => "0".into(),

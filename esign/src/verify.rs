@@ -60,6 +60,15 @@ pub fn verify(
     Ok(subject)
 }
 
+/// The serial number of a certificate that may not verify (lower-case hex, as
+/// [`CertifiedSubject::serial_hex`]), so that refused attempts can be
+/// journaled with it; `None` when the certificate cannot be read.
+pub fn serial_hex(certificate: &[u8]) -> Option<String> {
+    let der = one_certificate(certificate).ok()?;
+    let cert = parse(&der, Part::Certificate).ok()?;
+    Some(crate::subject::serial_hex(cert.raw_serial()))
+}
+
 fn one_certificate(bytes: &[u8]) -> Result<CertificateDer<'static>, CertError> {
     // As PEM (base64, line breaks, armour) it takes less than twice as much.
     if bytes.len() > 2 * MAX_CERTIFICATE_BYTES {

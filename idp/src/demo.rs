@@ -251,11 +251,23 @@ async fn start_pending_check(
     Ok(())
 }
 
+/// In demo mode with no CA configured, trusts the demo CA (see
+/// [`demo_ca`]), so the demo certificates confirm identities and log in by
+/// certificate. Returns lines describing its files.
+pub fn trust_demo_ca(config: &mut crate::config::Config) -> anyhow::Result<Vec<String>> {
+    if !config.demo || !config.esign_ca_files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (ca, lines) = demo_ca(&config.data_dir)?;
+    config.esign_ca_files.push(ca);
+    Ok(lines)
+}
+
 /// The demo certificate authority under `<data_dir>/demo-ca/` (made on first
 /// use, kept after): its certificate to trust, and certificates with keys for
-/// `standard@demo.vhod` (to confirm by signature by hand) and
-/// `confirmed@demo.vhod`. Returns the CA certificate's path and lines
-/// describing the files.
+/// `standard@demo.vhod` and `confirmed@demo.vhod` (to confirm the first by
+/// signature and to log in to both by certificate, by hand). Returns the CA
+/// certificate's path and lines describing the files.
 pub fn demo_ca(data_dir: &std::path::Path) -> anyhow::Result<(std::path::PathBuf, Vec<String>)> {
     use esign::testca::{Holder, KeyKind, TestCa};
     let dir = data_dir.join("demo-ca");

@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod app;
 pub mod audit;
+pub mod certs;
 pub mod cli;
 pub mod clients;
 pub mod clock;

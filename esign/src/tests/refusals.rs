@@ -356,3 +356,16 @@ fn every_reason_reads_in_both_languages() {
         .contains("дата вне диапазона")
     );
 }
+
+#[test]
+fn a_refused_certificate_still_names_its_serial_for_the_journal() {
+    let stranger = TestCa::root("Чужой УЦ", KeyKind::P256).unwrap();
+    let issued = issue(&stranger, &ivanov());
+    let err = check(&anchors_of(ca()), &signed(&issued, CHALLENGE)).unwrap_err();
+    assert!(matches!(err, CertError::Untrusted { .. }), "{err}");
+    assert_eq!(
+        crate::serial_hex(issued.certificate_pem.as_bytes()).as_deref(),
+        Some(issued.serial_hex.as_str())
+    );
+    assert_eq!(crate::serial_hex(b"not a certificate"), None);
+}

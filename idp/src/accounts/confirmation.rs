@@ -6,6 +6,7 @@
 //! portals see the new level after a new login.
 
 use crate::audit::{Audit, Entry, events};
+use crate::certs;
 use crate::clock::UnixTime;
 use crate::delivery::{self, Kind, Message};
 use crate::model::{Account, AccountLevel, PostalCode, Secret};
@@ -188,15 +189,7 @@ pub async fn order_postal_code(
         tries_left: POSTAL_CODE_TRIES,
     })
     .await?;
-    let name = [
-        Some(account.family_name.as_str()),
-        Some(account.given_name.as_str()),
-        account.middle_name.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let name = format!("{} {}", account.family_name, account.given_names());
     let message = Message {
         kind: Kind::Letter,
         to: address.to_owned(),
@@ -274,9 +267,6 @@ fn normalize(typed: &str) -> String {
         .collect()
 }
 
-/// How long a signature challenge may be signed.
-pub const CHALLENGE_TTL_SECS: i64 = 10 * 60;
-
 fn challenge_key(account_id: &str) -> String {
     format!("esign-challenge:{account_id}")
 }
@@ -286,42 +276,11 @@ pub async fn signature_challenge(
     app: &crate::app::AppState,
     account_id: &str,
 ) -> Result<String, StoreError> {
-    use crate::store::EphemeralExt;
-    if let Some(live) = app
-        .ephemeral
-        .get_json::<String>(&challenge_key(account_id))
-        .await?
-    {
-        return Ok(live);
+    let key = challenge_key(account_id);
+    match certs::live(app, &key).await? {
+        Some(live) => Ok(live),
+        None => certs::issue(app, &key, &format!("vhod-confirm:{account_id}")).await,
     }
-    let challenge = format!(
-        "vhod-confirm:{}:{}",
-        account_id,
-        crate::model::random_token(24).expose()
-    );
-    app.ephemeral
-        .put_json(&challenge_key(account_id), &challenge, CHALLENGE_TTL_SECS)
-        .await?;
-    Ok(challenge)
-}
-
-/// Why a signature did not confirm: the certificate's own problem (in
-/// Russian, after «Неверный сертификат»), or it does not belong to the
-/// person in the profile.
-fn wrong_certificate(reason: impl Into<String>) -> ConfirmError {
-    ConfirmError::Certificate(reason.into())
-}
-
-/// Names compared as people write them: case and ё/е do not matter.
-fn same_name(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-            .replace('ё', "е")
-    };
-    norm(a) == norm(b)
 }
 
 /// Confirms by a qualified electronic signature over this account's
@@ -333,69 +292,16 @@ pub async fn by_signature(
     certificate_pem: &str,
     signature: &str,
 ) -> Result<(), ConfirmError> {
-    use crate::store::EphemeralExt;
     standard(account)?;
     let trust = app.esign.as_ref().ok_or(ConfirmError::SignatureOff)?;
-    let challenge: String = app
-        .ephemeral
-        .take_json(&challenge_key(&account.id))
+    let challenge = certs::take(app, &challenge_key(&account.id))
         .await?
         .ok_or(ConfirmError::NoChallenge)?;
-    let signed = esign::SignedChallenge {
-        certificate: certificate_pem.as_bytes().to_vec(),
-        intermediates: Vec::new(),
-        signature: signature.trim().to_owned(),
-    };
     let now = app.now();
-    let subject = esign::verify(trust, &challenge, &signed, now)
-        .map_err(|e| wrong_certificate(e.reason_ru()))?;
-    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-    let snils_matches = match (&subject.snils, &account.snils) {
-        (Some(theirs), Some(ours)) => Some(digits(theirs) == digits(ours)),
-        _ => None,
-    };
-    let inn_matches = match (&subject.inn, &account.inn) {
-        (Some(theirs), Some(ours)) => Some(digits(theirs) == digits(ours)),
-        _ => None,
-    };
-    match (snils_matches, inn_matches) {
-        (Some(false), _) => {
-            return Err(wrong_certificate(
-                "СНИЛС в сертификате не совпадает с указанным в «Моих данных»",
-            ));
-        }
-        (None, Some(false)) => {
-            return Err(wrong_certificate(
-                "ИНН в сертификате не совпадает с указанным в «Моих данных»",
-            ));
-        }
-        (None, None) => {
-            return Err(wrong_certificate(
-                "в сертификате нет СНИЛС или ИНН, совпадающего с «Моими данными»",
-            ));
-        }
-        _ => {}
-    }
-    let given = [
-        Some(account.given_name.as_str()),
-        account.middle_name.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let name_matches = subject
-        .surname
-        .as_deref()
-        .is_some_and(|s| same_name(s, &account.family_name))
-        && subject
-            .given_names
-            .as_deref()
-            .is_some_and(|g| same_name(g, &given));
-    if !name_matches {
-        return Err(wrong_certificate(
-            "фамилия, имя или отчество в сертификате не совпадают с «Моими данными»",
-        ));
+    let subject = certs::verify(trust, &challenge, certificate_pem, signature, now)
+        .map_err(|e| ConfirmError::Certificate(e.reason_ru()))?;
+    if let Some(mismatch) = certs::mismatch(&subject, account) {
+        return Err(ConfirmError::Certificate(mismatch.reason_ru().into()));
     }
     let method = Method::Signature {
         certificate: subject.serial_hex,

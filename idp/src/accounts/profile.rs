@@ -14,9 +14,11 @@ use crate::clock::UnixTime;
 use crate::delivery::{self, Kind, Message};
 use crate::identifiers::{self, Invalid};
 use crate::jobs::{self, JobError};
-use crate::model::{Passport, Profile, Verification, VerificationStatus};
+use crate::model::{
+    Account, AccountLevel, Passport, PersonalNumber, Profile, Verification, VerificationStatus,
+};
 use crate::registries::Verdict;
-use crate::store::StoreError;
+use crate::store::{SqlStore, StoreError};
 
 /// Check a profile (payload: [`VerifyJob`]).
 pub const VERIFY: &str = "verify_profile";
@@ -353,6 +355,35 @@ async fn notify(
         },
     )
     .await
+}
+
+/// Whether a check vouches for `account`'s SNILS (or INN), so that a
+/// certificate carrying it may stand for the account. Never below standard.
+/// For a standard or confirmed account: when it is the number of the newest
+/// passed registry check, or, for an account that never sent its profile to
+/// be checked, the one an admin (or the demo) created it with. A number
+/// typed into the profile since is vouched for only once its check passes.
+pub async fn number_checked(
+    sql: &SqlStore,
+    account: &Account,
+    number: PersonalNumber,
+) -> Result<bool, StoreError> {
+    let of = |snils: &Option<String>, inn: &Option<String>| match number {
+        PersonalNumber::Snils => snils.as_deref().map(crate::certs::digits),
+        PersonalNumber::Inn => inn.as_deref().map(crate::certs::digits),
+    };
+    let Some(ours) = of(&account.snils, &account.inn) else {
+        return Ok(false);
+    };
+    if account.level < AccountLevel::Standard {
+        return Ok(false);
+    }
+    let vouched = match sql.latest_passed_verification(&account.id).await? {
+        Some(passed) => of(&passed.data.snils, &passed.data.inn),
+        None if sql.latest_verification(&account.id).await?.is_none() => Some(ours.clone()),
+        None => None,
+    };
+    Ok(vouched == Some(ours))
 }
 
 /// Seconds since the epoch as a calendar day (UTC), for date checks.

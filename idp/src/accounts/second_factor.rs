@@ -52,7 +52,10 @@ impl From<LoginError> for SettingsError {
             LoginError::Store(e) => Self::Store(e),
             LoginError::Busy | LoginError::Throttled => Self::Busy,
             LoginError::WrongCredentials => Self::WrongPassword,
-            LoginError::AdminLocked | LoginError::SessionGone => Self::Refused,
+            LoginError::AdminLocked
+            | LoginError::SessionGone
+            | LoginError::CertificatesOff
+            | LoginError::Certificate(_) => Self::Refused,
         }
     }
 }

@@ -35,12 +35,7 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
     }
     config.demo |= args.demo;
     config.dev_outbox |= config.demo;
-    let mut demo_ca = Vec::new();
-    if config.demo && config.esign_ca_files.is_empty() {
-        let (ca, lines) = crate::demo::demo_ca(&config.data_dir)?;
-        config.esign_ca_files.push(ca);
-        demo_ca = lines;
-    }
+    let demo_ca = crate::demo::trust_demo_ca(&mut config)?;
     config.auto_migrate |= args.migrate;
     config.validate()?;
     init_tracing(&config.log);

@@ -306,39 +306,3 @@ pub fn csrf_ok(req: &HttpRequest, params: &Params) -> bool {
     };
     cookie.value().as_bytes().ct_eq(field.as_bytes()).into()
 }
-
-/// Who is asking, as a login journals it: the peer IP, the `User-Agent`
-/// (cut), the browser's session cookie and the request id.
-pub struct Caller {
-    ip: String,
-    user_agent: Option<String>,
-    old_cookie: Option<String>,
-    request_id: String,
-}
-
-impl Caller {
-    pub fn of(req: &HttpRequest, id: &RequestId) -> Self {
-        let agent = req
-            .headers()
-            .get(actix_web::http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok());
-        Self {
-            ip: req
-                .peer_addr()
-                .map(|a| a.ip().to_string())
-                .unwrap_or_default(),
-            user_agent: crate::login::user_agent(agent).map(str::to_owned),
-            old_cookie: req.cookie(session::COOKIE).map(|c| c.value().to_owned()),
-            request_id: id.0.clone(),
-        }
-    }
-
-    pub fn client(&self) -> crate::login::Client<'_> {
-        crate::login::Client {
-            ip: &self.ip,
-            user_agent: self.user_agent.as_deref(),
-            old_cookie: self.old_cookie.as_deref(),
-            request_id: Some(&self.request_id),
-        }
-    }
-}

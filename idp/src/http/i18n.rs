@@ -1,6 +1,9 @@
 //! Page texts: Russian by default, English through `ui_locales` or
 //! `Accept-Language`. One struct, so a missing translation fails to compile.
 
+use crate::certs::Mismatch;
+use crate::login::certificate::Refusal;
+
 pub struct Texts {
     pub lang: &'static str,
     pub brand: &'static str,
@@ -98,6 +101,8 @@ pub struct Texts {
     pub sessions_ended: &'static str,
     pub sessions_ended_others: &'static str,
     pub sessions_not_yours: &'static str,
+    pub certificate_link: &'static str,
+    pub certificate_required: &'static str,
 }
 
 pub static RU: Texts = Texts {
@@ -197,6 +202,8 @@ pub static RU: Texts = Texts {
     sessions_ended: "Сеанс завершён. Порталы, где вы входили в нём, получили уведомление о выходе.",
     sessions_ended_others: "Все остальные сеансы завершены, порталы получили уведомление о выходе.",
     sessions_not_yours: "Такого сеанса нет среди ваших действующих сеансов: возможно, он уже завершён. Ничего не изменилось.",
+    certificate_link: "Войти по сертификату",
+    certificate_required: "Этот портал требует входа по сертификату электронной подписи: пароля для него недостаточно.",
 };
 
 pub static EN: Texts = Texts {
@@ -296,6 +303,8 @@ pub static EN: Texts = Texts {
     sessions_ended: "The session has ended. The portals you used in it were told you logged out.",
     sessions_ended_others: "All other sessions have ended; the portals were told you logged out.",
     sessions_not_yours: "There is no such session among your live sessions: it may have ended already. Nothing changed.",
+    certificate_link: "Log in with a certificate",
+    certificate_required: "This portal requires a login with an electronic-signature certificate: a password is not enough for it.",
 };
 
 /// Picks the language: an explicit `ui_locales` first, then the browser's
@@ -520,5 +529,128 @@ pub fn register_texts(texts: &Texts) -> &'static RegisterTexts {
         &REGISTER_RU
     } else {
         &REGISTER_EN
+    }
+}
+
+/// Texts of the certificate login page.
+pub struct CertificateTexts {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub challenge: &'static str,
+    pub certificate_file: &'static str,
+    pub key_file: &'static str,
+    pub certificate: &'static str,
+    pub signature: &'static str,
+    pub submit: &'static str,
+    pub without_browser: &'static str,
+    pub without_browser_steps: &'static str,
+    pub demo: &'static str,
+    pub password_link: &'static str,
+    pub off: &'static str,
+    pub wrong: &'static str,
+    pub stale: &'static str,
+    pub certificate_missing: &'static str,
+    pub signature_missing: &'static str,
+}
+
+pub static CERTIFICATE_RU: CertificateTexts = CertificateTexts {
+    title: "Вход по сертификату",
+    intro: "Подпишите запрос сертификатом квалифицированной электронной подписи, выданным вам. В сертификате должны быть ваши СНИЛС или ИНН, а в учётной записи — те же СНИЛС или ИНН, проверенные в государственных реестрах. Закрытый ключ не покидает ваш компьютер.",
+    challenge: "Запрос для подписи",
+    certificate_file: "Файл сертификата",
+    key_file: "Файл закрытого ключа (PKCS#8)",
+    certificate: "Сертификат (PEM)",
+    signature: "Подпись",
+    submit: "Войти",
+    without_browser: "Браузер не подписывает?",
+    without_browser_steps: "Подпишите запрос командой ниже (она печатает подпись), вставьте текст файла сертификата в поле «Сертификат (PEM)», а подпись — в поле «Подпись».",
+    demo: "Демо: сертификаты и ключи для standard@demo.vhod и confirmed@demo.vhod лежат в",
+    password_link: "Войти по паролю",
+    off: "Вход по сертификату на этом сервере не настроен.",
+    wrong: "Неверный сертификат",
+    stale: "Запрос для подписи устарел, уже использован или открыт в другом браузере: подпишите новый запрос ниже.",
+    certificate_missing: "Вставьте сертификат в поле «Сертификат (PEM)» или выберите файл сертификата.",
+    signature_missing: "Подпишите запрос: выберите файл закрытого ключа или вставьте подпись в поле «Подпись».",
+};
+
+pub static CERTIFICATE_EN: CertificateTexts = CertificateTexts {
+    title: "Log in with a certificate",
+    intro: "Sign the request with your qualified electronic-signature certificate. It must carry your SNILS or INN, and your account the same SNILS or INN, checked against the state registries. The private key never leaves your computer.",
+    challenge: "Request to sign",
+    certificate_file: "Certificate file",
+    key_file: "Private key file (PKCS#8)",
+    certificate: "Certificate (PEM)",
+    signature: "Signature",
+    submit: "Log in",
+    without_browser: "Your browser cannot sign?",
+    without_browser_steps: "Sign the request with the command below (it prints the signature), paste the certificate file's text into “Certificate (PEM)” and the signature into “Signature”.",
+    demo: "Demo: certificates and keys for standard@demo.vhod and confirmed@demo.vhod are in",
+    password_link: "Log in with a password",
+    off: "Certificate login is not set up on this server.",
+    wrong: "Wrong certificate",
+    stale: "The request to sign has expired, was used, or was opened in another browser: sign the new request below.",
+    certificate_missing: "Paste the certificate into “Certificate (PEM)” or choose the certificate file.",
+    signature_missing: "Sign the request: choose the private key file or paste the signature into “Signature”.",
+};
+
+/// The certificate page's texts in the language of `texts`.
+pub fn certificate_texts(texts: &Texts) -> &'static CertificateTexts {
+    if texts.lang == "ru" {
+        &CERTIFICATE_RU
+    } else {
+        &CERTIFICATE_EN
+    }
+}
+
+/// The sentence a refused certificate login shows: «Неверный сертификат»
+/// and the reason, or that the challenge is stale.
+pub fn certificate_refusal(texts: &Texts, refusal: &Refusal) -> String {
+    let c = certificate_texts(texts);
+    if *refusal == Refusal::NoChallenge {
+        return c.stale.to_owned();
+    }
+    let reason = if texts.lang == "ru" {
+        refusal.reason_ru()
+    } else {
+        reason_en(refusal).to_owned()
+    };
+    format!("{}: {reason}.", c.wrong)
+}
+
+fn reason_en(refusal: &Refusal) -> &'static str {
+    use esign::CertError as E;
+    match refusal {
+        Refusal::NoChallenge => "the request to sign has expired or was used",
+        Refusal::Invalid(e) => match e {
+            E::Malformed { .. } => {
+                "the certificate or the signature is damaged or not in a readable format"
+            }
+            E::Expired { .. } => "the certificate has expired",
+            E::NotYetValid { .. } => "the certificate is not valid yet",
+            E::Untrusted { .. } => {
+                "the certificate was issued by a certification authority this server does not trust"
+            }
+            E::Revoked => "the certification authority has revoked the certificate",
+            E::RevocationUnknown { .. } => {
+                "whether the certificate is revoked cannot be checked now; try again later"
+            }
+            E::KeyUsage | E::ExtendedKeyUsage => "the certificate is not meant for signing in",
+            E::UnsupportedKey { .. } | E::KeyTooSmall { .. } => {
+                "the key is not supported: RSA of 2048 bits or more, or ECDSA P-256, is needed"
+            }
+            E::SignatureMismatch => {
+                "the signature does not match the certificate or the request: sign the request again with this certificate's key"
+            }
+        },
+        Refusal::NoNumber => "the certificate carries neither the owner's SNILS nor INN",
+        Refusal::NoAccount => {
+            "no account has this SNILS or INN checked: log in with your password and fill in “My data”; once it is checked, certificate login works"
+        }
+        Refusal::NotTheirs(m) => match m {
+            Mismatch::Snils => "the SNILS in the certificate differs from the one in “My data”",
+            Mismatch::Inn => "the INN in the certificate differs from the one in “My data”",
+            Mismatch::NoIdentifier => "the certificate has no SNILS or INN matching “My data”",
+            Mismatch::Name => "the name in the certificate differs from “My data”",
+        },
     }
 }

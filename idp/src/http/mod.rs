@@ -39,10 +39,7 @@ pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io:
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                     .add((header::X_FRAME_OPTIONS, "DENY"))
                     .add((header::REFERRER_POLICY, "no-referrer"))
-                    .add((
-                        header::CONTENT_SECURITY_POLICY,
-                        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'",
-                    )),
+                    .add((header::CONTENT_SECURITY_POLICY, pages::CSP)),
             )
             .wrap(from_fn(request_id))
             .configure(routes::configure)

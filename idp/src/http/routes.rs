@@ -27,7 +27,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(HEALTH, web::get().to(endpoints::health::health))
     .route(DEV_OUTBOX, web::get().to(endpoints::outbox::outbox))
     .route(SIGN_JS, web::get().to(endpoints::assets::sign_js))
-    .route(CONFIRM_JS, web::get().to(endpoints::assets::confirm_js))
+    .route(
+        SIGNATURE_FORM_JS,
+        web::get().to(endpoints::assets::signature_form_js),
+    )
     .route(AUTHORIZE, web::get().to(pages::authorize::authorize))
     .route(AUTHORIZE, web::post().to(pages::authorize::authorize))
     .route(AUTHORIZE_CONTINUE, web::get().to(pages::authorize::resume))
@@ -42,6 +45,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         LOGIN_CODE_CANCEL,
         web::post().to(pages::second_factor::cancel),
+    )
+    .route(LOGIN_CERTIFICATE, web::get().to(pages::certificate::form))
+    .route(
+        LOGIN_CERTIFICATE,
+        web::post().to(pages::certificate::submit),
     )
     .route(CONSENT, web::get().to(pages::consent::form))
     .route(CONSENT, web::post().to(pages::consent::submit))

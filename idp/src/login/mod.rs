@@ -1,11 +1,13 @@
-//! Logging a person in: verify a factor, ask [`advance`] what is needed
-//! next, and once authenticated start the SSO session (ending the browser's
-//! old one, so a new cookie on every login prevents session fixation).
-//! Pages only render the [`Outcome`]. A second factor waits in
-//! [`second_factor`]. Every way of logging in ends in [`proven`], which
-//! refuses an account an admin locked.
+//! Logging a person in: verify a factor (a password, or a certificate in
+//! [`certificate`]), ask [`advance`] what is needed next, and once
+//! authenticated start the SSO session (ending the browser's old one, so a
+//! new cookie on every login prevents session fixation). Pages only render
+//! the [`Outcome`]. A second factor waits in [`second_factor`]. Every way
+//! of logging in ends in [`proven`], which refuses an account an admin
+//! locked.
 
 pub mod advance;
+pub mod certificate;
 pub mod guard;
 pub mod password;
 pub mod second_factor;
@@ -30,9 +32,29 @@ pub enum Outcome {
         pending: Secret,
         method: SecondFactor,
     },
+    /// Only a certificate reaches the strength the portal requires: the
+    /// person is to log in with one.
+    Certificate,
     /// The password was right, but this account cannot reach the strength
     /// the portal requires.
     Unreachable,
+}
+
+/// The ways of logging in that can reach a required strength here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Methods {
+    pub password: bool,
+    pub certificate: bool,
+}
+
+/// Which ways can reach `required`: a password (with the strongest second
+/// factor) reaches AAL2 at most; a certificate, when trusted CAs are
+/// configured, AAL3.
+pub fn methods(app: &AppState, required: Aal) -> Methods {
+    Methods {
+        password: advance::reached(&[Factor::Password, Factor::Totp]) >= required,
+        certificate: certificate::available(app),
+    }
 }
 
 /// A password login toward `required`. `old_cookie` is the browser's
@@ -45,7 +67,7 @@ pub async fn password_login(
     client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
     let now = app.now();
-    let failed = |account, reason| failure(client, account, "pwd", reason);
+    let failed = |account, reason| failure(client, "pwd", account, reason);
     if guard::ip_blocked(app, client.ip).await? {
         app.audit.record(failed(None, "ip_throttled"), now).await;
         return Err(LoginError::Throttled);
@@ -70,18 +92,16 @@ pub async fn password_login(
     proven(app, &account, vec![Factor::Password], required, client).await
 }
 
-/// The journal entry of a failed login step (`method` as in `amr`).
+/// The journal entry of a failed login by `method` (RFC 8176 name).
 fn failure<'e>(
     client: &Client<'e>,
-    account: Option<&'e str>,
     method: &str,
+    account: Option<&'e str>,
     reason: &str,
 ) -> Entry<'e> {
     let mut entry = Entry::new(events::LOGIN_FAILED)
         .request(client.request_id)
-        .detail(serde_json::json!({
-            "method": method, "reason": reason, "ip": client.ip, "user_agent": client.user_agent,
-        }));
+        .detail(client.journal(serde_json::json!({"method": method, "reason": reason})));
     if let Some(id) = account {
         entry = entry.account(id);
     }
@@ -106,6 +126,21 @@ pub struct Client<'a> {
     /// The browser's previous session cookie, ended once a new one starts.
     pub old_cookie: Option<&'a str>,
     pub request_id: Option<&'a str>,
+    /// The serial of the certificate presented, if any, for the journal.
+    pub certificate: Option<&'a str>,
+}
+
+impl Client<'_> {
+    /// `detail` with what the journal keeps of the client: the IP, the
+    /// browser, the certificate's serial (never a password or signature).
+    fn journal(&self, mut detail: serde_json::Value) -> serde_json::Value {
+        detail["ip"] = self.ip.into();
+        detail["user_agent"] = self.user_agent.into();
+        if let Some(serial) = self.certificate {
+            detail["certificate"] = serial.into();
+        }
+        detail
+    }
 }
 
 /// The person has just proven `factors` for `account` (a login, or a
@@ -139,9 +174,7 @@ async fn finish(
                 Entry::new(events::LOGIN_FAILED)
                     .account(&account.id)
                     .request(request_id)
-                    .detail(serde_json::json!({
-                        "reason": "admin_locked", "ip": client.ip, "user_agent": client.user_agent,
-                    })),
+                    .detail(client.journal(serde_json::json!({"reason": "admin_locked"}))),
                 now,
             )
             .await;
@@ -167,15 +200,14 @@ async fn finish(
         // one-factor session starts, and the flow's step-up page says how
         // to enable one (or lets the person give up).
         Need::Unreachable if required == Aal::Aal2 => advance::authenticated(&progress, sid, now),
+        Need::Certificate if certificate::available(app) => return Ok(Outcome::Certificate),
         Need::Certificate | Need::Unreachable => {
             app.audit
                 .record(
                     Entry::new(events::LOGIN_UNMET)
                         .account(&account.id)
                         .request(request_id)
-                        .detail(serde_json::json!({
-                            "required": required, "ip": client.ip, "user_agent": client.user_agent,
-                        })),
+                        .detail(client.journal(serde_json::json!({"required": required}))),
                     now,
                 )
                 .await;
@@ -187,9 +219,7 @@ async fn finish(
             Entry::new(events::LOGIN_SUCCEEDED)
                 .account(&account.id)
                 .request(request_id)
-                .detail(serde_json::json!({
-                    "amr": auth.amr, "acr": auth.aal, "ip": client.ip, "user_agent": client.user_agent,
-                })),
+                .detail(client.journal(serde_json::json!({"amr": auth.amr, "acr": auth.aal}))),
             now,
         )
         .await;

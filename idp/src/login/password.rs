@@ -36,6 +36,12 @@ pub enum LoginError {
     /// The session a step-up was making stronger ended meanwhile.
     #[error("the session ended during the step-up")]
     SessionGone,
+    /// Certificate login is not configured: no trusted CAs.
+    #[error("certificate login is not configured")]
+    CertificatesOff,
+    /// The certificate did not log in.
+    #[error("wrong certificate: {0}")]
+    Certificate(super::certificate::Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -234,7 +234,7 @@ pub async fn submit(
             let blocked = guard::code_failed(app, &account.id, client.ip).await?;
             app.audit
                 .record(
-                    super::failure(client, Some(&account.id), method, "wrong_code"),
+                    super::failure(client, method, Some(&account.id), "wrong_code"),
                     now,
                 )
                 .await;

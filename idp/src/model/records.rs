@@ -35,6 +35,24 @@ pub struct Account {
 /// `locked_until` of an account an admin locked: the last second of 9999,
 /// which no wait reaches; only an admin lifts it (`idp users unlock`).
 pub const ADMIN_LOCK: UnixTime = 253_402_300_799;
+/// The state numbers a qualified certificate names a person by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonalNumber {
+    /// СНИЛС, 11 digits.
+    Snils,
+    /// The person's ИНН, 12 digits.
+    Inn,
+}
+
+impl Account {
+    /// «Имя Отчество»: the given name and the patronymic, if any.
+    pub fn given_names(&self) -> String {
+        match &self.middle_name {
+            Some(middle) => format!("{} {middle}", self.given_name),
+            None => self.given_name.clone(),
+        }
+    }
+}
 
 /// How a client proves who it is at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,13 +42,7 @@ async fn standard_with_passport(app: &TestApp, login: &str) -> String {
 }
 
 async fn level(app: &TestApp, login: &str) -> AccountLevel {
-    app.state
-        .sql
-        .account_by_login(login)
-        .await
-        .unwrap()
-        .unwrap()
-        .level
+    app.account(login).await.level
 }
 
 fn run(app: &TestApp, args: &[&str]) -> (bool, String) {

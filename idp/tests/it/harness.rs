@@ -397,6 +397,16 @@ impl TestApp {
         browser
     }
 
+    /// The account behind a login identifier.
+    pub async fn account(&self, login: &str) -> idp::model::Account {
+        self.state
+            .sql
+            .account_by_login(login)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no account {login}"))
+    }
+
     /// The newest message the dev outbox holds for `to` (any notation),
     /// once it holds at least `count`; waits up to 10 s for the worker.
     pub async fn newest_message(&self, to: &str, count: usize) -> serde_json::Value {

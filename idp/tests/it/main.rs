@@ -6,6 +6,7 @@ mod harness;
 
 mod audit;
 mod authorize;
+mod certificate_login;
 mod confirmation;
 mod conformance;
 mod consents;

@@ -35,14 +35,15 @@ fn profile_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 }
 
 /// A browser logged in as `login`, on its profile page.
-async fn logged_in(app: &TestApp, login: &str) -> (Browser, Page) {
+pub async fn logged_in(app: &TestApp, login: &str) -> (Browser, Page) {
     let browser = app.logged_in(login).await;
     let page = browser.follow(browser.get("/account").await).await;
     assert_eq!(page.status, 200, "{}", page.body);
     (browser, page)
 }
 
-async fn submit(browser: &Browser, page: &Page, changes: &[(&str, &str)]) -> Page {
+/// Sends the profile form of `page` with `changes` to be checked.
+pub async fn submit(browser: &Browser, page: &Page, changes: &[(&str, &str)]) -> Page {
     let csrf = page.csrf();
     let mut form = profile_form(changes);
     form.push(("csrf", &csrf));
@@ -51,17 +52,11 @@ async fn submit(browser: &Browser, page: &Page, changes: &[(&str, &str)]) -> Pag
 }
 
 async fn account_level(app: &TestApp, login: &str) -> AccountLevel {
-    app.state
-        .sql
-        .account_by_login(login)
-        .await
-        .unwrap()
-        .unwrap()
-        .level
+    app.account(login).await.level
 }
 
 /// Waits until the verification job has run (the clock already moved).
-async fn verification_done(app: &TestApp, login: &str) -> VerificationStatus {
+pub async fn verification_done(app: &TestApp, login: &str) -> VerificationStatus {
     let id = app
         .state
         .sql

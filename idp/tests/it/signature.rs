@@ -10,7 +10,7 @@ use idp::model::AccountLevel;
 use crate::harness::*;
 
 /// STANDARD's certificate data, as the demo seeds the account.
-fn holder() -> Holder {
+pub fn holder() -> Holder {
     Holder::person(
         "Стандартова",
         "Анна Ивановна",
@@ -19,44 +19,38 @@ fn holder() -> Holder {
     )
 }
 
-struct Trust {
-    ca: TestCa,
+pub struct Trust {
+    pub ca: TestCa,
     _dir: tempfile::TempDir,
     ca_file: std::path::PathBuf,
     crl_file: Option<std::path::PathBuf>,
 }
 
-/// A CA written to a file the provider trusts, with a CRL revoking
-/// `revoked` when given.
-fn trust(revoked: Option<&str>) -> Trust {
+/// A CA written to a file the provider trusts (no CRL: see [`revoking`]).
+pub fn trust() -> Trust {
     let ca = TestCa::root("Тестовый УЦ", KeyKind::P256).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let ca_file = dir.path().join("ca.pem");
     std::fs::write(&ca_file, ca.certificate_pem()).unwrap();
-    let crl_file = revoked.map(|serial| {
-        let now = chrono::Utc::now().timestamp();
-        let crl = ca.crl(&[serial], now - 3600, now + 30 * 86400).unwrap();
-        let path = dir.path().join("ca.crl");
-        std::fs::write(&path, crl).unwrap();
-        path
-    });
     Trust {
         ca,
         _dir: dir,
         ca_file,
-        crl_file,
+        crl_file: None,
     }
 }
 
-async fn app_trusting(trust: &Trust) -> TestApp {
+/// A provider that trusts `trust`'s CA (and its CRL), to configure further.
+pub fn trusting(trust: &Trust) -> Builder {
     let (ca, crl) = (trust.ca_file.clone(), trust.crl_file.clone());
-    TestApp::builder()
-        .config(move |c| {
-            c.esign_ca_files = vec![ca];
-            c.esign_crl_files = crl.into_iter().collect();
-        })
-        .spawn()
-        .await
+    TestApp::builder().config(move |c| {
+        c.esign_ca_files = vec![ca];
+        c.esign_crl_files = crl.into_iter().collect();
+    })
+}
+
+pub async fn app_trusting(trust: &Trust) -> TestApp {
+    trusting(trust).spawn().await
 }
 
 /// A browser logged in as STANDARD on the confirmation page.
@@ -66,7 +60,8 @@ async fn confirm_page(app: &TestApp) -> (Browser, Page) {
     (browser, page)
 }
 
-fn challenge(page: &Page) -> String {
+/// The challenge a signing page shows.
+pub fn challenge(page: &Page) -> String {
     let marker = "data-challenge=\"";
     let start = page.body.find(marker).expect("a challenge on the page") + marker.len();
     let end = page.body[start..].find('"').unwrap() + start;
@@ -93,7 +88,8 @@ async fn sign_and_send(browser: &Browser, page: &Page, certificate: &str, key: &
         .await
 }
 
-fn error_of(page: &Page) -> String {
+/// The error a page shows.
+pub fn error_of(page: &Page) -> String {
     let start = page
         .body
         .find("id=\"form-error\">")
@@ -104,18 +100,12 @@ fn error_of(page: &Page) -> String {
 }
 
 async fn level(app: &TestApp) -> AccountLevel {
-    app.state
-        .sql
-        .account_by_login(STANDARD)
-        .await
-        .unwrap()
-        .unwrap()
-        .level
+    app.account(STANDARD).await.level
 }
 
 #[actix_web::test]
 async fn a_certificate_of_the_person_confirms_the_identity() {
-    let trust = trust(None);
+    let trust = trust();
     let app = app_trusting(&trust).await;
     let (browser, page) = confirm_page(&app).await;
     assert!(page.body.contains("Электронной подписью"));
@@ -160,7 +150,7 @@ async fn a_certificate_of_the_person_confirms_the_identity() {
 
 #[actix_web::test]
 async fn every_wrong_certificate_is_refused_with_the_reason() {
-    let trust = trust(None);
+    let trust = trust();
     let stranger = TestCa::root("Чужой УЦ", KeyKind::P256).unwrap();
     let app = app_trusting(&trust).await;
     let now = chrono::Utc::now().timestamp();
@@ -242,26 +232,29 @@ async fn every_wrong_certificate_is_refused_with_the_reason() {
     assert_eq!(level(&app).await, AccountLevel::Standard);
 }
 
-#[actix_web::test]
-async fn a_revoked_certificate_is_refused() {
-    let ca_only = trust(None);
-    let issued = ca_only.ca.issue(&holder()).unwrap();
-    // The same CA, now with a CRL that revokes the certificate.
+/// The CA of `trust`, now with a CRL that revokes `serial`.
+pub fn revoking(trust: &Trust, serial: &str) -> Trust {
     let dir = tempfile::tempdir().unwrap();
     let now = chrono::Utc::now().timestamp();
-    let crl = ca_only
+    let crl = trust
         .ca
-        .crl(&[&issued.serial_hex], now - 3600, now + 30 * 86400)
+        .crl(&[serial], now - 3600, now + 30 * 86400)
         .unwrap();
     let crl_file = dir.path().join("ca.crl");
     std::fs::write(&crl_file, crl).unwrap();
-    let revoking = Trust {
-        ca: TestCa::load(ca_only.ca.certificate_pem(), &ca_only.ca.private_key_pem()).unwrap(),
+    Trust {
+        ca: TestCa::load(trust.ca.certificate_pem(), &trust.ca.private_key_pem()).unwrap(),
         _dir: dir,
-        ca_file: ca_only.ca_file.clone(),
+        ca_file: trust.ca_file.clone(),
         crl_file: Some(crl_file),
-    };
-    let app = app_trusting(&revoking).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_revoked_certificate_is_refused() {
+    let ca_only = trust();
+    let issued = ca_only.ca.issue(&holder()).unwrap();
+    let app = app_trusting(&revoking(&ca_only, &issued.serial_hex)).await;
     let (browser, page) = confirm_page(&app).await;
     let refused = sign_and_send(
         &browser,
@@ -280,7 +273,7 @@ async fn a_revoked_certificate_is_refused() {
 
 #[actix_web::test]
 async fn a_challenge_is_good_for_one_attempt() {
-    let trust = trust(None);
+    let trust = trust();
     let app = app_trusting(&trust).await;
     let (browser, page) = confirm_page(&app).await;
     let stale = challenge(&page);
@@ -325,15 +318,8 @@ async fn a_challenge_is_good_for_one_attempt() {
     assert_ne!(challenge(&replay), stale, "a new challenge is shown");
 }
 
-#[actix_web::test]
-async fn the_cli_signs_a_challenge_the_provider_accepts() {
-    let trust = trust(None);
-    let app = app_trusting(&trust).await;
-    let issued = trust.ca.issue(&holder()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("key.pem");
-    std::fs::write(&key, &issued.private_key_pem).unwrap();
-    let (browser, page) = confirm_page(&app).await;
+/// `idp sign-challenge --key KEY --challenge CHALLENGE`: the signature it prints.
+pub fn sign_with_cli(app: &TestApp, key: &std::path::Path, challenge: &str) -> String {
     let out = crate::operations::idp(
         &app.state.config,
         &[
@@ -341,7 +327,7 @@ async fn the_cli_signs_a_challenge_the_provider_accepts() {
             "--key",
             key.to_str().unwrap(),
             "--challenge",
-            &challenge(&page),
+            challenge,
         ],
     );
     assert!(
@@ -349,7 +335,19 @@ async fn the_cli_signs_a_challenge_the_provider_accepts() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let signature = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+#[actix_web::test]
+async fn the_cli_signs_a_challenge_the_provider_accepts() {
+    let trust = trust();
+    let app = app_trusting(&trust).await;
+    let issued = trust.ca.issue(&holder()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.pem");
+    std::fs::write(&key, &issued.private_key_pem).unwrap();
+    let (browser, page) = confirm_page(&app).await;
+    let signature = sign_with_cli(&app, &key, &challenge(&page));
     let csrf = page.csrf();
     let done = browser
         .submit(

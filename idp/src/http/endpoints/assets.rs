@@ -1,6 +1,6 @@
-//! The two scripts of the signing form (`/account/confirm`): the
-//! browser-side signer of the `esign` crate and its glue. Every other page
-//! runs no script at all.
+//! The two scripts of the signing forms (`/account/confirm`,
+//! `/login/certificate`): the browser-side signer of the `esign` crate and
+//! its glue. Every other page runs no script at all.
 
 use actix_web::HttpResponse;
 use actix_web::http::header::CACHE_CONTROL;
@@ -16,6 +16,6 @@ pub async fn sign_js() -> HttpResponse {
     script(esign::SIGN_JS)
 }
 
-pub async fn confirm_js() -> HttpResponse {
-    script(include_str!("../../../assets/confirm.js"))
+pub async fn signature_form_js() -> HttpResponse {
+    script(include_str!("../../../assets/signature-form.js"))
 }

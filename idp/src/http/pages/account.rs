@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{html, problem, see_other, texts, with_cookie};
+use super::{html, problem, see_other, texts, with_cookie, with_own_scripts};
 use crate::accounts::confirmation::{self, ConfirmError};
 use crate::accounts::profile::{self, ProfileError, ProfileField};
 use crate::app::AppState;
@@ -391,15 +391,7 @@ async fn confirm_page(
         certificate_invalid: field == "certificate",
         challenge,
     };
-    let mut res = with_cookie(html(status, &page), cookie);
-    // This page alone runs scripts: the browser-side signer, from here only.
-    res.headers_mut().insert(
-        actix_web::http::header::CONTENT_SECURITY_POLICY,
-        actix_web::http::header::HeaderValue::from_static(
-            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
-    res
+    with_own_scripts(with_cookie(html(status, &page), cookie))
 }
 
 fn profile_date(unix: i64) -> String {

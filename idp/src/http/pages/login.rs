@@ -1,18 +1,19 @@
-//! The login page: login identifier and password. What a login means for
-//! the flow is decided by `login` and `oidc::authorize`; this only renders.
+//! The login page: login identifier and password, and the way to the
+//! certificate page (only that, when the portal requires a certificate).
+//! What a login means for the flow is decided by `login` and
+//! `oidc::authorize`; this only renders.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{
-    busy, decision, html, problem, second_factor, see_other, texts, throttled, with_cookie,
+    Requester, busy, decision, html, problem, second_factor, see_other, texts, throttled,
+    with_cookie,
 };
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{
-    Caller, CsrfForm, RequestParams, browser_id, csrf_token, session_cookie,
-};
+use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
 use crate::login::{self, LoginError, Outcome};
@@ -32,6 +33,10 @@ struct LoginPage<'a> {
     error: Option<&'a str>,
     login_invalid: bool,
     password_invalid: bool,
+    /// The password form can reach the portal's requirement.
+    password: bool,
+    /// Certificate login is on.
+    certificate: bool,
 }
 
 /// What the form shows besides its fields.
@@ -63,6 +68,18 @@ pub(super) async fn load_flow(
     }
 }
 
+/// The strength the flow requires; a login outside a flow needs the least.
+pub(super) fn required(flow: Option<&Flow>) -> Aal {
+    flow.map_or(Aal::Aal1, |f| f.request.required_aal)
+}
+
+/// The name of the portal the flow logs in to.
+pub(super) async fn client_name(app: &AppState, flow: Option<&Flow>) -> Option<String> {
+    let flow = flow?;
+    let client = app.clients.get(&flow.request.client_id).await.ok()??;
+    Some(client.name.clone())
+}
+
 async fn render(
     app: &AppState,
     req: &HttpRequest,
@@ -71,16 +88,8 @@ async fn render(
     status: StatusCode,
     state: FormState<'_>,
 ) -> HttpResponse {
-    let client_name = match flow {
-        Some(flow) => app
-            .clients
-            .get(&flow.request.client_id)
-            .await
-            .ok()
-            .flatten()
-            .map(|c| c.name.clone()),
-        None => None,
-    };
+    let client_name = client_name(app, flow).await;
+    let methods = login::methods(app, required(flow));
     let (csrf, cookie) = csrf_token(app, req);
     let mut res = html(
         status,
@@ -93,6 +102,8 @@ async fn render(
             error: state.locked.or(state.error),
             login_invalid: state.login_invalid,
             password_invalid: state.password_invalid,
+            password: methods.password,
+            certificate: methods.certificate,
         },
     );
     if let Some(cookie) = cookie {
@@ -117,6 +128,10 @@ pub async fn form(
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
+    let methods = login::methods(&app, required(flow.as_ref()));
+    if !methods.password && !methods.certificate {
+        return unmet(&app, t, &id, flow).await;
+    }
     let hint = flow
         .as_ref()
         .and_then(|f| f.request.login_hint.clone())
@@ -139,6 +154,14 @@ pub async fn submit(
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
+    let methods = login::methods(&app, required(flow.as_ref()));
+    if !methods.password {
+        // A form from before, or a script: no password can do here.
+        if methods.certificate {
+            return to_certificate(flow.as_ref());
+        }
+        return unmet(&app, t, &id, flow).await;
+    }
     let login = params
         .get("login")
         .ok()
@@ -164,33 +187,24 @@ pub async fn submit(
         })
         .await;
     }
-    let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
-    let caller = Caller::of(&req, &id);
-    let client = caller.client();
+    let requester = Requester::of(&req);
+    let client = requester.client(&id);
+    let required = required(flow.as_ref());
     let outcome = login::password_login(&app, login, password_text, required, &client).await;
-    let (cookie, sid) = match outcome {
-        Ok(Outcome::Started { cookie, sid }) => (cookie, sid),
-        Ok(Outcome::SecondFactor { pending, .. }) => {
-            return second_factor::ask(&app, flow.as_ref(), &pending);
-        }
-        Ok(Outcome::Unreachable) => {
-            return match flow {
-                Some(flow) => decision(t, &id, authorize::unmet(&app, flow).await),
-                None => problem(t, &id, Problem::Unavailable),
-            };
-        }
+    match outcome {
+        Ok(outcome) => finish(&app, t, &id, flow, outcome).await,
         Err(LoginError::WrongCredentials) => {
-            return form_error(FormState {
+            form_error(FormState {
                 login,
                 error: Some(t.wrong_credentials),
                 locked: None,
                 login_invalid: true,
                 password_invalid: true,
             })
-            .await;
+            .await
         }
-        Err(LoginError::Busy) => return busy(t, &id),
-        Err(LoginError::Throttled) => return throttled(t, &id),
+        Err(LoginError::Busy) => busy(t, &id),
+        Err(LoginError::Throttled) => throttled(t, &id),
         Err(e @ (LoginError::Locked { .. } | LoginError::AdminLocked)) => {
             let message = match e {
                 LoginError::Locked { until } => {
@@ -198,7 +212,7 @@ pub async fn submit(
                 }
                 _ => t.admin_locked.to_owned(),
             };
-            return render(
+            render(
                 &app,
                 &req,
                 t,
@@ -211,16 +225,62 @@ pub async fn submit(
                     ..Default::default()
                 },
             )
-            .await;
+            .await
         }
-        Err(LoginError::Store(_) | LoginError::SessionGone) => {
-            return problem(t, &id, Problem::Unavailable);
+        // Certificate errors do not come from a password, nor a lost
+        // step-up session from a new login.
+        Err(
+            LoginError::Store(_)
+            | LoginError::SessionGone
+            | LoginError::CertificatesOff
+            | LoginError::Certificate(_),
+        ) => problem(t, &id, Problem::Unavailable),
+    }
+}
+
+/// Where a login that ended in `outcome` goes: on into the flow with the
+/// new session cookie (outside a flow, to the person's consents); to the
+/// code page when a second factor comes next; to the certificate page when
+/// only a certificate will do; back to the portal when nothing will.
+pub(super) async fn finish(
+    app: &AppState,
+    t: &'static Texts,
+    id: &RequestId,
+    flow: Option<Flow>,
+    outcome: Outcome,
+) -> HttpResponse {
+    match outcome {
+        Outcome::Started { cookie, sid } => {
+            let mut res = match flow {
+                Some(flow) => decision(t, id, authorize::logged_in(app, flow, sid).await),
+                None => see_other(paths::ACCOUNT_CONSENTS),
+            };
+            let _ = res.add_cookie(&session_cookie(app, cookie.expose()));
+            res
         }
-    };
-    let mut res = match flow {
-        Some(flow) => decision(t, &id, authorize::logged_in(&app, flow, sid).await),
-        None => see_other(paths::ACCOUNT_CONSENTS),
-    };
-    let _ = res.add_cookie(&session_cookie(&app, cookie.expose()));
-    res
+        Outcome::SecondFactor { pending, .. } => second_factor::ask(app, flow.as_ref(), &pending),
+        Outcome::Certificate => to_certificate(flow.as_ref()),
+        Outcome::Unreachable => unmet(app, t, id, flow).await,
+    }
+}
+
+/// The certificate page, in the same flow.
+pub(super) fn to_certificate(flow: Option<&Flow>) -> HttpResponse {
+    match flow {
+        Some(flow) => see_other(&format!("{}?flow={}", paths::LOGIN_CERTIFICATE, flow.id)),
+        None => see_other(paths::LOGIN_CERTIFICATE),
+    }
+}
+
+/// Nothing here reaches what the portal requires: it hears so at once.
+async fn unmet(
+    app: &AppState,
+    t: &'static Texts,
+    id: &RequestId,
+    flow: Option<Flow>,
+) -> HttpResponse {
+    match flow {
+        Some(flow) => decision(t, id, authorize::unmet(app, flow).await),
+        None => problem(t, id, Problem::Unavailable),
+    }
 }

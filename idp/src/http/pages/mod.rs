@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod authorize;
+pub mod certificate;
 pub mod consent;
 pub mod login;
 pub mod logout;
@@ -36,6 +37,22 @@ struct ErrorPage<'a> {
     request_id: &'a str,
 }
 
+/// The pages' Content-Security-Policy: no scripts. Form actions may
+/// redirect to any portal (browsers apply `form-action` to the redirects).
+pub const CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'";
+
+/// The same for the signing pages, which run our own scripts (the signer).
+const CSP_OWN_SCRIPTS: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'";
+
+/// Lets a signing page run the scripts under `/static/`, and no others.
+pub fn with_own_scripts(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(
+        actix_web::http::header::CONTENT_SECURITY_POLICY,
+        actix_web::http::header::HeaderValue::from_static(CSP_OWN_SCRIPTS),
+    );
+    res
+}
+
 pub fn texts(req: &HttpRequest, ui_locales: Option<&str>) -> &'static Texts {
     let accept = req
         .headers()
@@ -66,6 +83,43 @@ pub fn with_cookie(
         let _ = res.add_cookie(&cookie);
     }
     res
+}
+
+/// What a login page tells the login service about the browser: its
+/// address, `User-Agent` and previous session cookie.
+pub struct Requester {
+    ip: String,
+    user_agent: Option<String>,
+    old_cookie: Option<String>,
+}
+
+impl Requester {
+    pub fn of(req: &HttpRequest) -> Self {
+        Self {
+            ip: req
+                .peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default(),
+            user_agent: req
+                .headers()
+                .get(actix_web::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            old_cookie: req
+                .cookie(crate::login::session::COOKIE)
+                .map(|c| c.value().to_owned()),
+        }
+    }
+
+    pub fn client<'a>(&'a self, id: &'a RequestId) -> crate::login::Client<'a> {
+        crate::login::Client {
+            ip: &self.ip,
+            user_agent: crate::login::user_agent(self.user_agent.as_deref()),
+            old_cookie: self.old_cookie.as_deref(),
+            request_id: Some(&id.0),
+            certificate: None,
+        }
+    }
 }
 
 pub fn see_other(location: &str) -> HttpResponse {

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{decision, html, problem, see_other, texts, with_cookie};
+use super::{Requester, decision, html, problem, see_other, texts, with_cookie};
 use crate::accounts::password::PolicyError;
 use crate::accounts::registration::{self, Field, RegisterError, Registration, Start, Step};
 use crate::app::AppState;
@@ -388,8 +388,8 @@ pub async fn password(
     };
     let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
     let t = texts(&req, None);
-    let caller = crate::http::extract::Caller::of(&req, &id);
-    let client = caller.client();
+    let requester = Requester::of(&req);
+    let client = requester.client(&id);
     match login::proven(
         &app,
         &account,
@@ -407,6 +407,7 @@ pub async fn password(
             let _ = res.add_cookie(&session_cookie(&app, cookie.expose()));
             res
         }
+        Ok(Outcome::Certificate) => super::login::to_certificate(flow.as_ref()),
         // A new account has no second factor to ask.
         Ok(Outcome::Unreachable | Outcome::SecondFactor { .. }) => match flow {
             Some(flow) => decision(t, &id, authorize::unmet(&app, flow).await),

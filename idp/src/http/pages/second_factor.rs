@@ -8,12 +8,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::login::{flow_texts, load_flow};
-use super::{Failure, decision, error_page, html, problem, see_other, with_cookie};
+use super::{Failure, Requester, decision, error_page, html, problem, see_other, with_cookie};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{
-    Caller, CsrfForm, RequestParams, csrf_token, current_session, login_cookie, session_cookie,
-};
+use crate::http::extract::{CsrfForm, RequestParams, csrf_token, current_session, login_cookie};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
 use crate::login::second_factor::{self as code_step, COOKIE, CodeError, StepUp};
@@ -163,25 +161,21 @@ pub async fn submit(
     if code.is_empty() {
         return retry(t.code_missing.to_owned()).await;
     }
-    let caller = Caller::of(&req, &id);
-    let outcome = code_step::submit(&app, cookie.value(), code, &caller.client()).await;
-    let (session, sid) = match outcome {
-        Ok(Outcome::Started { cookie, sid }) => (cookie, sid),
-        Ok(Outcome::SecondFactor { pending, .. }) => return ask(&app, flow.as_ref(), &pending),
-        Ok(Outcome::Unreachable) => {
-            return match flow {
-                Some(flow) => decision(t, &id, authorize::unmet(&app, flow).await),
-                None => problem(t, &id, Problem::Unavailable),
-            };
+    let requester = Requester::of(&req);
+    let outcome = code_step::submit(&app, cookie.value(), code, &requester.client(&id)).await;
+    match outcome {
+        Ok(outcome) => {
+            let done = !matches!(outcome, Outcome::SecondFactor { .. });
+            let mut res = super::login::finish(&app, t, &id, flow, outcome).await;
+            if done {
+                let _ = res.add_cookie(&gone(&app));
+            }
+            res
         }
         Err(CodeError::Wrong {
             tries_left: Some(n),
-        }) => {
-            return retry(format!("{} {} {n}.", t.code_wrong, t.code_tries_left)).await;
-        }
-        Err(CodeError::Wrong { tries_left: None }) => {
-            return retry(t.code_wrong.to_owned()).await;
-        }
+        }) => retry(format!("{} {} {n}.", t.code_wrong, t.code_tries_left)).await,
+        Err(CodeError::Wrong { tries_left: None }) => retry(t.code_wrong.to_owned()).await,
         Err(CodeError::Spent) => return retry(t.code_spent.to_owned()).await,
         Err(CodeError::Blocked) => {
             let failure = Failure {
@@ -194,10 +188,10 @@ pub async fn submit(
             };
             let mut res = error_page(t, &id, failure);
             let _ = res.add_cookie(&gone(&app));
-            return res;
+            res
         }
-        Err(CodeError::NoLogin) => return expired(&app, flow.as_ref()),
-        Err(CodeError::Login(LoginError::SessionGone)) => return expired(&app, flow.as_ref()),
+        Err(CodeError::NoLogin) => expired(&app, flow.as_ref()),
+        Err(CodeError::Login(LoginError::SessionGone)) => expired(&app, flow.as_ref()),
         Err(CodeError::Login(LoginError::AdminLocked)) => {
             let failure = Failure {
                 status: StatusCode::FORBIDDEN,
@@ -207,19 +201,12 @@ pub async fn submit(
                 back: None,
                 details: None,
             };
-            return error_page(t, &id, failure);
+            error_page(t, &id, failure)
         }
         Err(CodeError::TooSoon { .. }) | Err(CodeError::Login(_)) => {
-            return problem(t, &id, Problem::Unavailable);
+            problem(t, &id, Problem::Unavailable)
         }
-    };
-    let mut res = match flow {
-        Some(flow) => decision(t, &id, authorize::logged_in(&app, flow, sid).await),
-        None => see_other(paths::ACCOUNT),
-    };
-    let _ = res.add_cookie(&session_cookie(&app, session.expose()));
-    let _ = res.add_cookie(&gone(&app));
-    res
+    }
 }
 
 /// The waiting login is gone (expired, finished, or another browser's):

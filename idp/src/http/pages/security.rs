@@ -7,12 +7,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{html, problem, texts, with_cookie};
+use super::{Requester, html, problem, texts, with_cookie};
 use crate::accounts::second_factor::{self, SettingsError, Status, verified_phone};
 use crate::accounts::totp;
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{Caller, CsrfForm, SessionUser, csrf_token};
+use crate::http::extract::{CsrfForm, SessionUser, csrf_token};
 use crate::http::i18n::Texts;
 use crate::login::guard::clock_time;
 use crate::login::second_factor::masked_phone;
@@ -156,8 +156,8 @@ pub async fn change(
     };
     let field = |name| params.get(name).ok().flatten().unwrap_or_default();
     let (action, password, code) = (field("action"), field("password"), field("code").trim());
-    let caller = Caller::of(&req, &id);
-    let client = caller.client();
+    let requester = Requester::of(&req);
+    let client = requester.client(&id);
     if matches!(action, "totp" | "sms" | "disable" | "renew") && password.is_empty() {
         let said = Said {
             error: Some("Пароль: введите пароль от учётной записи.".into()),

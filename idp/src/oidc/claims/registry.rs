@@ -105,13 +105,5 @@ pub fn supported() -> Vec<&'static str> {
 }
 
 fn full_name(a: &Account) -> String {
-    [
-        Some(a.given_name.as_str()),
-        a.middle_name.as_deref(),
-        Some(a.family_name.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ")
+    format!("{} {}", a.given_names(), a.family_name)
 }

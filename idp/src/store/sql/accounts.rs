@@ -1,7 +1,7 @@
 use diesel::prelude::*;
 
 use super::{SqlStore, corrupt, flag};
-use crate::model::{ADMIN_LOCK, Account};
+use crate::model::{ADMIN_LOCK, Account, PersonalNumber};
 use crate::store::StoreError;
 use crate::store::schema::accounts;
 
@@ -151,6 +151,26 @@ impl SqlStore {
                 .optional()?
                 .map(Account::try_from)
                 .transpose()
+        })
+        .await
+    }
+
+    /// The accounts whose SNILS (or INN) is stored as one of `forms`.
+    pub async fn accounts_by_number(
+        &self,
+        number: PersonalNumber,
+        forms: Vec<String>,
+    ) -> Result<Vec<Account>, StoreError> {
+        self.run(move |conn| {
+            let rows = match number {
+                PersonalNumber::Snils => accounts::table
+                    .filter(accounts::snils.eq_any(&forms))
+                    .load::<Row>(conn)?,
+                PersonalNumber::Inn => accounts::table
+                    .filter(accounts::inn.eq_any(&forms))
+                    .load::<Row>(conn)?,
+            };
+            rows.into_iter().map(Account::try_from).collect()
         })
         .await
     }

@@ -170,6 +170,25 @@ impl SqlStore {
         self.run(move |conn| latest(conn, &id)).await
     }
 
+    /// The newest verification of an account that passed.
+    pub async fn latest_passed_verification(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<Verification>, StoreError> {
+        let id = account_id.to_owned();
+        self.run(move |conn| {
+            v::table
+                .filter(v::account_id.eq(&id))
+                .filter(v::status.eq(VerificationStatus::Passed.as_str()))
+                .order(v::seq.desc())
+                .first::<VerificationRow>(conn)
+                .optional()?
+                .map(Verification::try_from)
+                .transpose()
+        })
+        .await
+    }
+
     pub async fn verification(&self, id: &str) -> Result<Option<Verification>, StoreError> {
         let id = id.to_owned();
         self.run(move |conn| {

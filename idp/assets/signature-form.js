@@ -1,7 +1,7 @@
-// The signing form of /account/confirm: the private key file is read and
-// used here, in the browser, and never sent; the certificate file fills the
-// certificate field. Without JavaScript the fields can be filled by hand
-// (`idp sign-challenge` prints the signature).
+// The signing form of /account/confirm and /login/certificate: the private
+// key file is read and used here, in the browser, and never sent; the
+// certificate file fills the certificate field. Without JavaScript the fields
+// can be filled by hand (`idp sign-challenge` prints the signature).
 (function () {
   "use strict";
   var form = document.getElementById("signature-form");

@@ -1,0 +1,203 @@
+//! «Войти по сертификату»: the person signs a challenge bound to this
+//! browser with a qualified certificate. A certificate that verifies against
+//! the configured trust anchors logs in to the account whose *checked* SNILS
+//! (first) or INN it carries, at AAL3 with `amr` `swk`.
+//!
+//! The password lock does not apply, nor does the per-IP count of failed
+//! logins: a certificate cannot be guessed (every attempt needs a live
+//! challenge, a certificate of a trusted CA and its private key), and
+//! someone guessing passwords, from anywhere, must not lock the owner out.
+//! Every attempt is journaled with the certificate's serial.
+
+use std::fmt;
+
+use super::{Client, Factor, LoginError, Outcome, failure, proven};
+use crate::accounts::profile;
+use crate::app::AppState;
+use crate::certs::{self, Mismatch};
+use crate::model::{Aal, Account, PersonalNumber, Secret};
+use crate::store::StoreError;
+
+/// The challenge's prefix: a signature made here serves nothing else.
+const PURPOSE: &str = "vhod-login";
+
+/// One challenge per browser, keyed by the digest of its binding cookie:
+/// nobody is known yet, and another browser must not use it.
+fn challenge_key(browser: &str) -> String {
+    format!("login-challenge:{}", Secret::new(browser).digest())
+}
+
+/// Whether certificate login is on: trusted CAs are configured.
+pub fn available(app: &AppState) -> bool {
+    app.esign.is_some()
+}
+
+/// A fresh challenge for this browser (an earlier one no longer counts).
+pub async fn challenge(app: &AppState, browser: &str) -> Result<String, StoreError> {
+    certs::issue(app, &challenge_key(browser), PURPOSE).await
+}
+
+/// What the person sent: the certificate and the signature over the
+/// challenge.
+#[derive(Debug, Clone, Copy)]
+pub struct Signed<'a> {
+    pub certificate_pem: &'a str,
+    pub signature: &'a str,
+}
+
+/// Why a certificate did not log in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No live challenge for this browser: expired, used, or another
+    /// browser's.
+    NoChallenge,
+    /// The certificate or the signature does not verify.
+    Invalid(esign::CertError),
+    /// A valid certificate with neither SNILS nor INN.
+    NoNumber,
+    /// No account has the certificate's SNILS or INN checked.
+    NoAccount,
+    /// The account found has another INN or name than the certificate.
+    NotTheirs(Mismatch),
+}
+
+impl Refusal {
+    /// The reason as the journal keeps it.
+    pub fn code(&self) -> &'static str {
+        use esign::CertError as E;
+        match self {
+            Refusal::NoChallenge => "no_challenge",
+            Refusal::Invalid(e) => match e {
+                E::Malformed { .. } => "damaged",
+                E::Expired { .. } => "expired",
+                E::NotYetValid { .. } => "not_yet_valid",
+                E::Untrusted { .. } => "untrusted",
+                E::Revoked => "revoked",
+                E::RevocationUnknown { .. } => "revocation_unknown",
+                E::KeyUsage | E::ExtendedKeyUsage => "not_for_login",
+                E::UnsupportedKey { .. } | E::KeyTooSmall { .. } => "unsupported_key",
+                E::SignatureMismatch => "wrong_signature",
+            },
+            Refusal::NoNumber => "no_snils_inn",
+            Refusal::NoAccount => "no_account",
+            Refusal::NotTheirs(mismatch) => mismatch.code(),
+        }
+    }
+
+    /// The reason for a person, in Russian, after «Неверный сертификат: »
+    /// (`NoChallenge` is no fault of the certificate: the page says so).
+    pub fn reason_ru(&self) -> String {
+        match self {
+            Refusal::NoChallenge => "запрос для подписи устарел или уже использован".into(),
+            Refusal::Invalid(e) => e.reason_ru(),
+            Refusal::NoNumber => "в сертификате нет ни СНИЛС, ни ИНН владельца".into(),
+            Refusal::NoAccount => "с этим СНИЛС или ИНН не связана учётная запись, где они проверены: \
+                войдите по паролю и заполните «Мои данные» — после проверки данных вход по сертификату заработает"
+                .into(),
+            Refusal::NotTheirs(mismatch) => mismatch.reason_ru().into(),
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Invalid(e) => write!(f, "{e}"),
+            other => f.write_str(other.code()),
+        }
+    }
+}
+
+impl From<Refusal> for LoginError {
+    fn from(refusal: Refusal) -> Self {
+        LoginError::Certificate(refusal)
+    }
+}
+
+/// A certificate login toward `required`, with this browser's challenge
+/// (taken: it serves this one attempt).
+pub async fn login(
+    app: &AppState,
+    browser: &str,
+    signed: Signed<'_>,
+    required: Aal,
+    client: &Client<'_>,
+) -> Result<Outcome, LoginError> {
+    let trust = app.esign.as_deref().ok_or(LoginError::CertificatesOff)?;
+    let serial = esign::serial_hex(signed.certificate_pem.as_bytes());
+    let client = Client {
+        certificate: serial.as_deref(),
+        ..*client
+    };
+    let Some(challenge) = certs::take(app, &challenge_key(browser)).await? else {
+        return Err(refused(app, &client, None, Refusal::NoChallenge).await);
+    };
+    let now = app.now();
+    let subject = match certs::verify(
+        trust,
+        &challenge,
+        signed.certificate_pem,
+        signed.signature,
+        now,
+    ) {
+        Ok(subject) => subject,
+        Err(e) => return Err(refused(app, &client, None, Refusal::Invalid(e)).await),
+    };
+    if subject.snils.is_none() && subject.inn.is_none() {
+        return Err(refused(app, &client, None, Refusal::NoNumber).await);
+    }
+    let Some(account) = owner(app, &subject).await? else {
+        return Err(refused(app, &client, None, Refusal::NoAccount).await);
+    };
+    // The number matched; the rest of the account must be this person too.
+    if let Some(mismatch) = certs::mismatch(&subject, &account) {
+        let refusal = Refusal::NotTheirs(mismatch);
+        return Err(refused(app, &client, Some(&account.id), refusal).await);
+    }
+    // The password lock is not consulted: it guards the password path only.
+    proven(app, &account, vec![Factor::Certificate], required, &client).await
+}
+
+/// Journals a refused attempt; returns the error to give back.
+async fn refused(
+    app: &AppState,
+    client: &Client<'_>,
+    account: Option<&str>,
+    refusal: Refusal,
+) -> LoginError {
+    let entry = failure(client, Factor::Certificate.amr(), account, refusal.code());
+    app.audit.record(entry, app.now()).await;
+    LoginError::Certificate(refusal)
+}
+
+/// The one account whose checked SNILS, or else INN, the certificate
+/// carries. Stored numbers may be written with separators or without.
+async fn owner(
+    app: &AppState,
+    subject: &esign::CertifiedSubject,
+) -> Result<Option<Account>, StoreError> {
+    let numbers = [
+        (PersonalNumber::Snils, &subject.snils),
+        (PersonalNumber::Inn, &subject.inn),
+    ];
+    for (number, value) in numbers {
+        let Some(value) = value else { continue };
+        let mut forms = vec![value.clone()];
+        if number == PersonalNumber::Snils
+            && let Ok(written) = crate::identifiers::snils(value)
+        {
+            forms.push(written);
+        }
+        let mut checked = Vec::new();
+        for account in app.sql.accounts_by_number(number, forms).await? {
+            if profile::number_checked(&app.sql, &account, number).await? {
+                checked.push(account);
+            }
+        }
+        // Two accounts vouched for with one number: neither is chosen.
+        if let [_] = checked.as_slice() {
+            return Ok(checked.pop());
+        }
+    }
+    Ok(None)
+}
