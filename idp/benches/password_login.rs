@@ -93,6 +93,9 @@ async fn main() {
             .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
             .env("IDP_DATA_DIR", data.path())
             .env("IDP_LOG", "error")
+            // Section 4 posts many wrong passwords: no lock, no IP limit.
+            .env("IDP_LOCKOUT_THRESHOLD", "1000000")
+            .env("IDP_IP_FAILURE_LIMIT", "1000000")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -149,6 +152,11 @@ async fn main() {
         flooded.1,
         refused.load(Ordering::Relaxed)
     );
+
+    // 4. An unknown login against a wrong password for a real one.
+    let (unknown, wrong) = unknown_vs_wrong(&base, 40).await;
+    println!("wrong password, unknown login:  p50 {unknown:>6.1} ms");
+    println!("wrong password, real login:     p50 {wrong:>6.1} ms");
 }
 
 async fn wait_healthy(base: &str) {
@@ -211,6 +219,17 @@ async fn login_page(
 
 /// One complete login of the demo person; its duration when it succeeded.
 async fn login_once(base: &str, from: Option<std::net::IpAddr>) -> Option<Duration> {
+    let (status, took) = post_login(base, from, LOGIN, PASSWORD).await?;
+    (status == 303).then_some(took)
+}
+
+/// Posts one login form; its status and how long the post took.
+async fn post_login(
+    base: &str,
+    from: Option<std::net::IpAddr>,
+    login: &str,
+    password: &str,
+) -> Option<(u16, Duration)> {
     let (http, csrf, flow) = login_page(base, from).await?;
     let started = Instant::now();
     let res = http
@@ -218,13 +237,34 @@ async fn login_once(base: &str, from: Option<std::net::IpAddr>) -> Option<Durati
         .form(&[
             ("csrf", csrf.as_str()),
             ("flow", flow.as_str()),
-            ("login", LOGIN),
-            ("password", PASSWORD),
+            ("login", login),
+            ("password", password),
         ])
         .send()
         .await
         .ok()?;
-    (res.status() == 303).then(|| started.elapsed())
+    Some((res.status().as_u16(), started.elapsed()))
+}
+
+/// p50 of wrong-password posts for an unknown login and for a real one,
+/// alternated, from 127.0.0.3: an unknown login must cost the same time.
+async fn unknown_vs_wrong(base: &str, rounds: usize) -> (f64, f64) {
+    let from = Some("127.0.0.3".parse().unwrap());
+    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
+    for i in 0..rounds {
+        let nobody = format!("nobody-{i}@demo.vhod");
+        if let Some((400, t)) = post_login(base, from, &nobody, "Wrong-pass1").await {
+            unknown.push(t.as_secs_f64() * 1000.0);
+        }
+        if let Some((400, t)) = post_login(base, from, "simple@demo.vhod", "Wrong-pass1").await {
+            wrong.push(t.as_secs_f64() * 1000.0);
+        }
+    }
+    let p50 = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    (p50(unknown), p50(wrong))
 }
 
 /// p50 and p95 of a person's login (the form post) over `window`, in ms.

@@ -5,6 +5,7 @@ pub mod codes;
 pub mod confirmation;
 pub mod password;
 pub mod profile;
+pub mod recovery;
 pub mod registration;
 pub mod second_factor;
 pub mod totp;
@@ -157,4 +158,35 @@ pub async fn find_by_login(store: &SqlStore, login: &str) -> Result<Option<Accou
         }
     }
     Ok(None)
+}
+
+/// Tells the owner of a security change (a second factor, the password)
+/// through their verified contact, so a change they did not make does not
+/// go unnoticed.
+pub async fn tell_owner(
+    app: &crate::app::AppState,
+    account: &Account,
+    text: &str,
+) -> Result<(), StoreError> {
+    use crate::delivery::{self, Kind, Message};
+    let (kind, to) = match (&account.email, &account.phone) {
+        (Some(email), _) if account.email_verified => (Kind::Email, email.clone()),
+        (_, Some(phone)) if account.phone_verified => (Kind::Sms, phone.clone()),
+        _ => return Ok(()),
+    };
+    let text = format!(
+        "{text} Если это были не вы, восстановите пароль («Забыли пароль?» на странице входа) и проверьте раздел «Безопасность»."
+    );
+    delivery::send(
+        app,
+        &Message {
+            kind,
+            to,
+            subject: "Изменены настройки входа".into(),
+            text,
+            code: None,
+            link: None,
+        },
+    )
+    .await
 }

@@ -57,6 +57,28 @@ pub fn hash(password: &Secret) -> Result<String, PolicyError> {
         .map_err(|_| PolicyError::Hashing)
 }
 
+/// Why a new password was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NewPasswordError {
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error("the two passwords differ")]
+    Differ,
+}
+
+/// A new password typed twice: checked against the policy, then hashed on
+/// the blocking pool.
+pub async fn hash_new(password: &str, repeated: &str) -> Result<String, NewPasswordError> {
+    check_policy(password)?;
+    if password != repeated {
+        return Err(NewPasswordError::Differ);
+    }
+    let secret = Secret::new(password);
+    Ok(tokio::task::spawn_blocking(move || hash(&secret))
+        .await
+        .map_err(|_| PolicyError::Hashing)??)
+}
+
 /// Verifies in constant time (argon2 compares the digests so).
 pub fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
@@ -73,4 +95,24 @@ pub fn verify(password: &str, phc: &str) -> bool {
 pub fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| hash(&Secret::new("Dummy-password-1")).expect("policy-conforming"))
+}
+
+#[cfg(test)]
+mod cost_tests {
+    use super::*;
+
+    /// An unknown login is checked against the dummy hash; it costs what a
+    /// real one costs only if it has the same algorithm and parameters.
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_hash_costs() {
+        let real = hash(&Secret::new("Real-pass1")).unwrap();
+        let (real, dummy) = (
+            PasswordHash::new(&real).unwrap(),
+            PasswordHash::new(dummy_hash()).unwrap(),
+        );
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert_eq!(dummy.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
+    }
 }

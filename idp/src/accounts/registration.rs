@@ -416,17 +416,12 @@ pub async fn finish(
     if registration.step != Step::Password {
         return Err(RegisterError::Gone);
     }
-    password::check_policy(password_text).map_err(RegisterError::Password)?;
-    if password_text != repeated {
-        return Err(RegisterError::PasswordsDiffer);
-    }
-    let hash = tokio::task::spawn_blocking({
-        let secret = Secret::new(password_text);
-        move || password::hash(&secret)
-    })
-    .await
-    .map_err(|e| StoreError::Database(e.to_string()))?
-    .map_err(RegisterError::Password)?;
+    let hash = password::hash_new(password_text, repeated)
+        .await
+        .map_err(|e| match e {
+            password::NewPasswordError::Policy(policy) => RegisterError::Password(policy),
+            password::NewPasswordError::Differ => RegisterError::PasswordsDiffer,
+        })?;
     let (email, phone) = if registration.is_phone {
         (None, Some(registration.contact.clone()))
     } else {

@@ -1,4 +1,4 @@
-//! Second-factor settings: enable SMS codes or an authenticator app
+//! Security settings. Second factor: enable SMS codes or an authenticator app
 //! (confirmed with a first code), disable it, renew the recovery codes.
 //! Every change needs the password (the seeds), counts a wrong one toward
 //! the lockout, goes to the journal and is told to the owner.
@@ -38,6 +38,9 @@ pub enum SettingsError {
     CodeSpent,
     #[error("no second factor is enabled")]
     NotEnabled,
+    /// The new password was not taken (the password change).
+    #[error(transparent)]
+    NewPassword(#[from] super::password::NewPasswordError),
     /// Locked by an administrator, or the session is gone.
     #[error("the account cannot change its settings now")]
     Refused,
@@ -275,7 +278,7 @@ pub async fn confirm(
         Some(record.method),
     )
     .await;
-    tell_owner(
+    super::tell_owner(
         app,
         account,
         match record.method {
@@ -301,7 +304,7 @@ pub async fn disable(
         return Err(SettingsError::NotEnabled);
     }
     journal(app, account, events::SECOND_FACTOR_DISABLED, None).await;
-    tell_owner(
+    super::tell_owner(
         app,
         account,
         "Второй фактор входа отключён: теперь для входа достаточно пароля.",
@@ -337,29 +340,4 @@ async fn journal(app: &AppState, account: &Account, event: &str, method: Option<
         entry = entry.detail(serde_json::json!({ "method": method }));
     }
     app.audit.record(entry, app.now()).await;
-}
-
-/// Tells the owner of a security change through their contact, so a change
-/// they did not make does not go unnoticed.
-async fn tell_owner(app: &AppState, account: &Account, text: &str) -> Result<(), StoreError> {
-    let (kind, to) = match (&account.email, &account.phone) {
-        (Some(email), _) if account.email_verified => (Kind::Email, email.clone()),
-        (_, Some(phone)) if account.phone_verified => (Kind::Sms, phone.clone()),
-        _ => return Ok(()),
-    };
-    let text = format!(
-        "{text} Если это были не вы, смените пароль и отключите чужой второй фактор в разделе «Безопасность»."
-    );
-    delivery::send(
-        app,
-        &Message {
-            kind,
-            to,
-            subject: "Изменены настройки входа".into(),
-            text,
-            code: None,
-            link: None,
-        },
-    )
-    .await
 }

@@ -36,6 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(AUTHORIZE_CONTINUE, web::get().to(pages::authorize::resume))
     .route(LOGIN, web::get().to(pages::login::form))
     .route(LOGIN, web::post().to(pages::login::submit))
+    .route(RECOVER, web::get().to(pages::recover::form))
+    .route(RECOVER, web::post().to(pages::recover::start))
+    .route(RECOVER_PASSWORD, web::get().to(pages::recover::code_form))
+    .route(RECOVER_PASSWORD, web::post().to(pages::recover::finish))
     .route(LOGIN_CODE, web::get().to(pages::second_factor::form))
     .route(LOGIN_CODE, web::post().to(pages::second_factor::submit))
     .route(

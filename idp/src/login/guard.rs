@@ -187,9 +187,13 @@ pub async fn succeeded(app: &AppState, account: &Account) -> Result<(), StoreErr
     app.ephemeral.delete(&failures_key(&account.id)).await
 }
 
-/// The owner's link lifts the lock of wrong passwords, never an admin's;
-/// whether it lifted one.
-async fn unlock_by_owner(app: &AppState, account_id: &str) -> Result<bool, StoreError> {
+/// The owner (by the link, or by a new password) lifts the lock of wrong
+/// passwords, never an admin's; whether it lifted one.
+pub async fn unlock_by_owner(
+    app: &AppState,
+    account_id: &str,
+    by: &str,
+) -> Result<bool, StoreError> {
     app.ephemeral.delete(&failures_key(account_id)).await?;
     if !app.sql.set_guessing_lock(account_id, None).await? {
         return Ok(false);
@@ -198,7 +202,7 @@ async fn unlock_by_owner(app: &AppState, account_id: &str) -> Result<bool, Store
         .record(
             Entry::new(events::ACCOUNT_UNLOCKED)
                 .account(account_id)
-                .detail(serde_json::json!({"by": "owner"})),
+                .detail(serde_json::json!({"by": by})),
             app.now(),
         )
         .await;
@@ -255,7 +259,7 @@ pub async fn unlock_by_link(app: &AppState, token: &str) -> Result<bool, StoreEr
     }
     let account: Option<String> = app.ephemeral.take_json(&unlock_key(token)).await?;
     match account {
-        Some(id) => unlock_by_owner(app, &id).await,
+        Some(id) => unlock_by_owner(app, &id, "owner").await,
         None => Ok(false),
     }
 }

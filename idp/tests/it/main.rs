@@ -22,6 +22,7 @@ mod logout;
 mod malformed;
 mod operations;
 mod profile;
+mod recovery;
 mod registration;
 mod release;
 mod second_factor;

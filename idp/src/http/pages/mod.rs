@@ -8,6 +8,7 @@ pub mod certificate;
 pub mod consent;
 pub mod login;
 pub mod logout;
+pub mod recover;
 pub mod register;
 pub mod second_factor;
 pub mod security;

@@ -8,8 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{Requester, html, problem, texts, with_cookie};
+use crate::accounts::password::NewPasswordError;
 use crate::accounts::second_factor::{self, SettingsError, Status, verified_phone};
-use crate::accounts::totp;
+use crate::accounts::{recovery, totp};
 use crate::app::AppState;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, SessionUser, csrf_token};
@@ -139,6 +140,12 @@ fn refusal(error: &SettingsError) -> Option<String> {
         SettingsError::WrongCode { tries_left: None } => "Код: неверный код. Проверьте время на телефоне и введите код, который показывает приложение сейчас.".into(),
         SettingsError::CodeSpent => "Код: код устарел или попытки закончились, начните подключение заново.".into(),
         SettingsError::NotEnabled => "Второй фактор не подключён.".into(),
+        SettingsError::NewPassword(NewPasswordError::Differ) => {
+            "Новый пароль ещё раз: пароли не совпадают.".into()
+        }
+        SettingsError::NewPassword(NewPasswordError::Policy(p)) => {
+            super::recover::new_password_refusal(p)
+        }
         SettingsError::Refused => "Учётная запись заблокирована администратором: изменить настройки нельзя.".into(),
         SettingsError::Store(_) => return None,
     })
@@ -158,7 +165,7 @@ pub async fn change(
     let (action, password, code) = (field("action"), field("password"), field("code").trim());
     let requester = Requester::of(&req);
     let client = requester.client(&id);
-    if matches!(action, "totp" | "sms" | "disable" | "renew") && password.is_empty() {
+    if matches!(action, "totp" | "sms" | "disable" | "renew" | "password") && password.is_empty() {
         let said = Said {
             error: Some("Пароль: введите пароль от учётной записи.".into()),
             ..Default::default()
@@ -195,6 +202,20 @@ pub async fn change(
                 notice: Some("Старые резервные коды больше не действуют."),
                 ..Default::default()
             }),
+        "password" => recovery::change(
+            &app,
+            &account,
+            password,
+            field("new_password"),
+            field("new_password2"),
+            &session.auth.sid,
+            &client,
+        )
+        .await
+        .map(|()| Said {
+            notice: Some("Пароль изменён. Все другие сеансы входа завершены."),
+            ..Default::default()
+        }),
         _ => Err(SettingsError::NotStarted),
     };
     let (status, said) = match result {

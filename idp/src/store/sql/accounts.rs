@@ -1,6 +1,7 @@
 use diesel::prelude::*;
 
 use super::{SqlStore, corrupt, flag};
+use crate::clock::UnixTime;
 use crate::model::{ADMIN_LOCK, Account, PersonalNumber};
 use crate::store::StoreError;
 use crate::store::schema::accounts;
@@ -84,6 +85,25 @@ impl SqlStore {
         self.run(move |conn| {
             diesel::insert_into(accounts::table)
                 .values(&row)
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn set_password_hash(
+        &self,
+        id: &str,
+        hash: &str,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        let (id, hash) = (id.to_owned(), hash.to_owned());
+        self.run(move |conn| {
+            diesel::update(accounts::table.find(id))
+                .set((
+                    accounts::password_hash.eq(hash),
+                    accounts::updated_at.eq(now),
+                ))
                 .execute(conn)?;
             Ok(())
         })

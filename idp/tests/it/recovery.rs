@@ -1,0 +1,286 @@
+//! «Забыли пароль?»: a code to the linked phone or e-mail, the same page
+//! for an unknown login and for an account with no contact (which is told
+//! to visit a service centre), a new password that ends every session and
+//! revokes refresh tokens; and the password change of a logged-in person,
+//! which keeps only the session where it was made.
+
+use idp::model::{Account, AccountLevel};
+
+use crate::harness::*;
+
+const NEW_PASSWORD: &str = "Newer-pass2!";
+
+/// Starts a recovery for `login` in a fresh browser; the code page.
+async fn start(app: &TestApp, login: &str) -> (Browser, Page) {
+    let browser = app.browser();
+    let page = browser.follow(browser.get("/recover").await).await;
+    let csrf = page.csrf();
+    let page = browser
+        .submit("/recover", &[("csrf", &csrf), ("login", login)])
+        .await;
+    assert_eq!(page.url.path(), "/recover/password", "{}", page.body);
+    (browser, page)
+}
+
+async fn finish(browser: &Browser, page: &Page, code: &str, password: &str) -> Page {
+    let csrf = page.csrf();
+    browser
+        .submit(
+            "/recover/password",
+            &[
+                ("csrf", &csrf),
+                ("code", code),
+                ("password", password),
+                ("password2", password),
+            ],
+        )
+        .await
+}
+
+/// Whether `login` with `password` logs in.
+async fn logs_in(app: &TestApp, login: &str, password: &str) -> bool {
+    let browser = app.browser();
+    let page = browser.follow(browser.get(&app.auth_url(&[])).await).await;
+    let (csrf, flow) = (page.csrf(), page.hidden("flow"));
+    let page = browser
+        .submit(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("flow", &flow),
+                ("login", login),
+                ("password", password),
+            ],
+        )
+        .await;
+    page.url.path() == "/consent" || page.url.as_str().starts_with(REDIRECT)
+}
+
+/// An account with the demo password and the given contacts' verification.
+async fn account(app: &TestApp, email: &str, verified: bool) -> Account {
+    let hash = app
+        .state
+        .sql
+        .account_by_login(STANDARD)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    let account = Account {
+        id: uuid::Uuid::new_v4().to_string(),
+        email: Some(email.into()),
+        phone: None,
+        snils: None,
+        inn: None,
+        password_hash: hash,
+        family_name: "Безконтактов".into(),
+        given_name: "Борис".into(),
+        middle_name: None,
+        birthdate: None,
+        gender: None,
+        address: None,
+        email_verified: verified,
+        phone_verified: false,
+        level: AccountLevel::Simplified,
+        created_at: app.state.now(),
+        locked_until: None,
+    };
+    app.state.sql.insert_account(&account).await.unwrap();
+    account
+}
+
+/// The page with the per-browser CSRF token blanked, to compare pages.
+fn comparable(page: &Page) -> String {
+    page.body.replace(&page.csrf(), "CSRF")
+}
+
+#[actix_web::test]
+async fn a_code_to_the_phone_sets_a_new_password_and_ends_every_session() {
+    let app = TestApp::spawn().await;
+    let earlier = app.tokens(&app.browser(), SIMPLE, &[OFFLINE]).await;
+    let logged_in = app.logged_in(SIMPLE).await;
+    let (browser, page) = start(&app, "+7 (999) 000-00-00").await;
+    let sms = app.newest_message("+79990000000", 1).await;
+    assert_eq!(sms["kind"], "sms");
+    let code = sms["code"].as_str().unwrap();
+    let weak = finish(&browser, &page, code, "short").await;
+    assert_eq!(weak.status, 400);
+    assert!(
+        weak.body.contains("Новый пароль: не короче 8 символов"),
+        "{}",
+        weak.body
+    );
+    let done = finish(&browser, &weak, code, NEW_PASSWORD).await;
+    assert!(done.body.contains("recover-done"), "{}", done.body);
+    // The code served once.
+    let again = finish(&browser, &weak, code, "Another-pass3!").await;
+    assert_eq!(
+        again.url.path(),
+        "/recover",
+        "back to the start: {}",
+        again.body
+    );
+    assert!(!logs_in(&app, SIMPLE, "Another-pass3!").await);
+    assert!(logs_in(&app, SIMPLE, NEW_PASSWORD).await);
+    assert!(!logs_in(&app, SIMPLE, PASSWORD).await);
+    // Every earlier session ended and the refresh token is dead.
+    let page = logged_in
+        .follow(logged_in.get("/account/security").await)
+        .await;
+    assert_eq!(page.url.path(), "/login", "the old session is over");
+    let res = app
+        .token(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", earlier["refresh_token"].as_str().unwrap()),
+        ])
+        .await;
+    assert_eq!(error_of(res).await.1, "invalid_grant");
+    let notice = app.newest_message("simple@demo.vhod", 1).await;
+    assert_eq!(notice["subject"], "Изменены настройки входа");
+}
+
+#[actix_web::test]
+async fn a_code_goes_to_the_email_when_no_phone_is_linked() {
+    let app = TestApp::spawn().await;
+    account(&app, "mailonly@example.ru", true).await;
+    let (browser, page) = start(&app, "MailOnly@Example.RU").await;
+    let mail = app.newest_message("mailonly@example.ru", 1).await;
+    assert_eq!(mail["kind"], "email");
+    let wrong = finish(&browser, &page, "000000", NEW_PASSWORD).await;
+    if mail["code"] != "000000" {
+        assert!(
+            wrong
+                .body
+                .contains("Код: неверный код, осталось попыток: 2"),
+            "{}",
+            wrong.body
+        );
+    }
+    let done = finish(
+        &browser,
+        &wrong,
+        mail["code"].as_str().unwrap(),
+        NEW_PASSWORD,
+    )
+    .await;
+    assert!(done.body.contains("recover-done"), "{}", done.body);
+    assert!(logs_in(&app, "mailonly@example.ru", NEW_PASSWORD).await);
+}
+
+#[actix_web::test]
+async fn an_unknown_login_and_an_account_without_contact_look_the_same() {
+    let app = TestApp::spawn().await;
+    account(&app, "unverified@example.ru", false).await;
+    let (unknown_browser, unknown) = start(&app, "nobody@example.ru").await;
+    let (silent_browser, silent) = start(&app, "unverified@example.ru").await;
+    assert_eq!(unknown.status, silent.status);
+    assert_eq!(comparable(&unknown), comparable(&silent));
+    assert!(
+        silent.body.contains("центре обслуживания"),
+        "the service-centre way is told"
+    );
+    // Nothing was sent to the unverified address.
+    let url = format!("{}/dev/outbox?to=unverified@example.ru", app.url);
+    let sent: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    assert_eq!(sent, serde_json::json!([]));
+    // Codes are refused alike, try by try.
+    let mut pages = (unknown, silent);
+    for left in [2, 1] {
+        let a = finish(&unknown_browser, &pages.0, "123456", NEW_PASSWORD).await;
+        let b = finish(&silent_browser, &pages.1, "123456", NEW_PASSWORD).await;
+        assert_eq!((a.status, b.status), (b.status, a.status));
+        assert_eq!(comparable(&a), comparable(&b));
+        assert!(
+            a.body.contains(&format!("осталось попыток: {left}")),
+            "{}",
+            a.body
+        );
+        pages = (a, b);
+    }
+    let spent = finish(&unknown_browser, &pages.0, "123456", NEW_PASSWORD).await;
+    assert!(spent.body.contains("Запросите новый код"), "{}", spent.body);
+}
+
+#[actix_web::test]
+async fn a_recovery_is_bound_to_its_browser() {
+    let app = TestApp::spawn().await;
+    let (_, page) = start(&app, SIMPLE).await;
+    let code = app.newest_message("+79990000000", 1).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stranger = app.browser();
+    let form = stranger.follow(stranger.get("/recover").await).await;
+    let csrf = form.csrf();
+    let res = stranger
+        .post(
+            "/recover/password",
+            &[
+                ("csrf", &csrf),
+                ("code", &code),
+                ("password", NEW_PASSWORD),
+                ("password2", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(Browser::location(&res).path(), "/recover");
+    assert!(page.body.contains("recover-sent"));
+    assert!(
+        logs_in(&app, SIMPLE, PASSWORD).await,
+        "the password did not change"
+    );
+}
+
+#[actix_web::test]
+async fn a_password_change_keeps_this_session_and_ends_the_others() {
+    let app = TestApp::spawn().await;
+    let other = app.logged_in(STANDARD).await;
+    let offline = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
+    let here = app.logged_in(STANDARD).await;
+    let page = here.follow(here.get("/account/security").await).await;
+    let csrf = page.csrf();
+    let change = |current: &'static str, new: &'static str, again: &'static str| {
+        let csrf = csrf.clone();
+        let here = &here;
+        async move {
+            here.submit(
+                "/account/security",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("action", "password"),
+                    ("password", current),
+                    ("new_password", new),
+                    ("new_password2", again),
+                ],
+            )
+            .await
+        }
+    };
+    let wrong = change("Wrong-pass1", NEW_PASSWORD, NEW_PASSWORD).await;
+    assert!(
+        wrong.body.contains("Пароль: неверный пароль"),
+        "{}",
+        wrong.body
+    );
+    let differ = change(PASSWORD, NEW_PASSWORD, "Other-pass3!").await;
+    assert!(
+        differ.body.contains("пароли не совпадают"),
+        "{}",
+        differ.body
+    );
+    let done = change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert!(done.body.contains("Пароль изменён"), "{}", done.body);
+    // Here: still logged in. Elsewhere: logged out, refresh token dead.
+    let page = here.follow(here.get("/account/security").await).await;
+    assert_eq!(page.url.path(), "/account/security");
+    let page = other.follow(other.get("/account/security").await).await;
+    assert_eq!(page.url.path(), "/login");
+    let res = app
+        .token(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", offline["refresh_token"].as_str().unwrap()),
+        ])
+        .await;
+    assert_eq!(error_of(res).await.1, "invalid_grant");
+    assert!(logs_in(&app, STANDARD, NEW_PASSWORD).await);
+}
