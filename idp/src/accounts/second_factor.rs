@@ -313,6 +313,29 @@ pub async fn disable(
     Ok(())
 }
 
+/// Support removes a lost second factor (`idp users reset-second-factor`),
+/// from a process without the short-lived store; whether there was one.
+pub async fn reset_by_operator(
+    sql: &crate::store::SqlStore,
+    audit: &crate::audit::Audit,
+    account_id: &str,
+    operator: &str,
+    now: crate::clock::UnixTime,
+) -> Result<bool, StoreError> {
+    let removed = sql.disable_second_factor(account_id).await?;
+    if removed {
+        audit
+            .record(
+                Entry::new(events::SECOND_FACTOR_DISABLED)
+                    .account(account_id)
+                    .detail(serde_json::json!({"by": "operator", "operator": operator})),
+                now,
+            )
+            .await;
+    }
+    Ok(removed)
+}
+
 /// New recovery codes in place of the old ones (with the password).
 pub async fn renew_recovery_codes(
     app: &AppState,

@@ -60,6 +60,16 @@ pub enum Command {
         /// The account's e-mail, phone, SNILS or INN.
         login: String,
     },
+    /// Remove an account's second factor and its recovery codes, for a
+    /// person who lost both at a service centre (identity seen in person);
+    /// the password alone logs in again until they enable a new one.
+    ResetSecondFactor {
+        /// The account's e-mail, phone, SNILS or INN.
+        login: String,
+        /// The operator's name, for the journal.
+        #[arg(long)]
+        operator: String,
+    },
     /// Confirm a standard account's identity at a service centre: the
     /// operator has seen the passport, which must be the one in the profile.
     Confirm {
@@ -285,6 +295,26 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             match was {
                 Some(_) => println!("unlocked account {}", account.id),
                 None => println!("account {} was not locked", account.id),
+            }
+            Ok(())
+        }
+        Command::ResetSecondFactor {
+            login,
+            operator: name,
+        } => {
+            let account = find(&sql, &login).await?;
+            let (audit, now, name) = (Audit::new(sql.clone()), SystemClock.now(), operator(&name)?);
+            let removed = crate::accounts::second_factor::reset_by_operator(
+                &sql,
+                &audit,
+                &account.id,
+                name,
+                now,
+            )
+            .await?;
+            match removed {
+                true => println!("removed the second factor of account {}", account.id),
+                false => println!("account {} has no second factor", account.id),
             }
             Ok(())
         }

@@ -387,3 +387,36 @@ async fn the_demo_two_factor_account_logs_in_with_its_printed_secret() {
     let claims = id_token(&app, &login, page).await;
     assert_eq!(claims["acr"], "urn:vhod:aal2");
 }
+
+#[actix_web::test]
+async fn support_removes_a_lost_second_factor() {
+    let app = TestApp::spawn().await;
+    let out = crate::operations::idp(
+        &app.state.config,
+        &[
+            "users",
+            "reset-second-factor",
+            TWO_FACTOR,
+            "--operator",
+            "Сидорова",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("removed the second factor"));
+    // The password alone logs in again.
+    let callback = app
+        .login(&app.browser(), &app.auth_url(&[]), TWO_FACTOR)
+        .await;
+    assert!(query(&callback, "code").is_some());
+    let journal = app.state.sql.audit_events(1000).await.unwrap();
+    assert!(
+        journal
+            .iter()
+            .any(|e| e.event == "second_factor.disabled" && e.detail["operator"] == "Сидорова"),
+        "audited with the operator"
+    );
+}

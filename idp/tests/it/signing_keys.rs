@@ -307,6 +307,25 @@ async fn rewrap_moves_every_key_to_the_new_master_key() {
         ring.signer(Algorithm::RS256).unwrap().kid(),
         app.state.keys.signer(Algorithm::RS256).unwrap().kid()
     );
+    // Authenticator-app secrets move with them (the demo's twofactor@).
+    let account = app
+        .state
+        .sql
+        .account_by_login("twofactor@demo.vhod")
+        .await
+        .unwrap()
+        .unwrap();
+    let sealed = app
+        .state
+        .sql
+        .second_factor(&account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let sealed = sealed.sealed_secret.unwrap();
+    use idp::accounts::totp;
+    assert!(totp::open(&app.state.master, &account.id, &sealed).is_none());
+    assert!(totp::open(&new, &account.id, &sealed).is_some());
     assert!(
         lifecycle::rewrap(&app.state.sql, &app.state.master, &new)
             .await

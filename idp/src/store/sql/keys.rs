@@ -116,12 +116,24 @@ impl SqlStore {
     }
 
     /// Replaces the encrypted private keys (master-key rotation), all or none.
-    pub async fn rewrap_keys(&self, sealed: Vec<(String, Vec<u8>)>) -> Result<(), StoreError> {
+    /// Stores what a new master key sealed, in one transaction: private
+    /// keys by `kid`, and TOTP secrets by account (already base64).
+    pub async fn rewrap_keys(
+        &self,
+        sealed: Vec<(String, Vec<u8>)>,
+        totp: Vec<(String, String)>,
+    ) -> Result<(), StoreError> {
+        use crate::store::schema::second_factors as sf;
         self.run(move |conn| {
             conn.transaction(|conn| {
                 for (kid, bytes) in &sealed {
                     diesel::update(sk::table.find(kid))
                         .set(sk::encrypted_private_key.eq(STANDARD.encode(bytes)))
+                        .execute(conn)?;
+                }
+                for (account_id, secret) in &totp {
+                    diesel::update(sf::table.find(account_id))
+                        .set(sf::sealed_secret.eq(secret))
                         .execute(conn)?;
                 }
                 Ok(())

@@ -42,6 +42,20 @@ impl SqlStore {
         .transpose()
     }
 
+    /// Every sealed TOTP secret, by account (for a master-key rewrap).
+    pub async fn sealed_totp_secrets(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.run(|conn| {
+            let rows: Vec<(String, Option<String>)> = sf::table
+                .select((sf::account_id, sf::sealed_secret))
+                .load(conn)?;
+            Ok(rows
+                .into_iter()
+                .filter_map(|(id, sealed)| Some((id, sealed?)))
+                .collect())
+        })
+        .await
+    }
+
     /// Enables `factor` (replacing any other) with fresh recovery codes.
     pub async fn enable_second_factor(
         &self,
