@@ -74,24 +74,17 @@ pub async fn decide(
     session: Option<Session>,
     request_id: Option<&str>,
 ) -> Decision {
-    let mut flow = match authorize::open(app, flow_id, browser).await {
-        Ok(flow) => flow,
-        Err(decision) => return decision,
-    };
-    let Some(session) = session else {
-        // The session ended while the page was open: log in again.
-        return authorize::continue_flow(app, flow, None).await;
-    };
-    let account_id = session.auth.account_id.clone();
     // The answer counts only from the person the page was shown to; anyone
     // else (another login in this browser meanwhile) is asked afresh.
-    if flow.step
-        != (FlowStep::Consent {
-            account_id: account_id.clone(),
-        })
+    let asked = |account_id: &str| FlowStep::Consent {
+        account_id: account_id.to_owned(),
+    };
+    let (mut flow, session) = match authorize::open_at(app, flow_id, browser, session, asked).await
     {
-        return authorize::continue_flow(app, flow, Some(session)).await;
-    }
+        Ok(found) => found,
+        Err(decision) => return decision,
+    };
+    let account_id = session.auth.account_id.clone();
     let client = match app.clients.get(&flow.request.client_id).await {
         Ok(Some(client)) => client,
         Ok(None) => return Decision::Problem(Problem::FlowExpired),
