@@ -324,7 +324,7 @@ impl SqlStore {
             let rows: Vec<(OrgRow, MemberRow)> = o::table
                 .inner_join(m::table)
                 .filter(m::account_id.eq(id))
-                .order((m::since, o::id))
+                .order((m::since, o::created_at, o::ogrn))
                 .select((o::all_columns, m::all_columns))
                 .load(conn)?;
             rows.into_iter()
