@@ -186,8 +186,15 @@ pub const ACCOUNTS: [DemoAccount; 8] = [
     ),
 ];
 
-/// A demo organization and its employees: (e-mail, roles, medical worker
-/// as (specialty, position)).
+/// An employee of a demo organization: e-mail, roles, and for a medical
+/// worker (specialty, position).
+pub type DemoEmployee = (
+    &'static str,
+    &'static [Role],
+    Option<(&'static str, &'static str)>,
+);
+
+/// A demo organization and its employees, its head first.
 pub struct DemoOrg {
     pub kind: OrgKind,
     pub full_name: &'static str,
@@ -197,11 +204,7 @@ pub struct DemoOrg {
     pub kpp: &'static str,
     pub address: &'static str,
     pub medical: bool,
-    pub staff: &'static [(
-        &'static str,
-        &'static [Role],
-        Option<(&'static str, &'static str)>,
-    )],
+    pub staff: &'static [DemoEmployee],
 }
 
 /// The clinic of the seeds, with each role, and a second organization
