@@ -656,5 +656,18 @@ mod tests {
             esign::verify(&anchors, "demo", &signed, chrono::Utc::now().timestamp()).unwrap();
         assert_eq!(subject.snils.as_deref(), Some("11223344696"));
         assert_eq!(subject.surname.as_deref(), Some("Стандартова"));
+        // The organization's certificate names it and its head.
+        let key = std::fs::read_to_string(ca_dir.join("company.key")).unwrap();
+        let (signature, _) = esign::sign_challenge(&key, "demo").unwrap();
+        let signed = esign::SignedChallenge {
+            certificate: std::fs::read(ca_dir.join("company.pem")).unwrap(),
+            intermediates: Vec::new(),
+            signature,
+        };
+        let subject =
+            esign::verify(&anchors, "demo", &signed, chrono::Utc::now().timestamp()).unwrap();
+        assert_eq!(subject.ogrn.as_deref(), Some("1027700000030"));
+        assert_eq!(subject.inn_le.as_deref(), Some("7701000033"));
+        assert_eq!(subject.snils.as_deref(), Some("11223344797"));
     }
 }

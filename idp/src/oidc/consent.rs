@@ -17,6 +17,8 @@ use crate::store::StoreError;
 pub struct Page {
     pub client_name: String,
     pub account_name: String,
+    /// The organization the person logs in for, if they chose one.
+    pub acting_for: Option<String>,
     pub scopes: Vec<String>,
     /// Claims asked for one by one that the scopes do not cover.
     pub claims: Vec<&'static ClaimDef>,
@@ -35,9 +37,16 @@ pub async fn page(app: &AppState, flow: &Flow, session: &Session) -> Result<Page
         .await?
         .ok_or_else(|| StoreError::Corrupt("the session's account is gone".into()))?;
     let (scopes, claims) = shown(flow, &client);
+    let acting_for = match &session.auth.acting_org {
+        Some(id) if flow.request.scopes.contains(crate::orgs::claims::SCOPE) => {
+            app.sql.organization(id).await?.map(|org| org.short_name)
+        }
+        _ => None,
+    };
     Ok(Page {
         client_name: client.name.clone(),
         account_name: format!("{} {}", account.given_name, account.family_name),
+        acting_for,
         scopes,
         claims,
     })

@@ -303,6 +303,91 @@ mod tests {
         );
     }
 
+    fn subject(ogrn: Option<&str>, inn_le: Option<&str>, snils: &str) -> esign::CertifiedSubject {
+        esign::CertifiedSubject {
+            surname: Some("Подтверждёнов".into()),
+            given_names: Some("Иван Сергеевич".into()),
+            common_name: None,
+            snils: Some(snils.into()),
+            inn: None,
+            ogrn: ogrn.map(Into::into),
+            ogrnip: None,
+            inn_le: inn_le.map(Into::into),
+            organization: None,
+            serial_hex: "1".into(),
+            issuer: String::new(),
+            not_before_unix: 0,
+            not_after_unix: 0,
+            algorithm: "ES256",
+            revocation_checked: false,
+        }
+    }
+
+    fn head() -> Account {
+        Account {
+            id: "head".into(),
+            email: None,
+            phone: None,
+            snils: Some("112-233-447 97".into()),
+            inn: None,
+            password_hash: String::new(),
+            family_name: "Подтверждёнов".into(),
+            given_name: "Иван".into(),
+            middle_name: Some("Сергеевич".into()),
+            birthdate: None,
+            gender: None,
+            address: None,
+            email_verified: false,
+            phone_verified: false,
+            level: AccountLevel::Confirmed,
+            created_at: 0,
+            locked_until: None,
+        }
+    }
+
+    #[test]
+    fn the_certificate_must_carry_the_ogrn_the_inn_and_the_head() {
+        let org = validate(&good()).unwrap();
+        let (ogrn, inn, snils) = ("1027700000030", "7701000033", "11223344797");
+        let cert =
+            |ogrn, inn, snils| certificate_mismatch(&subject(ogrn, inn, snils), &org, &head());
+        assert_eq!(cert(Some(ogrn), Some(inn), snils), None);
+        for (got, says) in [
+            (
+                cert(None, Some(inn), snils),
+                "в сертификате нет ОГРН организации",
+            ),
+            (
+                cert(Some("1027700000019"), Some(inn), snils),
+                "ОГРН в сертификате не совпадает с указанным",
+            ),
+            (
+                cert(Some(ogrn), None, snils),
+                "в сертификате нет ИНН организации",
+            ),
+            (
+                cert(Some(ogrn), Some("7701000019"), snils),
+                "ИНН в сертификате не совпадает с указанным",
+            ),
+            (
+                cert(Some(ogrn), Some(inn), "11223344696"),
+                "сертификат выдан не вам как руководителю: СНИЛС",
+            ),
+        ] {
+            assert!(
+                got.as_deref().is_some_and(|g| g.starts_with(says)),
+                "{got:?}"
+            );
+        }
+        // An entrepreneur's certificate names the OGRNIP, not an OGRN.
+        let ip = Organization {
+            kind: OrgKind::Entrepreneur,
+            ..org.clone()
+        };
+        let got = certificate_mismatch(&subject(Some(ogrn), Some(inn), snils), &ip, &head());
+        assert_eq!(got.as_deref(), Some("в сертификате нет ОГРНИП организации"));
+    }
+
     #[test]
     fn an_entrepreneur_has_an_ogrnip_a_personal_inn_and_no_kpp() {
         let ip = Application {

@@ -118,6 +118,14 @@ async fn the_person_chooses_whom_to_act_for_and_may_choose_again_without_a_passw
             &[("csrf", &csrf), ("flow", &flow), ("actor", &clinic)],
         )
         .await;
+    assert!(
+        consent.body.contains("От имени организации")
+            && consent
+                .body
+                .contains("Организация, от имени которой вы входите"),
+        "the consent page says for whom and asks for the scope: {}",
+        consent.body
+    );
     let callback = consent.consent(&browser, "allow").await.url;
     let tokens = redeem(&app, &callback).await;
     let as_clinic = org_claim(&app, 0, &["specialist"]).await;

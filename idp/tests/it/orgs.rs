@@ -6,7 +6,8 @@
 
 use esign::testca::Holder;
 use idp::demo::{MANAGER, NURSE, ORGANIZATIONS, TWO_ORGS};
-use idp::model::Role;
+use idp::model::{Role, Roles};
+use idp::orgs::{Actor, Orgs};
 
 use crate::acting::org_id;
 use crate::harness::*;
@@ -536,4 +537,76 @@ async fn support_manages_employees_from_the_cli_under_the_same_rules() {
     assert_eq!(journal[0].actor, "оператор Иванова");
     assert_eq!(journal[0].event, "org.member_removed");
     assert_eq!(journal[1].event, "org.roles_changed");
+}
+
+#[actix_web::test]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    let app = TestApp::spawn().await;
+    let clinic = org_id(&app, 0).await;
+    let (first, second) = (app.account(CONFIRMED).await, app.account(MANAGER).await);
+    let orgs = Orgs::node(&app.state);
+    let admin: Roles = [Role::Admin].into();
+    orgs.set_roles(Actor::Member(&first), &clinic, &second.id, admin, None)
+        .await
+        .unwrap();
+    let specialist = || -> Roles { [Role::Specialist].into() };
+    let (a, b) = tokio::join!(
+        orgs.set_roles(
+            Actor::Member(&first),
+            &clinic,
+            &second.id,
+            specialist(),
+            None
+        ),
+        orgs.set_roles(
+            Actor::Member(&second),
+            &clinic,
+            &first.id,
+            specialist(),
+            None
+        ),
+    );
+    // Whichever ran second was no longer an admin, or would have left none.
+    assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+    let admins = app
+        .state
+        .sql
+        .members(&clinic)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| m.is(Role::Admin))
+        .count();
+    assert_eq!(admins, 1);
+}
+
+#[actix_web::test]
+async fn an_invitation_by_snils_reaches_the_account_with_that_checked_snils() {
+    let app = TestApp::spawn().await;
+    let clinic = org_id(&app, 0).await;
+    let admin = app.logged_in(CONFIRMED).await;
+    let invite = [("invitee", "112-233-446 96"), ("role_specialist", "1")];
+    let page = post(&admin, &format!("/orgs/{clinic}/invite"), &invite).await;
+    assert!(
+        page.body.contains("Приглашение отправлено"),
+        "{}",
+        page.body
+    );
+    // STANDARD's SNILS: the news goes to that account's e-mail.
+    let message = app.newest_message(STANDARD, 1).await;
+    assert_eq!(message["subject"], "Приглашение в организацию");
+    let invited = app.logged_in(STANDARD).await;
+    let ids = invitations(&invited).await;
+    let joined = post(&invited, "/orgs/invitations", &[("invitation", &ids[0])]).await;
+    assert_eq!(
+        joined.url.path(),
+        format!("/orgs/{clinic}"),
+        "{}",
+        joined.body
+    );
+    // A SNILS that is no valid SNILS is named.
+    let wrong = [("invitee", "112-233-446 97"), ("role_specialist", "1")];
+    let page = post(&admin, &format!("/orgs/{clinic}/invite"), &wrong).await;
+    assert_eq!(page.status, 400);
+    assert!(page.body.contains("«Телефон, электронная почта или СНИЛС»"));
 }

@@ -23,6 +23,7 @@ struct ConsentPage<'a> {
     flow_id: &'a str,
     client_name: &'a str,
     account_name: &'a str,
+    acting_for: Option<&'a str>,
     scopes: Vec<&'static str>,
     claims: Vec<&'static str>,
 }
@@ -54,6 +55,7 @@ pub async fn form(
             flow_id: &flow.id,
             client_name: &page.client_name,
             account_name: &page.account_name,
+            acting_for: page.acting_for.as_deref(),
             scopes: page
                 .scopes
                 .iter()
