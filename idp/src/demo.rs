@@ -233,8 +233,8 @@ pub const ORGANIZATIONS: [DemoOrg; 2] = [
     },
     DemoOrg {
         kind: OrgKind::LegalEntity,
-        full_name: "Общество с ограниченной ответственностью «Лаборатория «Анализ»",
-        short_name: "ООО «Лаборатория «Анализ»",
+        full_name: "Общество с ограниченной ответственностью «Лаборатория «Анализ»»",
+        short_name: "ООО «Лаборатория «Анализ»»",
         ogrn: "1027700000020",
         inn: "7701000026",
         kpp: "770201001",
@@ -367,6 +367,7 @@ async fn seed_organizations(app: &AppState) -> anyhow::Result<Vec<String>> {
             }
         };
         if app.sql.organization_by_ogrn(demo.ogrn).await?.is_none() {
+            let head = account(first.0).await?;
             let org = Organization {
                 id: uuid::Uuid::new_v4().to_string(),
                 kind: demo.kind,
@@ -378,7 +379,7 @@ async fn seed_organizations(app: &AppState) -> anyhow::Result<Vec<String>> {
                 legal_address: demo.address.into(),
                 actual_address: demo.address.into(),
                 medical: demo.medical,
-                head_account_id: account(first.0).await?.id,
+                head_account_id: head.id.clone(),
                 created_at: now,
             };
             // Seeded as registered by its head, without a signature.
@@ -395,7 +396,7 @@ async fn seed_organizations(app: &AppState) -> anyhow::Result<Vec<String>> {
                 at: now,
                 event: crate::audit::events::ORG_REGISTERED.into(),
                 actor: format!("оператор {DEMO_OPERATOR}"),
-                detail: serde_json::json!({"head": first.0, "certificate": "demo"}),
+                detail: serde_json::json!({"head": crate::orgs::full_name(&head), "certificate": "demo"}),
             };
             app.sql.insert_organization(&org, &founder, &event).await?;
             for (email, roles, worker) in rest {
