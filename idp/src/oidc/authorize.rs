@@ -2,8 +2,7 @@
 //! `start` validates a fresh request, `resume` continues a flow after login
 //! or consent; both end in `evaluate`, which walks the flow's steps
 //! (authenticate, choose whom to act for, consent, done) and says what
-//! happens next. The HTTP layer
-//! only renders the [`Decision`].
+//! happens next. The HTTP layer only renders the [`Decision`].
 
 use std::sync::Arc;
 
