@@ -295,7 +295,8 @@ impl<'a> Orgs<'a> {
             roles,
             medical_worker,
         };
-        self.change(org_id, account_id, change, event, detail).await
+        self.change(actor, org_id, account_id, change, event, detail)
+            .await
     }
 
     /// Removes an employee: their next token no longer carries the
@@ -310,12 +311,20 @@ impl<'a> Orgs<'a> {
         let member = self.named(account_id).await?;
         let event = self.event(&org, events::ORG_MEMBER_REMOVED, actor, json!({}));
         let detail = json!({"member": member});
-        self.change(org_id, account_id, MemberChange::Remove, event, detail)
-            .await
+        self.change(
+            actor,
+            org_id,
+            account_id,
+            MemberChange::Remove,
+            event,
+            detail,
+        )
+        .await
     }
 
     async fn change(
         &self,
+        actor: Actor<'_>,
         org_id: &str,
         account_id: &str,
         change: MemberChange,
@@ -326,10 +335,16 @@ impl<'a> Orgs<'a> {
         let journaled = detail.clone();
         let made = self
             .sql
-            .change_member(org_id, account_id, change, move |before| {
-                detail["roles_before"] = roles_text(&before.roles).into();
-                OrgEvent { detail, ..event }
-            })
+            .change_member(
+                org_id,
+                account_id,
+                actor.account_id(),
+                change,
+                move |before| {
+                    detail["roles_before"] = roles_text(&before.roles).into();
+                    OrgEvent { detail, ..event }
+                },
+            )
             .await?;
         match made {
             MemberChanged::Done { .. } => {
@@ -339,6 +354,7 @@ impl<'a> Orgs<'a> {
             }
             MemberChanged::NotMember => Err(OrgError::NotMember),
             MemberChanged::LastAdmin => Err(OrgError::LastAdmin),
+            MemberChanged::NotAdmin => Err(OrgError::Forbidden(Role::Admin)),
         }
     }
 

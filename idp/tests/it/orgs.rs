@@ -8,6 +8,7 @@ use esign::testca::Holder;
 use idp::demo::{MANAGER, NURSE, ORGANIZATIONS, TWO_ORGS};
 use idp::model::{Role, Roles};
 use idp::orgs::{Actor, Orgs};
+use idp::store::{MemberChange, MemberChanged};
 
 use crate::acting::org_id;
 use crate::harness::*;
@@ -578,6 +579,22 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
         .filter(|m| m.is(Role::Admin))
         .count();
     assert_eq!(admins, 1);
+    // Who is an admin is checked under the lock too, not only before it.
+    let demoted = if a.is_ok() { &second } else { &first };
+    let nurse = app.account(NURSE).await;
+    let made = app
+        .state
+        .sql
+        .change_member(
+            &clinic,
+            &nurse.id,
+            Some(&demoted.id),
+            MemberChange::Remove,
+            |_| unreachable!("no change, no journal entry"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(made, MemberChanged::NotAdmin);
 }
 
 #[actix_web::test]

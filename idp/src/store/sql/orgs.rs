@@ -1,9 +1,11 @@
 //! Organizations, memberships, invitations and each organization's own
 //! journal. Every change writes its journal row in the same transaction, so
 //! the journal never misses a change nor shows one that did not happen.
-//! Changes that could leave an organization without an admin run under the
-//! organization's row lock (a no-op `UPDATE`, as for grants), so two admins
-//! demoting each other at the same moment cannot both succeed.
+//! Changes to employees run under the organization's row lock (a no-op
+//! `UPDATE`, as for grants), which is where the organization's invariants
+//! are checked: it keeps an admin (two admins demoting each other at the
+//! same moment cannot both succeed), and a change is made only by someone
+//! who is its admin at that moment (not one demoted a moment before).
 
 use diesel::prelude::*;
 
@@ -37,6 +39,8 @@ pub enum MemberChanged {
     NotMember,
     /// Refused: the organization would be left without an admin.
     LastAdmin,
+    /// Refused: the person making it is not (any more) an admin here.
+    NotAdmin,
 }
 
 /// What accepting an invitation did.
@@ -350,17 +354,19 @@ impl SqlStore {
         .await
     }
 
-    /// Changes or removes an employee, unless that would leave the
-    /// organization without an admin; the journal entry is made from the
-    /// membership as it was.
+    /// Changes or removes an employee on behalf of the admin `by` (`None`:
+    /// an operator), unless that would leave the organization without an
+    /// admin; the journal entry is made from the membership as it was.
     pub async fn change_member(
         &self,
         org_id: &str,
         account_id: &str,
+        by: Option<&str>,
         change: MemberChange,
         event: impl FnOnce(&Membership) -> OrgEvent + Send + 'static,
     ) -> Result<MemberChanged, StoreError> {
         let (org_id, account_id) = (org_id.to_owned(), account_id.to_owned());
+        let by = by.map(str::to_owned);
         self.run(move |conn| {
             conn.transaction(|conn| {
                 let locked = diesel::update(o::table.find(&org_id))
@@ -374,6 +380,10 @@ impl SqlStore {
                     .into_iter()
                     .map(Membership::try_from)
                     .collect::<Result<Vec<_>, _>>()?;
+                let admin = |id: &str| members.iter().any(|mb| mb.account_id == id && mb.is(Role::Admin));
+                if by.as_deref().is_some_and(|by| !admin(by)) {
+                    return Ok(MemberChanged::NotAdmin);
+                }
                 let Some(before) = members.iter().find(|mb| mb.account_id == account_id) else {
                     return Ok(MemberChanged::NotMember);
                 };
