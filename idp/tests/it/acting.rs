@@ -317,3 +317,30 @@ async fn a_role_change_and_a_removal_show_in_the_next_tokens() {
     let tokens = redeem(&app, &through(&browser, &url, DOCTOR, None).await).await;
     assert!(id_claims(&tokens).get("org").is_none());
 }
+
+#[actix_web::test]
+async fn a_step_up_keeps_whom_the_person_acts_for() {
+    use idp::accounts::totp;
+
+    let app = TestApp::spawn().await;
+    let clinic = org_id(&app, 0).await;
+    let browser = app.logged_in(NURSE).await;
+    let (secret, _) = crate::second_factor::enable_totp(&app, &browser).await;
+    let url = app.auth_url(&[ORGS_SCOPE]);
+    let tokens = redeem(&app, &through(&browser, &url, NURSE, Some(&clinic)).await).await;
+    assert_eq!(id_claims(&tokens)["acr"], "urn:vhod:aal1");
+    app.clock.advance(30);
+    let stronger = app.auth_url(&[ORGS_SCOPE, ("acr_values", "urn:vhod:aal2")]);
+    let page = browser.follow(browser.get(&stronger).await).await;
+    assert_eq!(page.url.path(), "/login/code", "{}", page.body);
+    let code = totp::code_at(&secret, app.state.now());
+    let done = crate::second_factor::enter(&browser, &page, &code).await;
+    assert!(
+        done.url.as_str().starts_with(REDIRECT),
+        "not asked again: {}",
+        done.body
+    );
+    let tokens = redeem(&app, &done.url).await;
+    assert_eq!(id_claims(&tokens)["acr"], "urn:vhod:aal2");
+    assert_eq!(id_claims(&tokens)["org"]["id"], json!(clinic));
+}
