@@ -93,10 +93,9 @@ pub async fn invite(
         "medical_worker": invitation.medical_worker,
         "expires_at": invitation.expires_at,
     });
-    let event = orgs.event(&org, events::ORG_MEMBER_INVITED, actor, detail.clone());
+    let event = orgs.event(&org, events::ORG_MEMBER_INVITED, actor, detail);
     app.sql.insert_invitation(&invitation, &event).await?;
-    orgs.record(events::ORG_MEMBER_INVITED, org_id, None, detail)
-        .await;
+    orgs.record(&event, None).await;
     if let Some((kind, to)) = contact(app, &invitation.invitee).await? {
         delivery::send(app, &message(app, &org, &invitation, kind, to)).await?;
     }
@@ -233,7 +232,7 @@ pub async fn accept(
         &org,
         events::ORG_INVITATION_ACCEPTED,
         Actor::Member(account),
-        detail.clone(),
+        detail,
     );
     let member = Membership {
         org_id: org.id.clone(),
@@ -248,13 +247,7 @@ pub async fn accept(
         .await?
     {
         Accepted::Done => {
-            orgs.record(
-                events::ORG_INVITATION_ACCEPTED,
-                &org.id,
-                Some(&account.id),
-                detail,
-            )
-            .await;
+            orgs.record(&event, Some(&account.id)).await;
             Ok(org)
         }
         Accepted::Gone => Err(OrgError::InvitationGone),

@@ -331,8 +331,10 @@ impl<'a> Orgs<'a> {
         event: OrgEvent,
         mut detail: serde_json::Value,
     ) -> Result<(), OrgError> {
-        let kind = event.event.clone();
-        let journaled = detail.clone();
+        let audited = OrgEvent {
+            detail: detail.clone(),
+            ..event.clone()
+        };
         let made = self
             .sql
             .change_member(
@@ -348,8 +350,7 @@ impl<'a> Orgs<'a> {
             .await?;
         match made {
             MemberChanged::Done { .. } => {
-                self.record(&kind, org_id, Some(account_id), journaled)
-                    .await;
+                self.record(&audited, Some(account_id)).await;
                 Ok(())
             }
             MemberChanged::NotMember => Err(OrgError::NotMember),
@@ -383,14 +384,13 @@ impl<'a> Orgs<'a> {
             medical_worker,
             since: self.now,
         };
-        let event = self.event(&org, events::ORG_MEMBER_ADDED, actor, detail.clone());
+        let event = self.event(&org, events::ORG_MEMBER_ADDED, actor, detail);
         match self.sql.add_member(&member, &event).await {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => return Err(OrgError::AlreadyMember),
             Err(e) => return Err(e.into()),
         }
-        self.record(events::ORG_MEMBER_ADDED, org_id, Some(&account.id), detail)
-            .await;
+        self.record(&event, Some(&account.id)).await;
         Ok(())
     }
 
@@ -419,16 +419,14 @@ impl<'a> Orgs<'a> {
         }
     }
 
-    /// The audit journal's copy of an organization's event.
-    async fn record(
-        &self,
-        event: &str,
-        org_id: &str,
-        account_id: Option<&str>,
-        mut detail: serde_json::Value,
-    ) {
-        detail["org"] = org_id.into();
-        let mut entry = Entry::new(event).detail(detail);
+    /// The audit journal's copy of an organization's journal entry, with
+    /// who made it (a person's name or the operator's) and the employee it
+    /// concerns.
+    async fn record(&self, event: &OrgEvent, account_id: Option<&str>) {
+        let mut detail = event.detail.clone();
+        detail["org"] = event.org_id.clone().into();
+        detail["by"] = event.actor.clone().into();
+        let mut entry = Entry::new(&event.event).detail(detail);
         if let Some(id) = account_id {
             entry = entry.account(id);
         }

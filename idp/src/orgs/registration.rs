@@ -231,8 +231,7 @@ pub async fn register(
         Err(StoreError::Conflict(_)) => return Err(OrgError::Exists),
         Err(e) => return Err(e.into()),
     }
-    orgs.record(events::ORG_REGISTERED, &org.id, Some(&head.id), detail)
-        .await;
+    orgs.record(&event, Some(&head.id)).await;
     Ok(org)
 }
 

@@ -533,6 +533,11 @@ async fn support_manages_employees_from_the_cli_under_the_same_rules() {
         .await
         .unwrap();
     assert_eq!(removed.len(), 1);
+    assert!(
+        removed[0].detail.contains("\"by\":\"оператор Иванова\""),
+        "the audit journal names the operator: {}",
+        removed[0].detail
+    );
     let clinic = org_id(&app, 0).await;
     let journal = app.state.sql.org_journal(&clinic, 10).await.unwrap();
     assert_eq!(journal[0].actor, "оператор Иванова");
