@@ -4,9 +4,10 @@ use crate::accounts::{self, AccountError, NewAccount, password, totp};
 use crate::app::AppState;
 use crate::clients::{ClientError, NewClient};
 use crate::model::{
-    AccountLevel, Passport, Profile, SecondFactor, SecondFactorRecord, Secret, Verification,
-    VerificationStatus,
+    AccountLevel, MedicalWorker, Membership, OrgEvent, OrgKind, Organization, Passport, Profile,
+    Role, SecondFactor, SecondFactorRecord, Secret, Verification, VerificationStatus,
 };
+use crate::orgs::Orgs;
 
 pub const PASSWORD: &str = "Demo-pass1!";
 pub const CLIENT_ID: &str = "medcabinet";
@@ -18,39 +19,233 @@ pub const CONFORMANCE_2_ID: &str = "conformance-2";
 pub const CONFORMANCE_2_SECRET: &str = "conformance-2-secret";
 pub const CONFORMANCE_PUBLIC_ID: &str = "conformance-public";
 
-/// (e-mail, level, family name, given name, middle name)
-pub const ACCOUNTS: [(&str, AccountLevel, &str, &str, &str); 4] = [
-    (
+/// A demo account: everything about it written out, so adding one touches
+/// nothing else.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub phone: &'static str,
+    pub level: AccountLevel,
+    pub family_name: &'static str,
+    pub given_name: &'static str,
+    pub middle_name: &'static str,
+    pub gender: &'static str,
+    /// The profile of a standard or confirmed account (valid control
+    /// digits, so the profile page accepts them).
+    pub profile: Option<DemoProfile>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DemoProfile {
+    pub birthdate: &'static str,
+    pub address: &'static str,
+    pub snils: &'static str,
+    pub inn: &'static str,
+}
+
+const fn person(
+    email: &'static str,
+    phone: &'static str,
+    level: AccountLevel,
+    (family_name, given_name, middle_name): (&'static str, &'static str, &'static str),
+    gender: &'static str,
+    profile: Option<DemoProfile>,
+) -> DemoAccount {
+    DemoAccount {
+        email,
+        phone,
+        level,
+        family_name,
+        given_name,
+        middle_name,
+        gender,
+        profile,
+    }
+}
+
+const fn profile(
+    birthdate: &'static str,
+    address: &'static str,
+    snils: &'static str,
+    inn: &'static str,
+) -> Option<DemoProfile> {
+    Some(DemoProfile {
+        birthdate,
+        address,
+        snils,
+        inn,
+    })
+}
+
+pub const CONFIRMED: &str = "confirmed@demo.vhod";
+pub const MANAGER: &str = "manager@demo.vhod";
+pub const DOCTOR: &str = "doctor@demo.vhod";
+pub const NURSE: &str = "nurse@demo.vhod";
+pub const TWO_ORGS: &str = "twoorgs@demo.vhod";
+const PENDING: &str = "pending@demo.vhod";
+
+/// The demo accounts (password [`PASSWORD`]). `+7 999 000-00-09` is left
+/// to no account: a test uses it as a near miss.
+pub const ACCOUNTS: [DemoAccount; 8] = [
+    person(
         "simple@demo.vhod",
+        "+79990000000",
         AccountLevel::Simplified,
-        "Простов",
-        "Пётр",
-        "Петрович",
+        ("Простов", "Пётр", "Петрович"),
+        "male",
+        None,
     ),
-    (
+    person(
         "standard@demo.vhod",
+        "+79990000001",
         AccountLevel::Standard,
-        "Стандартова",
-        "Анна",
-        "Ивановна",
+        ("Стандартова", "Анна", "Ивановна"),
+        "female",
+        profile(
+            "1981-02-11",
+            "г. Москва, ул. Тверская, д. 11, кв. 2",
+            "112-233-446 96",
+            "770000000156",
+        ),
     ),
-    (
-        "confirmed@demo.vhod",
+    person(
+        CONFIRMED,
+        "+79990000002",
         AccountLevel::Confirmed,
-        "Подтверждёнов",
-        "Иван",
-        "Сергеевич",
+        ("Подтверждёнов", "Иван", "Сергеевич"),
+        "male",
+        profile(
+            "1982-03-12",
+            "г. Москва, ул. Тверская, д. 12, кв. 3",
+            "112-233-447 97",
+            "770000000220",
+        ),
     ),
     // Simplified, with its profile sent to the registries and the answer
     // due a day after seeding: what a pending check looks like.
-    (
-        "pending@demo.vhod",
+    person(
+        PENDING,
+        "+79990000003",
         AccountLevel::Simplified,
-        "Ожидаева",
-        "Полина",
-        "Петровна",
+        ("Ожидаева", "Полина", "Петровна"),
+        "female",
+        None,
+    ),
+    // The clinic's staff (see [`ORGANIZATIONS`]).
+    person(
+        MANAGER,
+        "+79990000011",
+        AccountLevel::Confirmed,
+        ("Руководова", "Марина", "Викторовна"),
+        "female",
+        profile(
+            "1975-05-20",
+            "г. Москва, ул. Арбат, д. 5, кв. 10",
+            "112-233-450 92",
+            "770000000300",
+        ),
+    ),
+    person(
+        DOCTOR,
+        "+79990000012",
+        AccountLevel::Confirmed,
+        ("Докторов", "Алексей", "Николаевич"),
+        "male",
+        profile(
+            "1979-09-03",
+            "г. Москва, ул. Арбат, д. 7, кв. 21",
+            "112-233-451 93",
+            "770000000477",
+        ),
+    ),
+    person(
+        NURSE,
+        "+79990000013",
+        AccountLevel::Confirmed,
+        ("Сестрова", "Ольга", "Павловна"),
+        "female",
+        profile(
+            "1990-12-01",
+            "г. Москва, ул. Арбат, д. 9, кв. 4",
+            "112-233-452 94",
+            "770000000540",
+        ),
+    ),
+    person(
+        TWO_ORGS,
+        "+79990000014",
+        AccountLevel::Confirmed,
+        ("Совместителев", "Олег", "Игоревич"),
+        "male",
+        profile(
+            "1985-04-17",
+            "г. Москва, ул. Покровка, д. 3, кв. 8",
+            "112-233-453 95",
+            "770000000614",
+        ),
     ),
 ];
+
+/// An employee of a demo organization: e-mail, roles, and for a medical
+/// worker (specialty, position).
+pub type DemoEmployee = (
+    &'static str,
+    &'static [Role],
+    Option<(&'static str, &'static str)>,
+);
+
+/// A demo organization and its employees, its head first.
+pub struct DemoOrg {
+    pub kind: OrgKind,
+    pub full_name: &'static str,
+    pub short_name: &'static str,
+    pub ogrn: &'static str,
+    pub inn: &'static str,
+    pub kpp: &'static str,
+    pub address: &'static str,
+    pub medical: bool,
+    pub staff: &'static [DemoEmployee],
+}
+
+/// The clinic of the seeds, with each role, and a second organization
+/// that `twoorgs@demo.vhod` also works for.
+pub const ORGANIZATIONS: [DemoOrg; 2] = [
+    DemoOrg {
+        kind: OrgKind::LegalEntity,
+        full_name: "Государственное бюджетное учреждение здравоохранения «Городская поликлиника № 1»",
+        short_name: "ГБУЗ «Городская поликлиника № 1»",
+        ogrn: "1027700000019",
+        inn: "7701000019",
+        kpp: "770101001",
+        address: "г. Москва, ул. Здоровья, д. 1",
+        medical: true,
+        staff: &[
+            (CONFIRMED, &[Role::Admin], None),
+            (MANAGER, &[Role::Manager], None),
+            (
+                DOCTOR,
+                &[Role::Specialist],
+                Some(("therapist", "врач-терапевт участковый")),
+            ),
+            (NURSE, &[Role::Specialist], None),
+            (TWO_ORGS, &[Role::Specialist], None),
+        ],
+    },
+    DemoOrg {
+        kind: OrgKind::LegalEntity,
+        full_name: "Общество с ограниченной ответственностью «Лаборатория «Анализ»»",
+        short_name: "ООО «Лаборатория «Анализ»»",
+        ogrn: "1027700000020",
+        inn: "7701000026",
+        kpp: "770201001",
+        address: "г. Москва, ул. Лабораторная, д. 2",
+        medical: true,
+        staff: &[(TWO_ORGS, &[Role::Admin], None)],
+    },
+];
+
+/// The operator the demo's changes are journaled under.
+const DEMO_OPERATOR: &str = "demo";
 
 /// A simplified account with an authenticator app as its second factor.
 pub const TWO_FACTOR: &str = "twofactor@demo.vhod";
@@ -71,7 +266,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
 /// (and a test run hashes it once, not once per test).
 pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Vec<String>> {
     if app.config.is_production() {
-        let mut demo: Vec<&str> = ACCOUNTS.iter().map(|a| a.0).collect();
+        let mut demo: Vec<&str> = ACCOUNTS.iter().map(|a| a.email).collect();
         demo.push(TWO_FACTOR);
         let others = app.sql.count_accounts_except(&demo).await?;
         if others > 0 {
@@ -83,35 +278,32 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
     }
     let now = app.now();
     let mut lines = Vec::new();
-    for (i, (email, level, family, given, middle)) in ACCOUNTS.into_iter().enumerate() {
-        let standard = level >= AccountLevel::Standard;
+    for demo in ACCOUNTS {
         let new = NewAccount {
-            email: Some(email.into()),
-            phone: Some(format!("+7999000000{i}")),
-            family_name: family.into(),
-            given_name: given.into(),
-            middle_name: Some(middle.into()),
-            birthdate: standard.then(|| format!("198{i}-0{}-1{i}", i + 1)),
-            gender: Some(if i == 1 { "female" } else { "male" }.into()),
-            address: standard
-                .then(|| format!("г. Москва, ул. Тверская, д. {}, кв. {}", i + 10, i + 1)),
-            // Valid control digits, so the profile page accepts them.
-            snils: standard.then(|| format!("112-233-44{} 9{}", 5 + i, 5 + i)),
-            inn: standard.then(|| ["770000000082", "770000000156", "770000000220"][i].to_owned()),
-            level: Some(level),
+            email: Some(demo.email.into()),
+            phone: Some(demo.phone.into()),
+            family_name: demo.family_name.into(),
+            given_name: demo.given_name.into(),
+            middle_name: Some(demo.middle_name.into()),
+            gender: Some(demo.gender.into()),
+            birthdate: demo.profile.map(|p| p.birthdate.into()),
+            address: demo.profile.map(|p| p.address.into()),
+            snils: demo.profile.map(|p| p.snils.into()),
+            inn: demo.profile.map(|p| p.inn.into()),
+            level: Some(demo.level),
         };
         match accounts::create_hashed(&app.sql, new, password_hash.to_owned(), now).await {
-            Ok(account) if email == "pending@demo.vhod" => {
-                start_pending_check(app, &account).await?
-            }
+            Ok(account) if demo.email == PENDING => start_pending_check(app, &account).await?,
             Ok(_) | Err(AccountError::Exists) => {}
             Err(e) => return Err(e.into()),
         }
         lines.push(format!(
-            "account  {email:<22} level {level:<10} password {PASSWORD}"
+            "account  {:<22} level {:<10} password {PASSWORD}",
+            demo.email, demo.level
         ));
     }
     lines.push(seed_two_factor(app, password_hash).await?);
+    lines.extend(seed_organizations(app).await?);
     let cabinet = NewClient {
         id: CLIENT_ID.into(),
         name: "Медицинский кабинет (демо)".into(),
@@ -153,6 +345,91 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
     lines.push(format!(
         "redirect {REDIRECT_URI}  post-logout {POST_LOGOUT_URI}"
     ));
+    Ok(lines)
+}
+
+/// The demo organizations and their staff, unless there already.
+async fn seed_organizations(app: &AppState) -> anyhow::Result<Vec<String>> {
+    let now = app.now();
+    let orgs = Orgs::admin(&app.sql, &app.audit, now);
+    let mut lines = Vec::new();
+    for demo in &ORGANIZATIONS {
+        let Some((first, rest)) = demo.staff.split_first() else {
+            anyhow::bail!("a demo organization needs its head first among its staff");
+        };
+        let account = |email: &str| {
+            let email = email.to_owned();
+            async move {
+                app.sql
+                    .account_by_login(&email)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("demo account {email} is missing"))
+            }
+        };
+        if app.sql.organization_by_ogrn(demo.ogrn).await?.is_none() {
+            let head = account(first.0).await?;
+            let org = Organization {
+                id: uuid::Uuid::new_v4().to_string(),
+                kind: demo.kind,
+                full_name: demo.full_name.into(),
+                short_name: demo.short_name.into(),
+                ogrn: demo.ogrn.into(),
+                inn: demo.inn.into(),
+                kpp: Some(demo.kpp.into()),
+                legal_address: demo.address.into(),
+                actual_address: demo.address.into(),
+                medical: demo.medical,
+                head_account_id: head.id.clone(),
+                created_at: now,
+            };
+            // Seeded as registered by its head, without a signature.
+            let founder = Membership {
+                org_id: org.id.clone(),
+                account_id: org.head_account_id.clone(),
+                roles: first.1.iter().copied().collect(),
+                medical_worker: None,
+                since: now,
+            };
+            let event = OrgEvent {
+                seq: 0,
+                org_id: org.id.clone(),
+                at: now,
+                event: crate::audit::events::ORG_REGISTERED.into(),
+                actor: format!("оператор {DEMO_OPERATOR}"),
+                detail: serde_json::json!({"head": crate::orgs::full_name(&head), "certificate": "demo"}),
+            };
+            app.sql.insert_organization(&org, &founder, &event).await?;
+            for (email, roles, worker) in rest {
+                let worker = worker.map(|(specialty, position)| MedicalWorker {
+                    specialty: specialty.into(),
+                    position: position.into(),
+                });
+                let roles = roles.iter().copied().collect();
+                orgs.add_member(
+                    DEMO_OPERATOR,
+                    &org.id,
+                    &account(email).await?,
+                    roles,
+                    worker,
+                )
+                .await?;
+            }
+        }
+        let staff: Vec<String> = demo
+            .staff
+            .iter()
+            .map(|(email, roles, _)| {
+                let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                format!("{email} ({})", roles.join(", "))
+            })
+            .collect();
+        lines.push(format!(
+            "org      {} OGRN {}: {}",
+            demo.short_name,
+            demo.ogrn,
+            staff.join(", ")
+        ));
+    }
     Ok(lines)
 }
 
@@ -266,7 +543,9 @@ pub fn trust_demo_ca(config: &mut crate::config::Config) -> anyhow::Result<Vec<S
 /// The demo certificate authority under `<data_dir>/demo-ca/` (made on first
 /// use, kept after): its certificate to trust, and certificates with keys for
 /// `standard@demo.vhod` and `confirmed@demo.vhod` (to confirm the first by
-/// signature and to log in to both by certificate, by hand). Returns the CA
+/// signature and to log in to both by certificate, by hand), and two
+/// organizations' certificates in the name of `confirmed@demo.vhod` as their
+/// head (to try registering an organization by hand). Returns the CA
 /// certificate's path and lines describing the files.
 pub fn demo_ca(data_dir: &std::path::Path) -> anyhow::Result<(std::path::PathBuf, Vec<String>)> {
     use esign::testca::{Holder, KeyKind, TestCa};
@@ -291,36 +570,57 @@ pub fn demo_ca(data_dir: &std::path::Path) -> anyhow::Result<(std::path::PathBuf
         "demo CA  {} (trusted in demo mode)",
         ca_pem.display()
     )];
-    for (name, surname, given, snils, inn) in [
-        (
-            "standard",
-            "Стандартова",
-            "Анна Ивановна",
-            "11223344696",
-            "770000000156",
-        ),
-        (
-            "confirmed",
+    let confirmed = || {
+        Holder::person(
             "Подтверждёнов",
             "Иван Сергеевич",
             "11223344797",
             "770000000220",
+        )
+    };
+    let clinic = &ORGANIZATIONS[0];
+    let certificates = [
+        (
+            "standard",
+            "standard@demo.vhod",
+            Holder::person(
+                "Стандартова",
+                "Анна Ивановна",
+                "11223344696",
+                "770000000156",
+            ),
         ),
-    ] {
+        ("confirmed", CONFIRMED, confirmed()),
+        // The seeded clinic in its head's name: registering it again is
+        // refused as a duplicate OGRN.
+        (
+            "clinic",
+            "the clinic, head confirmed@demo.vhod",
+            Holder::organization(clinic.short_name, clinic.ogrn, clinic.inn, confirmed()),
+        ),
+        // An organization not yet registered: its head can register it at
+        // /orgs/new by hand.
+        (
+            "company",
+            "ООО «Ромашка» (not registered; OGRN 1027700000030, INN 7701000033), head confirmed@demo.vhod",
+            Holder::organization("ООО «Ромашка»", "1027700000030", "7701000033", confirmed()),
+        ),
+    ];
+    for (name, whose, holder) in certificates {
         let (cert, key) = (
             dir.join(format!("{name}.pem")),
             dir.join(format!("{name}.key")),
         );
         if !cert.exists() || !key.exists() {
             let issued = ca
-                .issue(&Holder::person(surname, given, snils, inn))
+                .issue(&holder)
                 .map_err(|e| anyhow::anyhow!("demo certificate: {e}"))?;
             std::fs::write(&cert, &issued.certificate_pem)?;
             crate::keyring::write_private_file(&key, &issued.private_key_pem)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", key.display()))?;
         }
         lines.push(format!(
-            "cert     {name}@demo.vhod: {} with key {}",
+            "cert     {whose}: {} with key {}",
             cert.display(),
             key.display()
         ));
@@ -336,7 +636,7 @@ mod tests {
     fn the_demo_ca_signs_what_it_trusts_and_survives_a_restart() {
         let dir = tempfile::tempdir().unwrap();
         let (ca, lines) = demo_ca(dir.path()).unwrap();
-        assert_eq!(lines.len(), 3);
+        assert_eq!(lines.len(), 5);
         let first = std::fs::read_to_string(&ca).unwrap();
         let (again, _) = demo_ca(dir.path()).unwrap();
         assert_eq!(
@@ -357,5 +657,18 @@ mod tests {
             esign::verify(&anchors, "demo", &signed, chrono::Utc::now().timestamp()).unwrap();
         assert_eq!(subject.snils.as_deref(), Some("11223344696"));
         assert_eq!(subject.surname.as_deref(), Some("Стандартова"));
+        // The organization's certificate names it and its head.
+        let key = std::fs::read_to_string(ca_dir.join("company.key")).unwrap();
+        let (signature, _) = esign::sign_challenge(&key, "demo").unwrap();
+        let signed = esign::SignedChallenge {
+            certificate: std::fs::read(ca_dir.join("company.pem")).unwrap(),
+            intermediates: Vec::new(),
+            signature,
+        };
+        let subject =
+            esign::verify(&anchors, "demo", &signed, chrono::Utc::now().timestamp()).unwrap();
+        assert_eq!(subject.ogrn.as_deref(), Some("1027700000030"));
+        assert_eq!(subject.inn_le.as_deref(), Some("7701000033"));
+        assert_eq!(subject.snils.as_deref(), Some("11223344797"));
     }
 }

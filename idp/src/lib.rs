@@ -30,6 +30,7 @@ pub mod keyring;
 pub mod login;
 pub mod model;
 pub mod oidc;
+pub mod orgs;
 pub mod paths;
 pub mod registries;
 pub mod store;

@@ -35,3 +35,20 @@ pub const REGISTER_CONFIRM: &str = "/register/confirm";
 pub const REGISTER_PASSWORD: &str = "/register/password";
 /// Demo and dev mode only.
 pub const DEV_OUTBOX: &str = "/dev/outbox";
+/// «Организации»: the person's organizations and invitations.
+pub const ORGS: &str = "/orgs";
+pub const ORGS_NEW: &str = "/orgs/new";
+pub const ORGS_INVITATIONS: &str = "/orgs/invitations";
+/// One organization (`{org}` is its id), its employees and journal.
+pub const ORG: &str = "/orgs/{org}";
+pub const ORG_INVITE: &str = "/orgs/{org}/invite";
+pub const ORG_MEMBERS: &str = "/orgs/{org}/members";
+pub const ORG_JOURNAL: &str = "/orgs/{org}/journal";
+/// The login flow's step «от чьего имени»: a private person or an
+/// organization.
+pub const LOGIN_ACTOR: &str = "/login/actor";
+
+/// `pattern` (one of the `ORG*` paths) for the organization `id`.
+pub fn org_path(pattern: &str, id: &str) -> String {
+    pattern.replace("{org}", id)
+}

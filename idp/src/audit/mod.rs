@@ -64,6 +64,16 @@ pub mod events {
     pub const KEY_RETIRED: &str = "key.retired";
     pub const KEY_REVOKED: &str = "key.revoked";
     pub const KEY_REWRAPPED: &str = "key.rewrapped";
+    /// The person chose whom to act for at login (`detail.org`, or null
+    /// for a private person).
+    pub const LOGIN_ACTOR_CHOSEN: &str = "login.actor_chosen";
+    pub const ORG_REGISTERED: &str = "org.registered";
+    pub const ORG_MEMBER_INVITED: &str = "org.member_invited";
+    pub const ORG_INVITATION_ACCEPTED: &str = "org.invitation_accepted";
+    /// An operator added an employee with the admin CLI.
+    pub const ORG_MEMBER_ADDED: &str = "org.member_added";
+    pub const ORG_ROLES_CHANGED: &str = "org.roles_changed";
+    pub const ORG_MEMBER_REMOVED: &str = "org.member_removed";
     /// A transition that happened by itself (activation or retirement due).
     pub const KEY_SCHEDULED: &str = "key.scheduled";
 }

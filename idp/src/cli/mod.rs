@@ -6,6 +6,7 @@ mod audit;
 mod clients;
 mod keys;
 mod migrate;
+mod orgs;
 mod serve;
 mod users;
 
@@ -47,6 +48,9 @@ pub enum Command {
     /// Create and inspect accounts.
     #[command(subcommand)]
     Users(users::Command),
+    /// Inspect organizations; add, change and remove their employees.
+    #[command(subcommand)]
+    Orgs(orgs::Command),
     /// Inspect signing keys.
     #[command(subcommand)]
     Keys(keys::Command),
@@ -90,6 +94,7 @@ pub fn main() -> ExitCode {
         Command::Migrate(args) => runtime.block_on(migrate::run(config, args)),
         Command::Clients(cmd) => runtime.block_on(clients::run(config, cmd)),
         Command::Users(cmd) => runtime.block_on(users::run(config, cmd)),
+        Command::Orgs(cmd) => runtime.block_on(orgs::run(config, cmd)),
         Command::Keys(cmd) => runtime.block_on(keys::run(config, cmd)),
         Command::Audit(cmd) => runtime.block_on(audit::run(config, cmd)),
         Command::SignChallenge { key, challenge } => sign_challenge(&key, &challenge),

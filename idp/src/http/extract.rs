@@ -163,6 +163,46 @@ impl FromRequest for SessionUser {
     }
 }
 
+/// The logged-in person's account, for pages that act on it; anyone not
+/// logged in is sent to the login page.
+pub struct SessionAccount(pub crate::model::Account);
+
+impl FromRequest for SessionAccount {
+    type Error = actix_web::Error;
+    type Future = LocalFuture<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = SessionUser::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let SessionUser(session) = user.await?;
+            let app = req.app_data::<web::Data<AppState>>().cloned();
+            let account = match app {
+                Some(app) => app
+                    .sql
+                    .account(&session.auth.account_id)
+                    .await
+                    .ok()
+                    .flatten(),
+                None => None,
+            };
+            account.map(SessionAccount).ok_or_else(|| {
+                let id = req
+                    .extensions()
+                    .get::<RequestId>()
+                    .cloned()
+                    .unwrap_or_default();
+                let page = super::pages::problem(
+                    texts(&req, None),
+                    &id,
+                    crate::oidc::authorize::Problem::Unavailable,
+                );
+                actix_web::error::InternalError::from_response("account unavailable", page).into()
+            })
+        })
+    }
+}
+
 /// The access token of a resource request: the `Authorization: Bearer`
 /// header or, for a form POST, the `access_token` field (RFC 6750 §2.1,
 /// §2.2). Failures carry the Bearer challenge.

@@ -43,6 +43,7 @@ pub struct Texts {
     pub consent_title: &'static str,
     pub consent_intro: &'static str,
     pub consent_account: &'static str,
+    pub consent_acting_for: &'static str,
     pub consent_allow: &'static str,
     pub consent_deny: &'static str,
     pub consent_note: &'static str,
@@ -89,6 +90,13 @@ pub struct Texts {
     pub nav_profile: &'static str,
     pub nav_consents: &'static str,
     pub nav_sessions: &'static str,
+    pub nav_security: &'static str,
+    pub nav_orgs: &'static str,
+    pub actor_title: &'static str,
+    pub actor_intro: &'static str,
+    pub actor_person: &'static str,
+    pub actor_roles: &'static str,
+    pub actor_submit: &'static str,
     pub sessions_title: &'static str,
     pub sessions_intro: &'static str,
     pub sessions_current: &'static str,
@@ -145,6 +153,7 @@ pub static RU: Texts = Texts {
     consent_title: "Подтверждение передачи данных",
     consent_intro: "запрашивает согласие на передачу ваших персональных данных:",
     consent_account: "Учётная запись",
+    consent_acting_for: "От имени организации",
     consent_allow: "Предоставить",
     consent_deny: "Отказать",
     consent_note: "Согласие можно отозвать в любой момент на странице «Согласия на передачу данных».",
@@ -191,6 +200,13 @@ pub static RU: Texts = Texts {
     nav_profile: "Мои данные",
     nav_consents: "Согласия на передачу данных",
     nav_sessions: "Сеансы входа",
+    nav_security: "Безопасность",
+    nav_orgs: "Организации",
+    actor_title: "От чьего имени войти",
+    actor_intro: "Вы работаете в организациях. Выберите, от чьего имени войти на портал",
+    actor_person: "Как частное лицо",
+    actor_roles: "ваши роли",
+    actor_submit: "Продолжить",
     sessions_title: "Сеансы входа",
     sessions_intro: "Устройства и браузеры, где вы сейчас вошли. Если какой-то сеанс вам незнаком, завершите его и смените пароль.",
     sessions_current: "Этот сеанс",
@@ -247,6 +263,7 @@ pub static EN: Texts = Texts {
     consent_title: "Consent to share your data",
     consent_intro: "asks for your consent to receive this personal data:",
     consent_account: "Account",
+    consent_acting_for: "On behalf of",
     consent_allow: "Allow",
     consent_deny: "Deny",
     consent_note: "You can withdraw consent at any time on the “Data sharing consents” page.",
@@ -293,6 +310,13 @@ pub static EN: Texts = Texts {
     nav_profile: "My data",
     nav_consents: "Data sharing consents",
     nav_sessions: "Sessions",
+    nav_security: "Security",
+    nav_orgs: "Organizations",
+    actor_title: "Log in as whom",
+    actor_intro: "You work for organizations. Choose on whose behalf to log in to the portal",
+    actor_person: "As a private person",
+    actor_roles: "your roles",
+    actor_submit: "Continue",
     sessions_title: "Sessions",
     sessions_intro: "The devices and browsers where you are logged in. If you do not recognise a session, end it and change your password.",
     sessions_current: "This session",
@@ -358,6 +382,12 @@ pub fn scope_description(texts: &Texts, scope: &str) -> Option<&'static str> {
         "snils" => "SNILS (individual insurance account number)",
         "inn" if ru => "ИНН",
         "inn" => "INN (taxpayer number)",
+        "organizations" if ru => {
+            "Организация, от имени которой вы входите, ваши роли в ней и список ваших организаций"
+        }
+        "organizations" => {
+            "The organization you log in for, your roles in it, and the list of your organizations"
+        }
         "offline_access" if ru => {
             "Доступ к этим данным, когда вы не на портале (до отзыва согласия)"
         }
@@ -400,8 +430,23 @@ pub fn claim_description(texts: &Texts, claim: &str) -> &'static str {
         "snils" => "SNILS (individual insurance account number)",
         "inn" if ru => "ИНН",
         "inn" => "INN (taxpayer number)",
+        "org" if ru => "Организация, от имени которой вы входите, и ваши роли в ней",
+        "org" => "The organization you log in for, and your roles in it",
+        "orgs" if ru => "Список ваших организаций и ролей",
+        "orgs" => "Your organizations and roles",
         _ if ru => "Другие сведения",
         _ => "Other details",
+    }
+}
+
+/// How the pages name a role in an organization.
+pub fn role_title(texts: &Texts, role: crate::model::Role) -> &'static str {
+    use crate::model::Role;
+    match (texts.lang == "ru", role) {
+        (true, role) => role.title_ru(),
+        (false, Role::Admin) => "administrator",
+        (false, Role::Manager) => "manager",
+        (false, Role::Specialist) => "specialist",
     }
 }
 

@@ -55,6 +55,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         LOGIN_CERTIFICATE,
         web::post().to(pages::certificate::submit),
     )
+    .route(LOGIN_ACTOR, web::get().to(pages::actor::form))
+    .route(LOGIN_ACTOR, web::post().to(pages::actor::submit))
     .route(CONSENT, web::get().to(pages::consent::form))
     .route(CONSENT, web::post().to(pages::consent::submit))
     .route(LOGOUT, web::get().to(pages::logout::logout))
@@ -87,6 +89,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(ACCOUNT_CONSENTS, web::post().to(pages::account::withdraw))
     .route(ACCOUNT_SESSIONS, web::get().to(pages::sessions::list))
     .route(ACCOUNT_SESSIONS, web::post().to(pages::sessions::end))
+    .route(ORGS, web::get().to(pages::orgs::list))
+    .route(ORGS_NEW, web::get().to(pages::orgs::new_form))
+    .route(ORGS_NEW, web::post().to(pages::orgs::register))
+    .route(ORGS_INVITATIONS, web::post().to(pages::orgs::accept))
+    .route(ORG, web::get().to(pages::org::show))
+    .route(ORG_INVITE, web::post().to(pages::org::invite))
+    .route(ORG_MEMBERS, web::post().to(pages::org::members))
+    .route(ORG_JOURNAL, web::get().to(pages::org::journal))
     .default_service(web::to(pages::not_found));
 }
 

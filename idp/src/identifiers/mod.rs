@@ -41,6 +41,16 @@ pub enum Invalid {
     ReadOnly,
     #[error("уже указан в другой учётной записи")]
     Taken,
+    #[error("не может содержать переводы строк и служебные символы")]
+    Control,
+    #[error("выберите один из вариантов")]
+    Choice,
+    #[error("выберите хотя бы одну роль")]
+    NoRole,
+    #[error("укажите телефон, адрес электронной почты или СНИЛС")]
+    Invitee,
+    #[error("медицинскими работниками могут быть только сотрудники медицинской организации")]
+    NotMedical,
 }
 
 /// The digits of `text`, ignoring the separators people type (spaces,
@@ -146,6 +156,22 @@ pub fn ogrn(text: &str) -> Result<String, Invalid> {
     } else {
         Err(Invalid::Checksum)
     }
+}
+
+/// One line of text a person types (a name, an address): trimmed, at most
+/// `max` characters, no line breaks or other control characters.
+pub fn line(text: &str, max: usize) -> Result<String, Invalid> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Invalid::Empty);
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Invalid::Control);
+    }
+    if text.chars().count() > max {
+        return Err(Invalid::TooLong(max));
+    }
+    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// KPP: 9 digits.

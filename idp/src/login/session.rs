@@ -29,6 +29,11 @@ pub const EXPIRE: &str = "session_expire";
 pub struct Session {
     pub auth: AuthContext,
     pub expires_at: UnixTime,
+    /// The person chose whom to act for in this session
+    /// (`auth.acting_org`, `None` for a private person); until then a
+    /// portal asking for `organizations` asks them.
+    #[serde(default)]
+    pub actor_chosen: bool,
 }
 
 /// Why a session ended, as the journal and `sessions.end_reason` say it.
@@ -90,6 +95,7 @@ pub async fn start(
     let session = Session {
         expires_at: now + ttl,
         auth,
+        actor_chosen: false,
     };
     let record = SessionRecord {
         sid: session.auth.sid.clone(),
@@ -138,9 +144,14 @@ pub async fn strengthen(
     {
         return Ok(None);
     }
+    // Stronger, but still acting for whom the person chose.
     let session = Session {
         expires_at: old.expires_at,
-        auth,
+        auth: AuthContext {
+            acting_org: old.auth.acting_org,
+            ..auth
+        },
+        actor_chosen: old.actor_chosen,
     };
     let ttl = (old.expires_at - app.now()).max(1);
     app.ephemeral
@@ -148,6 +159,36 @@ pub async fn strengthen(
         .await?;
     app.ephemeral.delete(&key(old_cookie)).await?;
     Ok(Some(cookie))
+}
+
+/// Records whom the person of the live session `session` acts for
+/// (`None`: a private person); the updated session, or `None` when it
+/// has ended meanwhile.
+pub async fn act_for(
+    app: &AppState,
+    session: &Session,
+    org: Option<String>,
+) -> Result<Option<Session>, StoreError> {
+    let Some(record) = app
+        .sql
+        .session(&session.auth.sid)
+        .await?
+        .filter(|r| r.ended_at.is_none())
+    else {
+        return Ok(None);
+    };
+    let key = key_of_digest(&record.cookie_digest);
+    let Some(mut current) = app.ephemeral.get_json::<Session>(&key).await? else {
+        return Ok(None);
+    };
+    current.auth.acting_org = org;
+    current.actor_chosen = true;
+    let ttl = current.expires_at - app.now();
+    if ttl <= 0 {
+        return Ok(None);
+    }
+    app.ephemeral.put_json(&key, &current, ttl).await?;
+    Ok(Some(current))
 }
 
 /// The live session behind a cookie, if any: in the short-lived store, not

@@ -1,9 +1,11 @@
 //! Shared domain types: identifiers, secrets, levels, scopes and the records
 //! the stores keep.
 
+mod orgs;
 mod records;
 mod secret;
 
+pub use orgs::*;
 pub use records::*;
 pub use secret::{Secret, random_token, sha256_hex};
 
@@ -107,7 +109,7 @@ impl fmt::Display for Aal {
 }
 
 /// The scopes Vhod knows, in the order the consent page lists them.
-pub const SCOPES: [&str; 8] = [
+pub const SCOPES: [&str; 9] = [
     "openid",
     "profile",
     "email",
@@ -115,6 +117,7 @@ pub const SCOPES: [&str; 8] = [
     "address",
     "snils",
     "inn",
+    "organizations",
     "offline_access",
 ];
 

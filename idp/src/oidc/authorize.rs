@@ -1,11 +1,12 @@
 //! The authorization endpoint's decisions (OpenID Connect Core §3.1.2).
 //! `start` validates a fresh request, `resume` continues a flow after login
 //! or consent; both end in `evaluate`, which walks the flow's steps
-//! (authenticate, consent, done) and says what happens next. The HTTP layer
-//! only renders the [`Decision`].
+//! (authenticate, choose whom to act for, consent, done) and says what
+//! happens next. The HTTP layer only renders the [`Decision`].
 
 use std::sync::Arc;
 
+use super::actor;
 use super::claims;
 use super::code;
 use super::error::{ErrorCode, OAuthError};
@@ -16,7 +17,7 @@ use super::request::{self, max_age_exceeded};
 use super::tokens::verify_id_token_hint;
 use crate::app::AppState;
 use crate::login::Session;
-use crate::model::{Aal, AccountLevel, Client, Release};
+use crate::model::{Aal, AccountLevel, AuthContext, Client, Release};
 
 /// What the browser sees next.
 #[derive(Debug)]
@@ -25,6 +26,8 @@ pub enum Decision {
     Login(Flow),
     /// The person is logged in with one factor; ask only the second.
     StepUp(Flow),
+    /// Ask whom the person acts for: a private person or an organization.
+    ChooseActor(Flow),
     /// Show the consent page for this flow.
     Consent { flow: Flow, client: Arc<Client> },
     /// The account is below the level the portal requires.
@@ -110,6 +113,24 @@ pub async fn open(app: &AppState, flow_id: &str, browser: Option<&str>) -> Resul
         },
         Ok(Lookup::Missing) => Err(Decision::Problem(Problem::FlowExpired)),
         Err(e) => Err(unavailable(e)),
+    }
+}
+
+/// The flow `flow_id` as it waits at `step` (made from the account id) for
+/// the person of `session`. Anything else — no session, someone else,
+/// another step — lets the flow decide again: an answer counts only from
+/// the person it was asked of.
+pub async fn open_at(
+    app: &AppState,
+    flow_id: &str,
+    browser: Option<&str>,
+    session: Option<Session>,
+    step: impl FnOnce(&str) -> FlowStep,
+) -> Result<(Flow, Session), Decision> {
+    let flow = open(app, flow_id, browser).await?;
+    match session {
+        Some(s) if flow.step == step(&s.auth.account_id) => Ok((flow, s)),
+        other => Err(continue_flow(app, flow, other).await),
     }
 }
 
@@ -280,7 +301,28 @@ async fn evaluate(
         };
     }
 
-    // 3. Has this person agreed to pass exactly this data to the portal?
+    // 3. Whom does the person act for (scope `organizations`)?
+    let acting_org = match actor::need(app, &flow, &session).await {
+        Ok(actor::Need::Act(org)) => org,
+        Ok(actor::Need::Ask) if req.prompt.none => {
+            return finish_error(
+                app,
+                &mut flow,
+                fail(
+                    ErrorCode::AccountSelectionRequired,
+                    "the person must choose whom to act for (prompt=none)",
+                ),
+            )
+            .await;
+        }
+        Ok(actor::Need::Ask) => {
+            flow.step = FlowStep::ChooseActor { account_id };
+            return save_then(app, flow, Decision::ChooseActor).await;
+        }
+        Err(e) => return unavailable(e),
+    };
+
+    // 4. Has this person agreed to pass exactly this data to the portal?
     let proposed = proposed_release(&flow, client);
     let release = match &flow.step {
         _ if client.skip_consent => proposed,
@@ -314,8 +356,12 @@ async fn evaluate(
         }
     };
 
-    // 4. Issue the code.
-    let code = match code::issue(app, &req, &session.auth, release).await {
+    // 5. Issue the code, acting as chosen.
+    let auth = AuthContext {
+        acting_org,
+        ..session.auth
+    };
+    let code = match code::issue(app, &req, &auth, release).await {
         Ok(code) => code,
         Err(e) => return unavailable(e),
     };

@@ -17,6 +17,8 @@ use crate::store::StoreError;
 pub struct Page {
     pub client_name: String,
     pub account_name: String,
+    /// The organization the person logs in for, if they chose one.
+    pub acting_for: Option<String>,
     pub scopes: Vec<String>,
     /// Claims asked for one by one that the scopes do not cover.
     pub claims: Vec<&'static ClaimDef>,
@@ -35,9 +37,16 @@ pub async fn page(app: &AppState, flow: &Flow, session: &Session) -> Result<Page
         .await?
         .ok_or_else(|| StoreError::Corrupt("the session's account is gone".into()))?;
     let (scopes, claims) = shown(flow, &client);
+    let acting_for = match &session.auth.acting_org {
+        Some(id) if flow.request.scopes.contains(crate::orgs::claims::SCOPE) => {
+            app.sql.organization(id).await?.map(|org| org.short_name)
+        }
+        _ => None,
+    };
     Ok(Page {
         client_name: client.name.clone(),
         account_name: format!("{} {}", account.given_name, account.family_name),
+        acting_for,
         scopes,
         claims,
     })
@@ -74,24 +83,17 @@ pub async fn decide(
     session: Option<Session>,
     request_id: Option<&str>,
 ) -> Decision {
-    let mut flow = match authorize::open(app, flow_id, browser).await {
-        Ok(flow) => flow,
-        Err(decision) => return decision,
-    };
-    let Some(session) = session else {
-        // The session ended while the page was open: log in again.
-        return authorize::continue_flow(app, flow, None).await;
-    };
-    let account_id = session.auth.account_id.clone();
     // The answer counts only from the person the page was shown to; anyone
     // else (another login in this browser meanwhile) is asked afresh.
-    if flow.step
-        != (FlowStep::Consent {
-            account_id: account_id.clone(),
-        })
+    let asked = |account_id: &str| FlowStep::Consent {
+        account_id: account_id.to_owned(),
+    };
+    let (mut flow, session) = match authorize::open_at(app, flow_id, browser, session, asked).await
     {
-        return authorize::continue_flow(app, flow, Some(session)).await;
-    }
+        Ok(found) => found,
+        Err(decision) => return decision,
+    };
+    let account_id = session.auth.account_id.clone();
     let client = match app.clients.get(&flow.request.client_id).await {
         Ok(Some(client)) => client,
         Ok(None) => return Decision::Problem(Problem::FlowExpired),

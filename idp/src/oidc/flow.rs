@@ -4,10 +4,10 @@
 //! browser that started it (a cookie), so a flow link opened in another
 //! browser starts over instead of continuing someone else's login.
 //!
-//! Steps: authenticate -> consent -> done. A consent counts only for the
-//! account that gave it. (Choosing whom to act for, a private person or an
-//! organization, joins between authenticate and consent with the
-//! organizations issue.)
+//! Steps: authenticate -> choose whom to act for (a private person or one
+//! of their organizations, when the portal asks for `organizations`) ->
+//! consent -> done. A choice or a consent counts only for the account that
+//! made it.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,8 @@ use crate::store::{EphemeralExt, StoreError};
 pub enum FlowStep {
     /// Waiting for a login (or for a session that satisfies the request).
     Authenticate,
+    /// This account is asked whom it acts for.
+    ChooseActor { account_id: String },
     /// The consent page is shown to this account.
     Consent { account_id: String },
     /// This account allowed this release; nobody else can finish with it.
@@ -45,6 +47,10 @@ pub struct Flow {
     /// `sid` of the session a login in this flow started: that login
     /// satisfies `prompt=login` and `max_age` for this flow.
     pub login_sid: Option<String>,
+    /// The account that chose whom to act for in this flow: that choice
+    /// satisfies `prompt=select_account` for this flow.
+    #[serde(default)]
+    pub actor_chosen_by: Option<String>,
 }
 
 /// What looking up a flow from a page found.
@@ -78,6 +84,7 @@ impl Flow {
             browser: Secret::new(browser).digest(),
             step: FlowStep::Authenticate,
             login_sid: None,
+            actor_chosen_by: None,
         }
     }
 

@@ -3,6 +3,7 @@
 //! back-channel) and discovery.
 //! Plain Rust that returns decisions; `http/` renders them.
 
+pub mod actor;
 pub mod authorize;
 pub mod backchannel;
 pub mod claims;

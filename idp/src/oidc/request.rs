@@ -41,6 +41,10 @@ pub struct Prompt {
     pub none: bool,
     pub login: bool,
     pub consent: bool,
+    /// Ask again whom the person acts for (a private person or one of
+    /// their organizations), without a new login.
+    #[serde(default)]
+    pub select_account: bool,
 }
 
 /// A validated authorization request, kept with the login flow.
@@ -273,7 +277,8 @@ fn parse_prompt(value: Option<&str>) -> Result<Prompt, OAuthError> {
             "none" => prompt.none = true,
             "login" => prompt.login = true,
             "consent" => prompt.consent = true,
-            // select_account and unknown values are ignored (Core §3.1.2.1).
+            "select_account" => prompt.select_account = true,
+            // Unknown values are ignored (Core §3.1.2.1).
             _ => {}
         }
     }

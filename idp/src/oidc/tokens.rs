@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 
 use keys::Algorithm;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::error::OAuthError;
 use crate::app::AppState;
 use crate::clock::UnixTime;
-use crate::model::{Account, AuthContext, Client, Release, Scopes, random_token};
+use crate::model::{AuthContext, Client, Scopes, random_token};
 use crate::store::{EphemeralExt, StoreError};
 
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
@@ -43,18 +43,43 @@ pub struct AccessClaims {
     /// The claims the grant released to userinfo.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub userinfo_claims: BTreeSet<String>,
+    /// The organization the person acts for, as the ID token shows it
+    /// (scope `organizations`; absent for a private person).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<Value>,
 }
 
-/// Mints an access token for a user (`auth`) or for the client itself.
+/// Whose access token to mint.
+pub enum Holder<'a> {
+    /// The client itself (`client_credentials`).
+    Client,
+    /// A person: the login, the grant, what it released to userinfo, and
+    /// the acting organization's claim.
+    Person {
+        auth: &'a AuthContext,
+        grant_id: &'a str,
+        userinfo_claims: &'a BTreeSet<String>,
+        org: Option<&'a Value>,
+    },
+}
+
+/// Mints an access token for a person or for the client itself.
 pub fn access_token(
     app: &AppState,
     client_id: &str,
     scopes: &Scopes,
-    auth: Option<&AuthContext>,
-    grant_id: Option<&str>,
-    userinfo_claims: &BTreeSet<String>,
+    holder: Holder<'_>,
 ) -> Result<String, OAuthError> {
     let now = app.now();
+    let (auth, grant_id, userinfo_claims, org) = match holder {
+        Holder::Client => (None, None, None, None),
+        Holder::Person {
+            auth,
+            grant_id,
+            userinfo_claims,
+            org,
+        } => (Some(auth), Some(grant_id), Some(userinfo_claims), org),
+    };
     let claims = AccessClaims {
         iss: app.issuer.to_string(),
         sub: auth.map_or_else(|| client_id.to_owned(), |a| a.account_id.clone()),
@@ -70,7 +95,8 @@ pub fn access_token(
         account_level: auth.map(|a| a.account_level.as_str().to_owned()),
         sid: auth.map(|a| a.sid.clone()),
         grant_id: grant_id.map(str::to_owned),
-        userinfo_claims: userinfo_claims.clone(),
+        userinfo_claims: userinfo_claims.cloned().unwrap_or_default(),
+        org: org.cloned(),
     };
     let key = app
         .keys
@@ -84,10 +110,11 @@ pub fn access_token(
 pub struct IdTokenInput<'a> {
     pub client: &'a Client,
     pub auth: &'a AuthContext,
-    pub account: &'a Account,
+    /// The personal claims the grant released to the ID token, with their
+    /// values (`claims::id_token_claims`).
+    pub personal: Map<String, Value>,
     pub nonce: Option<&'a str>,
     pub access_token: Option<&'a str>,
-    pub release: &'a Release,
 }
 
 /// Mints an ID token (Core §2, §3.1.3.6) signed with the client's algorithm.
@@ -100,7 +127,7 @@ pub fn id_token(app: &AppState, input: IdTokenInput<'_>) -> Result<String, OAuth
     let key = app.keys.signer(alg).map_err(OAuthError::server_error)?;
     let now = app.now();
     // Personal claims only as the grant released them (Core §5.5).
-    let mut claims = super::claims::id_token_claims(input.account, input.release);
+    let mut claims = input.personal;
     let auth = input.auth;
     claims.extend([
         ("iss".into(), json!(app.issuer.as_ref())),

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::claims::userinfo_claims;
+use super::claims::{Subject, needs_orgs, userinfo_claims};
 use super::error::{ErrorCode, OAuthError};
 use super::tokens::verify_access_token;
 use crate::app::AppState;
@@ -26,7 +26,19 @@ pub async fn userinfo(app: &AppState, token: &str) -> Result<Map<String, Value>,
         .as_deref()
         .and_then(|l| l.parse().ok())
         .unwrap_or(AccountLevel::Simplified);
-    let mut released = userinfo_claims(&account, &claims.userinfo_claims);
+    // `org` and `orgs` as the memberships are now; the organization acted
+    // for is the one the access token names.
+    let orgs = if needs_orgs(claims.userinfo_claims.iter()) {
+        crate::orgs::claims::of_account(&app.sql, &account.id).await?
+    } else {
+        Vec::new()
+    };
+    let subject = Subject {
+        account: &account,
+        orgs: &orgs,
+        acting_org: claims.org.as_ref().and_then(|org| org["id"].as_str()),
+    };
+    let mut released = userinfo_claims(&subject, &claims.userinfo_claims);
     released.insert("account_level".into(), level.as_str().into());
     Ok(released)
 }

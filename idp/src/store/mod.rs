@@ -10,7 +10,10 @@ mod schema;
 pub mod sql;
 
 pub use ephemeral::{Ephemeral, EphemeralExt};
-pub use sql::{KeyChange, Migrations, SqlStore, drop_postgres_schema, postgres_schema_url};
+pub use sql::{
+    Accepted, KeyChange, MemberChange, MemberChanged, Migrations, SqlStore, drop_postgres_schema,
+    postgres_schema_url,
+};
 
 /// A storage failure: the backend is unreachable or refused the operation.
 #[derive(Debug, thiserror::Error)]

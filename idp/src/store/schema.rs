@@ -216,4 +216,61 @@ diesel::table! {
 }
 
 diesel::joinable!(session_clients -> sessions (sid));
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        kind -> Text,
+        full_name -> Text,
+        short_name -> Text,
+        ogrn -> Text,
+        inn -> Text,
+        kpp -> Nullable<Text>,
+        legal_address -> Text,
+        actual_address -> Text,
+        medical -> Integer,
+        head_account_id -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Active memberships; roles space-separated.
+    memberships (org_id, account_id) {
+        org_id -> Text,
+        account_id -> Text,
+        roles -> Text,
+        medical_worker -> Nullable<Text>,
+        since -> BigInt,
+    }
+}
+
+diesel::table! {
+    org_invitations (id) {
+        id -> Text,
+        org_id -> Text,
+        invitee_kind -> Text,
+        invitee -> Text,
+        roles -> Text,
+        medical_worker -> Nullable<Text>,
+        invited_by -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        accepted_by -> Nullable<Text>,
+        accepted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    org_journal (seq) {
+        seq -> BigInt,
+        org_id -> Text,
+        at -> BigInt,
+        event -> Text,
+        actor -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::joinable!(memberships -> organizations (org_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, session_clients, clients);
+diesel::allow_tables_to_appear_in_same_query!(organizations, memberships);

@@ -4,6 +4,7 @@
 mod fixtures;
 mod harness;
 
+mod acting;
 mod audit;
 mod authorize;
 mod certificate_login;
@@ -21,6 +22,7 @@ mod login;
 mod logout;
 mod malformed;
 mod operations;
+mod orgs;
 mod profile;
 mod recovery;
 mod registration;

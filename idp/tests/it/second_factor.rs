@@ -45,7 +45,7 @@ fn recovery_codes(body: &str) -> Vec<String> {
 
 /// Enables an authenticator app for the browser's account; returns its
 /// secret and recovery codes.
-async fn enable_totp(app: &TestApp, browser: &Browser) -> (Vec<u8>, Vec<String>) {
+pub async fn enable_totp(app: &TestApp, browser: &Browser) -> (Vec<u8>, Vec<String>) {
     let page = security(browser, &[("action", "totp"), ("password", PASSWORD)]).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("<svg"), "a QR code");
@@ -69,7 +69,7 @@ async fn to_code_page(app: &TestApp, login: &str, extra: &[(&str, &str)]) -> (Br
     (browser, page)
 }
 
-async fn enter(browser: &Browser, page: &Page, code: &str) -> Page {
+pub async fn enter(browser: &Browser, page: &Page, code: &str) -> Page {
     let (csrf, flow) = (page.csrf(), page.hidden("flow"));
     browser
         .submit(

@@ -6,12 +6,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{decision, html, problem, texts, with_cookie};
+use super::{decision, html, problem, step_page, texts, with_cookie};
 use crate::app::AppState;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, CurrentSession, RequestParams, browser_id, csrf_token};
 use crate::http::i18n::{Texts, claim_description, scope_description};
-use crate::oidc::authorize::{self, Problem};
+use crate::oidc::authorize::Problem;
 use crate::oidc::flow::FlowStep;
 use crate::oidc::{OAuthError, consent};
 
@@ -23,6 +23,7 @@ struct ConsentPage<'a> {
     flow_id: &'a str,
     client_name: &'a str,
     account_name: &'a str,
+    acting_for: Option<&'a str>,
     scopes: Vec<&'static str>,
     claims: Vec<&'static str>,
 }
@@ -34,26 +35,12 @@ pub async fn form(
     CurrentSession(session): CurrentSession,
     id: RequestId,
 ) -> HttpResponse {
-    let t0 = texts(&req, None);
-    let flow_id = match params.0.as_ref().map(|p| p.get("flow")) {
-        Ok(Ok(Some(flow))) => flow.to_owned(),
-        _ => return problem(t0, &id, Problem::FlowExpired),
+    let asked = |account_id: &str| FlowStep::Consent {
+        account_id: account_id.to_owned(),
     };
-    let (browser, cookie) = browser_id(&app, &req);
-    let flow = match authorize::open(&app, &flow_id, Some(&browser)).await {
-        Ok(flow) => flow,
-        Err(next) => return with_cookie(decision(t0, &id, next), cookie),
-    };
-    let t = texts(&req, flow.request.ui_locales.as_deref());
-    // Only the person the flow waits for sees the page; anyone else (or
-    // nobody) lets the flow decide again.
-    let waiting_for = match &flow.step {
-        FlowStep::Consent { account_id } => Some(account_id.as_str()),
-        _ => None,
-    };
-    let session = match session {
-        Some(s) if Some(s.auth.account_id.as_str()) == waiting_for => s,
-        other => return decision(t, &id, authorize::continue_flow(&app, flow, other).await),
+    let (flow, session, t) = match step_page(&app, &req, &params, session, &id, asked).await {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let page = match consent::page(&app, &flow, &session).await {
         Ok(page) => page,
@@ -68,6 +55,7 @@ pub async fn form(
             flow_id: &flow.id,
             client_name: &page.client_name,
             account_name: &page.account_name,
+            acting_for: page.acting_for.as_deref(),
             scopes: page
                 .scopes
                 .iter()

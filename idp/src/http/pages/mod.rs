@@ -3,11 +3,14 @@
 //! `decision`, `csrf`).
 
 pub mod account;
+pub mod actor;
 pub mod authorize;
 pub mod certificate;
 pub mod consent;
 pub mod login;
 pub mod logout;
+pub mod org;
+pub mod orgs;
 pub mod recover;
 pub mod register;
 pub mod second_factor;
@@ -262,12 +265,48 @@ pub fn csrf_failed(t: &'static Texts, id: &RequestId) -> HttpResponse {
     )
 }
 
+/// The flow a step's page (`?flow=`) shows as it waits at `step` for this
+/// browser's person, with the texts in the flow's language; or the page to
+/// show instead (the flow decides again for anyone else).
+pub async fn step_page(
+    app: &crate::app::AppState,
+    req: &HttpRequest,
+    params: &super::extract::RequestParams,
+    session: Option<crate::login::Session>,
+    id: &RequestId,
+    step: impl FnOnce(&str) -> crate::oidc::flow::FlowStep,
+) -> Result<
+    (
+        crate::oidc::flow::Flow,
+        crate::login::Session,
+        &'static Texts,
+    ),
+    HttpResponse,
+> {
+    let t = texts(req, None);
+    let flow_id = match params.0.as_ref().map(|p| p.get("flow")) {
+        Ok(Ok(Some(flow))) => flow.to_owned(),
+        _ => return Err(problem(t, id, Problem::FlowExpired)),
+    };
+    let (browser, cookie) = super::extract::browser_id(app, req);
+    match crate::oidc::authorize::open_at(app, &flow_id, Some(&browser), session, step).await {
+        Ok((flow, session)) => {
+            let t = texts(req, flow.request.ui_locales.as_deref());
+            Ok((flow, session, t))
+        }
+        Err(next) => Err(with_cookie(decision(t, id, next), cookie)),
+    }
+}
+
 /// Renders an authorization decision. Interactive steps are reached by a
 /// redirect to their own GET page, so Back and refresh are always safe.
 pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpResponse {
     match decision {
         Decision::Login(flow) => see_other(&format!("{}?flow={}", paths::LOGIN, flow.id)),
         Decision::StepUp(flow) => see_other(&format!("{}?flow={}", paths::LOGIN_CODE, flow.id)),
+        Decision::ChooseActor(flow) => {
+            see_other(&format!("{}?flow={}", paths::LOGIN_ACTOR, flow.id))
+        }
         Decision::Consent { flow, .. } => {
             see_other(&format!("{}?flow={}", paths::CONSENT, flow.id))
         }

@@ -6,8 +6,9 @@ pub mod registry;
 pub mod release;
 pub mod request;
 
-pub use registry::{CLAIMS, ClaimDef, PROTOCOL_CLAIMS, Place, supported};
+pub use registry::{CLAIMS, ClaimDef, PROTOCOL_CLAIMS, Place, Subject, supported};
 pub use release::{
-    covered_by, from_scopes, id_token_claims, individual, narrow, propose, userinfo_claims,
+    covered_by, from_scopes, id_token_claims, individual, narrow, needs_orgs, propose,
+    userinfo_claims,
 };
 pub use request::{ClaimSpec, ClaimsRequest, UnknownAcr};

@@ -1,11 +1,13 @@
 //! Every personal claim Vhod can release, defined once: its name, the scope
-//! that releases it, where it may appear, and where its value comes from.
+//! that releases it, where it may appear, and where its value comes from
+//! (the account, or for `org` and `orgs` its memberships).
 //! Discovery's `claims_supported`, the consent page, the release decision
 //! and docs/claims.md all follow this table (a test keeps the doc in step).
 
 use serde_json::{Value, json};
 
 use crate::model::Account;
+use crate::orgs::claims::OrgClaim;
 
 /// Where a claim may be released.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,7 +16,40 @@ pub enum Place {
     Anywhere,
     /// Only from userinfo, so that ID tokens stay small.
     UserinfoOnly,
+    /// By its scope in the ID token and the access token, and from
+    /// userinfo: what a portal must know at once (the acting organization).
+    Tokens,
 }
+
+/// What claim values are read from: the account and, when `org` or `orgs`
+/// is released, its active memberships (read when the token or answer is
+/// made) and the organization the person acts for.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub account: &'a Account,
+    pub orgs: &'a [OrgClaim],
+    pub acting_org: Option<&'a str>,
+}
+
+impl<'a> Subject<'a> {
+    /// A subject whose organizations are not asked for.
+    pub fn person(account: &'a Account) -> Self {
+        Self {
+            account,
+            orgs: &[],
+            acting_org: None,
+        }
+    }
+
+    /// The organization the person acts for, while they still work there.
+    pub fn acting(&self) -> Option<&'a OrgClaim> {
+        let id = self.acting_org?;
+        self.orgs.iter().find(|o| o.id == id)
+    }
+}
+
+/// The claims whose values need the memberships.
+pub const ORG_CLAIMS: [&str; 2] = ["org", "orgs"];
 
 /// One personal claim.
 pub struct ClaimDef {
@@ -23,8 +58,8 @@ pub struct ClaimDef {
     /// only to a client registered for this scope.
     pub scope: &'static str,
     pub place: Place,
-    /// Its value for an account; `Null` when the account has none.
-    pub value: fn(&Account) -> Value,
+    /// Its value; `Null` when the subject has none.
+    pub value: fn(&Subject<'_>) -> Value,
 }
 
 impl std::fmt::Debug for ClaimDef {
@@ -51,7 +86,11 @@ pub const PROTOCOL_CLAIMS: [&str; 13] = [
     "account_level",
 ];
 
-const fn claim(name: &'static str, scope: &'static str, value: fn(&Account) -> Value) -> ClaimDef {
+const fn claim(
+    name: &'static str,
+    scope: &'static str,
+    value: fn(&Subject<'_>) -> Value,
+) -> ClaimDef {
     ClaimDef {
         name,
         scope,
@@ -60,35 +99,50 @@ const fn claim(name: &'static str, scope: &'static str, value: fn(&Account) -> V
     }
 }
 
+const fn placed(claim: ClaimDef, place: Place) -> ClaimDef {
+    ClaimDef { place, ..claim }
+}
+
 /// The personal claims, in the order the consent page lists them.
-pub static CLAIMS: [ClaimDef; 15] = [
-    claim("name", "profile", |a| json!(full_name(a))),
-    claim("family_name", "profile", |a| json!(a.family_name)),
-    claim("given_name", "profile", |a| json!(a.given_name)),
-    claim("middle_name", "profile", |a| json!(a.middle_name)),
-    claim("birthdate", "profile", |a| json!(a.birthdate)),
-    claim("gender", "profile", |a| json!(a.gender)),
+pub static CLAIMS: [ClaimDef; 17] = [
+    claim("name", "profile", |s| json!(full_name(s.account))),
+    claim("family_name", "profile", |s| json!(s.account.family_name)),
+    claim("given_name", "profile", |s| json!(s.account.given_name)),
+    claim("middle_name", "profile", |s| json!(s.account.middle_name)),
+    claim("birthdate", "profile", |s| json!(s.account.birthdate)),
+    claim("gender", "profile", |s| json!(s.account.gender)),
     claim("locale", "profile", |_| json!("ru-RU")),
-    claim("updated_at", "profile", |a| json!(a.created_at)),
-    claim("email", "email", |a| json!(a.email)),
-    claim("email_verified", "email", |a| {
+    claim("updated_at", "profile", |s| json!(s.account.created_at)),
+    claim("email", "email", |s| json!(s.account.email)),
+    claim("email_verified", "email", |s| {
+        let a = s.account;
         a.email
             .as_ref()
             .map_or(Value::Null, |_| json!(a.email_verified))
     }),
-    claim("phone_number", "phone", |a| json!(a.phone)),
-    claim("phone_number_verified", "phone", |a| {
+    claim("phone_number", "phone", |s| json!(s.account.phone)),
+    claim("phone_number_verified", "phone", |s| {
+        let a = s.account;
         a.phone
             .as_ref()
             .map_or(Value::Null, |_| json!(a.phone_verified))
     }),
-    claim("address", "address", |a| {
-        a.address
+    claim("address", "address", |s| {
+        s.account
+            .address
             .as_ref()
             .map_or(Value::Null, |f| json!({"formatted": f, "country": "RU"}))
     }),
-    claim("snils", "snils", |a| json!(a.snils)),
-    claim("inn", "inn", |a| json!(a.inn)),
+    claim("snils", "snils", |s| json!(s.account.snils)),
+    claim("inn", "inn", |s| json!(s.account.inn)),
+    placed(
+        claim("org", "organizations", |s| json!(s.acting())),
+        Place::Tokens,
+    ),
+    placed(
+        claim("orgs", "organizations", |s| json!(s.orgs)),
+        Place::UserinfoOnly,
+    ),
 ];
 
 /// The definition of a personal claim.

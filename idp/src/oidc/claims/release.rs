@@ -9,19 +9,20 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::registry::{self, ClaimDef, Place};
+use super::registry::{self, ClaimDef, ORG_CLAIMS, Place, Subject};
 use super::request::ClaimsRequest;
-use crate::model::{Account, Consent, Release, Scopes};
+use crate::model::{Consent, Release, Scopes};
 
 /// What a request would release, and so what the consent page shows:
-/// userinfo gets the claims of the granted scopes; both places get the
-/// claims asked for one by one whose scope the client is registered for.
-/// `scopes` are already those the client may have.
+/// userinfo gets the claims of the granted scopes (and the ID token those
+/// placed in tokens); both places get the claims asked for one by one whose
+/// scope the client is registered for. `scopes` are already those the
+/// client may have.
 pub fn propose(scopes: &Scopes, claims: &ClaimsRequest, client_scopes: &Scopes) -> Release {
-    let allowed = |name: &str, place: Place| {
+    let allowed = |name: &str, id_token: bool| {
         registry::find(name)
             .filter(|def| client_scopes.contains(def.scope))
-            .filter(|def| place == Place::UserinfoOnly || def.place == Place::Anywhere)
+            .filter(|def| !id_token || def.place != Place::UserinfoOnly)
             .map(|def| def.name.to_owned())
     };
     let mut release = from_scopes(scopes);
@@ -29,13 +30,13 @@ pub fn propose(scopes: &Scopes, claims: &ClaimsRequest, client_scopes: &Scopes) 
         claims
             .userinfo
             .iter()
-            .filter_map(|(name, _)| allowed(name, Place::UserinfoOnly)),
+            .filter_map(|(name, _)| allowed(name, false)),
     );
     release.id_token.extend(
         claims
             .id_token
             .iter()
-            .filter_map(|(name, _)| allowed(name, Place::Anywhere)),
+            .filter_map(|(name, _)| allowed(name, true)),
     );
     release
 }
@@ -43,13 +44,17 @@ pub fn propose(scopes: &Scopes, claims: &ClaimsRequest, client_scopes: &Scopes) 
 /// The claims of `scopes`, for userinfo: a grant from before releases were
 /// stored, or a request without individual claims.
 pub fn from_scopes(scopes: &Scopes) -> Release {
-    Release {
-        id_token: BTreeSet::new(),
-        userinfo: registry::CLAIMS
+    let of_scopes = || {
+        registry::CLAIMS
             .iter()
             .filter(|def| scopes.contains(def.scope))
+    };
+    Release {
+        id_token: of_scopes()
+            .filter(|def| def.place == Place::Tokens)
             .map(|def| def.name.to_owned())
             .collect(),
+        userinfo: of_scopes().map(|def| def.name.to_owned()).collect(),
     }
 }
 
@@ -95,24 +100,30 @@ pub fn narrow(release: &Release, granted: &Scopes, kept: &Scopes) -> Release {
     }
 }
 
-/// The userinfo response: `sub` and the released claims the account has a
+/// Whether any of `names` needs the person's memberships (`org`, `orgs`).
+pub fn needs_orgs<'a>(mut names: impl Iterator<Item = &'a String>) -> bool {
+    names.any(|n| ORG_CLAIMS.contains(&n.as_str()))
+}
+
+/// The userinfo response: `sub` and the released claims the subject has a
 /// value for.
-pub fn userinfo_claims(account: &Account, names: &BTreeSet<String>) -> Map<String, Value> {
-    let mut all = values(account, names);
-    all.insert("sub".into(), json!(account.id));
+pub fn userinfo_claims(subject: &Subject<'_>, names: &BTreeSet<String>) -> Map<String, Value> {
+    let mut all = values(subject, names);
+    all.insert("sub".into(), json!(subject.account.id));
     all
 }
 
-/// The personal claims of an ID token.
-pub fn id_token_claims(account: &Account, release: &Release) -> Map<String, Value> {
-    values(account, &release.id_token)
+/// The personal claims of an ID token (and `org`, which the access token
+/// carries too).
+pub fn id_token_claims(subject: &Subject<'_>, release: &Release) -> Map<String, Value> {
+    values(subject, &release.id_token)
 }
 
-fn values(account: &Account, names: &BTreeSet<String>) -> Map<String, Value> {
+fn values(subject: &Subject<'_>, names: &BTreeSet<String>) -> Map<String, Value> {
     registry::CLAIMS
         .iter()
         .filter(|def| names.contains(def.name))
-        .map(|def| (def.name.to_owned(), (def.value)(account)))
+        .map(|def| (def.name.to_owned(), (def.value)(subject)))
         .filter(|(_, value)| !value.is_null())
         .collect()
 }

@@ -29,7 +29,8 @@ const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 #[test]
 fn prompt_values() {
     let p = parse_prompt(Some("login consent select_account")).unwrap();
-    assert!(p.login && p.consent && !p.none);
+    assert!(p.login && p.consent && p.select_account && !p.none);
+    assert!(!parse_prompt(Some("login")).unwrap().select_account);
     assert!(parse_prompt(Some("none")).unwrap().none);
     assert!(parse_prompt(Some("none login")).is_err());
     assert_eq!(parse_prompt(None).unwrap(), Prompt::default());

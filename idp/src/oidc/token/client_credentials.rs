@@ -1,8 +1,6 @@
 //! `grant_type=client_credentials` (RFC 6749 §4.4): a token for the client
 //! itself, with no person behind it.
 
-use std::collections::BTreeSet;
-
 use super::TokenResponse;
 use crate::app::AppState;
 use crate::model::{Client, Scopes};
@@ -40,6 +38,6 @@ pub fn exchange(
         ));
     }
     let scopes = asked.intersect(&client.scopes);
-    let token = tokens::access_token(app, &client.id, &scopes, None, None, &BTreeSet::new())?;
+    let token = tokens::access_token(app, &client.id, &scopes, tokens::Holder::Client)?;
     Ok(TokenResponse::new(app, token, &scopes))
 }

@@ -13,6 +13,7 @@ pub use request::{GRANT_TYPES, TokenRequest};
 
 use serde::Serialize;
 
+use super::claims;
 use super::error::OAuthError;
 use super::params::Params;
 use crate::app::AppState;
@@ -97,13 +98,40 @@ async fn user_tokens(app: &AppState, grant: UserGrant<'_>) -> Result<TokenRespon
         .account(&grant.auth.account_id)
         .await?
         .ok_or_else(|| OAuthError::invalid_grant("the account no longer exists"))?;
+    let release = grant.release;
+    // Memberships are read now, not from the login's snapshot: a role
+    // change or a removal shows in the next token.
+    let orgs = if claims::needs_orgs(release.id_token.iter().chain(&release.userinfo)) {
+        crate::orgs::claims::of_account(&app.sql, &account.id).await?
+    } else {
+        Vec::new()
+    };
+    let subject = claims::Subject {
+        account: &account,
+        orgs: &orgs,
+        acting_org: grant.auth.acting_org.as_deref(),
+    };
+    if grant.auth.acting_org.is_some()
+        && release.id_token.contains("org")
+        && subject.acting().is_none()
+    {
+        // The login was for an organization the person has left: it ends.
+        super::tokens::revoke_grant(app, grant.grant_id).await?;
+        return Err(OAuthError::invalid_grant(
+            "the person no longer works for the organization they logged in for; log in again",
+        ));
+    }
+    let personal = claims::id_token_claims(&subject, release);
     let access_token = super::tokens::access_token(
         app,
         &grant.client.id,
         grant.scopes,
-        Some(grant.auth),
-        Some(grant.grant_id),
-        &grant.release.userinfo,
+        super::tokens::Holder::Person {
+            auth: grant.auth,
+            grant_id: grant.grant_id,
+            userinfo_claims: &release.userinfo,
+            org: personal.get("org"),
+        },
     )?;
     let mut response = TokenResponse::new(app, access_token, grant.scopes);
     if grant.scopes.contains("openid") {
@@ -112,10 +140,9 @@ async fn user_tokens(app: &AppState, grant: UserGrant<'_>) -> Result<TokenRespon
             super::tokens::IdTokenInput {
                 client: grant.client,
                 auth: grant.auth,
-                account: &account,
+                personal,
                 nonce: grant.nonce,
                 access_token: Some(&response.access_token),
-                release: grant.release,
             },
         )?);
     }

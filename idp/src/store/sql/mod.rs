@@ -10,6 +10,7 @@ mod grants;
 mod jobs;
 mod keys;
 mod migrations;
+mod orgs;
 mod profiles;
 mod refresh;
 mod second_factors;
@@ -17,6 +18,7 @@ mod sessions;
 
 pub use keys::KeyChange;
 pub use migrations::Migrations;
+pub use orgs::{Accepted, MemberChange, MemberChanged};
 
 use std::time::Duration;
 

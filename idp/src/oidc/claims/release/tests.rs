@@ -114,3 +114,22 @@ fn narrowing_keeps_claims_asked_for_under_scopes_never_granted() {
     let narrowed = narrow(&release, &granted, &Scopes::parse("openid"));
     assert_eq!(narrowed.id_token, set(&["birthdate"]));
 }
+
+#[test]
+fn organizations_put_org_in_the_tokens_and_orgs_only_in_userinfo() {
+    let scopes = Scopes::parse("openid organizations");
+    let client = Scopes::parse(ALL_SCOPES).union(&scopes);
+    let release = propose(&scopes, &ClaimsRequest::default(), &client);
+    assert_eq!(release.id_token, set(&["org"]));
+    assert_eq!(release.userinfo, set(&["org", "orgs"]));
+    // The list is never put in an ID token, even when asked for.
+    let asked = claims(r#"{"id_token":{"orgs":null,"org":null}}"#);
+    let release = propose(&Scopes::parse("openid"), &asked, &client);
+    assert_eq!(release.id_token, set(&["org"]));
+    // A client not registered for the scope gets neither.
+    let release = propose(&Scopes::parse("openid"), &asked, &Scopes::parse(ALL_SCOPES));
+    assert!(release.id_token.is_empty());
+    // Dropping the scope on refresh drops both.
+    let narrowed = narrow(&from_scopes(&scopes), &scopes, &Scopes::parse("openid"));
+    assert_eq!(narrowed, Release::default());
+}

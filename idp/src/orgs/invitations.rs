@@ -1,0 +1,283 @@
+//! Invitations: an admin invites a person by phone, e-mail or SNILS; the
+//! invitation is sent through the delivery queue, is valid for
+//! [`INVITATION_TTL_SECS`], and is accepted once, after login, by the person
+//! it names: the owner of that verified phone or e-mail, or of that SNILS
+//! checked against the registries. Nobody else can accept it, not even
+//! with its id.
+
+use serde_json::json;
+
+use super::{Actor, OrgError, OrgField, Orgs, check_medical, checked_roles, full_name};
+use crate::accounts::profile;
+use crate::app::AppState;
+use crate::audit::events;
+use crate::delivery::{self, Kind, Message};
+use crate::identifiers::{self, Invalid};
+use crate::model::{
+    Account, Invitation, Invitee, Membership, Organization, PersonalNumber, Role, Roles, roles_text,
+};
+use crate::store::{Accepted, StoreError};
+
+/// How long an invitation may be accepted.
+pub const INVITATION_TTL_SECS: i64 = 7 * 24 * 3600;
+
+/// An invitation as an admin typed it.
+#[derive(Debug, Clone)]
+pub struct NewInvitation<'a> {
+    /// A phone, an e-mail or a SNILS.
+    pub invitee: &'a str,
+    pub roles: Roles,
+    pub specialty: &'a str,
+    pub position: &'a str,
+}
+
+/// Whom `text` names: an e-mail (it has `@`), a SNILS written as on its card
+/// (`123-456-789 01`), else a mobile phone, else a SNILS of 11 digits.
+pub fn invitee(text: &str) -> Result<Invitee, Invalid> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Invalid::Empty);
+    }
+    if text.contains('@') {
+        return identifiers::email(text).map(Invitee::Email);
+    }
+    let as_card = text.len() == 14 && text.as_bytes()[11] == b' ' && text.as_bytes()[3] == b'-';
+    match identifiers::mobile_phone(text) {
+        Ok(phone) if !as_card => Ok(Invitee::Phone(phone)),
+        _ => identifiers::snils(text)
+            .map(Invitee::Snils)
+            .map_err(|_| Invalid::Invitee),
+    }
+}
+
+/// Invites a person to `org_id` (admins only) and sends them the news.
+pub async fn invite(
+    app: &AppState,
+    actor: Actor<'_>,
+    org_id: &str,
+    new: NewInvitation<'_>,
+) -> Result<Invitation, OrgError> {
+    let orgs = Orgs::node(app);
+    let (org, _) = orgs.open(actor, org_id, Some(Role::Admin)).await?;
+    let invitee = invitee(new.invitee).map_err(|e| vec![(OrgField::Invitee, e)]);
+    let roles = checked_roles(new.roles);
+    let worker = super::medical_worker(new.specialty, new.position);
+    let (invitee, roles, worker) = match (invitee, roles, worker) {
+        (Ok(invitee), Ok(roles), Ok(worker)) => (invitee, roles, worker),
+        (invitee, roles, worker) => {
+            let errors = [invitee.err(), roles.err(), worker.err()]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .collect();
+            return Err(OrgError::Invalid(errors));
+        }
+    };
+    check_medical(&org, worker.as_ref())?;
+    let now = app.now();
+    let invitation = Invitation {
+        id: uuid::Uuid::new_v4().to_string(),
+        org_id: org.id.clone(),
+        invitee,
+        roles,
+        medical_worker: worker,
+        invited_by: actor.name(),
+        created_at: now,
+        expires_at: now + INVITATION_TTL_SECS,
+        accepted_by: None,
+        accepted_at: None,
+    };
+    let detail = json!({
+        "invitee": invitation.invitee.value(),
+        "roles": roles_text(&invitation.roles),
+        "medical_worker": invitation.medical_worker,
+        "expires_at": invitation.expires_at,
+    });
+    let event = orgs.event(&org, events::ORG_MEMBER_INVITED, actor, detail);
+    app.sql.insert_invitation(&invitation, &event).await?;
+    orgs.record(&event, None).await;
+    if let Some((kind, to)) = contact(app, &invitation.invitee).await? {
+        delivery::send(app, &message(app, &org, &invitation, kind, to)).await?;
+    }
+    Ok(invitation)
+}
+
+/// Where to tell the invitee: their phone or e-mail; for a SNILS, the
+/// contact of the account with that checked SNILS, if there is one (else
+/// the person finds the invitation on «Организации» after login).
+async fn contact(app: &AppState, invitee: &Invitee) -> Result<Option<(Kind, String)>, StoreError> {
+    Ok(match invitee {
+        Invitee::Phone(phone) => Some((Kind::Sms, phone.clone())),
+        Invitee::Email(email) => Some((Kind::Email, email.clone())),
+        Invitee::Snils(snils) => {
+            let mut found = None;
+            for account in app
+                .sql
+                .accounts_by_number(PersonalNumber::Snils, vec![snils.clone()])
+                .await?
+            {
+                if profile::number_checked(&app.sql, &account, PersonalNumber::Snils).await? {
+                    found = match (&account.email, &account.phone) {
+                        (Some(email), _) => Some((Kind::Email, email.clone())),
+                        (None, Some(phone)) => Some((Kind::Sms, phone.clone())),
+                        (None, None) => None,
+                    };
+                }
+            }
+            found
+        }
+    })
+}
+
+fn message(
+    app: &AppState,
+    org: &Organization,
+    invitation: &Invitation,
+    kind: Kind,
+    to: String,
+) -> Message {
+    let link = format!("{}{}", app.issuer, crate::paths::ORGS);
+    let roles: Vec<&str> = invitation.roles.iter().map(|r| r.title_ru()).collect();
+    Message {
+        kind,
+        to,
+        subject: "Приглашение в организацию".into(),
+        text: format!(
+            "«{}» приглашает вас стать сотрудником (роли: {}). Войдите в Вход и примите приглашение в разделе «Организации»: {link}. Приглашение действует 7 дней.",
+            org.short_name,
+            roles.join(", ")
+        ),
+        code: None,
+        link: Some(link),
+    }
+}
+
+/// Whether `invitee` is this person: their verified phone or e-mail, or
+/// their SNILS checked against the registries.
+async fn addressed_to(
+    app: &AppState,
+    invitee: &Invitee,
+    account: &Account,
+) -> Result<bool, StoreError> {
+    Ok(match invitee {
+        Invitee::Phone(phone) => account.phone_verified && account.phone.as_ref() == Some(phone),
+        Invitee::Email(email) => account.email_verified && account.email.as_ref() == Some(email),
+        Invitee::Snils(snils) => {
+            let same = account
+                .snils
+                .as_deref()
+                .is_some_and(|ours| crate::certs::digits(ours) == crate::certs::digits(snils));
+            same && profile::number_checked(&app.sql, account, PersonalNumber::Snils).await?
+        }
+    })
+}
+
+/// The pending invitations addressed to this person, with their
+/// organizations.
+pub async fn for_person(
+    app: &AppState,
+    account: &Account,
+) -> Result<Vec<(Invitation, Organization)>, StoreError> {
+    let mut invitees = Vec::new();
+    if let (Some(phone), true) = (&account.phone, account.phone_verified) {
+        invitees.push(Invitee::Phone(phone.clone()));
+    }
+    if let (Some(email), true) = (&account.email, account.email_verified) {
+        invitees.push(Invitee::Email(email.clone()));
+    }
+    if let Some(snils) = &account.snils
+        && profile::number_checked(&app.sql, account, PersonalNumber::Snils).await?
+        && let Ok(written) = identifiers::snils(snils)
+    {
+        invitees.push(Invitee::Snils(written));
+    }
+    let mut found = Vec::new();
+    for invitation in app.sql.invitations_to(invitees, app.now()).await? {
+        if let Some(org) = app.sql.organization(&invitation.org_id).await? {
+            found.push((invitation, org));
+        }
+    }
+    Ok(found)
+}
+
+/// The person accepts an invitation addressed to them: they become an
+/// employee with its roles. Works once.
+pub async fn accept(
+    app: &AppState,
+    account: &Account,
+    invitation_id: &str,
+) -> Result<Organization, OrgError> {
+    let now = app.now();
+    let invitation = app
+        .sql
+        .invitation(invitation_id)
+        .await?
+        .filter(|i| i.accepted_at.is_none() && i.expires_at > now)
+        .ok_or(OrgError::InvitationGone)?;
+    if !addressed_to(app, &invitation.invitee, account).await? {
+        return Err(OrgError::NotAddressee);
+    }
+    let org = app
+        .sql
+        .organization(&invitation.org_id)
+        .await?
+        .ok_or(OrgError::InvitationGone)?;
+    let orgs = Orgs::node(app);
+    let detail = json!({
+        "member": full_name(account),
+        "roles": roles_text(&invitation.roles),
+        "invited_by": invitation.invited_by,
+    });
+    let event = orgs.event(
+        &org,
+        events::ORG_INVITATION_ACCEPTED,
+        Actor::Member(account),
+        detail,
+    );
+    let member = Membership {
+        org_id: org.id.clone(),
+        account_id: account.id.clone(),
+        roles: invitation.roles.clone(),
+        medical_worker: invitation.medical_worker.clone(),
+        since: now,
+    };
+    match app
+        .sql
+        .accept_invitation(&invitation.id, &member, now, &event)
+        .await?
+    {
+        Accepted::Done => {
+            orgs.record(&event, Some(&account.id)).await;
+            Ok(org)
+        }
+        Accepted::Gone => Err(OrgError::InvitationGone),
+        Accepted::AlreadyMember => Err(OrgError::AlreadyMember),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invitee_is_an_email_a_snils_as_on_its_card_or_a_phone() {
+        assert_eq!(
+            invitee(" Doctor@Demo.Vhod "),
+            Ok(Invitee::Email("doctor@demo.vhod".into()))
+        );
+        assert_eq!(
+            invitee("8 (999) 000-00-12"),
+            Ok(Invitee::Phone("+79990000012".into()))
+        );
+        assert_eq!(
+            invitee("112-233-450 92"),
+            Ok(Invitee::Snils("112-233-450 92".into()))
+        );
+        assert_eq!(
+            invitee("11223345092"),
+            Ok(Invitee::Snils("112-233-450 92".into()))
+        );
+        assert_eq!(invitee("112-233-450 93"), Err(Invalid::Invitee));
+        assert_eq!(invitee(""), Err(Invalid::Empty));
+    }
+}
