@@ -1,0 +1,114 @@
+//! The clinic staff's cabinet, by role in the acting organization, and the
+//! medical worker's (accreditation) cabinet, by the register ФРМР.
+
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::pages::{
+    AreaCard, EmployeesPage, MedicalWorkerPage, Nav, ReportsPage, SchedulePage, StaffPage,
+    relogin_for_level,
+};
+use super::patient::html;
+use super::{PageError, State};
+use crate::access::{Area, Decision};
+use crate::frmr;
+use crate::person::{Level, Org, Person};
+use crate::session::Session;
+
+const AREAS: [Area; 3] = [
+    Area::StaffEmployees,
+    Area::StaffReports,
+    Area::StaffSchedule,
+];
+
+/// The acting organization of a session `enter` let into a staff area.
+fn acting(session: &Session) -> Org {
+    session
+        .person
+        .org
+        .clone()
+        .expect("staff areas need an organization")
+}
+
+pub async fn home(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let Some((_, session)) = app.session(&req).await else {
+        return Err(PageError::NeedLogin(req.path().to_owned()));
+    };
+    let person = &session.person;
+    // Without an organization, the refusal explains how to act for one.
+    let Some(org) = person.org.clone() else {
+        return Err(PageError::Refused {
+            area: Area::StaffEmployees,
+            decision: Decision::NeedOrganization,
+            links: app.links().await,
+            session: Box::new(session),
+        });
+    };
+    let page = StaffPage {
+        nav: Nav::of(person),
+        areas: AREAS.iter().map(|a| AreaCard::new(person, *a)).collect(),
+        org,
+    };
+    Ok(html(page.render()?))
+}
+
+pub async fn employees(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let session = app.enter(&req, Area::StaffEmployees).await?;
+    let mut clinics = app.store.clinics().await?;
+    let (clinic, doctors) = if clinics.is_empty() {
+        (None, Vec::new())
+    } else {
+        let (clinic, doctors) = clinics.swap_remove(0);
+        (Some(clinic), doctors)
+    };
+    let page = EmployeesPage {
+        nav: Nav::of(&session.person),
+        org: acting(&session),
+        clinic,
+        doctors,
+    };
+    Ok(html(page.render()?))
+}
+
+pub async fn reports(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let session = app.enter(&req, Area::StaffReports).await?;
+    let (per_doctor, per_day) = app.store.report().await?;
+    let page = ReportsPage {
+        nav: Nav::of(&session.person),
+        org: acting(&session),
+        per_doctor,
+        per_day,
+    };
+    Ok(html(page.render()?))
+}
+
+pub async fn schedule(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let session = app.enter(&req, Area::StaffSchedule).await?;
+    let person: &Person = &session.person;
+    let name = person.display_name();
+    let page = SchedulePage {
+        nav: Nav::of(person),
+        org: acting(&session),
+        worker: person
+            .acting_membership()
+            .and_then(|m| m.medical_worker.clone()),
+        appointments: app.store.schedule_of(&name).await?,
+        name,
+    };
+    Ok(html(page.render()?))
+}
+
+pub async fn medical_worker(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let person = app.enter(&req, Area::MedicalWorker).await?.person;
+    let check = match frmr::snils(&person) {
+        Ok(snils) => frmr::check(&person, app.store.frmr_entry(snils).await?),
+        Err(missing) => missing,
+    };
+    let page = MedicalWorkerPage {
+        nav: Nav::of(&person),
+        check,
+        account_url: app.links().await.account,
+        relogin_url: relogin_for_level(Level::Confirmed, crate::paths::MEDICAL_WORKER),
+    };
+    Ok(html(page.render()?))
+}
