@@ -57,11 +57,6 @@ pub enum Check {
     },
 }
 
-/// The SNILS to look up, or the check's answer when there is none.
-pub fn snils(person: &Person) -> Result<&str, Check> {
-    person.snils.as_deref().ok_or(Check::Missing(Field::Snils))
-}
-
 /// Compares the person with the entry found for their SNILS, if any.
 pub fn check(person: &Person, entry: Option<Entry>) -> Check {
     let Some(entry) = entry else {

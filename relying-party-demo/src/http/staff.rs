@@ -100,9 +100,10 @@ pub async fn schedule(app: State, req: HttpRequest) -> Result<HttpResponse, Page
 
 pub async fn medical_worker(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
     let person = app.enter(&req, Area::MedicalWorker).await?.person;
-    let check = match frmr::snils(&person) {
-        Ok(snils) => frmr::check(&person, app.store.frmr_entry(snils).await?),
-        Err(missing) => missing,
+    // No SNILS, nothing to look up: the page says it was not passed.
+    let check = match &person.snils {
+        Some(snils) => frmr::check(&person, app.store.frmr_entry(snils).await?),
+        None => frmr::Check::Missing(frmr::Field::Snils),
     };
     let page = MedicalWorkerPage {
         nav: Nav::of(&person),

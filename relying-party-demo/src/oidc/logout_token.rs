@@ -184,3 +184,6 @@ pub fn verify(
 fn header_and_payload_len(raw: &str) -> usize {
     raw.rfind('.').unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests;
