@@ -47,6 +47,8 @@ pub async fn login(app: State, query: web::Query<LoginQuery>) -> Result<HttpResp
 pub struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
+    /// RFC 9207: who sent the browser back.
+    iss: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
 }
@@ -76,7 +78,8 @@ pub async fn callback(
 }
 
 /// The callback's checks, in order: a login in progress in this browser,
-/// its `state`, the provider's error if any, then the code.
+/// its `state`, the issuer that answered (RFC 9207, against mix-up), the
+/// provider's error if any, then the code.
 async fn complete(
     app: &App,
     query: CallbackQuery,
@@ -85,6 +88,14 @@ async fn complete(
     let pending = pending.ok_or(LoginError::NoLoginInProgress)?;
     if query.state.as_deref() != Some(pending.state.secret().as_str()) {
         return Err(LoginError::WrongState);
+    }
+    let provider = app.oidc.provider().await?;
+    if query
+        .iss
+        .as_deref()
+        .is_some_and(|iss| iss != provider.issuer())
+    {
+        return Err(LoginError::WrongIssuer);
     }
     if let Some(error) = query.error {
         return Err(LoginError::Provider {
@@ -96,7 +107,7 @@ async fn complete(
         error: "invalid_request".into(),
         description: "no code in the callback".into(),
     })?;
-    app.oidc.provider().await?.finish(code, pending).await
+    provider.finish(code, pending).await
 }
 
 /// Ends the cabinet's session, then the provider's (RP-initiated logout

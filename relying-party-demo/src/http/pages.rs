@@ -298,11 +298,11 @@ impl ErrorPage {
                     vec![],
                 ),
             },
-            LoginError::WrongState | LoginError::NoLoginInProgress => (
-                if matches!(error, LoginError::WrongState) {
-                    "wrong_state"
-                } else {
-                    "no_login"
+            LoginError::WrongState | LoginError::NoLoginInProgress | LoginError::WrongIssuer => (
+                match error {
+                    LoginError::WrongState => "wrong_state",
+                    LoginError::WrongIssuer => "wrong_issuer",
+                    _ => "no_login",
                 },
                 "Ответ Госуслуг не относится к этому входу",
                 "Ссылка входа устарела, открыта в другом браузере или использована повторно. Начните вход заново.",

@@ -66,6 +66,9 @@ pub enum LoginError {
     NoLoginInProgress,
     #[error("the state does not match the login in progress")]
     WrongState,
+    /// The `iss` of the response is another provider (RFC 9207 §2.4).
+    #[error("the response names another issuer")]
+    WrongIssuer,
     #[error("the provider answered {error}: {description}")]
     Provider { error: String, description: String },
     #[error("the code exchange failed: {0}")]

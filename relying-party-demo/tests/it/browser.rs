@@ -307,6 +307,7 @@ async fn each_demo_account_opens_the_areas_of_its_level() {
     // no demo account acts for an organization before issue 11.
     let expected = [
         (SIMPLE, [true, false, false, false, false, false]),
+        (PENDING, [true, false, false, false, false, false]),
         (TWO_FACTOR, [true, false, false, false, false, false]),
         (STANDARD, [true, true, false, false, false, false]),
         (CONFIRMED, [true, true, true, true, false, false]),

@@ -78,6 +78,7 @@ async fn a_login_opens_the_areas_of_the_account_level_and_refuses_the_others() {
 #[actix_web::test]
 async fn a_wrong_state_is_refused_and_starts_no_session() {
     let (_provider, cabinet, agent, back) = returned(CONFIRMED).await;
+    assert!(back.query_pairs().any(|(k, _)| k == "iss"), "RFC 9207");
     let page = agent.get(&with_query(&back, "state", "forged")).await;
     assert_eq!(page.status, 400);
     assert_eq!(page.error_code().as_deref(), Some("wrong_state"));
@@ -86,6 +87,16 @@ async fn a_wrong_state_is_refused_and_starts_no_session() {
     assert_eq!(page.error_code().as_deref(), Some("no_login"));
     let health = agent.get(&format!("{}/health", cabinet.url)).await;
     assert_eq!(health.status, 303, "not logged in");
+}
+
+#[actix_web::test]
+async fn a_response_naming_another_issuer_is_refused() {
+    let (_provider, _cabinet, agent, back) = returned(CONFIRMED).await;
+    let page = agent
+        .get(&with_query(&back, "iss", "https://attacker.example"))
+        .await;
+    assert_eq!(page.status, 400);
+    assert_eq!(page.error_code().as_deref(), Some("wrong_issuer"));
 }
 
 #[actix_web::test]

@@ -18,6 +18,8 @@ pub const SIMPLE: &str = "simple@demo.vhod";
 pub const STANDARD: &str = "standard@demo.vhod";
 pub const CONFIRMED: &str = "confirmed@demo.vhod";
 pub const TWO_FACTOR: &str = "twofactor@demo.vhod";
+/// Simplified, its profile check still running.
+pub const PENDING: &str = "pending@demo.vhod";
 
 /// `target/debug/idp`, next to this test's own folder.
 fn idp_binary() -> PathBuf {
@@ -200,6 +202,7 @@ impl Cabinet {
 /// A cookie-keeping HTTP client that follows no redirect by itself.
 pub struct Agent {
     pub client: reqwest::Client,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
 }
 
 /// A response read whole.
@@ -251,17 +254,30 @@ impl Page {
 
 impl Default for Agent {
     fn default() -> Self {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         Self {
             client: reqwest::Client::builder()
-                .cookie_store(true)
+                .cookie_provider(jar.clone())
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
+            jar,
         }
     }
 }
 
 impl Agent {
+    /// The cabinet's session of this agent, as the cabinet sees it on the
+    /// next request (refreshed if due).
+    pub async fn session(&self, cabinet: &Cabinet) -> Option<relying_party_demo::session::Session> {
+        use reqwest::cookie::CookieStore;
+        let cookies = self.jar.cookies(&cabinet.url.parse().unwrap())?;
+        let req = actix_web::test::TestRequest::default()
+            .insert_header(("cookie", cookies.to_str().unwrap()))
+            .to_http_request();
+        cabinet.app.session(&req).await.map(|(_, session)| session)
+    }
+
     pub async fn get(&self, url: &str) -> Page {
         let res = self.client.get(url).send().await.unwrap();
         self.read(res).await

@@ -4,9 +4,11 @@
 //!
 //! - `callback`: the callback's validation without a browser;
 //! - `backchannel`: back-channel logout from the provider;
+//! - `refresh`: tokens refreshed before they expire, and a refused refresh;
 //! - `browser`: end to end in headless Chromium through chromedriver.
 
 mod backchannel;
 mod browser;
 mod callback;
 mod harness;
+mod refresh;
