@@ -98,9 +98,12 @@ pub struct Sessions {
 }
 
 impl Sessions {
-    pub fn start(&self, session: Session) -> String {
+    /// Keeps a new session (and forgets the expired ones).
+    pub fn start(&self, session: Session, now: i64) -> String {
         let id = new_id();
-        lock(&self.live).insert(id.clone(), session);
+        let mut live = lock(&self.live);
+        live.retain(|_, s| s.expires_at > now);
+        live.insert(id.clone(), session);
         id
     }
 
@@ -141,10 +144,10 @@ impl Sessions {
         before - live.len()
     }
 
-    pub fn hold(&self, login: PendingLogin) -> String {
+    /// Keeps a login in progress (and forgets the abandoned ones).
+    pub fn hold(&self, login: PendingLogin, now: i64) -> String {
         let id = new_id();
         let mut pending = lock(&self.pending);
-        let now = login.expires_at - LOGIN_TTL_SECS;
         pending.retain(|_, p| p.expires_at > now);
         pending.insert(id.clone(), login);
         id

@@ -36,7 +36,7 @@ pub async fn login(app: State, query: web::Query<LoginQuery>) -> Result<HttpResp
     };
     let provider = app.oidc.provider().await?;
     let (url, pending) = provider.begin(again, local_path(query.next));
-    let id = app.sessions.hold(pending);
+    let id = app.sessions.hold(pending, app.clock.now());
     Ok(HttpResponse::SeeOther()
         .cookie(app.cookie(LOGIN_COOKIE, &id))
         .insert_header((LOCATION, url.to_string()))
@@ -69,7 +69,7 @@ pub async fn callback(
         tokens: login.tokens,
         expires_at: app.clock.now() + SESSION_TTL_SECS,
     };
-    let id = app.sessions.start(session);
+    let id = app.sessions.start(session, app.clock.now());
     Ok(HttpResponse::SeeOther()
         .cookie(app.cookie(SESSION_COOKIE, &id))
         .cookie(App::removal(LOGIN_COOKIE))

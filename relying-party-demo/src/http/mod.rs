@@ -126,6 +126,21 @@ impl App {
 }
 
 impl App {
+    /// As [`App::enter`] for a staff area, with the organization the
+    /// person acts for.
+    pub async fn enter_staff(
+        &self,
+        req: &HttpRequest,
+        area: Area,
+    ) -> Result<(Session, crate::person::Org), PageError> {
+        let session = self.enter(req, area).await?;
+        match session.person.org.clone() {
+            Some(org) => Ok((session, org)),
+            // `decide` lets no one into a staff area without one.
+            None => Err(PageError::NotFound),
+        }
+    }
+
     /// The provider's profile page and whether it passes organizations.
     pub async fn links(&self) -> pages::Links {
         let issuer = self.config.issuer.as_str().trim_end_matches('/');
@@ -175,3 +190,6 @@ pub fn serve(app: State, listener: TcpListener) -> std::io::Result<Server> {
     .listen(listener)?
     .run())
 }
+
+#[cfg(test)]
+mod tests;

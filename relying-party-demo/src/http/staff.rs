@@ -12,23 +12,13 @@ use super::patient::html;
 use super::{PageError, State};
 use crate::access::{Area, Decision};
 use crate::frmr;
-use crate::person::{Level, Org, Person};
-use crate::session::Session;
+use crate::person::{Level, Person};
 
 const AREAS: [Area; 3] = [
     Area::StaffEmployees,
     Area::StaffReports,
     Area::StaffSchedule,
 ];
-
-/// The acting organization of a session `enter` let into a staff area.
-fn acting(session: &Session) -> Org {
-    session
-        .person
-        .org
-        .clone()
-        .expect("staff areas need an organization")
-}
 
 pub async fn home(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
     let Some((_, session)) = app.session(&req).await else {
@@ -53,7 +43,7 @@ pub async fn home(app: State, req: HttpRequest) -> Result<HttpResponse, PageErro
 }
 
 pub async fn employees(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let session = app.enter(&req, Area::StaffEmployees).await?;
+    let (session, org) = app.enter_staff(&req, Area::StaffEmployees).await?;
     let mut clinics = app.store.clinics().await?;
     let (clinic, doctors) = if clinics.is_empty() {
         (None, Vec::new())
@@ -63,7 +53,7 @@ pub async fn employees(app: State, req: HttpRequest) -> Result<HttpResponse, Pag
     };
     let page = EmployeesPage {
         nav: Nav::of(&session.person),
-        org: acting(&session),
+        org,
         clinic,
         doctors,
     };
@@ -71,11 +61,11 @@ pub async fn employees(app: State, req: HttpRequest) -> Result<HttpResponse, Pag
 }
 
 pub async fn reports(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let session = app.enter(&req, Area::StaffReports).await?;
+    let (session, org) = app.enter_staff(&req, Area::StaffReports).await?;
     let (per_doctor, per_day) = app.store.report().await?;
     let page = ReportsPage {
         nav: Nav::of(&session.person),
-        org: acting(&session),
+        org,
         per_doctor,
         per_day,
     };
@@ -83,12 +73,12 @@ pub async fn reports(app: State, req: HttpRequest) -> Result<HttpResponse, PageE
 }
 
 pub async fn schedule(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let session = app.enter(&req, Area::StaffSchedule).await?;
+    let (session, org) = app.enter_staff(&req, Area::StaffSchedule).await?;
     let person: &Person = &session.person;
     let name = person.display_name();
     let page = SchedulePage {
         nav: Nav::of(person),
-        org: acting(&session),
+        org,
         worker: person
             .acting_membership()
             .and_then(|m| m.medical_worker.clone()),
