@@ -1,0 +1,5 @@
+DROP TABLE frmr;
+DROP TABLE records;
+DROP TABLE appointments;
+DROP TABLE doctors;
+DROP TABLE clinics;

@@ -1,0 +1,168 @@
+//! Logging in and out: `/login` sends the browser to the provider,
+//! `/callback` completes the login, `/logout` ends both sessions (ours, then
+//! the provider's by RP-initiated logout), and `/backchannel-logout` takes
+//! the provider's word that a session ended.
+
+use actix_web::http::header::{CACHE_CONTROL, LOCATION};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::{App, PageError, State};
+use crate::oidc::{Again, LoginError};
+use crate::person::Level;
+use crate::session::{LOGIN_COOKIE, SESSION_COOKIE, SESSION_TTL_SECS, Session};
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    /// The account level the new login must have.
+    level: Option<String>,
+    /// `org`: choose again whom to act for.
+    choose: Option<String>,
+    next: Option<String>,
+}
+
+/// Only a path of the cabinet: never an open redirect.
+fn local_path(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| crate::paths::HEALTH.to_owned())
+}
+
+pub async fn login(app: State, query: web::Query<LoginQuery>) -> Result<HttpResponse, PageError> {
+    let query = query.into_inner();
+    let again = match (query.level.as_deref().and_then(Level::parse), query.choose) {
+        (Some(level), _) => Again::ForLevel(level),
+        (None, Some(_)) => Again::ChoosingOrganization,
+        (None, None) => Again::No,
+    };
+    let provider = app.oidc.provider().await?;
+    let (url, pending) = provider.begin(again, local_path(query.next));
+    let id = app.sessions.hold(pending, app.clock.now());
+    Ok(HttpResponse::SeeOther()
+        .cookie(app.cookie(LOGIN_COOKIE, &id))
+        .insert_header((LOCATION, url.to_string()))
+        .finish())
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    /// RFC 9207: who sent the browser back.
+    iss: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+pub async fn callback(
+    app: State,
+    req: HttpRequest,
+    query: web::Query<CallbackQuery>,
+) -> Result<HttpResponse, PageError> {
+    // The login in progress is used once, whatever comes of it.
+    let pending = app
+        .cookie_id(&req, LOGIN_COOKIE)
+        .and_then(|id| app.sessions.take_login(&id, app.clock.now()));
+    let login = complete(&app, query.into_inner(), pending).await?;
+    let session = Session {
+        person: login.person,
+        sid: login.sid,
+        tokens: login.tokens,
+        expires_at: app.clock.now() + SESSION_TTL_SECS,
+    };
+    let id = app.sessions.start(session, app.clock.now());
+    Ok(HttpResponse::SeeOther()
+        .cookie(app.cookie(SESSION_COOKIE, &id))
+        .cookie(App::removal(LOGIN_COOKIE))
+        .insert_header((LOCATION, login.next))
+        .finish())
+}
+
+/// The callback's checks, in order: a login in progress in this browser,
+/// its `state`, the issuer that answered (RFC 9207, against mix-up), the
+/// provider's error if any, then the code.
+async fn complete(
+    app: &App,
+    query: CallbackQuery,
+    pending: Option<crate::session::PendingLogin>,
+) -> Result<crate::oidc::Login, LoginError> {
+    let pending = pending.ok_or(LoginError::NoLoginInProgress)?;
+    if query.state.as_deref() != Some(pending.state.secret().as_str()) {
+        return Err(LoginError::WrongState);
+    }
+    let provider = app.oidc.provider().await?;
+    if query
+        .iss
+        .as_deref()
+        .is_some_and(|iss| iss != provider.issuer())
+    {
+        return Err(LoginError::WrongIssuer);
+    }
+    if let Some(error) = query.error {
+        return Err(LoginError::Provider {
+            error,
+            description: query.error_description.unwrap_or_default(),
+        });
+    }
+    let code = query.code.ok_or_else(|| LoginError::Provider {
+        error: "invalid_request".into(),
+        description: "no code in the callback".into(),
+    })?;
+    provider.finish(code, pending).await
+}
+
+/// Ends the cabinet's session, then the provider's (RP-initiated logout
+/// with the ID token as the hint), which sends the browser back home.
+pub async fn logout(app: State, req: HttpRequest) -> HttpResponse {
+    let ended = app
+        .cookie_id(&req, SESSION_COOKIE)
+        .and_then(|id| app.sessions.end(&id));
+    let provider = app.oidc.provider().await.ok();
+    let location = ended
+        .zip(provider)
+        .and_then(|(session, provider)| provider.logout_url(&session.tokens.id_token))
+        .map_or_else(|| crate::paths::HOME.to_owned(), |url| url.to_string());
+    HttpResponse::SeeOther()
+        .cookie(App::removal(SESSION_COOKIE))
+        .insert_header((LOCATION, location))
+        .finish()
+}
+
+#[derive(Deserialize)]
+pub struct LogoutTokenForm {
+    logout_token: String,
+}
+
+/// Back-Channel Logout 1.0 §2.5–2.8: a valid logout token ends every
+/// session of its `sid` (or `sub`) and gets 200; an invalid one gets 400
+/// with `invalid_request`; both uncacheable.
+pub async fn backchannel_logout(app: State, form: web::Form<LogoutTokenForm>) -> HttpResponse {
+    let provider = match app.oidc.provider().await {
+        Ok(provider) => provider,
+        Err(e) => {
+            tracing::warn!(error = %e, "a logout token came while the provider is unknown");
+            return HttpResponse::ServiceUnavailable()
+                .insert_header((CACHE_CONTROL, "no-store"))
+                .finish();
+        }
+    };
+    match provider.verify_logout_token(&form.logout_token).await {
+        Ok(logout) => {
+            let ended = app
+                .sessions
+                .end_provider_session(logout.sid.as_deref(), logout.sub.as_deref());
+            tracing::info!(ended, "back-channel logout");
+            HttpResponse::Ok()
+                .insert_header((CACHE_CONTROL, "no-store"))
+                .finish()
+        }
+        Err(e) => {
+            tracing::info!(error = %e, "a logout token was refused");
+            HttpResponse::BadRequest()
+                .insert_header((CACHE_CONTROL, "no-store"))
+                .json(serde_json::json!({
+                    "error": "invalid_request",
+                    "error_description": e.to_string(),
+                }))
+        }
+    }
+}

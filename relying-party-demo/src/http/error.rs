@@ -1,0 +1,107 @@
+//! The HTTP layer's one error type: every failure becomes a page that says
+//! what happened and what to do — a provider's refusal, a login that went
+//! wrong, an area the person may not open — never a bare 500.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, LOCATION};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+use url::Url;
+
+use super::pages::{ErrorPage, Links, RefusedPage};
+use crate::access::{Area, Decision};
+use crate::oidc::LoginError;
+use crate::session::Session;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// Not logged in: start a login that comes back to this path.
+    #[error("not logged in")]
+    NeedLogin(String),
+    #[error("refused: {decision:?}")]
+    Refused {
+        area: Area,
+        decision: Decision,
+        session: Box<Session>,
+        links: Links,
+    },
+    #[error("login failed: {0}")]
+    Login(#[from] LoginError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("page not found")]
+    NotFound,
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NeedLogin(_) => StatusCode::SEE_OTHER,
+            Self::Refused { .. } => StatusCode::FORBIDDEN,
+            Self::Login(e) => match e {
+                LoginError::Discovery(_) => StatusCode::BAD_GATEWAY,
+                LoginError::Provider { .. } => StatusCode::FORBIDDEN,
+                _ => StatusCode::BAD_REQUEST,
+            },
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Store(_) | Self::Template(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::NeedLogin(next) => {
+                let mut url = Url::parse("http://cabinet/login").expect("a valid URL");
+                url.query_pairs_mut().append_pair("next", next);
+                let location = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+                return HttpResponse::SeeOther()
+                    .insert_header((LOCATION, location))
+                    .finish();
+            }
+            Self::Login(e) => tracing::info!(error = %e, "a login failed"),
+            Self::Store(e) => tracing::error!(error = %e, "the database failed"),
+            Self::Template(e) => tracing::error!(error = %e, "a page failed to render"),
+            _ => {}
+        }
+        let body = self.page().unwrap_or_else(|e| {
+            format!("<!doctype html><meta charset=utf-8><h1>Ошибка</h1><p>{e}</p>")
+        });
+        HttpResponse::build(self.status_code())
+            .insert_header((CACHE_CONTROL, "no-store"))
+            .content_type("text/html; charset=utf-8")
+            .body(body)
+    }
+}
+
+impl PageError {
+    fn page(&self) -> Result<String, askama::Error> {
+        match self {
+            Self::Refused {
+                area,
+                decision,
+                session,
+                links,
+            } => RefusedPage::new(*area, decision, session, links).render(),
+            Self::Login(e) => ErrorPage::login(e).render(),
+            Self::NotFound => ErrorPage::plain(
+                "not_found",
+                "Страница не найдена",
+                "Такой страницы в кабинете нет.",
+            )
+            .render(),
+            Self::NeedLogin(_) | Self::Store(_) | Self::Template(_) => ErrorPage::plain(
+                "unavailable",
+                "Кабинет временно недоступен",
+                "Попробуйте ещё раз через несколько минут.",
+            )
+            .render(),
+        }
+    }
+}
+
+pub async fn not_found() -> Result<HttpResponse, PageError> {
+    Err(PageError::NotFound)
+}

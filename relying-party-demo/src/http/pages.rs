@@ -1,0 +1,351 @@
+//! The pages: one askama template each, and what they are made from.
+
+use askama::Template;
+
+use crate::access::{Area, Decision};
+use crate::frmr::Check;
+use crate::oidc::LoginError;
+use crate::paths;
+use crate::person::{Level, MedicalWorker, Org, Person, Role};
+use crate::session::Session;
+use crate::store::{Appointment, Clinic, Count, Doctor, Record};
+
+/// The header: who is logged in.
+#[derive(Debug, Default)]
+pub struct Nav {
+    pub user: Option<String>,
+    pub level: Option<Level>,
+    pub org: Option<String>,
+}
+
+impl Nav {
+    pub fn of(person: &Person) -> Self {
+        Self {
+            user: Some(person.display_name()),
+            level: Some(person.level),
+            org: person.org.as_ref().map(|o| o.name.clone()),
+        }
+    }
+}
+
+/// Links that lead out of the cabinet or into a new login.
+#[derive(Debug, Clone)]
+pub struct Links {
+    /// The provider's profile page, where levels are raised.
+    pub account: String,
+    /// Whether the provider passes organizations (scope `organizations`).
+    pub offers_orgs: bool,
+}
+
+pub fn area_path(area: Area) -> &'static str {
+    match area {
+        Area::Reference => paths::REFERENCE,
+        Area::Appointments => paths::APPOINTMENTS,
+        Area::Records => paths::RECORDS,
+        Area::StaffEmployees => paths::STAFF_EMPLOYEES,
+        Area::StaffReports => paths::STAFF_REPORTS,
+        Area::StaffSchedule => paths::STAFF_SCHEDULE,
+        Area::MedicalWorker => paths::MEDICAL_WORKER,
+    }
+}
+
+/// `/login` asking for `level` and coming back to `next`.
+pub fn relogin_for_level(level: Level, next: &str) -> String {
+    login_url(&[("level", level.claim()), ("next", next)])
+}
+
+pub fn login_url(params: &[(&str, &str)]) -> String {
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    format!("{}?{query}", paths::LOGIN)
+}
+
+/// An area on an overview page: open or what it needs.
+#[derive(Debug)]
+pub struct AreaCard {
+    pub title: &'static str,
+    pub href: &'static str,
+    pub open: bool,
+    pub needs: String,
+}
+
+impl AreaCard {
+    pub fn new(person: &Person, area: Area) -> Self {
+        let decision = crate::access::decide(person, area);
+        Self {
+            title: area.title(),
+            href: area_path(area),
+            open: decision == Decision::Allow,
+            needs: match decision {
+                Decision::Allow => String::new(),
+                Decision::NeedLevel { needed, .. } => format!("Нужна {needed} учётная запись."),
+                Decision::NeedOrganization => "Нужно войти от имени организации.".into(),
+                Decision::NeedRole { needed, .. } => format!("Нужна роль «{needed}»."),
+            },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub nav: Nav,
+}
+
+#[derive(Template)]
+#[template(path = "health.html")]
+pub struct HealthPage {
+    pub nav: Nav,
+    pub name: String,
+    pub level: Level,
+    pub areas: Vec<AreaCard>,
+}
+
+#[derive(Template)]
+#[template(path = "reference.html")]
+pub struct ReferencePage {
+    pub nav: Nav,
+    pub clinics: Vec<(Clinic, Vec<Doctor>)>,
+}
+
+#[derive(Template)]
+#[template(path = "appointments.html")]
+pub struct AppointmentsPage {
+    pub nav: Nav,
+    pub appointments: Vec<(Appointment, Doctor)>,
+    pub doctors: Vec<Doctor>,
+    /// The first bookable day, YYYY-MM-DD.
+    pub day: String,
+    pub times: Vec<String>,
+    pub notice: Option<String>,
+    pub problem: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "records.html")]
+pub struct RecordsPage {
+    pub nav: Nav,
+    pub records: Vec<Record>,
+}
+
+#[derive(Template)]
+#[template(path = "staff.html")]
+pub struct StaffPage {
+    pub nav: Nav,
+    pub org: Org,
+    pub areas: Vec<AreaCard>,
+}
+
+#[derive(Template)]
+#[template(path = "employees.html")]
+pub struct EmployeesPage {
+    pub nav: Nav,
+    pub org: Org,
+    pub clinic: Option<Clinic>,
+    pub doctors: Vec<Doctor>,
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+pub struct ReportsPage {
+    pub nav: Nav,
+    pub org: Org,
+    pub per_doctor: Vec<Count>,
+    pub per_day: Vec<Count>,
+}
+
+#[derive(Template)]
+#[template(path = "schedule.html")]
+pub struct SchedulePage {
+    pub nav: Nav,
+    pub org: Org,
+    pub name: String,
+    pub worker: Option<MedicalWorker>,
+    pub appointments: Vec<Appointment>,
+}
+
+#[derive(Template)]
+#[template(path = "medical_worker.html")]
+pub struct MedicalWorkerPage {
+    pub nav: Nav,
+    pub check: Check,
+    pub account_url: String,
+    pub relogin_url: String,
+}
+
+/// Why an area is closed, for the refusal page.
+#[derive(Debug)]
+pub enum Reason {
+    Level {
+        needed: Level,
+        has: Level,
+    },
+    Organization,
+    Role {
+        needed: Role,
+        has: Vec<Role>,
+        org: String,
+    },
+}
+
+#[derive(Template)]
+#[template(path = "refused.html")]
+pub struct RefusedPage {
+    pub nav: Nav,
+    pub heading: &'static str,
+    pub area: &'static str,
+    pub reason: Reason,
+    pub account_url: String,
+    pub relogin_url: String,
+    pub offers_orgs: bool,
+}
+
+impl RefusedPage {
+    pub fn new(area: Area, decision: &Decision, session: &Session, links: &Links) -> Self {
+        let next = area_path(area);
+        let (heading, reason, relogin_url) = match decision.clone() {
+            Decision::NeedLevel { needed, has } => (
+                "Недостаточный уровень учётной записи",
+                Reason::Level { needed, has },
+                relogin_for_level(needed, next),
+            ),
+            Decision::NeedOrganization | Decision::Allow => (
+                "Нужно войти от имени организации",
+                Reason::Organization,
+                login_url(&[("choose", "org"), ("next", next)]),
+            ),
+            Decision::NeedRole { needed, has, org } => (
+                "Нет нужной роли",
+                Reason::Role { needed, has, org },
+                login_url(&[("choose", "org"), ("next", next)]),
+            ),
+        };
+        Self {
+            nav: Nav::of(&session.person),
+            heading,
+            area: area.title(),
+            reason,
+            account_url: links.account.clone(),
+            relogin_url,
+            offers_orgs: links.offers_orgs,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub nav: Nav,
+    pub code: String,
+    pub title: &'static str,
+    pub message: &'static str,
+    pub steps: Vec<&'static str>,
+    pub retry_url: Option<String>,
+}
+
+impl ErrorPage {
+    pub fn plain(code: &str, title: &'static str, message: &'static str) -> Self {
+        Self {
+            nav: Nav::default(),
+            code: code.to_owned(),
+            title,
+            message,
+            steps: Vec::new(),
+            retry_url: None,
+        }
+    }
+
+    /// A failed login explained; the provider's error codes (OpenID Connect
+    /// Core §3.1.2.6) each get their own words.
+    pub fn login(error: &LoginError) -> Self {
+        let retry = Some(paths::LOGIN.to_owned());
+        let (code, title, message, steps): (&str, _, _, Vec<&'static str>) = match error {
+            LoginError::Provider { error, .. } => match error.as_str() {
+                "access_denied" => (
+                    "access_denied",
+                    "Доступ не предоставлен",
+                    "Вы отказались от передачи данных, или уровня вашей учётной записи недостаточно для этого входа.",
+                    vec![
+                        "Если вы нажали «Отказать» — войдите снова и разрешите передачу данных.",
+                        "Если не хватает уровня учётной записи — повысьте его в профиле Госуслуг и войдите заново.",
+                    ],
+                ),
+                "login_required" => (
+                    "login_required",
+                    "Нужно войти заново",
+                    "Госуслуги просят войти ещё раз: прежний вход завершён или уровень учётной записи изменился.",
+                    vec![],
+                ),
+                "interaction_required" | "consent_required" | "account_selection_required" => (
+                    "interaction_required",
+                    "Нужно ваше действие на Госуслугах",
+                    "Чтобы продолжить, войдите заново и пройдите шаги на странице Госуслуг.",
+                    vec![],
+                ),
+                "unmet_authentication_requirements" => (
+                    "unmet_authentication_requirements",
+                    "Нужен более надёжный способ входа",
+                    "Этот вход требует способа надёжнее пароля (код подтверждения или электронная подпись), а он недоступен.",
+                    vec![
+                        "Подключите вход с кодом подтверждения в профиле Госуслуг и войдите заново.",
+                    ],
+                ),
+                _ => (
+                    "provider_error",
+                    "Госуслуги отклонили вход",
+                    "Вход не выполнен. Попробуйте ещё раз; если ошибка повторится, сообщите в поддержку кабинета.",
+                    vec![],
+                ),
+            },
+            LoginError::WrongState | LoginError::NoLoginInProgress | LoginError::WrongIssuer => (
+                match error {
+                    LoginError::WrongState => "wrong_state",
+                    LoginError::WrongIssuer => "wrong_issuer",
+                    _ => "no_login",
+                },
+                "Ответ Госуслуг не относится к этому входу",
+                "Ссылка входа устарела, открыта в другом браузере или использована повторно. Начните вход заново.",
+                vec![],
+            ),
+            LoginError::Exchange(_) => (
+                "exchange",
+                "Не удалось завершить вход",
+                "Госуслуги не приняли код входа: он уже использован или устарел. Начните вход заново.",
+                vec![],
+            ),
+            LoginError::IdToken(_) => (
+                "id_token",
+                "Ответ Госуслуг не прошёл проверку",
+                "Подпись или содержание удостоверения входа (ID token) неверны, и для вашей безопасности вход отклонён.",
+                vec![],
+            ),
+            LoginError::UserInfo(_) => (
+                "userinfo",
+                "Не удалось получить ваши данные",
+                "Госуслуги не передали данные профиля. Попробуйте войти ещё раз.",
+                vec![],
+            ),
+            LoginError::Discovery(_) => (
+                "discovery",
+                "Госуслуги недоступны",
+                "Кабинет не может связаться с Госуслугами. Попробуйте через несколько минут.",
+                vec![],
+            ),
+            LoginError::Refresh { .. } => (
+                "refresh",
+                "Сеанс завершён",
+                "Доступ к вашим данным закончился. Войдите заново.",
+                vec![],
+            ),
+        };
+        Self {
+            nav: Nav::default(),
+            code: code.to_owned(),
+            title,
+            message,
+            steps,
+            retry_url: retry,
+        }
+    }
+}

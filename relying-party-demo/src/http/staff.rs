@@ -1,0 +1,105 @@
+//! The clinic staff's cabinet, by role in the acting organization, and the
+//! medical worker's (accreditation) cabinet, by the register ФРМР.
+
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::pages::{
+    AreaCard, EmployeesPage, MedicalWorkerPage, Nav, ReportsPage, SchedulePage, StaffPage,
+    relogin_for_level,
+};
+use super::patient::html;
+use super::{PageError, State};
+use crate::access::{Area, Decision};
+use crate::frmr;
+use crate::person::{Level, Person};
+
+const AREAS: [Area; 3] = [
+    Area::StaffEmployees,
+    Area::StaffReports,
+    Area::StaffSchedule,
+];
+
+pub async fn home(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let Some((_, session)) = app.session(&req).await else {
+        return Err(PageError::NeedLogin(req.path().to_owned()));
+    };
+    let person = &session.person;
+    // Without an organization, the refusal explains how to act for one.
+    let Some(org) = person.org.clone() else {
+        return Err(PageError::Refused {
+            area: Area::StaffEmployees,
+            decision: Decision::NeedOrganization,
+            links: app.links().await,
+            session: Box::new(session),
+        });
+    };
+    let page = StaffPage {
+        nav: Nav::of(person),
+        areas: AREAS.iter().map(|a| AreaCard::new(person, *a)).collect(),
+        org,
+    };
+    Ok(html(page.render()?))
+}
+
+pub async fn employees(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let (session, org) = app.enter_staff(&req, Area::StaffEmployees).await?;
+    let mut clinics = app.store.clinics().await?;
+    let (clinic, doctors) = if clinics.is_empty() {
+        (None, Vec::new())
+    } else {
+        let (clinic, doctors) = clinics.swap_remove(0);
+        (Some(clinic), doctors)
+    };
+    let page = EmployeesPage {
+        nav: Nav::of(&session.person),
+        org,
+        clinic,
+        doctors,
+    };
+    Ok(html(page.render()?))
+}
+
+pub async fn reports(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let (session, org) = app.enter_staff(&req, Area::StaffReports).await?;
+    let (per_doctor, per_day) = app.store.report().await?;
+    let page = ReportsPage {
+        nav: Nav::of(&session.person),
+        org,
+        per_doctor,
+        per_day,
+    };
+    Ok(html(page.render()?))
+}
+
+pub async fn schedule(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let (session, org) = app.enter_staff(&req, Area::StaffSchedule).await?;
+    let person: &Person = &session.person;
+    let name = person.display_name();
+    let page = SchedulePage {
+        nav: Nav::of(person),
+        org,
+        worker: person
+            .acting_membership()
+            .and_then(|m| m.medical_worker.clone()),
+        appointments: app.store.schedule_of(&name).await?,
+        name,
+    };
+    Ok(html(page.render()?))
+}
+
+pub async fn medical_worker(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let person = app.enter(&req, Area::MedicalWorker).await?.person;
+    // No SNILS, nothing to look up: the page says it was not passed.
+    let check = match &person.snils {
+        Some(snils) => frmr::check(&person, app.store.frmr_entry(snils).await?),
+        None => frmr::Check::Missing(frmr::Field::Snils),
+    };
+    let page = MedicalWorkerPage {
+        nav: Nav::of(&person),
+        check,
+        account_url: app.links().await.account,
+        relogin_url: relogin_for_level(Level::Confirmed, crate::paths::MEDICAL_WORKER),
+    };
+    Ok(html(page.render()?))
+}

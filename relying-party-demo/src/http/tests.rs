@@ -1,0 +1,142 @@
+//! The staff and medical-worker pages for people whose claims follow the
+//! `org`/`orgs` contract of issue 11, served in process (the provider does
+//! not issue those claims yet; the end-to-end test waits for it).
+
+use actix_web::test::{TestRequest, call_service, init_service, read_body};
+use openidconnect::AccessToken;
+
+use super::*;
+use crate::person::testing::{acting, person};
+use crate::person::{Level, Person};
+use crate::session::Tokens;
+
+struct Fixture {
+    app: State,
+    _dir: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        // Nothing listens there: the provider is never reached.
+        issuer: "http://127.0.0.1:9".parse().unwrap(),
+        database: dir.path().join("cabinet.sqlite"),
+        ..Config::demo()
+    };
+    let app = web::Data::new(App::build(config, Clock::default()).unwrap());
+    Fixture { app, _dir: dir }
+}
+
+impl Fixture {
+    /// The session cookie of a session of `person`.
+    fn cookie(&self, person: Person) -> Cookie<'static> {
+        let now = self.app.clock.now();
+        let session = Session {
+            person,
+            sid: Some("sid".into()),
+            tokens: Tokens {
+                access: AccessToken::new("at".into()),
+                refresh: None,
+                expires_at: now + 600,
+                id_token: "id".into(),
+            },
+            expires_at: now + 600,
+        };
+        let id = self.app.sessions.start(session, now);
+        self.app.cookie(SESSION_COOKIE, &id)
+    }
+
+    /// The status and body of `path` for `person`.
+    async fn get(&self, person: Person, path: &str) -> (u16, String) {
+        let service = init_service(
+            actix_web::App::new()
+                .app_data(self.app.clone())
+                .configure(routes),
+        )
+        .await;
+        let req = TestRequest::get()
+            .uri(path)
+            .cookie(self.cookie(person))
+            .to_request();
+        let res = call_service(&service, req).await;
+        let status = res.status().as_u16();
+        let body = String::from_utf8(read_body(res).await.to_vec()).unwrap();
+        (status, body)
+    }
+}
+
+#[actix_web::test]
+async fn each_role_opens_its_staff_area_and_is_refused_the_others_by_name() {
+    let f = fixture();
+    let (status, body) = f.get(acting(r#"["admin"]"#), STAFF_EMPLOYEES).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Лечащева Мария Петровна") && body.contains("Настройки"));
+    let (status, body) = f.get(acting(r#"["admin"]"#), STAFF_REPORTS).await;
+    assert_eq!(status, 403);
+    assert!(
+        body.contains("Нужна роль <strong>руководитель</strong>"),
+        "{body}"
+    );
+
+    let (status, body) = f.get(acting(r#"["manager"]"#), STAFF_REPORTS).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Приёмы по врачам"));
+
+    let (status, body) = f.get(acting(r#"["specialist"]"#), STAFF_SCHEDULE).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("врач-терапевт (терапия)"),
+        "the medical_worker entry"
+    );
+    let (status, body) = f.get(acting(r#"["specialist"]"#), STAFF_EMPLOYEES).await;
+    assert_eq!(status, 403);
+    assert!(body.contains("администратор"));
+
+    let (status, body) = f.get(acting(r#"["admin", "manager"]"#), STAFF).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("ГБУЗ «Городская поликлиника № 1»") && body.contains("ОГРН 1027700000001")
+    );
+}
+
+#[actix_web::test]
+async fn a_private_person_is_told_to_act_for_the_organization() {
+    let f = fixture();
+    let (status, body) = f.get(person(Level::Confirmed), STAFF).await;
+    assert_eq!(status, 403);
+    assert!(body.contains("id=\"need-org\""), "{body}");
+    let (status, _) = f.get(person(Level::Confirmed), STAFF_SCHEDULE).await;
+    assert_eq!(status, 403);
+}
+
+#[actix_web::test]
+async fn the_register_check_shows_found_not_found_and_the_field_that_differs() {
+    let f = fixture();
+    let (status, body) = f.get(person(Level::Confirmed), MEDICAL_WORKER).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("id=\"frmr-found\""), "{body}");
+
+    let mut stranger = person(Level::Confirmed);
+    stranger.snils = Some("112-233-448 98".into());
+    let (_, body) = f.get(stranger, MEDICAL_WORKER).await;
+    assert!(body.contains("Пользователь не найден"));
+
+    // The register has her with another birth date (the demo's seed).
+    let mut nurse = person(Level::Confirmed);
+    nurse.snils = Some("112-233-446 96".into());
+    nurse.name = Some(crate::person::FullName {
+        family: "Стандартова".into(),
+        given: "Анна".into(),
+        middle: Some("Ивановна".into()),
+    });
+    nurse.birthdate = Some("1981-02-11".into());
+    let (_, body) = f.get(nurse, MEDICAL_WORKER).await;
+    assert!(
+        body.contains("Данные не совпадают: дата рождения"),
+        "{body}"
+    );
+
+    let (status, body) = f.get(person(Level::Standard), MEDICAL_WORKER).await;
+    assert_eq!(status, 403);
+    assert!(body.contains("id=\"need-level\""));
+}

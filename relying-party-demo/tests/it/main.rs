@@ -1,0 +1,14 @@
+//! The cabinet against a real provider: `idp serve --demo` started from
+//! the workspace's `target/` on a free port with a data directory of its
+//! own, over loopback HTTP, as any portal meets it.
+//!
+//! - `callback`: the callback's validation without a browser;
+//! - `backchannel`: back-channel logout from the provider;
+//! - `refresh`: tokens refreshed before they expire, and a refused refresh;
+//! - `browser`: end to end in headless Chromium through chromedriver.
+
+mod backchannel;
+mod browser;
+mod callback;
+mod harness;
+mod refresh;
