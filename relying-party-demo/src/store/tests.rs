@@ -22,10 +22,15 @@ async fn migrations_seed_the_reference_data_and_the_register() {
     let (_dir, store) = store();
     let clinics = store.clinics().await.unwrap();
     assert_eq!(clinics.len(), 2);
-    assert_eq!(clinics[0].1.len(), 3, "three doctors in the first clinic");
+    assert_eq!(clinics[0].1.len(), 4, "four doctors in the first clinic");
     assert_eq!(store.records_of("112-233-447 97").await.unwrap().len(), 3);
     let entry = store.frmr_entry("112-233-447 97").await.unwrap().unwrap();
     assert_eq!(entry.family_name, "Подтверждёнов");
+    let doctor = store.frmr_entry("112-233-451 93").await.unwrap().unwrap();
+    assert_eq!(
+        doctor.family_name, "Докторов",
+        "the provider's demo doctor@"
+    );
     assert!(store.frmr_entry("000-000-000 00").await.unwrap().is_none());
 }
 

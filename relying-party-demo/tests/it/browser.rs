@@ -154,7 +154,15 @@ fn totp_code(provider: &Provider, login: &str) -> String {
 
 /// At the provider's login page: the password, a TOTP code when asked,
 /// consent when asked; until the browser is back at the cabinet.
-async fn log_in_at_provider(browser: &Client, provider: &Provider, login: &str, shots: &mut Shots) {
+/// Logs in at the provider's pages; an employee acts for the organization
+/// whose name contains `act_for`, or as a private person.
+async fn log_in_at_provider(
+    browser: &Client,
+    provider: &Provider,
+    login: &str,
+    act_for: Option<&str>,
+    shots: &mut Shots,
+) {
     assert!(
         path_of(browser).await.starts_with("/login"),
         "at the login page"
@@ -163,7 +171,7 @@ async fn log_in_at_provider(browser: &Client, provider: &Provider, login: &str, 
     type_into(browser, "login", login).await;
     type_into(browser, "password", PASSWORD).await;
     click(browser, "form[action='/login'] button[type=submit]").await;
-    let (mut coded, mut consented) = (false, false);
+    let (mut coded, mut chosen, mut consented) = (false, false, false);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let url = browser.current_url().await.unwrap();
@@ -176,6 +184,19 @@ async fn log_in_at_provider(browser: &Client, provider: &Provider, login: &str, 
                 shots.take(browser, "provider-code").await;
                 type_into(browser, "code", &totp_code(provider, login)).await;
                 click(browser, "form[action='/login/code'] button[type=submit]").await;
+            }
+            "/login/actor" if !chosen => {
+                chosen = true;
+                shots.take(browser, "provider-actor").await;
+                let pick = act_for.unwrap_or("");
+                let script = "const pick = arguments[0]; \
+                    for (const label of document.querySelectorAll('form label')) { \
+                      const input = label.querySelector('input[name=actor]'); \
+                      if (pick ? label.textContent.includes(pick) : input.value === 'person') \
+                        { input.checked = true; return input.value; } } return null;";
+                let picked = browser.execute(script, vec![pick.into()]).await.unwrap();
+                assert!(!picked.is_null(), "no choice {pick:?} for {login}");
+                click(browser, "form[action='/login/actor'] button[type=submit]").await;
             }
             "/consent" if !consented => {
                 consented = true;
@@ -200,6 +221,7 @@ async fn log_in(
     provider: &Provider,
     cabinet: &Cabinet,
     login: &str,
+    act_for: Option<&str>,
     shots: &mut Shots,
 ) {
     browser.goto(&format!("{}/", cabinet.url)).await.unwrap();
@@ -209,7 +231,7 @@ async fn log_in(
         "Войти через Госуслуги"
     );
     click(browser, "#gosuslugi-login").await;
-    log_in_at_provider(browser, provider, login, shots).await;
+    log_in_at_provider(browser, provider, login, act_for, shots).await;
     assert_eq!(path_of(browser).await, "/health");
     shots.take(browser, "health").await;
 }
@@ -230,7 +252,8 @@ async fn opens(
     shots
         .take(browser, &path.trim_start_matches('/').replace('/', "-"))
         .await;
-    if has(browser, "#refused").await {
+    // A refusal page, or the register's «Пользователь не найден».
+    if has(browser, "#refused").await || has(browser, refusal).await {
         assert!(
             has(browser, refusal).await,
             "{path}: refused, but not for {refusal}"
@@ -251,7 +274,13 @@ async fn log_out_of_both(
     shots: &mut Shots,
 ) {
     click(browser, "#logout").await;
-    let home = browser.current_url().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut home = browser.current_url().await.unwrap();
+    while home.path() != "/" && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        home = browser.current_url().await.unwrap();
+    }
+    shots.take(browser, "after-logout").await;
     assert!(
         home.as_str().starts_with(&cabinet.url) && home.path() == "/",
         "{home}"
@@ -281,17 +310,31 @@ const AREAS: [(&str, &str); 6] = [
     ("/staff/employees", "#refused"),
 ];
 
-/// Which of [`AREAS`] open for `login`.
+/// The staff areas, for people acting for the clinic: a missing role is
+/// refused with the page naming it.
+const STAFF_AREAS: [(&str, &str); 4] = [
+    ("/staff/employees", "#need-role"),
+    ("/staff/reports", "#need-role"),
+    ("/staff/schedule", "#need-role"),
+    ("/medical-worker", "#frmr-not-found"),
+];
+
+/// Which of `areas` open for `login` (acting for `act_for`, if given).
 async fn areas_for(
     browser: &Client,
     provider: &Provider,
     cabinet: &Cabinet,
     login: &str,
+    act_for: Option<&str>,
+    areas: &[(&str, &str)],
 ) -> Vec<bool> {
-    let mut shots = Shots::new(login);
-    log_in(browser, provider, cabinet, login, &mut shots).await;
+    let mut shots = Shots::new(&format!(
+        "{login}{}",
+        if act_for.is_some() { "-staff" } else { "" }
+    ));
+    log_in(browser, provider, cabinet, login, act_for, &mut shots).await;
     let mut open = Vec::new();
-    for (path, refusal) in AREAS {
+    for (path, refusal) in areas {
         open.push(opens(browser, cabinet, path, refusal, &mut shots).await);
     }
     log_out_of_both(browser, provider, cabinet, &mut shots).await;
@@ -304,7 +347,7 @@ async fn each_demo_account_opens_the_areas_of_its_level() {
     let cabinet = Cabinet::start(&provider).await;
     let driver = Driver::start().await;
     // Reference, booking, records, medical worker, staff, staff employees;
-    // no demo account acts for an organization before issue 11.
+    // each as a private person (the clinic's staff are below).
     let expected = [
         (SIMPLE, [true, false, false, false, false, false]),
         (PENDING, [true, false, false, false, false, false]),
@@ -314,7 +357,36 @@ async fn each_demo_account_opens_the_areas_of_its_level() {
     ];
     for (login, areas) in expected {
         let browser = driver.browser().await;
-        let open = areas_for(&browser, &provider, &cabinet, login).await;
+        let open = areas_for(&browser, &provider, &cabinet, login, None, &AREAS).await;
+        assert_eq!(open, areas, "{login}");
+        browser.close().await.unwrap();
+    }
+}
+
+#[actix_web::test]
+async fn the_clinics_staff_open_the_areas_of_their_role() {
+    let provider = Provider::start().await;
+    let cabinet = Cabinet::start(&provider).await;
+    let driver = Driver::start().await;
+    // Staff list and settings, reports, own schedule, medical-worker
+    // cabinet (ФРМР), each acting for the clinic.
+    let expected = [
+        (CONFIRMED, [true, false, false, true]),
+        (MANAGER, [false, true, false, false]),
+        (DOCTOR, [false, false, true, true]),
+        (NURSE, [false, false, true, false]),
+    ];
+    for (login, areas) in expected {
+        let browser = driver.browser().await;
+        let open = areas_for(
+            &browser,
+            &provider,
+            &cabinet,
+            login,
+            Some(CLINIC),
+            &STAFF_AREAS,
+        )
+        .await;
         assert_eq!(open, areas, "{login}");
         browser.close().await.unwrap();
     }
@@ -328,7 +400,7 @@ async fn a_patient_books_and_cancels_an_appointment_and_a_doctor_is_found_in_the
 
     let browser = driver.browser().await;
     let mut shots = Shots::new("booking");
-    log_in(&browser, &provider, &cabinet, STANDARD, &mut shots).await;
+    log_in(&browser, &provider, &cabinet, STANDARD, None, &mut shots).await;
     browser
         .goto(&format!("{}/health/appointments", cabinet.url))
         .await
@@ -345,7 +417,7 @@ async fn a_patient_books_and_cancels_an_appointment_and_a_doctor_is_found_in_the
 
     let browser = driver.browser().await;
     let mut shots = Shots::new("doctor");
-    log_in(&browser, &provider, &cabinet, CONFIRMED, &mut shots).await;
+    log_in(&browser, &provider, &cabinet, CONFIRMED, None, &mut shots).await;
     browser
         .goto(&format!("{}/medical-worker", cabinet.url))
         .await
@@ -430,7 +502,7 @@ async fn a_raised_level_opens_the_area_after_logging_in_again() {
     let driver = Driver::start().await;
     let browser = driver.browser().await;
     let mut shots = Shots::new("step-up");
-    log_in(&browser, &provider, &cabinet, SIMPLE, &mut shots).await;
+    log_in(&browser, &provider, &cabinet, SIMPLE, None, &mut shots).await;
     assert!(
         !opens(
             &browser,
@@ -466,7 +538,7 @@ async fn a_raised_level_opens_the_area_after_logging_in_again() {
         "the old level until a new login"
     );
     click(&browser, "#relogin").await;
-    log_in_at_provider(&browser, &provider, SIMPLE, &mut shots).await;
+    log_in_at_provider(&browser, &provider, SIMPLE, None, &mut shots).await;
     assert_eq!(path_of(&browser).await, "/health/records");
     assert!(!has(&browser, "#refused").await, "now allowed");
     shots.take(&browser, "records-after-step-up").await;
@@ -494,7 +566,7 @@ async fn a_back_channel_logout_ends_the_session_in_the_browser() {
     let driver = Driver::start().await;
     let browser = driver.browser().await;
     let mut shots = Shots::new("backchannel");
-    log_in(&browser, &provider, &cabinet, CONFIRMED, &mut shots).await;
+    log_in(&browser, &provider, &cabinet, CONFIRMED, None, &mut shots).await;
     provider.cli(&["users", "logout", CONFIRMED, "--operator", "Тестова"]);
     let login_page = format!("{}/login", provider.url);
     eventually(15, "the cabinet's session to end", || async {

@@ -20,6 +20,11 @@ pub const CONFIRMED: &str = "confirmed@demo.vhod";
 pub const TWO_FACTOR: &str = "twofactor@demo.vhod";
 /// Simplified, its profile check still running.
 pub const PENDING: &str = "pending@demo.vhod";
+pub const MANAGER: &str = "manager@demo.vhod";
+pub const DOCTOR: &str = "doctor@demo.vhod";
+pub const NURSE: &str = "nurse@demo.vhod";
+/// The demo clinic's short name, as the provider's choice page shows it.
+pub const CLINIC: &str = "Городская поликлиника № 1";
 
 /// `target/debug/idp`, next to this test's own folder.
 fn idp_binary() -> PathBuf {
@@ -326,6 +331,18 @@ impl Agent {
         let base = provider.url.as_str();
         let page = self.follow(self.get(authorize).await, base).await;
         let mut page = self.submit_login(&page, base, login).await;
+        if page.url.path() == "/login/actor" {
+            // An employee of an organization: here, as a private person.
+            let (csrf, flow) = (page.hidden("csrf"), page.hidden("flow"));
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("flow", flow.as_str()),
+                ("actor", "person"),
+            ];
+            page = self
+                .follow(self.post(&format!("{base}/login/actor"), &form).await, base)
+                .await;
+        }
         if page.url.path() == "/consent" {
             let form = [
                 ("csrf", page.hidden("csrf")),

@@ -1,0 +1,2 @@
+DELETE FROM frmr WHERE snils = '112-233-451 93';
+DELETE FROM doctors WHERE id = 5;
