@@ -375,6 +375,9 @@ async fn the_clinics_staff_open_the_areas_of_their_role() {
         (MANAGER, [false, true, false, false]),
         (DOCTOR, [false, false, true, true]),
         (NURSE, [false, false, true, false]),
+        // A specialist of the clinic and the admin of a laboratory: acting
+        // for the clinic, the laboratory's role gives nothing here.
+        (TWO_ORGS, [false, false, true, false]),
     ];
     for (login, areas) in expected {
         let browser = driver.browser().await;

@@ -23,6 +23,7 @@ pub const PENDING: &str = "pending@demo.vhod";
 pub const MANAGER: &str = "manager@demo.vhod";
 pub const DOCTOR: &str = "doctor@demo.vhod";
 pub const NURSE: &str = "nurse@demo.vhod";
+pub const TWO_ORGS: &str = "twoorgs@demo.vhod";
 /// The demo clinic's short name, as the provider's choice page shows it.
 pub const CLINIC: &str = "Городская поликлиника № 1";
 
