@@ -31,6 +31,8 @@ pub enum Command {
     /// Make a `next` key active (refused until it has been published for the
     /// JWKS cache lifetime, unless --force).
     Activate {
+        /// The key id (an RFC 7638 thumbprint may begin with `-`).
+        #[arg(allow_hyphen_values = true)]
         kid: String,
         #[arg(long)]
         force: bool,
@@ -47,12 +49,16 @@ pub enum Command {
     /// Retire a retiring key whose tokens have expired (or, with --force, an
     /// active non-RS256 key).
     Retire {
+        #[arg(allow_hyphen_values = true)]
         kid: String,
         #[arg(long)]
         force: bool,
     },
     /// Compromise: remove a key from the JWKS at once and refuse its tokens.
-    Revoke { kid: String },
+    Revoke {
+        #[arg(allow_hyphen_values = true)]
+        kid: String,
+    },
     /// Re-encrypt every private key under a new master key.
     Rewrap {
         /// File with the new base64 master key (or IDP_NEW_MASTER_KEY).
@@ -185,4 +191,34 @@ async fn list(sql: &crate::store::SqlStore, json: bool) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: super::Command,
+    }
+
+    /// A thumbprint is base64url: one in 64 begins with `-`.
+    #[test]
+    fn a_key_id_may_begin_with_a_hyphen() {
+        for args in [
+            ["x", "revoke", "-abc"].as_slice(),
+            &["x", "retire", "-abc", "--force"],
+            &["x", "activate", "-abc"],
+        ] {
+            let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            let kid = match cli.command {
+                super::Command::Revoke { kid }
+                | super::Command::Retire { kid, .. }
+                | super::Command::Activate { kid, .. } => kid,
+                _ => unreachable!(),
+            };
+            assert_eq!(kid, "-abc");
+        }
+    }
 }
