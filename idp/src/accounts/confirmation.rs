@@ -9,7 +9,7 @@ use crate::audit::{Audit, Entry, events};
 use crate::certs;
 use crate::clock::UnixTime;
 use crate::delivery::{self, Kind, Message};
-use crate::model::{Account, AccountLevel, PostalCode, Secret};
+use crate::model::{Account, AccountLevel, PersonalNumber, PostalCode, Secret};
 use crate::store::{SqlStore, StoreError};
 
 /// A postal code is valid this long (the letter takes about two weeks).
@@ -302,6 +302,25 @@ pub async fn by_signature(
         .map_err(|e| ConfirmError::Certificate(e.reason_ru()))?;
     if let Some(mismatch) = certs::mismatch(&subject, account) {
         return Err(ConfirmError::Certificate(mismatch.reason_ru().into()));
+    }
+    // The number the certificate matched must be the one the registries
+    // checked, not one typed in since.
+    let number = match (&subject.snils, &account.snils) {
+        (Some(_), Some(_)) => PersonalNumber::Snils,
+        _ => PersonalNumber::Inn,
+    };
+    if !super::profile::number_checked(&app.sql, account, number).await? {
+        return Err(ConfirmError::Certificate(
+            match number {
+                PersonalNumber::Snils => {
+                    "СНИЛС из «Моих данных» ещё не проверен: дождитесь результата проверки"
+                }
+                PersonalNumber::Inn => {
+                    "ИНН из «Моих данных» ещё не проверен: дождитесь результата проверки"
+                }
+            }
+            .into(),
+        ));
     }
     let method = Method::Signature {
         certificate: subject.serial_hex,

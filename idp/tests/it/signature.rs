@@ -363,3 +363,49 @@ async fn the_cli_signs_a_challenge_the_provider_accepts() {
     assert_eq!(done.url.path(), "/account", "{}", done.body);
     assert_eq!(level(&app).await, AccountLevel::Confirmed);
 }
+
+/// A standard account that types a new SNILS into «Мои данные» cannot
+/// confirm its identity with a certificate of that SNILS before the
+/// registries have checked it.
+#[actix_web::test]
+async fn a_snils_not_yet_checked_confirms_nothing() {
+    use crate::profile;
+    let trust = trust();
+    let app = app_trusting(&trust).await;
+    let (browser, page) = profile::logged_in(&app, SIMPLE).await;
+    profile::submit(&browser, &page, &[]).await;
+    app.clock.advance(app.state.config.registry_delay_secs);
+    profile::verification_done(&app, SIMPLE).await;
+    assert_eq!(app.account(SIMPLE).await.level, AccountLevel::Standard);
+    // Another SNILS, typed in and sent to the registries: not checked yet.
+    let page = browser.follow(browser.get("/account").await).await;
+    profile::submit(&browser, &page, &[("snils", "112-233-449 99")]).await;
+    let typed = Holder {
+        inn: None,
+        ..Holder::person("Простов", "Пётр Петрович", "11223344999", "")
+    };
+    let issued = trust.ca.issue(&typed).unwrap();
+    let page = browser.follow(browser.get("/account/confirm").await).await;
+    assert!(
+        page.body.contains("data-challenge"),
+        "the signing form is offered"
+    );
+    let refused = sign_and_send(
+        &browser,
+        &page,
+        &issued.certificate_pem,
+        &issued.private_key_pem,
+    )
+    .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        error_of(&refused).contains("ещё не проверен"),
+        "{}",
+        error_of(&refused)
+    );
+    assert_eq!(
+        app.account(SIMPLE).await.level,
+        AccountLevel::Standard,
+        "not confirmed"
+    );
+}
