@@ -120,7 +120,11 @@ async fn type_into(browser: &Client, name: &str, value: &str) {
     field.send_keys(value).await.unwrap();
 }
 
+/// Clicks what submits a form or follows a link, and waits (up to 5 s)
+/// until the browser has left the page: WebDriver's click may return
+/// before the next page has replaced this one.
 async fn click(browser: &Client, css: &str) {
+    let page = browser.find(Locator::Css("html")).await.unwrap();
     browser
         .find(Locator::Css(css))
         .await
@@ -128,6 +132,11 @@ async fn click(browser: &Client, css: &str) {
         .click()
         .await
         .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    // The old page's root goes stale once the next page is in.
+    while page.tag_name().await.is_ok() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn path_of(browser: &Client) -> String {
