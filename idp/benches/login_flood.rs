@@ -14,7 +14,8 @@
 //! The load runs on the same machine as the provider, so its own work is
 //! part of what the provider competes with.
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -24,15 +25,6 @@ const SECRET: &str = "medcabinet-secret";
 const REDIRECT: &str = "http://127.0.0.1:8090/callback";
 /// Concurrent token requesters: enough to keep the provider busy.
 const TOKEN_CLIENTS: usize = 8;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -46,28 +38,14 @@ async fn main() {
     let window = Duration::from_secs(env_or("FLOOD_SECS", 8));
     let posters = env_or("FLOOD_LOGINS", 64) as usize;
     let backoff = Duration::from_millis(env_or("FLOOD_BACKOFF_MS", 100));
-    let data = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_idp"))
-            .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
-            .env("IDP_DATA_DIR", data.path())
-            .env("IDP_LOG", "error")
-            // The flood comes from one address here; a real one comes from
-            // many, which the per-IP limit does not stop: measure the
-            // password path itself.
-            .env("IDP_IP_FAILURE_LIMIT", "1000000000")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("idp starts"),
-    );
-    wait_healthy(&base).await;
+    let server = common::DemoServer::start(&[
+        // The flood comes from one address here; a real one comes from
+        // many, which the per-IP limit does not stop: measure the
+        // password path itself.
+        ("IDP_IP_FAILURE_LIMIT", "1000000000"),
+    ])
+    .await;
+    let base = server.base.clone();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(
         "login flood: {cores} cores, windows of {window:?}, {posters} login posters, {backoff:?} pause after 503"
@@ -131,20 +109,6 @@ async fn main() {
     if ratio < 0.5 || flooded.failed > 0 {
         std::process::exit(1);
     }
-}
-
-async fn wait_healthy(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if reqwest::get(format!("{base}/health"))
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("idp serve --demo did not start within 60 s");
 }
 
 struct Count {

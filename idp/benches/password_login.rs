@@ -9,12 +9,15 @@
 //! 3. Login latency of a person at 127.0.0.1 alone, then while a guessing
 //!    flood posts wrong passwords from 127.0.0.2 (the per-IP limit soon
 //!    turns it away).
+//! 4. A wrong password for an unknown login next to one for a real login,
+//!    each round from its own address: the two must cost the same.
 //!
 //!     cargo bench -p idp --bench password_login
 //!
 //! `BENCH_SECS` (default 5) sets each measuring window.
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -26,15 +29,6 @@ const CLIENT: &str = "medcabinet";
 const REDIRECT: &str = "http://127.0.0.1:8090/callback";
 const LOGIN: &str = "standard@demo.vhod";
 const PASSWORD: &str = "Demo-pass1!";
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn window() -> Duration {
     Duration::from_secs(
@@ -81,24 +75,8 @@ async fn main() {
         one * pool as f64
     );
 
-    let data = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_idp"))
-            .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
-            .env("IDP_DATA_DIR", data.path())
-            .env("IDP_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("idp starts"),
-    );
-    wait_healthy(&base).await;
+    let server = common::DemoServer::start(&[]).await;
+    let base = server.base.clone();
 
     // 2. Throughput of complete logins, 4 concurrent people.
     let end = Instant::now() + window;
@@ -154,20 +132,6 @@ async fn main() {
     let (unknown, wrong) = unknown_vs_wrong(&base, 40).await;
     println!("wrong password, unknown login:  p50 {unknown:>6.1} ms");
     println!("wrong password, real login:     p50 {wrong:>6.1} ms");
-}
-
-async fn wait_healthy(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if reqwest::get(format!("{base}/health"))
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("idp serve --demo did not start within 60 s");
 }
 
 fn browser(from: Option<std::net::IpAddr>) -> reqwest::Client {
