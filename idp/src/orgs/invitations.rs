@@ -116,12 +116,14 @@ async fn contact(app: &AppState, invitee: &Invitee) -> Result<Option<(Kind, Stri
                 .accounts_by_number(PersonalNumber::Snils, vec![snils.clone()])
                 .await?
             {
+                // The first account whose SNILS the registries checked.
                 if profile::number_checked(&app.sql, &account, PersonalNumber::Snils).await? {
                     found = match (&account.email, &account.phone) {
                         (Some(email), _) => Some((Kind::Email, email.clone())),
                         (None, Some(phone)) => Some((Kind::Sms, phone.clone())),
                         (None, None) => None,
                     };
+                    break;
                 }
             }
             found

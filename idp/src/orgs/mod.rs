@@ -267,10 +267,14 @@ impl<'a> Orgs<'a> {
         })
     }
 
-    /// The organization's journal (admins only), newest first.
-    pub async fn journal(&self, actor: Actor<'_>, org_id: &str) -> Result<Vec<OrgEvent>, OrgError> {
-        self.open(actor, org_id, Some(Role::Admin)).await?;
-        Ok(self.sql.org_journal(org_id, JOURNAL_PAGE).await?)
+    /// The organization and its journal (admins only), newest first.
+    pub async fn journal(
+        &self,
+        actor: Actor<'_>,
+        org_id: &str,
+    ) -> Result<(Organization, Vec<OrgEvent>), OrgError> {
+        let (org, _) = self.open(actor, org_id, Some(Role::Admin)).await?;
+        Ok((org, self.sql.org_journal(org_id, JOURNAL_PAGE).await?))
     }
 
     /// Gives an employee other roles (and medical-worker data).

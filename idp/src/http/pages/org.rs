@@ -363,11 +363,8 @@ pub async fn journal(
 ) -> HttpResponse {
     let t = texts(&req, None);
     let orgs = Orgs::node(&app);
-    let (entries, org) = match orgs.journal(Actor::Member(&account), &path).await {
-        Ok(entries) => match app.sql.organization(&path).await {
-            Ok(Some(org)) => (entries, org),
-            _ => return problem(t, &id, Problem::Unavailable),
-        },
+    let (org, entries) = match orgs.journal(Actor::Member(&account), &path).await {
+        Ok(found) => found,
         Err(e) => return refused_page(&req, &id, &e),
     };
     let page = JournalPage {
