@@ -154,42 +154,35 @@ pub async fn finish(
     if cookie.len() > 100 {
         return Err(RecoveryError::NoRecovery);
     }
-    let key = key(cookie);
-    let mut recovery: Recovery = app
-        .ephemeral
-        .get_json(&key)
-        .await?
-        .ok_or(RecoveryError::NoRecovery)?;
     // The policy first, so a weak password does not spend a try.
     password::check_policy(new_password).map_err(NewPasswordError::Policy)?;
     if new_password != repeated {
         return Err(NewPasswordError::Differ.into());
     }
-    let check = recovery.code.check(code, app.now());
-    let account_id = match (check, &recovery.account_id) {
+    // Taken while checked, so parallel guesses cannot share one try, and one
+    // code changes the password once; a wrong code puts it back a try less.
+    let key = key(cookie);
+    let mut recovery: Recovery = app
+        .ephemeral
+        .take_json(&key)
+        .await?
+        .ok_or(RecoveryError::NoRecovery)?;
+    let now = app.now();
+    let account_id = match (recovery.code.check(code, now), &recovery.account_id) {
         (CodeCheck::Right, Some(id)) => id.clone(),
-        (CodeCheck::Spent, _) => {
-            app.ephemeral.delete(&key).await?;
-            return Err(RecoveryError::CodeSpent);
-        }
+        (CodeCheck::Spent, _) => return Err(RecoveryError::CodeSpent),
         // A right code for no account cannot happen by design; treat it,
         // and a wrong one, alike.
         _ => {
             let tries_left = recovery.code.tries_left;
             if tries_left == 0 {
-                app.ephemeral.delete(&key).await?;
                 return Err(RecoveryError::CodeSpent);
             }
-            app.ephemeral
-                .put_json(&key, &recovery, RECOVERY_TTL_SECS)
-                .await?;
+            let ttl = (recovery.code.expires_at - now).max(1);
+            app.ephemeral.put_json(&key, &recovery, ttl).await?;
             return Err(RecoveryError::WrongCode { tries_left });
         }
     };
-    // Taken, so one code changes the password once.
-    if app.ephemeral.take_json::<Recovery>(&key).await?.is_none() {
-        return Err(RecoveryError::NoRecovery);
-    }
     let Some(account) = app.sql.account(&account_id).await? else {
         return Err(RecoveryError::NoRecovery);
     };

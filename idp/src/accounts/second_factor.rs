@@ -220,44 +220,40 @@ pub async fn confirm(
     account: &Account,
     code: &str,
 ) -> Result<Vec<String>, SettingsError> {
+    // Taken while checked, so parallel guesses cannot share one try and
+    // one enrollment enables once; a wrong code puts it back.
     let key = enrollment_key(&account.id);
     let mut enrollment: Enrollment = app
         .ephemeral
-        .get_json(&key)
+        .take_json(&key)
         .await?
         .ok_or(SettingsError::NotStarted)?;
     let now = app.now();
-    let last_step = match (&enrollment.sealed_secret, &mut enrollment.sms) {
-        (Some(sealed), _) => {
-            let secret =
-                totp::open(&app.master, &account.id, sealed).ok_or(SettingsError::NotStarted)?;
-            let step = totp::matching_step(&secret, code, now)
-                .ok_or(SettingsError::WrongCode { tries_left: None })?;
-            Some(step)
-        }
-        (None, Some(sms)) => {
-            let check = sms.check(code, now);
-            if check != CodeCheck::Right {
-                app.ephemeral
-                    .put_json(&key, &enrollment, ENROLL_TTL_SECS)
-                    .await?;
-            }
-            match check {
-                CodeCheck::Right => None,
-                CodeCheck::Wrong { tries_left } => {
-                    return Err(SettingsError::WrongCode {
-                        tries_left: Some(tries_left),
-                    });
-                }
-                CodeCheck::Spent => return Err(SettingsError::CodeSpent),
-            }
-        }
+    let checked = match (&enrollment.sealed_secret, &mut enrollment.sms) {
+        (Some(sealed), _) => match totp::open(&app.master, &account.id, sealed) {
+            Some(secret) => totp::matching_step(&secret, code, now)
+                .map(Some)
+                .ok_or(SettingsError::WrongCode { tries_left: None }),
+            None => return Err(SettingsError::NotStarted),
+        },
+        (None, Some(sms)) => match sms.check(code, now) {
+            CodeCheck::Right => Ok(None),
+            CodeCheck::Wrong { tries_left } => Err(SettingsError::WrongCode {
+                tries_left: Some(tries_left),
+            }),
+            CodeCheck::Spent => return Err(SettingsError::CodeSpent),
+        },
         (None, None) => return Err(SettingsError::NotStarted),
     };
-    // Taken, so one enrollment enables once even if confirmed twice at once.
-    if app.ephemeral.take_json::<Enrollment>(&key).await?.is_none() {
-        return Err(SettingsError::NotStarted);
-    }
+    let last_step = match checked {
+        Ok(step) => step,
+        Err(wrong) => {
+            app.ephemeral
+                .put_json(&key, &enrollment, ENROLL_TTL_SECS)
+                .await?;
+            return Err(wrong);
+        }
+    };
     let record = SecondFactorRecord {
         account_id: account.id.clone(),
         method: enrollment.method,

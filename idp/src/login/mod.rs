@@ -191,9 +191,16 @@ async fn finish(
     let auth = match advance(&progress, sid.clone(), now) {
         Need::Done(auth) => auth,
         Need::SecondFactor { method } => {
-            let pending =
-                second_factor::begin(app, account, progress.factors, required, method, keep_sid)
-                    .await?;
+            let pending = second_factor::begin(
+                app,
+                account,
+                progress.factors,
+                required,
+                method,
+                keep_sid,
+                true,
+            )
+            .await?;
             return Ok(Outcome::SecondFactor { pending, method });
         }
         // A password without a second factor where two are required: the

@@ -87,7 +87,8 @@ pub fn masked_phone(phone: &str) -> String {
     format!("+7 *** ***-**-{tail}")
 }
 
-/// Starts the code step; returns the pending login's cookie.
+/// Starts the code step (with an SMS code, when `send_code`); returns the
+/// pending login's cookie.
 pub async fn begin(
     app: &AppState,
     account: &Account,
@@ -95,6 +96,7 @@ pub async fn begin(
     required: Aal,
     method: SecondFactor,
     sid: Option<String>,
+    send_code: bool,
 ) -> Result<Secret, StoreError> {
     let mut pending = Pending {
         account_id: account.id.clone(),
@@ -106,7 +108,7 @@ pub async fn begin(
         sent_to: None,
         created_at: app.now(),
     };
-    if method == SecondFactor::Sms {
+    if method == SecondFactor::Sms && send_code {
         send_sms(app, account, &mut pending).await?;
     }
     let cookie = random_token(32);
@@ -162,7 +164,12 @@ pub async fn step_up(
     };
     let factors = vec![Factor::Password];
     let sid = Some(session.auth.sid.clone());
-    let cookie = begin(app, &account, factors, required, factor.method, sid).await?;
+    // A page load starts a step-up: at most one SMS a minute from here (the
+    // person can ask for another on the page).
+    let every = std::time::Duration::from_secs(RESEND_AFTER_SECS as u64);
+    let key = format!("step-up-sms:{}", account.id);
+    let send = factor.method != SecondFactor::Sms || app.ephemeral.incr(&key, every).await? == 1;
+    let cookie = begin(app, &account, factors, required, factor.method, sid, send).await?;
     Ok(StepUp::Pending(cookie))
 }
 

@@ -284,3 +284,45 @@ async fn a_password_change_keeps_this_session_and_ends_the_others() {
     assert_eq!(error_of(res).await.1, "invalid_grant");
     assert!(logs_in(&app, STANDARD, NEW_PASSWORD).await);
 }
+
+/// Guesses sent in parallel with one recovery cookie share its three tries:
+/// the recovery is taken while a code is checked, so the others find none.
+/// (On Redis, where each store call yields, it fails without that.)
+#[actix_web::test]
+async fn parallel_guesses_share_the_three_tries() {
+    let app = TestApp::spawn().await;
+    let (browser, page) = start(&app, SIMPLE).await;
+    let sent = app.newest_message("+79990000000", 1).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = if sent == "123456" { "654321" } else { "123456" };
+    let csrf = page.csrf();
+    let mut guesses = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let (http, url) = (
+            browser.client.clone(),
+            format!("{}/recover/password", app.url),
+        );
+        let form = [
+            ("csrf", csrf.clone()),
+            ("code", wrong.to_owned()),
+            ("password", NEW_PASSWORD.to_owned()),
+            ("password2", NEW_PASSWORD.to_owned()),
+        ];
+        guesses.spawn(async move {
+            let res = http.post(url).form(&form).send().await.unwrap();
+            res.text().await.unwrap()
+        });
+    }
+    let bodies = guesses.join_all().await;
+    let checked = bodies
+        .iter()
+        .filter(|b| b.contains("осталось попыток") || b.contains("Запросите новый код"))
+        .count();
+    assert!(
+        (1..=3).contains(&checked),
+        "{checked} guesses were checked, three tries allowed"
+    );
+    assert!(!logs_in(&app, SIMPLE, NEW_PASSWORD).await);
+}
