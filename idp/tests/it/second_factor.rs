@@ -336,12 +336,24 @@ async fn wrong_codes_close_the_code_step_and_a_code_step_is_bound_to_its_browser
     app.clock.advance(60);
     let (login, mut page) = to_code_page(&app, STANDARD, &[]).await;
     // Another browser cannot use this login's code step.
-    let stranger = app.browser();
-    let res = stranger
-        .post("/login/code", &[("csrf", "x"), ("code", "123456")])
-        .await;
-    assert!(res.status().is_client_error() || res.status().is_redirection());
+    // With its own valid CSRF token and this login's flow, the stranger's
+    // right code is refused: the flow starts over in its browser, and no
+    // login of STANDARD waits there.
     let right = totp::code_at(&secret, app.state.now());
+    let stranger = app.browser();
+    let own = stranger.follow(stranger.get("/login").await).await;
+    let (csrf, flow) = (own.csrf(), page.hidden("flow"));
+    let res = stranger
+        .post(
+            "/login/code",
+            &[("csrf", &csrf), ("flow", &flow), ("code", &right)],
+        )
+        .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert!(
+        res.cookies().all(|c| c.name() != "vhod_session"),
+        "no session for the stranger"
+    );
     let wrong = if right == "111111" {
         "222222"
     } else {
