@@ -27,6 +27,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Derives refresh-token successors (see `oidc::token::refresh_token`).
     pub refresh_key: Arc<ring::hmac::Key>,
+    /// Signs the CSRF tokens of the pages (see `http::extract::csrf_token`).
+    pub csrf_key: Arc<ring::hmac::Key>,
     /// Bounds concurrent password hashing.
     pub passwords: Arc<crate::login::PasswordPool>,
     /// Counters of rare events, for operators and tests.
@@ -147,6 +149,8 @@ impl AppState {
             ring::hmac::HMAC_SHA256,
             &master.derive("vhod refresh-token successor"),
         );
+        let csrf_key =
+            ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &master.derive("vhod csrf token"));
         let delivery = Arc::new(crate::delivery::Delivery::from_config(&config)?);
         let esign = load_trust(&config)?.map(Arc::new);
         let state = Self {
@@ -159,6 +163,7 @@ impl AppState {
             master: Arc::new(master),
             clock,
             refresh_key: Arc::new(refresh_key),
+            csrf_key: Arc::new(csrf_key),
             passwords: Arc::new(crate::login::PasswordPool::for_this_machine()),
             stats: Arc::default(),
             delivery,

@@ -4,6 +4,7 @@
 //! [`SessionUser`]), the bearer token ([`BearerToken`]), client credentials
 //! ([`ClientAuth`]), and the browser-binding cookie of login flows.
 
+use std::borrow::Cow;
 use std::future::{Ready, ready};
 
 use actix_web::cookie::{Cookie, SameSite};
@@ -11,7 +12,9 @@ use actix_web::dev::Payload;
 use actix_web::http::Method;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use subtle::ConstantTimeEq;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ring::hmac;
 
 use super::errors::BearerError;
 use super::pages::{bad_form, csrf_failed, see_other, texts};
@@ -111,8 +114,11 @@ impl FromRequest for CsrfForm {
             let refuse = |page| {
                 Err(actix_web::error::InternalError::from_response("form refused", page).into())
             };
+            let app = req.app_data::<web::Data<AppState>>();
             match parsed {
-                Ok(params) if csrf_ok(&req, &params) => Ok(CsrfForm(params)),
+                Ok(params) if app.is_some_and(|app| csrf_ok(app, &req, &params)) => {
+                    Ok(CsrfForm(params))
+                }
                 Ok(_) => refuse(csrf_failed(texts(&req, None), &id)),
                 // A control character, an overlong value: say which field.
                 Err(e) => refuse(bad_form(texts(&req, None), &id, &e)),
@@ -277,24 +283,19 @@ impl FromRequest for ClientAuth {
 /// This browser's binding cookie for login flows, and the cookie to set
 /// when it is new.
 pub fn browser_id(app: &AppState, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
-    if let Some(existing) = req.cookie(BROWSER_COOKIE)
+    if let Some(existing) = read_cookie(app, req, BROWSER_COOKIE)
         && existing.value().len() >= 32
     {
         return (existing.value().to_owned(), None);
     }
     let value = new_browser_id().expose().to_owned();
-    let cookie = Cookie::build(BROWSER_COOKIE, value.clone())
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(app.config.secure_cookies())
-        .finish();
+    let cookie = login_cookie(app, BROWSER_COOKIE, &value);
     (value, Some(cookie))
 }
 
 /// The live SSO session of this browser, if any.
 pub async fn current_session(app: &AppState, req: &HttpRequest) -> Option<Session> {
-    let cookie = req.cookie(session::COOKIE);
+    let cookie = read_cookie(app, req, session::COOKIE);
     session::find(app, cookie.as_ref().map(Cookie::value))
         .await
         .unwrap_or_else(|e| {
@@ -307,10 +308,34 @@ pub fn session_cookie(app: &AppState, value: &str) -> Cookie<'static> {
     login_cookie(app, session::COOKIE, value)
 }
 
-/// A cookie of the login's own state (the session, a login waiting for
-/// its code): HttpOnly, Lax, Secure outside loopback development.
+/// The name our cookie `name` goes by. With an https issuer it is
+/// `__Host-` + `name`: browsers keep such a cookie only when it is Secure,
+/// on `Path=/` and without `Domain`, so no other host of the domain can set
+/// or overwrite it. Browsers refuse the prefix over http, so there the
+/// plain name.
+pub fn cookie_name(app: &AppState, name: &'static str) -> Cow<'static, str> {
+    if app.config.secure_cookies() {
+        Cow::Owned(format!("__Host-{name}"))
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// This browser's cookie `name`, under its [`cookie_name`] only: with an
+/// https issuer a cookie without the prefix is not ours.
+pub fn read_cookie(
+    app: &AppState,
+    req: &HttpRequest,
+    name: &'static str,
+) -> Option<Cookie<'static>> {
+    req.cookie(&cookie_name(app, name))
+}
+
+/// A cookie of ours (the session, a login waiting for its code, the
+/// browser binding, the CSRF secret): HttpOnly, Lax, `Path=/`, and Secure
+/// with the `__Host-` prefix when the issuer is https.
 pub fn login_cookie(app: &AppState, name: &'static str, value: &str) -> Cookie<'static> {
-    Cookie::build(name, value.to_owned())
+    Cookie::build(cookie_name(app, name), value.to_owned())
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -321,28 +346,37 @@ pub fn login_cookie(app: &AppState, name: &'static str, value: &str) -> Cookie<'
 pub const CSRF_COOKIE: &str = "vhod_csrf";
 pub const CSRF_FIELD: &str = "csrf";
 
-/// The CSRF token of this browser (double-submit cookie), and the cookie to
-/// set when it is new.
+/// The CSRF token for this browser's forms, and the cookie to set when it
+/// is new. The cookie holds a random secret (HttpOnly); the token is its
+/// HMAC under a key derived from the master key, so only a page we
+/// rendered for that cookie has it: a cookie and field made up together
+/// do not pass. (Cookies planted by another host of the domain are kept
+/// out by the `__Host-` prefix on https.)
 pub fn csrf_token(app: &AppState, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
-    if let Some(existing) = req.cookie(CSRF_COOKIE)
-        && existing.value().len() >= 20
+    if let Some(existing) = read_cookie(app, req, CSRF_COOKIE)
+        && existing.value().len() >= 32
     {
-        return (existing.value().to_owned(), None);
+        return (csrf_tag(app, existing.value()), None);
     }
-    let token = random_token(24).expose().to_owned();
-    let cookie = Cookie::build(CSRF_COOKIE, token.clone())
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(app.config.secure_cookies())
-        .finish();
-    (token, Some(cookie))
+    let secret = random_token(24).expose().to_owned();
+    let cookie = login_cookie(app, CSRF_COOKIE, &secret);
+    (csrf_tag(app, &secret), Some(cookie))
 }
 
-/// Whether a form's `csrf` field matches this browser's cookie.
-pub fn csrf_ok(req: &HttpRequest, params: &Params) -> bool {
-    let (Some(cookie), Ok(Some(field))) = (req.cookie(CSRF_COOKIE), params.get(CSRF_FIELD)) else {
+fn csrf_tag(app: &AppState, secret: &str) -> String {
+    URL_SAFE_NO_PAD.encode(hmac::sign(&app.csrf_key, secret.as_bytes()))
+}
+
+/// Whether a form's `csrf` field is the token of this browser's cookie
+/// (compared in constant time).
+pub fn csrf_ok(app: &AppState, req: &HttpRequest, params: &Params) -> bool {
+    let (Some(cookie), Ok(Some(field))) =
+        (read_cookie(app, req, CSRF_COOKIE), params.get(CSRF_FIELD))
+    else {
         return false;
     };
-    cookie.value().as_bytes().ct_eq(field.as_bytes()).into()
+    let Ok(tag) = URL_SAFE_NO_PAD.decode(field) else {
+        return false;
+    };
+    hmac::verify(&app.csrf_key, cookie.value().as_bytes(), &tag).is_ok()
 }

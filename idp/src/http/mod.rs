@@ -10,7 +10,7 @@ pub mod routes;
 
 use std::net::TcpListener;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
@@ -26,21 +26,31 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     actix_web::rt::System::new().block_on(future)
 }
 
+/// `Strict-Transport-Security` with an https issuer: a year, this host only
+/// (other hosts of the domain are not ours to decide).
+pub const HSTS: &str = "max-age=31536000";
+
 /// Starts the HTTP server on an already bound listener.
 pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
     let max_body = state.config.max_body_bytes;
+    // An https issuer: browsers must never use plain http with us (TLS
+    // usually ends at the load balancer, so the node itself speaks http).
+    let hsts = state.config.secure_cookies();
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
+        let mut headers = DefaultHeaders::new()
+            .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .add((header::X_FRAME_OPTIONS, "DENY"))
+            .add((header::REFERRER_POLICY, "no-referrer"))
+            .add((header::CONTENT_SECURITY_POLICY, pages::CSP));
+        if hsts {
+            headers = headers.add((header::STRICT_TRANSPORT_SECURITY, HSTS));
+        }
         App::new()
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(max_body))
-            .wrap(
-                DefaultHeaders::new()
-                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                    .add((header::X_FRAME_OPTIONS, "DENY"))
-                    .add((header::REFERRER_POLICY, "no-referrer"))
-                    .add((header::CONTENT_SECURITY_POLICY, pages::CSP)),
-            )
+            .wrap(from_fn(plain_paths))
+            .wrap(headers)
             .wrap(from_fn(request_id))
             .configure(routes::configure)
     })
@@ -71,4 +81,25 @@ async fn request_id(
     }
     .instrument(span)
     .await
+}
+
+/// A path that decodes to a control character names no page of ours: it
+/// gets the 404 page before routing, so no path parameter (an
+/// organization's id) carries one into a store or a header.
+async fn plain_paths(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let decoded = percent_encoding::percent_decode_str(req.path()).decode_utf8_lossy();
+    if decoded.chars().any(char::is_control) {
+        let (req, _) = req.into_parts();
+        let id = req
+            .extensions()
+            .get::<RequestId>()
+            .cloned()
+            .unwrap_or_default();
+        let page = pages::not_found(req.clone(), id).await;
+        return Ok(ServiceResponse::new(req, page).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
 }

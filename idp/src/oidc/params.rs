@@ -1,8 +1,10 @@
 //! Request parameters from a query string or a form body, parsed strictly:
 //! RFC 6749 §3.1 forbids repeated parameters, empty values count as absent,
 //! bytes that are not UTF-8 are refused instead of silently replaced, and so
-//! are NUL and other control characters, which no OAuth parameter carries
-//! and which PostgreSQL refuses in text.
+//! is every control character, CR, LF and TAB included: no OAuth parameter
+//! or form field carries one, a line break echoed into a header or a log
+//! line forges another, and PostgreSQL refuses NUL in text. The one
+//! exception is a PEM certificate, which is lines ([`MULTILINE`]).
 
 use std::borrow::Cow;
 
@@ -12,6 +14,9 @@ use super::error::OAuthError;
 pub const MAX_VALUE_LEN: usize = 8192;
 /// Most parameters accepted in one request.
 pub const MAX_PARAMS: usize = 64;
+/// The fields that may hold CR and LF (still no other control character):
+/// the PEM certificate of the signing forms.
+pub const MULTILINE: &[&str] = &["certificate"];
 
 #[derive(Debug, Default, Clone)]
 pub struct Params(Vec<(String, String)>);
@@ -29,7 +34,13 @@ impl Params {
             let mut kv = part.splitn(2, |b| *b == b'=');
             let name = decode(kv.next().unwrap_or_default())?;
             let value = decode(kv.next().unwrap_or_default())?;
-            if let Some(bad) = name.chars().chain(value.chars()).find(|c| forbidden(*c)) {
+            let line_breaks = MULTILINE.contains(&name.as_str());
+            let bad = name.chars().find(|c| c.is_control()).or_else(|| {
+                value
+                    .chars()
+                    .find(|c| c.is_control() && !(line_breaks && matches!(c, '\r' | '\n')))
+            });
+            if let Some(bad) = bad {
                 return Err(OAuthError::invalid_request(format!(
                     "parameter `{}` contains the control character U+{:04X}",
                     printable(&name),
@@ -82,11 +93,6 @@ impl Params {
     }
 }
 
-/// Control characters other than tab, CR and LF (which a textarea may send).
-fn forbidden(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\r' | '\n')
-}
-
 fn decode(bytes: &[u8]) -> Result<String, OAuthError> {
     let plus_as_space: Cow<[u8]> = if bytes.contains(&b'+') {
         Cow::Owned(
@@ -108,4 +114,30 @@ fn decode(bytes: &[u8]) -> Result<String, OAuthError> {
 /// characters outside RFC 6749 §5.2 shown as `?`.
 fn printable(name: &str) -> String {
     super::request::preview(&name.chars().take(40).collect::<String>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_control_character_is_refused_but_line_breaks_in_a_pem() {
+        for raw in [
+            "state=a%0D%0Ab",
+            "state=a%0Ab",
+            "code=a%09b",
+            "a%0A=b",
+            "x=%7F",
+        ] {
+            let error = Params::parse(raw.as_bytes()).unwrap_err();
+            assert!(error.description.contains("control character"), "{raw}");
+        }
+        let pem = Params::parse(b"certificate=-----BEGIN%0D%0AMII%0A-----END").unwrap();
+        assert_eq!(
+            pem.get("certificate").unwrap(),
+            Some("-----BEGIN\r\nMII\n-----END")
+        );
+        assert!(Params::parse(b"certificate=a%09b").is_err());
+        assert!(Params::parse(b"certificate=a%00b").is_err());
+    }
 }

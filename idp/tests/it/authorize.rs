@@ -514,8 +514,8 @@ async fn session_cookie_is_http_only_lax_and_secure_behind_https() {
         .collect();
     let session = cookies
         .iter()
-        .find(|c| c.starts_with("vhod_session="))
-        .expect("a session cookie");
+        .find(|c| c.starts_with("__Host-vhod_session="))
+        .expect("a session cookie, `__Host-` behind https");
     for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(session.contains(attribute), "{session}");
     }

@@ -15,6 +15,7 @@ mod delivery;
 mod discovery;
 mod e2e;
 mod grants;
+mod input_headers;
 mod introspect_revoke;
 mod levels;
 mod lockout;

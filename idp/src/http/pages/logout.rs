@@ -9,7 +9,9 @@ use askama::Template;
 use super::{Failure, csrf_failed, error_page, html, see_other, texts};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{RequestParams, csrf_ok, csrf_token, current_session};
+use crate::http::extract::{
+    RequestParams, csrf_ok, csrf_token, current_session, read_cookie, session_cookie,
+};
 use crate::http::i18n::Texts;
 use crate::login::session;
 use crate::oidc::logout::{self, LogoutRequest};
@@ -55,7 +57,7 @@ pub async fn logout(
         Err(e) => return invalid(t, &id, &e),
     };
     let confirmed = params.get("confirm").ok().flatten() == Some("yes");
-    if confirmed && !csrf_ok(&req, &params) {
+    if confirmed && !csrf_ok(&app, &req, &params) {
         return csrf_failed(t, &id);
     }
     let session = current_session(&app, &req).await;
@@ -92,7 +94,7 @@ async fn finish(
     id: &RequestId,
     request: &LogoutRequest,
 ) -> HttpResponse {
-    let cookie = req.cookie(session::COOKIE);
+    let cookie = read_cookie(app, req, session::COOKIE);
     if let Err(e) = logout::perform(
         app,
         request,
@@ -107,8 +109,12 @@ async fn finish(
         Some(url) => see_other(&url),
         None => html(StatusCode::OK, &DonePage { t, back: None }),
     };
-    if let Some(cookie) = cookie {
-        let _ = res.add_removal_cookie(&cookie);
+    if cookie.is_some() {
+        // With its attributes: a `__Host-` cookie is only replaced by one
+        // that is Secure and on `Path=/`.
+        let mut gone = session_cookie(app, "");
+        gone.make_removal();
+        let _ = res.add_cookie(&gone);
     }
     res
 }

@@ -104,13 +104,19 @@ impl Requester {
                 .peer_addr()
                 .map(|a| a.ip().to_string())
                 .unwrap_or_default(),
+            // A header may carry a tab (no other control character): it
+            // is shown on «Сеансы входа» and journaled, so it becomes a
+            // space.
             user_agent: req
                 .headers()
                 .get(actix_web::http::header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
+                .map(|ua| ua.replace(|c: char| c.is_control(), " ")),
             old_cookie: req
-                .cookie(crate::login::session::COOKIE)
+                .app_data::<actix_web::web::Data<crate::app::AppState>>()
+                .and_then(|app| {
+                    super::extract::read_cookie(app, req, crate::login::session::COOKIE)
+                })
                 .map(|c| c.value().to_owned()),
         }
     }

@@ -12,7 +12,7 @@ use crate::accounts::password::{NewPasswordError, PUNCTUATION, PolicyError};
 use crate::accounts::recovery::{self, COOKIE, RecoveryError};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{CsrfForm, RequestParams, csrf_token, login_cookie};
+use crate::http::extract::{CsrfForm, RequestParams, csrf_token, login_cookie, read_cookie};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
 use crate::oidc::Params;
@@ -136,7 +136,7 @@ pub async fn code_form(
 ) -> HttpResponse {
     let params = params.0.unwrap_or_default();
     let flow_id = flow_of(&params);
-    let cookie = req.cookie(COOKIE);
+    let cookie = read_cookie(&app, &req, COOKIE);
     match recovery::is_under_way(&app, cookie.as_ref().map(|c| c.value())).await {
         Ok(true) => render(&app, &req, flow_id, StatusCode::OK, RecoverView::Code, None),
         Ok(false) => see_other(&with_flow(paths::RECOVER, flow_id)),
@@ -193,7 +193,7 @@ pub async fn finish(
 ) -> HttpResponse {
     let flow_id = flow_of(&params);
     let field = |name| params.get(name).ok().flatten().unwrap_or_default();
-    let Some(cookie) = req.cookie(COOKIE) else {
+    let Some(cookie) = read_cookie(&app, &req, COOKIE) else {
         return see_other(&with_flow(paths::RECOVER, flow_id));
     };
     let result = recovery::finish(

@@ -11,7 +11,9 @@ use super::login::{flow_texts, load_flow};
 use super::{Failure, Requester, decision, error_page, html, problem, see_other, with_cookie};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{CsrfForm, RequestParams, csrf_token, current_session, login_cookie};
+use crate::http::extract::{
+    CsrfForm, RequestParams, csrf_token, current_session, login_cookie, read_cookie,
+};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
 use crate::login::second_factor::{self as code_step, COOKIE, CodeError, StepUp};
@@ -98,7 +100,7 @@ pub async fn form(
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
-    let cookie = req.cookie(COOKIE);
+    let cookie = read_cookie(&app, &req, COOKIE);
     match code_step::find(&app, cookie.as_ref().map(|c| c.value())).await {
         Ok(Some(pending)) => {
             let view = form_view(&pending);
@@ -139,7 +141,7 @@ pub async fn submit(
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
-    let Some(cookie) = req.cookie(COOKIE) else {
+    let Some(cookie) = read_cookie(&app, &req, COOKIE) else {
         return login_again(flow.as_ref());
     };
     let code = params.get("code").ok().flatten().unwrap_or_default().trim();
@@ -235,7 +237,7 @@ pub async fn resend(
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
-    let Some(cookie) = req.cookie(COOKIE) else {
+    let Some(cookie) = read_cookie(&app, &req, COOKIE) else {
         return login_again(flow.as_ref());
     };
     let (error, notice) = match code_step::resend(&app, cookie.value()).await {
