@@ -65,7 +65,9 @@ pub struct AddArgs {
     /// a one-time code) or aal3 (signature certificate).
     #[arg(long)]
     pub min_acr: Option<Aal>,
-    /// Allowed scopes, space-separated (default: all).
+    /// Allowed scopes, space-separated, e.g. "openid profile email"
+    /// (default: openid only, so personal data is released only where the
+    /// admin said so).
     #[arg(long)]
     pub scopes: Option<String>,
     /// ID token signature algorithm.
@@ -144,7 +146,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 secret: None,
                 redirect_uris: a.redirect_uris,
                 post_logout_redirect_uris: a.post_logout_uris,
-                scopes: a.scopes.as_deref().map(Scopes::parse),
+                scopes: Some(Scopes::parse(a.scopes.as_deref().unwrap_or("openid"))),
                 skip_consent: a.skip_consent,
                 min_account_level: a.min_level,
                 min_aal: a.min_acr,

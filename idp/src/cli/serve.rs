@@ -38,6 +38,7 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
     let demo_ca = crate::demo::trust_demo_ca(&mut config)?;
     config.auto_migrate |= args.migrate;
     config.validate()?;
+    crate::delivery::Delivery::check_production(&config)?;
     init_tracing(&config.log);
     let workers = args
         .workers

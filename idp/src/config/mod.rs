@@ -85,6 +85,10 @@ pub struct Config {
     pub sms_gateway_token: Option<SecretString>,
     /// Serve the dev outbox as JSON at `/dev/outbox` (on with `--demo`).
     pub dev_outbox: bool,
+    /// Production mode only: accept that the kinds of message without a
+    /// transport are written to the dev outbox (`data_dir/outbox/`), codes
+    /// and all; without it such a start is refused.
+    pub outbox_delivery: bool,
     /// How long the (simulated) state registries take to answer a profile
     /// check.
     pub registry_delay_secs: i64,
@@ -136,6 +140,7 @@ impl Default for Config {
             sms_gateway_url: None,
             sms_gateway_token: None,
             dev_outbox: false,
+            outbox_delivery: false,
             registry_delay_secs: 10,
             esign_ca_files: Vec::new(),
             esign_crl_files: Vec::new(),

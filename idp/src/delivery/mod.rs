@@ -104,17 +104,62 @@ impl Delivery {
 
     /// The kinds of message `config` sends to the dev outbox.
     pub fn kinds_to_outbox(config: &Config) -> Vec<&'static str> {
-        [
-            ("SMS", config.sms_gateway_url.is_none()),
-            ("e-mail", config.smtp_url.is_none()),
-            (
-                "letters",
-                config.smtp_url.is_none() || config.postal_mailbox.is_none(),
-            ),
-        ]
-        .into_iter()
-        .filter_map(|(kind, outbox)| outbox.then_some(kind))
-        .collect()
+        Self::missing_transports(config)
+            .into_iter()
+            .map(|(kind, _)| kind)
+            .collect()
+    }
+
+    /// Each kind of message without a transport, with the settings that
+    /// would give it one.
+    fn missing_transports(config: &Config) -> Vec<(&'static str, Vec<&'static str>)> {
+        let smtp = config.smtp_url.is_some();
+        let mut missing = Vec::new();
+        if config.sms_gateway_url.is_none() {
+            missing.push(("SMS", vec!["sms_gateway_url (IDP_SMS_GATEWAY_URL)"]));
+        }
+        if !smtp {
+            missing.push(("e-mail", vec!["smtp_url (IDP_SMTP_URL)"]));
+        }
+        if !smtp || config.postal_mailbox.is_none() {
+            let mut needs = vec!["postal_mailbox (IDP_POSTAL_MAILBOX)"];
+            if !smtp {
+                needs.insert(0, "smtp_url (IDP_SMTP_URL)");
+            }
+            missing.push(("letters", needs));
+        }
+        missing
+    }
+
+    /// Refuses a production start (PostgreSQL, not the demo) that would
+    /// write SMS, e-mail or letters, one-time codes and all, to files on the
+    /// node, unless the outbox was chosen: `dev_outbox` (dev mode) or
+    /// `outbox_delivery`. The embedded default (SQLite) is a developer's
+    /// machine and keeps the outbox.
+    pub fn check_production(config: &Config) -> Result<(), DeliveryConfigError> {
+        if !config.is_production() || config.demo || config.dev_outbox || config.outbox_delivery {
+            return Ok(());
+        }
+        let missing = Self::missing_transports(config);
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let each: Vec<String> = missing
+            .iter()
+            .map(|(kind, needs)| format!("{kind}: set {}", needs.join(" and ")))
+            .collect();
+        Err(DeliveryConfigError(format!(
+            "production mode (PostgreSQL) would write {} with their one-time codes to files in {}; \
+             configure a transport for each ({}), or, to keep them in those files on purpose, \
+             set outbox_delivery = true (IDP_OUTBOX_DELIVERY=true)",
+            missing
+                .iter()
+                .map(|(kind, _)| *kind)
+                .collect::<Vec<_>>()
+                .join(", "),
+            config.data_dir.join("outbox").display(),
+            each.join("; ")
+        )))
     }
 
     fn transport(&self, kind: Kind) -> &dyn Transport {

@@ -6,7 +6,9 @@ pub mod lifecycle;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use keys::{Algorithm, Jwks, KeyState, MasterKey, SigningKey, VerifiedJws};
 
@@ -38,10 +40,17 @@ struct Loaded {
     jwks: Jwks,
 }
 
+/// The shortest time between two store lookups for tokens whose `kid`
+/// this node does not hold, so made-up kids cannot cost a query each.
+pub const UNKNOWN_KID_GAP: Duration = Duration::from_secs(1);
+
 /// The signing keys, swapped as a whole when they change.
 #[derive(Default)]
 pub struct KeyRing {
     loaded: RwLock<Arc<Loaded>>,
+    /// When this node last looked in the store for an unknown `kid`.
+    unknown_kid_lookup: tokio::sync::Mutex<Option<Instant>>,
+    unknown_kid_lookups: AtomicU64,
 }
 
 impl KeyRing {
@@ -68,6 +77,49 @@ impl KeyRing {
     /// Verifies a token signed with a published key.
     pub fn verify(&self, token: &str) -> Result<VerifiedJws, keys::KeyError> {
         keys::verify(token, &self.current().jwks.keys)
+    }
+
+    /// Verifies a token like [`KeyRing::verify`], first catching up with
+    /// the store when its `kid` is unknown here (see [`KeyRing::catch_up`]).
+    pub async fn verify_fresh(
+        &self,
+        token: &str,
+        store: &SqlStore,
+        master: &MasterKey,
+    ) -> Result<VerifiedJws, keys::KeyError> {
+        match self.verify(token) {
+            Err(keys::KeyError::UnknownKey) => {
+                self.catch_up(token, store, master).await;
+                self.verify(token)
+            }
+            verified => verified,
+        }
+    }
+
+    /// When `token` names a `kid` this node does not hold, reloads the keys
+    /// if the store's changed: another node may already sign with a key
+    /// this one has not polled yet (`key_poll_secs` may be longer than the
+    /// JWKS lifetime). At most once per [`UNKNOWN_KID_GAP`].
+    pub async fn catch_up(&self, token: &str, store: &SqlStore, master: &MasterKey) {
+        let mut last = self.unknown_kid_lookup.lock().await;
+        // Another request may have caught up while this one waited.
+        if !matches!(self.verify(token), Err(keys::KeyError::UnknownKey))
+            || last.is_some_and(|at| at.elapsed() < UNKNOWN_KID_GAP)
+        {
+            return;
+        }
+        *last = Some(Instant::now());
+        self.unknown_kid_lookups.fetch_add(1, Ordering::Relaxed);
+        match self.refresh(store, master).await {
+            Ok(true) => tracing::info!("signing keys reloaded for a token with a new kid"),
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "reloading signing keys failed"),
+        }
+    }
+
+    /// How many times an unknown `kid` sent this node to the store.
+    pub fn reloads_for_unknown_kids(&self) -> u64 {
+        self.unknown_kid_lookups.load(Ordering::Relaxed)
     }
 
     pub fn algorithms(&self) -> Vec<Algorithm> {

@@ -14,7 +14,7 @@ use super::flow::{Flow, FlowStep, Lookup};
 use super::params::Params;
 use super::redirect;
 use super::request::{self, max_age_exceeded};
-use super::tokens::verify_id_token_hint;
+use super::tokens::id_token_hint;
 use crate::app::AppState;
 use crate::login::Session;
 use crate::model::{Aal, AccountLevel, AuthContext, Client, Release};
@@ -81,7 +81,11 @@ pub async fn start(
         Err(e) => return Decision::Problem(Problem::BadRequest(e)),
     };
     let client = client.expect("trusted_redirect checked the client");
-    let verify_hint = |hint: &str| verify_id_token_hint(app, hint).map(|h| h.sub);
+    if let Ok(Some(hint)) = params.get("id_token_hint") {
+        // Signed with a key this node has not loaded yet?
+        app.keys.catch_up(hint, &app.sql, &app.master).await;
+    }
+    let verify_hint = |hint: &str| id_token_hint(app, hint).map(|h| h.sub);
     match request::validate(params, &client, redirect_uri, verify_hint) {
         Ok(req) => evaluate(app, Flow::new(req, browser, app.now()), &client, session).await,
         // Client and redirect URI are trusted now: the error goes back.

@@ -9,7 +9,12 @@ use crate::paths;
 
 pub fn metadata(app: &AppState) -> Value {
     let url = |path: &str| format!("{}{}", app.issuer, path);
-    let acrs: Vec<&str> = Aal::ALL.iter().map(|a| a.as_urn()).collect();
+    // aal3 is a certificate login, possible only with a trusted CA.
+    let acrs: Vec<&str> = Aal::ALL
+        .iter()
+        .filter(|a| **a != Aal::Aal3 || app.esign.is_some())
+        .map(|a| a.as_urn())
+        .collect();
     let algs: Vec<&str> = app.keys.algorithms().iter().map(|a| a.as_str()).collect();
     json!({
         "issuer": app.issuer.as_ref(),
@@ -37,7 +42,7 @@ pub fn metadata(app: &AppState) -> Value {
         "request_uri_parameter_supported": false,
         "require_request_uri_registration": false,
         "acr_values_supported": acrs,
-        "prompt_values_supported": ["none", "login", "consent"],
+        "prompt_values_supported": ["none", "login", "consent", "select_account"],
         "display_values_supported": ["page", "popup"],
         "ui_locales_supported": ["ru", "en"],
         "claims_locales_supported": ["ru"],

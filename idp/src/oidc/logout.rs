@@ -40,7 +40,7 @@ pub async fn validate(app: &AppState, params: &Params) -> Result<LogoutRequest, 
     };
     let mut client_id = params.get("client_id")?.map(str::to_owned);
     if let Some(hint) = params.get("id_token_hint")? {
-        let hint = verify_id_token_hint(app, hint).ok_or_else(|| {
+        let hint = verify_id_token_hint(app, hint).await.ok_or_else(|| {
             OAuthError::invalid_request(
                 "id_token_hint is not a valid ID token of this provider (bad signature, issuer, type or format)",
             )

@@ -177,7 +177,11 @@ fn revoked_grant(grant_id: &str) -> String {
 /// expiry, and revocation marks.
 pub async fn verify_access_token(app: &AppState, token: &str) -> Result<AccessClaims, OAuthError> {
     let invalid = || OAuthError::invalid_token("the access token is invalid, expired or revoked");
-    let verified = app.keys.verify(token).map_err(|_| invalid())?;
+    let verified = app
+        .keys
+        .verify_fresh(token, &app.sql, &app.master)
+        .await
+        .map_err(|_| invalid())?;
     if verified.typ.as_deref() != Some(ACCESS_TOKEN_TYP) {
         return Err(invalid());
     }
@@ -247,9 +251,16 @@ pub struct IdTokenHint {
 }
 
 /// Checks an `id_token_hint` (Core §3.1.2.1, RP-Initiated Logout §2): an
-/// ID token this provider signed. Expiry does not matter; an access token
+/// ID token this provider signed, maybe on another node with a key this
+/// one has not loaded yet. Expiry does not matter; an access token
 /// (`typ: at+jwt`) or any other JWT type is refused.
-pub fn verify_id_token_hint(app: &AppState, hint: &str) -> Option<IdTokenHint> {
+pub async fn verify_id_token_hint(app: &AppState, hint: &str) -> Option<IdTokenHint> {
+    app.keys.catch_up(hint, &app.sql, &app.master).await;
+    id_token_hint(app, hint)
+}
+
+/// [`verify_id_token_hint`] with the keys this node holds now.
+pub fn id_token_hint(app: &AppState, hint: &str) -> Option<IdTokenHint> {
     let verified = app.keys.verify(hint).ok()?;
     if !matches!(verified.typ.as_deref(), None | Some("JWT")) {
         return None;

@@ -23,6 +23,7 @@ mod login;
 mod logout;
 mod malformed;
 mod operations;
+mod operator_defaults;
 mod orgs;
 mod profile;
 mod recovery;
