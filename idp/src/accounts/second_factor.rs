@@ -51,7 +51,6 @@ pub enum SettingsError {
 impl From<LoginError> for SettingsError {
     fn from(e: LoginError) -> Self {
         match e {
-            LoginError::Locked { until } => Self::Locked { until },
             LoginError::Store(e) => Self::Store(e),
             LoginError::Busy | LoginError::Throttled => Self::Busy,
             LoginError::WrongCredentials => Self::WrongPassword,
