@@ -53,6 +53,11 @@ pub enum EndReason {
     PasswordChanged,
     /// An admin locked the account (`idp users lock`).
     AdminLock,
+    /// A second factor was enabled; every other session ends.
+    SecondFactorEnabled,
+    /// Support removed a lost second factor
+    /// (`idp users reset-second-factor`).
+    SecondFactorReset,
 }
 
 impl EndReason {
@@ -65,6 +70,8 @@ impl EndReason {
             Self::Cli => "cli",
             Self::PasswordChanged => "password_changed",
             Self::AdminLock => "admin_lock",
+            Self::SecondFactorEnabled => "second_factor_enabled",
+            Self::SecondFactorReset => "second_factor_reset",
         }
     }
 }
