@@ -238,7 +238,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             audit
                 .record(Entry::new(events::CLIENT_REMOVED).client(&id), now)
                 .await;
-            println!("removed client `{id}`; its refresh tokens no longer work");
+            println!("removed client `{id}`; its access and refresh tokens no longer work");
             Ok(())
         }
     }

@@ -62,7 +62,9 @@ pub enum Command {
     },
     /// Remove an account's second factor and its recovery codes, for a
     /// person who lost both at a service centre (identity seen in person);
-    /// the password alone logs in again until they enable a new one.
+    /// the password alone logs in again until they enable a new one. Every
+    /// session of the account ends, as with `idp users logout` (a lost
+    /// phone may hold one).
     ResetSecondFactor {
         /// The account's e-mail, phone, SNILS or INN.
         login: String,
@@ -312,10 +314,17 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 now,
             )
             .await?;
-            match removed {
-                true => println!("removed the second factor of account {}", account.id),
-                false => println!("account {} has no second factor", account.id),
+            if !removed {
+                println!("account {} has no second factor", account.id);
+                return Ok(());
             }
+            let ended = Ender::admin(&sql, &audit, now, name)
+                .end_all(&account.id, None, EndReason::SecondFactorReset)
+                .await?;
+            println!(
+                "removed the second factor of account {}; ended {ended} session(s)",
+                account.id
+            );
             Ok(())
         }
         Command::Confirm {

@@ -99,8 +99,13 @@ pub struct Config {
     pub esign_crl_files: Vec<PathBuf>,
     /// Wrong passwords in a row that lock an account's password path.
     pub lockout_threshold: i64,
-    /// How long the password path stays locked.
+    /// How long the password path stays locked the first time.
     pub lockout_secs: i64,
+    /// Each further `lockout_threshold` failures (during a lock too, and
+    /// until a success) lock it this many times longer than the last time.
+    pub lockout_growth: i64,
+    /// The longest one lock lasts from the failure that set it.
+    pub lockout_max_secs: i64,
     /// Failed logins one client IP may make per `ip_window_secs`, across
     /// all accounts, before it must wait.
     pub ip_failure_limit: i64,
@@ -146,6 +151,8 @@ impl Default for Config {
             esign_crl_files: Vec::new(),
             lockout_threshold: 5,
             lockout_secs: 30 * 60,
+            lockout_growth: 2,
+            lockout_max_secs: 24 * 3600,
             ip_failure_limit: 30,
             ip_window_secs: 10 * 60,
         }
@@ -194,6 +201,16 @@ impl Config {
         if self.code_ttl_secs <= 0 || self.access_token_ttl_secs <= 0 || self.session_ttl_secs <= 0
         {
             return Err(ConfigError("lifetimes must be positive".into()));
+        }
+        if self.lockout_threshold < 1 || self.lockout_growth < 1 || self.lockout_secs < 1 {
+            return Err(ConfigError(
+                "lockout_threshold, lockout_growth and lockout_secs must be at least 1".into(),
+            ));
+        }
+        if self.lockout_max_secs < self.lockout_secs {
+            return Err(ConfigError(
+                "lockout_max_secs must not be shorter than lockout_secs".into(),
+            ));
         }
         Ok(())
     }

@@ -29,6 +29,7 @@ mod profile;
 mod recovery;
 mod registration;
 mod release;
+mod revocation;
 mod second_factor;
 mod sessions;
 mod signature;

@@ -326,3 +326,19 @@ async fn parallel_guesses_share_the_three_tries() {
     );
     assert!(!logs_in(&app, SIMPLE, NEW_PASSWORD).await);
 }
+
+#[actix_web::test]
+async fn recovery_stays_open_during_a_password_lock_and_lifts_it() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        assert!(!logs_in(&app, SIMPLE, "Wrong-pass1").await);
+    }
+    assert!(app.account(SIMPLE).await.locked_until.is_some());
+    assert!(!logs_in(&app, SIMPLE, PASSWORD).await, "locked");
+    let (browser, page) = start(&app, SIMPLE).await;
+    let sms = app.newest_message("+79990000000", 1).await;
+    let done = finish(&browser, &page, sms["code"].as_str().unwrap(), NEW_PASSWORD).await;
+    assert!(done.body.contains("recover-done"), "{}", done.body);
+    assert!(app.account(SIMPLE).await.locked_until.is_none());
+    assert!(logs_in(&app, SIMPLE, NEW_PASSWORD).await);
+}

@@ -142,6 +142,23 @@ impl SqlStore {
         .await
     }
 
+    /// Locks an account's password path until at least `until`: sets it
+    /// unless a lock that ends later (an admin's among them) is there;
+    /// whether it changed.
+    pub async fn extend_guessing_lock(&self, id: &str, until: i64) -> Result<bool, StoreError> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            let earlier = accounts::locked_until
+                .is_null()
+                .or(accounts::locked_until.lt(until));
+            Ok(diesel::update(accounts::table.find(id).filter(earlier))
+                .set(accounts::locked_until.eq(until))
+                .execute(conn)?
+                == 1)
+        })
+        .await
+    }
+
     pub async fn account(&self, id: &str) -> Result<Option<Account>, StoreError> {
         let id = id.to_owned();
         self.run(move |conn| {
