@@ -286,3 +286,105 @@ async fn userinfo_updated_at_is_when_the_checked_data_last_changed() {
         "{updated} vs checked at {checked_at}"
     );
 }
+
+/// A profile as the form would send it.
+fn data(family_name: &str, snils: &str, passport_number: &str) -> idp::model::Profile {
+    idp::model::Profile {
+        family_name: family_name.into(),
+        given_name: "Анна".into(),
+        middle_name: Some("Ивановна".into()),
+        gender: Some("female".into()),
+        birthdate: Some("1981-02-11".into()),
+        birthplace: Some("г. Москва".into()),
+        snils: Some(snils.into()),
+        inn: None,
+        passport: Some(idp::model::Passport {
+            series: "4511".into(),
+            number: passport_number.into(),
+            issued_on: "2015-06-01".into(),
+            issuer: "ГУ МВД России по г. Москве".into(),
+            issuer_code: "770-001".into(),
+        }),
+    }
+}
+
+/// Sends `profile` to be checked and records the answer at once.
+async fn checked_as(
+    app: &TestApp,
+    account_id: &str,
+    profile: idp::model::Profile,
+    passed: Option<bool>,
+) {
+    let verification = idp::model::Verification {
+        id: uuid::Uuid::new_v4().to_string(),
+        account_id: account_id.into(),
+        status: VerificationStatus::Pending,
+        data: profile,
+        mismatches: Vec::new(),
+        requested_at: app.state.now(),
+        finished_at: None,
+    };
+    let sql = &app.state.sql;
+    sql.submit_profile(&verification, app.state.now())
+        .await
+        .unwrap();
+    if let Some(passed) = passed {
+        sql.finish_verification(
+            &verification.id,
+            passed,
+            &[],
+            |_| String::new(),
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+    }
+}
+
+#[actix_web::test]
+async fn accounts_overwritten_by_unchecked_edits_get_their_checked_data_back_when_migrating() {
+    let app = TestApp::spawn().await;
+    let sql = &app.state.sql;
+    // As the old code left them: the columns hold the newest edit, checked
+    // or not.
+    let standard = app.account(STANDARD).await.id;
+    checked_as(
+        &app,
+        &standard,
+        data("Проверенова", FORM_SNILS, "111111"),
+        Some(true),
+    )
+    .await;
+    let refused = data("Непроверенова", UNKNOWN_SNILS[0], "222222");
+    checked_as(&app, &standard, refused.clone(), Some(false)).await;
+    sql.put_checked_profile(&standard, &refused, app.state.now())
+        .await
+        .unwrap();
+    let simple = app.account(SIMPLE).await.id;
+    let pending = data("Простова", UNKNOWN_SNILS[1], "333333");
+    checked_as(&app, &simple, pending.clone(), None).await;
+    sql.put_checked_profile(&simple, &pending, app.state.now())
+        .await
+        .unwrap();
+
+    let migrations = sql.migrations();
+    tokio::task::spawn_blocking(move || {
+        let reverted = migrations.revert_last().unwrap();
+        assert!(reverted.contains("20261207000001"), "{reverted}");
+        migrations.apply()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let account = sql.account(&standard).await.unwrap().unwrap();
+    assert_eq!(account.family_name, "Проверенова");
+    assert_eq!(account.snils.as_deref(), Some(FORM_SNILS));
+    let profile = sql.profile(&standard).await.unwrap().unwrap();
+    assert_eq!(profile.passport.unwrap().number, "111111");
+    // Never checked: the unchecked numbers and passport go.
+    let account = sql.account(&simple).await.unwrap().unwrap();
+    assert_eq!(account.snils, None);
+    let profile = sql.profile(&simple).await.unwrap().unwrap();
+    assert_eq!(profile.passport, None);
+    assert_eq!(account.level, AccountLevel::Simplified);
+}

@@ -85,6 +85,13 @@ impl Migrations {
         Ok(())
     }
 
+    /// Reverts the newest applied migration (tests of what migrating settles).
+    pub fn revert_last(&self) -> Result<String, StoreError> {
+        with_harness!(self, |conn, source| {
+            Ok(conn.revert_last_migration(source).map_err(err)?.to_string())
+        })
+    }
+
     /// Reverts every applied migration (tests and `idp migrate --revert-all`).
     pub fn revert_all(&self) -> Result<usize, StoreError> {
         with_harness!(self, |conn, source| {
