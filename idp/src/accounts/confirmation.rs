@@ -45,6 +45,10 @@ impl Method {
 pub enum ConfirmError {
     #[error("the account is {0}; only a standard account can be confirmed")]
     NotStandard(AccountLevel),
+    /// A check changed the names, birth date or SNILS since the account was
+    /// read: what was seen is not what is in force.
+    #[error("the identity changed meanwhile: look at the account again")]
+    IdentityChanged,
     #[error("the document differs from the passport in the profile")]
     DocumentDiffers,
     #[error("the profile has no passport")]
@@ -78,7 +82,8 @@ fn standard(account: &Account) -> Result<(), ConfirmError> {
     }
 }
 
-/// Raises `account` to confirmed.
+/// Raises `account` to confirmed: the identity in `account` (as read by
+/// the caller) is the one confirmed.
 pub async fn confirm(
     sql: &SqlStore,
     audit: &Audit,
@@ -87,21 +92,14 @@ pub async fn confirm(
     now: UnixTime,
 ) -> Result<(), ConfirmError> {
     standard(account)?;
-    if !sql
-        .change_level(
-            &account.id,
-            AccountLevel::Standard,
-            AccountLevel::Confirmed,
-            now,
-        )
-        .await?
-    {
-        // Confirmed (or changed) meanwhile by another way.
-        let level = sql
-            .account(&account.id)
-            .await?
-            .map_or(account.level, |a| a.level);
-        return Err(ConfirmError::NotStandard(level));
+    if !sql.confirm_identity(account, now).await? {
+        // Confirmed meanwhile by another way, or a check changed the
+        // identity since `account` was read: nothing is confirmed.
+        let now_in_force = sql.account(&account.id).await?;
+        return Err(match now_in_force {
+            Some(a) if a.level != AccountLevel::Standard => ConfirmError::NotStandard(a.level),
+            _ => ConfirmError::IdentityChanged,
+        });
     }
     audit
         .record(
@@ -301,31 +299,51 @@ pub async fn by_signature(
     let subject = certs::verify(trust, &challenge, certificate_pem, signature, now)
         .map_err(|e| ConfirmError::Certificate(e.reason_ru()))?;
     if let Some(mismatch) = certs::mismatch(&subject, account) {
-        return Err(ConfirmError::Certificate(mismatch.reason_ru().into()));
-    }
-    // The number the certificate matched must be the one the registries
-    // checked, not one typed in since.
-    let number = match (&subject.snils, &account.snils) {
-        (Some(_), Some(_)) => PersonalNumber::Snils,
-        _ => PersonalNumber::Inn,
-    };
-    if !super::profile::number_checked(&app.sql, account, number).await? {
-        return Err(ConfirmError::Certificate(
-            match number {
-                PersonalNumber::Snils => {
-                    "СНИЛС из «Моих данных» ещё не проверен: дождитесь результата проверки"
-                }
-                PersonalNumber::Inn => {
-                    "ИНН из «Моих данных» ещё не проверен: дождитесь результата проверки"
-                }
+        // The certificate may carry a number typed into «Мои данные» whose
+        // check is still pending: say so rather than "does not match".
+        let reason = match pending_number(&app.sql, account, &subject).await? {
+            Some(PersonalNumber::Snils) => {
+                "СНИЛС из «Моих данных» ещё не проверен: дождитесь результата проверки"
             }
-            .into(),
-        ));
+            Some(PersonalNumber::Inn) => {
+                "ИНН из «Моих данных» ещё не проверен: дождитесь результата проверки"
+            }
+            None => mismatch.reason_ru(),
+        };
+        return Err(ConfirmError::Certificate(reason.into()));
     }
+    // The account's numbers are the checked ones by construction.
     let method = Method::Signature {
         certificate: subject.serial_hex,
     };
     confirm(&app.sql, &app.audit, account, method, now).await?;
     app.wake_jobs();
     Ok(())
+}
+
+/// The number of the certificate that is the one in the account's pending
+/// check (not in force yet), if any.
+async fn pending_number(
+    sql: &SqlStore,
+    account: &Account,
+    subject: &esign::CertifiedSubject,
+) -> Result<Option<PersonalNumber>, StoreError> {
+    let Some(pending) = sql
+        .latest_verification(&account.id)
+        .await?
+        .filter(|v| v.status == crate::model::VerificationStatus::Pending)
+    else {
+        return Ok(None);
+    };
+    let same = |ours: &Option<String>, theirs: &Option<String>| match (ours, theirs) {
+        (Some(ours), Some(theirs)) => certs::digits(ours) == certs::digits(theirs),
+        _ => false,
+    };
+    Ok(if same(&pending.data.snils, &subject.snils) {
+        Some(PersonalNumber::Snils)
+    } else if same(&pending.data.inn, &subject.inn) {
+        Some(PersonalNumber::Inn)
+    } else {
+        None
+    })
 }

@@ -4,7 +4,7 @@
 use clap::{Args as ClapArgs, Subcommand};
 use serde::Serialize;
 
-use super::{admin_store, date, print_json};
+use super::{admin_store, date, print_json, print_shown};
 use crate::audit::{Audit, Entry, events};
 use crate::clients::{ClientRegistry, NewClient};
 use crate::clock::{Clock, SystemClock};
@@ -22,7 +22,11 @@ pub enum Command {
         json: bool,
     },
     /// Show one client, with the delivery of its back-channel logouts.
-    Show { id: String },
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Change where a client takes back-channel logout tokens.
     Update {
         id: String,
@@ -188,7 +192,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Show { id } => {
+        Command::Show { id, json } => {
             let client = sql
                 .client(&id)
                 .await?
@@ -199,15 +203,18 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 || status.last_delivered_at.is_some()
                 || status.pending > 0
                 || !status.failed.is_empty();
-            print_json(&Shown {
-                client: view(&client),
-                backchannel_logout: known.then(|| Deliveries {
-                    last_delivered: status.last_delivered_at.map(date),
-                    pending: status.pending,
-                    last_error: status.last_error,
-                    failed: status.failed,
-                }),
-            })
+            print_shown(
+                &Shown {
+                    client: view(&client),
+                    backchannel_logout: known.then(|| Deliveries {
+                        last_delivered: status.last_delivered_at.map(date),
+                        pending: status.pending,
+                        last_error: status.last_error,
+                        failed: status.failed,
+                    }),
+                },
+                json,
+            )
         }
         Command::Update {
             id,

@@ -26,8 +26,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show one account by e-mail, phone, SNILS or INN.
-    Show { login: String },
+    /// Show one account by e-mail, phone, SNILS or INN: its checked and
+    /// pending profile (numbers masked), level, locks, second factor and
+    /// live sessions.
+    Show {
+        login: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// List an account's live sessions: device, address, start, portals.
     Sessions {
         /// The account's e-mail, phone, SNILS or INN.
@@ -228,7 +234,9 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Show { login } => print_json(&view(&find(&sql, &login).await?)),
+        Command::Show { login, json } => {
+            super::users_show::show(&sql, find(&sql, &login).await?, json).await
+        }
         Command::Sessions { login, json } => {
             let account = find(&sql, &login).await?;
             let now = SystemClock.now();

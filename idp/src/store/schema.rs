@@ -22,6 +22,8 @@ diesel::table! {
         updated_at -> BigInt,
         address -> Nullable<Text>,
         locked_until -> Nullable<BigInt>,
+        checked_at -> Nullable<BigInt>,
+        level_since -> Nullable<BigInt>,
     }
 }
 

@@ -31,12 +31,18 @@ async fn standard_with_passport(app: &TestApp, login: &str) -> String {
         requested_at: app.state.now(),
         finished_at: None,
     };
-    sql.submit_profile(&account.id, &profile, &verification, app.state.now())
+    sql.submit_profile(&verification, app.state.now())
         .await
         .unwrap();
-    sql.finish_verification(&verification.id, true, &[], app.state.now())
-        .await
-        .unwrap();
+    sql.finish_verification(
+        &verification.id,
+        true,
+        &[],
+        |_| String::new(),
+        app.state.now(),
+    )
+    .await
+    .unwrap();
     assert_ne!(level(app, login).await, AccountLevel::Simplified);
     account.id
 }

@@ -84,6 +84,8 @@ async fn account(app: &TestApp, email: &str, verified: bool) -> Account {
         level: AccountLevel::Simplified,
         created_at: app.state.now(),
         locked_until: None,
+        checked_at: app.state.now(),
+        level_since: app.state.now(),
     };
     app.state.sql.insert_account(&account).await.unwrap();
     account

@@ -289,7 +289,7 @@ async fn a_portal_refusing_the_token_is_not_retried_and_the_admin_sees_it() {
     let tokens = in_and_out(&app).await;
     let job = delivery_job(&app, |j| j.failed).await;
     assert_eq!(job.attempts, 1, "a 400 is final");
-    let out = idp(config, &["clients", "show", PORTAL]);
+    let out = idp(config, &["clients", "show", PORTAL, "--json"]);
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["backchannel_logout_uri"], rx.url);
     assert_eq!(shown["backchannel_logout_session_required"], true);

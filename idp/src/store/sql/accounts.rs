@@ -27,6 +27,9 @@ struct Row {
     updated_at: i64,
     address: Option<String>,
     locked_until: Option<i64>,
+    /// NULL only until an account from before these columns is settled.
+    checked_at: Option<i64>,
+    level_since: Option<i64>,
 }
 
 impl TryFrom<Row> for Account {
@@ -50,6 +53,8 @@ impl TryFrom<Row> for Account {
             phone_verified: r.phone_verified != 0,
             created_at: r.created_at,
             locked_until: r.locked_until,
+            checked_at: r.checked_at.unwrap_or(r.created_at),
+            level_since: r.level_since.unwrap_or(r.created_at),
         })
     }
 }
@@ -75,6 +80,8 @@ impl From<&Account> for Row {
             updated_at: a.created_at,
             address: a.address.clone(),
             locked_until: a.locked_until,
+            checked_at: Some(a.checked_at),
+            level_since: Some(a.level_since),
         }
     }
 }

@@ -1,12 +1,13 @@
 //! What confirming an identity writes: the account's level (conditional on
-//! the level it had, so two confirmations never race) and the codes sent by
-//! registered post.
+//! the level and the identity it had, so two confirmations never race and a
+//! confirmation never lands on an identity it did not see) and the codes
+//! sent by registered post.
 
 use diesel::prelude::*;
 
 use super::SqlStore;
 use crate::clock::UnixTime;
-use crate::model::{AccountLevel, PostalCode};
+use crate::model::{Account, AccountLevel, PostalCode};
 use crate::store::StoreError;
 use crate::store::schema::{accounts as a, postal_codes as pc};
 
@@ -35,23 +36,43 @@ impl From<Row> for PostalCode {
 }
 
 impl SqlStore {
-    /// Moves an account from level `from` to `to`; false when it was not at
-    /// `from` (any more).
-    pub async fn change_level(
+    /// Raises a standard account to confirmed, only while it is still
+    /// standard with the identity `seen` (names, birth date, SNILS): a check
+    /// that passed meanwhile with another identity makes this false, so
+    /// `confirmed` is bound to the identity it confirmed.
+    pub async fn confirm_identity(
         &self,
-        account_id: &str,
-        from: AccountLevel,
-        to: AccountLevel,
+        seen: &Account,
         now: UnixTime,
     ) -> Result<bool, StoreError> {
-        let id = account_id.to_owned();
+        let seen = seen.clone();
         self.run(move |conn| {
-            Ok(
-                diesel::update(a::table.find(id).filter(a::level.eq(from.as_str())))
-                    .set((a::level.eq(to.as_str()), a::updated_at.eq(now)))
-                    .execute(conn)?
-                    == 1,
-            )
+            let mut query = diesel::update(a::table)
+                .filter(a::id.eq(&seen.id))
+                .filter(a::level.eq(AccountLevel::Standard.as_str()))
+                .filter(a::family_name.eq(&seen.family_name))
+                .filter(a::given_name.eq(&seen.given_name))
+                .into_boxed();
+            query = match &seen.middle_name {
+                Some(name) => query.filter(a::middle_name.eq(name)),
+                None => query.filter(a::middle_name.is_null()),
+            };
+            query = match &seen.birthdate {
+                Some(date) => query.filter(a::birthdate.eq(date)),
+                None => query.filter(a::birthdate.is_null()),
+            };
+            query = match &seen.snils {
+                Some(snils) => query.filter(a::snils.eq(snils)),
+                None => query.filter(a::snils.is_null()),
+            };
+            Ok(query
+                .set((
+                    a::level.eq(AccountLevel::Confirmed.as_str()),
+                    a::level_since.eq(Some(now)),
+                    a::updated_at.eq(now),
+                ))
+                .execute(conn)?
+                == 1)
         })
         .await
     }
