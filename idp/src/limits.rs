@@ -1,0 +1,84 @@
+//! Limits by volume: how many messages, recoveries or login flows one
+//! client address (or account, or everyone together) may cause per window.
+//! Fixed windows counted in the short-lived store, so every node sees the
+//! same numbers; windows are cut by the injected clock, so the time to try
+//! again is exact. Reaching a limit is journaled once per window and whom
+//! it counts, so a flood does not flood the journal too.
+
+use std::time::Duration;
+
+use crate::app::AppState;
+use crate::audit::{Entry, events};
+use crate::clock::UnixTime;
+use crate::store::StoreError;
+
+/// Whom a count is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    /// A client address, as `http` tells it.
+    Address(&'a str),
+    Account(&'a str),
+    Everyone,
+}
+
+/// A limit: at most `max` per `window_secs`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    /// Its name in the journal (`limit.reached`).
+    pub name: &'static str,
+    pub max: i64,
+    pub window_secs: i64,
+}
+
+/// A limit was reached; the count starts over at `retry_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reached {
+    pub retry_at: UnixTime,
+}
+
+impl Reached {
+    /// Seconds to wait from `now` (at least one).
+    pub fn wait_secs(&self, now: UnixTime) -> i64 {
+        (self.retry_at - now).max(1)
+    }
+}
+
+/// Counts one more for `subject` under `limit`; `Err` when it is over.
+pub async fn count(
+    app: &AppState,
+    limit: Limit,
+    subject: Subject<'_>,
+) -> Result<Result<(), Reached>, StoreError> {
+    let window = limit.window_secs.max(1);
+    let now = app.now();
+    let index = now.div_euclid(window);
+    let who = match subject {
+        Subject::Address(address) => format!("address:{address}"),
+        Subject::Account(id) => format!("account:{id}"),
+        Subject::Everyone => "everyone".to_owned(),
+    };
+    let key = format!("limit:{}:{who}:{index}", limit.name);
+    let count = app
+        .ephemeral
+        .incr(&key, Duration::from_secs(window as u64))
+        .await?;
+    if count <= limit.max {
+        return Ok(Ok(()));
+    }
+    let reached = Reached {
+        retry_at: (index + 1) * window,
+    };
+    if count == limit.max + 1 {
+        let mut detail = serde_json::json!({
+            "limit": limit.name, "max": limit.max, "window_secs": window, "until": reached.retry_at,
+        });
+        let mut entry = Entry::new(events::LIMIT_REACHED);
+        match subject {
+            Subject::Address(address) => detail["ip"] = address.into(),
+            Subject::Account(id) => entry = entry.account(id),
+            Subject::Everyone => detail["everyone"] = true.into(),
+        }
+        app.audit.record(entry.detail(detail), now).await;
+    }
+    Ok(Err(reached))
+}
