@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use crate::app::AppState;
-use crate::audit::{Entry, events};
+use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
 use crate::store::StoreError;
 
@@ -69,16 +69,30 @@ pub async fn count(
         retry_at: (index + 1) * window,
     };
     if count == limit.max + 1 {
-        let mut detail = serde_json::json!({
-            "limit": limit.name, "max": limit.max, "window_secs": window, "until": reached.retry_at,
-        });
-        let mut entry = Entry::new(events::LIMIT_REACHED);
-        match subject {
-            Subject::Address(address) => detail["ip"] = address.into(),
-            Subject::Account(id) => entry = entry.account(id),
-            Subject::Everyone => detail["everyone"] = true.into(),
-        }
-        app.audit.record(entry.detail(detail), now).await;
+        journal(&app.audit, limit, subject, reached, now).await;
     }
     Ok(Err(reached))
+}
+
+/// Journals that `limit` was reached for `subject` (`limit.reached`).
+pub async fn journal(
+    audit: &Audit,
+    limit: Limit,
+    subject: Subject<'_>,
+    reached: Reached,
+    now: UnixTime,
+) {
+    let mut detail = serde_json::json!({
+        "limit": limit.name,
+        "max": limit.max,
+        "window_secs": limit.window_secs,
+        "until": reached.retry_at,
+    });
+    let mut entry = Entry::new(events::LIMIT_REACHED);
+    match subject {
+        Subject::Address(address) => detail["ip"] = address.into(),
+        Subject::Account(id) => entry = entry.account(id),
+        Subject::Everyone => detail["everyone"] = true.into(),
+    }
+    audit.record(entry.detail(detail), now).await;
 }

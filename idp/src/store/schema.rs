@@ -167,6 +167,8 @@ diesel::table! {
         ordered_at -> BigInt,
         expires_at -> BigInt,
         tries_left -> Integer,
+        letters -> Integer,
+        window_started_at -> BigInt,
     }
 }
 

@@ -256,10 +256,16 @@ pub fn throttled(t: &'static Texts, id: &RequestId) -> HttpResponse {
     )
 }
 
-/// «Try again in N min.» for a wait of `wait_secs`.
+/// «Try again in N min.» (or hours, or days, rounded up) for a wait of
+/// `wait_secs`.
 pub fn try_again(t: &'static Texts, wait_secs: i64) -> String {
-    let minutes = (wait_secs.max(1) + 59) / 60;
-    format!("{} {minutes} {}", t.try_again_in, t.minutes)
+    let up = |unit: i64| (wait_secs.max(1) + unit - 1) / unit;
+    let (n, unit) = match up(60) {
+        minutes if minutes <= 120 => (minutes, t.minutes),
+        _ if up(3600) <= 48 => (up(3600), t.hours),
+        _ => (up(86_400), t.days),
+    };
+    format!("{} {n} {unit}", t.try_again_in)
 }
 
 /// Adds `Retry-After` (RFC 9110 §10.2.3) to a refusal by a limit.

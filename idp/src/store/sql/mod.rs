@@ -16,6 +16,7 @@ mod refresh;
 mod second_factors;
 mod sessions;
 
+pub use confirmation::PostalTry;
 pub use keys::KeyChange;
 pub use migrations::Migrations;
 pub use orgs::{Accepted, MemberChange, MemberChanged};
