@@ -18,6 +18,8 @@ pub enum Subject<'a> {
     /// A client address, as `http` tells it.
     Address(&'a str),
     Account(&'a str),
+    /// A login flow and the flows started over from it.
+    Flow(&'a str),
     Everyone,
 }
 
@@ -55,6 +57,7 @@ pub async fn count(
     let who = match subject {
         Subject::Address(address) => format!("address:{address}"),
         Subject::Account(id) => format!("account:{id}"),
+        Subject::Flow(id) => format!("flow:{id}"),
         Subject::Everyone => "everyone".to_owned(),
     };
     let key = format!("limit:{}:{who}:{index}", limit.name);
@@ -92,6 +95,7 @@ pub async fn journal(
     match subject {
         Subject::Address(address) => detail["ip"] = address.into(),
         Subject::Account(id) => entry = entry.account(id),
+        Subject::Flow(id) => detail["flow"] = id.into(),
         Subject::Everyone => detail["everyone"] = true.into(),
     }
     audit.record(entry.detail(detail), now).await;

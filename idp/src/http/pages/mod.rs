@@ -393,6 +393,17 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
                 },
             )
         }
+        Decision::TooManyFlows {
+            wait_secs,
+            everyone,
+            back,
+        } => {
+            let message = match everyone {
+                true => t.flows_limited_everyone,
+                false => t.flows_limited,
+            };
+            limited(t, id, message, wait_secs, Some(back))
+        }
         Decision::Problem(p) => problem(t, id, p),
     }
 }
