@@ -55,7 +55,7 @@ pub async fn count(
     let now = app.now();
     let index = now.div_euclid(window);
     let who = match subject {
-        Subject::Address(address) => format!("address:{address}"),
+        Subject::Address(address) => format!("address:{}", bucket(address)),
         Subject::Account(id) => format!("account:{id}"),
         Subject::Flow(id) => format!("flow:{id}"),
         Subject::Everyone => "everyone".to_owned(),
@@ -75,6 +75,22 @@ pub async fn count(
         journal(&app.audit, limit, subject, reached, now).await;
     }
     Ok(Err(reached))
+}
+
+/// What an address is counted as: an IPv4 address itself, an IPv6 address
+/// by its /64 (one subscriber usually has a whole /64, so counting single
+/// addresses would let one person through 2^64 times).
+fn bucket(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        _ => address.to_owned(),
+    }
 }
 
 /// Journals that `limit` was reached for `subject` (`limit.reached`).
@@ -99,4 +115,19 @@ pub async fn journal(
         Subject::Everyone => detail["everyone"] = true.into(),
     }
     audit.record(entry.detail(detail), now).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket;
+
+    #[test]
+    fn ipv6_addresses_count_by_their_64_bit_prefix() {
+        assert_eq!(bucket("203.0.113.7"), "203.0.113.7");
+        assert_eq!(bucket("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(bucket("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+        assert_ne!(bucket("2001:db8:1:3::1"), bucket("2001:db8:1:2::1"));
+        assert_eq!(bucket("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(bucket(""), "");
+    }
 }
