@@ -222,6 +222,30 @@ async fn a_code_presented_wrongly_is_not_spent() {
     );
 }
 
+/// Presentations by another client racing the right one change nothing:
+/// the right client redeems the code once, and its tokens stay good.
+#[actix_web::test]
+async fn another_client_racing_the_right_one_spends_nothing() {
+    let app = TestApp::spawn().await;
+    for round in 0..4 {
+        let code = code(&app, &[]).await;
+        let body = exchange(&code);
+        let form = form(&body);
+        let other = || app.back_channel("/token", Some((OTHER_CLIENT, OTHER_SECRET)), &form);
+        let (a, b, right, c, d) =
+            tokio::join!(other(), other(), app.token(&form), other(), other());
+        for res in [a, b, c, d] {
+            assert_eq!(error_of(res).await.1, "invalid_grant", "round {round}");
+        }
+        assert_eq!(right.status(), 200, "round {round}");
+        let tokens: serde_json::Value = right.json().await.unwrap();
+        let at = tokens["access_token"].as_str().unwrap();
+        assert_eq!(app.userinfo(at).await.status(), 200, "round {round}");
+    }
+    let events = app.state.sql.audit_events(100).await.unwrap();
+    assert!(!events.iter().any(|e| e.event == "code.reused"));
+}
+
 #[actix_web::test]
 async fn pkce_is_checked() {
     let app = TestApp::spawn().await;
