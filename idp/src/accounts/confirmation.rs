@@ -8,9 +8,11 @@
 use crate::audit::{Audit, Entry, events};
 use crate::certs;
 use crate::clock::UnixTime;
+use crate::config::Config;
 use crate::delivery::{self, Kind, Message};
+use crate::limits::{self, Limit, Reached, Subject};
 use crate::model::{Account, AccountLevel, PersonalNumber, PostalCode, Secret};
-use crate::store::{SqlStore, StoreError};
+use crate::store::{PostalTry, SqlStore, StoreError};
 
 /// A postal code is valid this long (the letter takes about two weeks).
 pub const POSTAL_CODE_TTL_SECS: i64 = 60 * 24 * 3600;
@@ -59,6 +61,9 @@ pub enum ConfirmError {
     WrongCode(u32),
     #[error("the code was entered wrongly too often: order a new one")]
     CodeSpent,
+    /// Too many letters ordered lately; another may be ordered at `retry_at`.
+    #[error("too many letters ordered; order again after {retry_at}")]
+    TooManyLetters { retry_at: UnixTime },
     /// Not a postal address (index, city, street, house, flat).
     #[error("not a postal address")]
     Address,
@@ -164,12 +169,24 @@ pub async fn at_service_centre(
     confirm(sql, audit, account, method, now).await
 }
 
+/// The limit of letters one account may order (a registered letter costs
+/// money, and a stranger's address could be flooded with them).
+pub fn letters_limit(config: &Config) -> Limit {
+    Limit {
+        name: "postal_letters",
+        max: config.postal_letters_per_account,
+        window_secs: config.postal_letters_window_secs,
+    }
+}
+
 /// Orders a code by registered post to `address`; replaces an earlier one.
+/// At most `letters` a window.
 pub async fn order_postal_code(
     sql: &SqlStore,
     audit: &Audit,
     account: &Account,
     address: &str,
+    letters: Limit,
     now: UnixTime,
 ) -> Result<(), ConfirmError> {
     standard(account)?;
@@ -178,15 +195,22 @@ pub async fn order_postal_code(
         return Err(ConfirmError::Address);
     }
     let code = postal_code_text();
-    sql.put_postal_code(&PostalCode {
+    let new = PostalCode {
         account_id: account.id.clone(),
         digest: Secret::new(normalize(&code)).digest(),
         address: address.to_owned(),
         ordered_at: now,
         expires_at: now + POSTAL_CODE_TTL_SECS,
         tries_left: POSTAL_CODE_TRIES,
-    })
-    .await?;
+    };
+    if let Err(retry_at) = sql
+        .order_postal_code(&new, letters.max, letters.window_secs)
+        .await?
+    {
+        let reached = Reached { retry_at };
+        limits::journal(audit, letters, Subject::Account(&account.id), reached, now).await;
+        return Err(ConfirmError::TooManyLetters { retry_at });
+    }
     let name = format!("{} {}", account.family_name, account.given_names());
     let message = Message {
         kind: Kind::Letter,
@@ -218,32 +242,33 @@ pub async fn enter_postal_code(
     now: UnixTime,
 ) -> Result<(), ConfirmError> {
     standard(account)?;
-    let code = sql
-        .postal_code(&account.id)
-        .await?
-        .filter(|c| c.expires_at > now)
-        .ok_or(ConfirmError::NoCode)?;
-    if code.tries_left == 0 {
-        return Err(ConfirmError::CodeSpent);
+    // The try is taken as the code is read, so parallel guesses share the
+    // tries; a right code is then used once.
+    let code = match sql.take_postal_try(&account.id, now).await? {
+        PostalTry::Taken(code) => code,
+        PostalTry::Spent => return Err(ConfirmError::CodeSpent),
+        PostalTry::Missing => return Err(ConfirmError::NoCode),
+    };
+    if Secret::new(normalize(typed)).matches_digest(&code.digest) {
+        if !sql.use_postal_code(&account.id, &code.digest).await? {
+            return Err(ConfirmError::NoCode);
+        }
+        return confirm(sql, audit, account, Method::Post, now).await;
     }
-    if !Secret::new(normalize(typed)).matches_digest(&code.digest) {
-        let left = sql.spend_postal_try(&account.id).await?;
-        audit
-            .record(
-                Entry::new(events::POSTAL_CODE_WRONG)
-                    .account(&account.id)
-                    .detail(serde_json::json!({"tries_left": left})),
-                now,
-            )
-            .await;
-        return Err(if left == 0 {
-            ConfirmError::CodeSpent
-        } else {
-            ConfirmError::WrongCode(left)
-        });
-    }
-    sql.delete_postal_code(&account.id).await?;
-    confirm(sql, audit, account, Method::Post, now).await
+    let left = code.tries_left;
+    audit
+        .record(
+            Entry::new(events::POSTAL_CODE_WRONG)
+                .account(&account.id)
+                .detail(serde_json::json!({"tries_left": left})),
+            now,
+        )
+        .await;
+    Err(if left == 0 {
+        ConfirmError::CodeSpent
+    } else {
+        ConfirmError::WrongCode(left)
+    })
 }
 
 /// `XXXX-XXXX` from an unambiguous alphabet (about 40 bits).

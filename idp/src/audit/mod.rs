@@ -62,6 +62,9 @@ pub mod events {
     pub const REGISTRATION_CODE_SENT: &str = "registration.code_sent";
     pub const REGISTRATION_CONTACT_TAKEN: &str = "registration.contact_taken";
     pub const REGISTRATION_CODE_CHECKED: &str = "registration.code_checked";
+    /// A limit by volume was reached (registration messages, recoveries,
+    /// postal letters, login flows): once per window and whom it counts.
+    pub const LIMIT_REACHED: &str = "limit.reached";
     pub const KEY_GENERATED: &str = "key.generated";
     pub const KEY_ACTIVATED: &str = "key.activated";
     pub const KEY_ROTATED: &str = "key.rotated";

@@ -110,6 +110,27 @@ pub struct Config {
     /// all accounts, before it must wait.
     pub ip_failure_limit: i64,
     pub ip_window_secs: i64,
+    /// Recoveries one client address may start per `ip_window_secs`.
+    pub recovery_starts_per_address: i64,
+    /// Codes and links registration may send for one client address per
+    /// `registration_window_secs`, first sends and resends alike.
+    pub registration_sends_per_address: i64,
+    /// The same from all addresses together: the SMS and e-mail budget of
+    /// registration.
+    pub registration_sends_total: i64,
+    pub registration_window_secs: i64,
+    /// Letters with a confirmation code one account may order per
+    /// `postal_letters_window_secs`.
+    pub postal_letters_per_account: i64,
+    pub postal_letters_window_secs: i64,
+    /// New login flows one client address (a logged-in browser: its
+    /// account) may open per `flow_ttl_secs`.
+    pub flows_per_address: i64,
+    /// New login flows from everyone together per `flow_ttl_secs`; with
+    /// `flow_max_bytes` it bounds the memory flows hold.
+    pub flows_total: i64,
+    /// The largest authorization request a flow keeps, in bytes (as JSON).
+    pub flow_max_bytes: usize,
 }
 
 impl Default for Config {
@@ -155,6 +176,15 @@ impl Default for Config {
             lockout_max_secs: 24 * 3600,
             ip_failure_limit: 30,
             ip_window_secs: 10 * 60,
+            recovery_starts_per_address: 10,
+            registration_sends_per_address: 10,
+            registration_sends_total: 1000,
+            registration_window_secs: 3600,
+            postal_letters_per_account: 3,
+            postal_letters_window_secs: 30 * 24 * 3600,
+            flows_per_address: 100,
+            flows_total: 50_000,
+            flow_max_bytes: 8192,
         }
     }
 }
@@ -211,6 +241,31 @@ impl Config {
             return Err(ConfigError(
                 "lockout_max_secs must not be shorter than lockout_secs".into(),
             ));
+        }
+        let limits = [
+            (
+                "recovery_starts_per_address",
+                self.recovery_starts_per_address,
+            ),
+            (
+                "registration_sends_per_address",
+                self.registration_sends_per_address,
+            ),
+            ("registration_sends_total", self.registration_sends_total),
+            ("registration_window_secs", self.registration_window_secs),
+            (
+                "postal_letters_per_account",
+                self.postal_letters_per_account,
+            ),
+            (
+                "postal_letters_window_secs",
+                self.postal_letters_window_secs,
+            ),
+            ("flows_per_address", self.flows_per_address),
+            ("flows_total", self.flows_total),
+        ];
+        if let Some((name, _)) = limits.iter().find(|(_, value)| *value <= 0) {
+            return Err(ConfigError(format!("{name} must be positive")));
         }
         Ok(())
     }

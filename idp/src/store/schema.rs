@@ -169,6 +169,8 @@ diesel::table! {
         ordered_at -> BigInt,
         expires_at -> BigInt,
         tries_left -> Integer,
+        letters -> Integer,
+        window_started_at -> BigInt,
     }
 }
 

@@ -492,9 +492,15 @@ pub async fn confirm_submit(
     let (outcome, notice, field_name) = match params.get("action").ok().flatten() {
         Some("order") => {
             let address = field("address");
-            let ordered =
-                confirmation::order_postal_code(&app.sql, &app.audit, &account, &address, now)
-                    .await;
+            let ordered = confirmation::order_postal_code(
+                &app.sql,
+                &app.audit,
+                &account,
+                &address,
+                confirmation::letters_limit(&app.config),
+                now,
+            )
+            .await;
             (
                 ordered,
                 "Заказное письмо с кодом отправлено. Когда оно придёт, введите код ниже.",
@@ -546,6 +552,17 @@ pub async fn confirm_submit(
             .await
         }
         Err(ConfirmError::Store(_)) => problem(t, &id, Problem::Unavailable),
+        Err(ConfirmError::TooManyLetters { retry_at }) => {
+            let wait = (retry_at - now).max(1);
+            let message = format!(
+                "«Почтовый адрес с индексом»: писем с кодом заказано слишком много. {}",
+                super::try_again(&crate::http::i18n::RU, wait)
+            );
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            let error = Some((field_name, message));
+            let page = confirm_page(&app, &req, account_id, status, None, error, &id).await;
+            super::retry_after(page, wait)
+        }
         Err(e) => {
             let message = match e {
                 ConfirmError::WrongCode(left) => {

@@ -17,6 +17,7 @@ mod second_factors;
 mod sessions;
 mod settle;
 
+pub use confirmation::PostalTry;
 pub use keys::KeyChange;
 pub use migrations::Migrations;
 pub use orgs::{Accepted, MemberChange, MemberChanged};
