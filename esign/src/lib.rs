@@ -83,7 +83,10 @@
 #![forbid(unsafe_code)]
 
 mod anchors;
+mod client_cms;
 mod error;
+#[cfg(feature = "gost")]
+mod gost;
 mod sign;
 mod subject;
 #[cfg(any(test, feature = "testca"))]
@@ -91,6 +94,9 @@ pub mod testca;
 mod verify;
 
 pub use anchors::TrustAnchors;
+pub use client_cms::{
+    ClientCertificate, CmsError, MAX_CMS_BYTES, client_certificate_hash, verify_detached_cms,
+};
 pub use error::{CertError, Part};
 pub use sign::sign_challenge;
 pub use subject::CertifiedSubject;
