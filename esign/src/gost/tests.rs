@@ -93,7 +93,12 @@ fn standard_examples_refuse_any_change() {
             !verify(&ex.curve, &ex.curve.x, &ex.curve.y, &ex.e, &ex.r, &ex.s),
             "{name}: key"
         );
-        // Out of range: r + q is r modulo q, and must still be refused.
+        // Out of range: s + q is s modulo q, which the arithmetic alone would
+        // accept; the standard refuses s ≥ q (and r ≥ q).
+        assert!(
+            !ex.verifies(&ex.e, &ex.r, &(&ex.s + &ex.curve.q)),
+            "{name}: s + q"
+        );
         assert!(
             !ex.verifies(&ex.e, &(&ex.r + &ex.curve.q), &ex.s),
             "{name}: r + q"

@@ -142,10 +142,11 @@ fn truncated_der() {
 fn oversized_input() {
     let cert = registered(&p256());
     let big = vec![0x30; 70 * 1024];
+    // The last is not even base64: the length alone refuses it.
     for text in [
         URL_SAFE_NO_PAD.encode(&big),
         STANDARD.encode(&big),
-        "A".repeat(70 * 1024),
+        "!".repeat(70 * 1024),
     ] {
         let result = cert.verify_detached(CONTENT.as_bytes(), &text);
         assert!(
@@ -209,6 +210,29 @@ fn unsupported_algorithms() {
     let ec = p256();
     let sha512 = ec.sign_with(CONTENT.as_bytes(), Form::CmsNoAttr, &["-md", "sha512"]);
     let result = check(&registered(&ec), &sha512);
+    assert!(
+        matches!(result, Err(CmsError::UnsupportedAlgorithm { .. })),
+        "{result:?}"
+    );
+}
+
+/// A signature algorithm that names a digest (ecdsa-with-SHA256) while the
+/// SignerInfo's digest algorithm says another (SHA-384, written into a real
+/// signature) is refused, not verified with either.
+#[test]
+fn signature_algorithm_that_contradicts_the_digest() {
+    let signer = p256();
+    let mut der = signer.sign(CONTENT.as_bytes(), Form::CmsNoAttr);
+    let sha256 = [
+        0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+    ];
+    // The last occurrence is the SignerInfo's; the first, the SignedData's list.
+    let at = der
+        .windows(sha256.len())
+        .rposition(|w| w == sha256)
+        .unwrap();
+    der[at + sha256.len() - 1] = 0x02;
+    let result = check(&registered(&signer), &der);
     assert!(
         matches!(result, Err(CmsError::UnsupportedAlgorithm { .. })),
         "{result:?}"
