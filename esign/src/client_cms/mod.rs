@@ -11,8 +11,8 @@ use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier, SignerInfo};
-use der::asn1::{ObjectIdentifier, OctetString};
-use der::{Decode, Encode};
+use der::asn1::{AnyRef, ObjectIdentifier, OctetString};
+use der::{Decode, Encode, Reader, SliceReader, Tagged};
 use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 
@@ -33,6 +33,12 @@ use key::ClientKey;
 /// line breaks.
 pub const MAX_CMS_BYTES: usize = 16 * 1024;
 const MAX_CERTIFICATE_BYTES: usize = 16 * 1024;
+/// The most elements one SEQUENCE or SET of a signature may hold. Decoding
+/// a SET OF sorts it by insertion, so one with thousands of tiny elements
+/// costs seconds; a real signature's largest holds about fifteen (the
+/// name of a qualified certificate).
+const MAX_ELEMENTS: usize = 64;
+const MAX_DEPTH: usize = 32;
 
 /// A client's registered certificate, read once, to check its signatures
 /// and to compute its ESIA `client_certificate_hash`.
@@ -235,6 +241,7 @@ fn decode_text(text: &str) -> Result<Vec<u8>, CmsError> {
 
 /// The one SignerInfo of a detached SignedData of id-data.
 fn signer_info(der: &[u8]) -> Result<SignerInfo, CmsError> {
+    check_shape(AnyRef::from_der(der).map_err(CmsError::malformed)?, 0)?;
     let info = ContentInfo::from_der(der).map_err(CmsError::malformed)?;
     if info.content_type != ID_SIGNED_DATA {
         return Err(CmsError::malformed(format!(
@@ -262,6 +269,30 @@ fn signer_info(der: &[u8]) -> Result<SignerInfo, CmsError> {
             signers.len() + 1
         ))),
     }
+}
+
+/// Refuses DER that no client makes and that would be costly to decode:
+/// more than [`MAX_ELEMENTS`] elements in one constructed value, or nesting
+/// deeper than [`MAX_DEPTH`].
+fn check_shape(value: AnyRef<'_>, depth: usize) -> Result<(), CmsError> {
+    if !value.tag().is_constructed() {
+        return Ok(());
+    }
+    if depth > MAX_DEPTH {
+        return Err(CmsError::malformed("nested too deeply"));
+    }
+    let mut reader = SliceReader::new(value.value()).map_err(CmsError::malformed)?;
+    let mut elements = 0;
+    while !reader.is_finished() {
+        elements += 1;
+        if elements > MAX_ELEMENTS {
+            return Err(CmsError::malformed(format!(
+                "more than {MAX_ELEMENTS} elements in one SEQUENCE or SET"
+            )));
+        }
+        check_shape(reader.decode().map_err(CmsError::malformed)?, depth + 1)?;
+    }
+    Ok(())
 }
 
 /// RFC 5652 5.3 and 11: with signed attributes, contentType must be id-data

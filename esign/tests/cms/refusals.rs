@@ -163,6 +163,94 @@ fn oversized_input() {
     );
 }
 
+/// DER with its length: just enough to build hostile signatures by hand.
+fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+    let len = body.len();
+    let len = match len {
+        0..128 => vec![len as u8],
+        128..256 => vec![0x81, len as u8],
+        _ => vec![0x82, (len >> 8) as u8, len as u8],
+    };
+    [&[tag][..], &len, body].concat()
+}
+
+/// A SignedData whose one SignerInfo carries `signed_attrs` ([0] content).
+fn signed_data_with_attributes(signed_attrs: &[u8]) -> Vec<u8> {
+    let oid = |hex: &str| {
+        tlv(
+            0x06,
+            &(0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let sid = tlv(0x30, &[tlv(0x30, &[]), tlv(0x02, &[1])].concat());
+    let signer = tlv(
+        0x30,
+        &[
+            tlv(0x02, &[1]),
+            sid,
+            tlv(0x30, &oid("608648016503040201")),
+            tlv(0xa0, signed_attrs),
+            tlv(0x30, &oid("2a864886f70d010101")),
+            tlv(0x04, &[0; 8]),
+        ]
+        .concat(),
+    );
+    let signed = tlv(
+        0x30,
+        &[
+            tlv(0x02, &[1]),
+            tlv(0x31, &[]),
+            tlv(0x30, &oid("2a864886f70d010701")),
+            tlv(0x31, &signer),
+        ]
+        .concat(),
+    );
+    tlv(
+        0x30,
+        &[oid("2a864886f70d010702"), tlv(0xa0, &signed)].concat(),
+    )
+}
+
+/// Decoding a SET OF sorts it by insertion: thousands of tiny values in
+/// reverse order would cost seconds. Such a signature is refused before it
+/// is decoded, as is one nested absurdly deep.
+#[test]
+fn hostile_shapes() {
+    let cert = registered(&rsa());
+    let values: Vec<u8> = (0..3900u16)
+        .rev()
+        .flat_map(|i| tlv(0x04, &i.to_be_bytes()))
+        .collect();
+    let attribute = tlv(
+        0x30,
+        &[
+            tlv(
+                0x06,
+                &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x07],
+            ),
+            tlv(0x31, &values),
+        ]
+        .concat(),
+    );
+    let many = signed_data_with_attributes(&attribute);
+    assert!(many.len() <= MAX_CMS_BYTES);
+    let mut deep = tlv(0x04, &[]);
+    for _ in 0..40 {
+        deep = tlv(0x30, &deep);
+    }
+    let deep = signed_data_with_attributes(&deep);
+    for (der, reason) in [(many, "elements"), (deep, "deep")] {
+        let result = check(&cert, &der);
+        assert!(
+            matches!(&result, Err(CmsError::Malformed { detail }) if detail.contains(reason)),
+            "{result:?}"
+        );
+    }
+}
+
 #[test]
 fn attached_content_is_refused() {
     let signer = rsa();
