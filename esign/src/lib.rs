@@ -118,6 +118,11 @@
 //! The certificate's dates are not checked ([`ClientCertificate::validity_unix`]
 //! tells them), nor its issuer: the registration is the trust.
 //!
+//! [`ClientCertificate::verify_raw`] checks a raw signature instead (no CMS:
+//! RSA PKCS#1 v1.5 / ECDSA DER / GOST `s || r`), which ESIA v2/v3 clients
+//! that sign with CryptoPro's `csptest` or BouncyCastle send, naming their
+//! certificate by `client_certificate_hash`.
+//!
 //! [`client_certificate_hash`] computes the `client_certificate_hash` ESIA
 //! v2/v3 clients send to name their certificate: Streebog-256 of its DER,
 //! upper-case hex, for any key type.

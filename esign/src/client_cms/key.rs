@@ -151,6 +151,27 @@ impl ClientKey {
     }
 }
 
+impl ClientKey {
+    /// A raw signature over `message`, outside any CMS: RSA PKCS#1 v1.5 with
+    /// SHA-256; ECDSA (ASN.1 DER, as `openssl dgst -sign` makes it) with
+    /// SHA-256 on P-256 and SHA-384 on P-384; GOST with the Streebog of the
+    /// key's size, `s || r` big-endian as in CMS.
+    pub(crate) fn verify_raw(&self, message: &[u8], signature: &[u8]) -> Result<(), CmsError> {
+        let (alg, digest) = match self {
+            ClientKey::Rsa { .. } => (SignatureAlg::Rsa(None), DigestAlg::Sha256),
+            ClientKey::Ec {
+                curve: Curve::P256, ..
+            } => (SignatureAlg::Ecdsa(None), DigestAlg::Sha256),
+            ClientKey::Ec {
+                curve: Curve::P384, ..
+            } => (SignatureAlg::Ecdsa(None), DigestAlg::Sha384),
+            #[cfg(feature = "gost")]
+            ClientKey::Gost(key) => (SignatureAlg::Gost(None), key.digest()),
+        };
+        self.verify(&alg, digest, message, signature)
+    }
+}
+
 /// A signature algorithm that names a digest must name the SignerInfo's.
 fn pinned(pin: Option<DigestAlg>, digest: DigestAlg) -> bool {
     pin.is_none_or(|pin| pin == digest)

@@ -33,6 +33,8 @@ use key::ClientKey;
 /// line breaks.
 pub const MAX_CMS_BYTES: usize = 16 * 1024;
 const MAX_CERTIFICATE_BYTES: usize = 16 * 1024;
+/// An RSA-8192 signature.
+const MAX_RAW_SIGNATURE_BYTES: usize = 1024;
 /// The most elements one SEQUENCE or SET of a signature may hold. Decoding
 /// a SET OF sorts it by insertion, so one with thousands of tiny elements
 /// costs seconds; a real signature's largest holds about fifteen (the
@@ -118,6 +120,26 @@ impl ClientCertificate {
         };
         self.key
             .verify(&alg, digest, message, signer.signature.as_bytes())
+    }
+
+    /// Verifies a raw signature over `content`, without CMS, made with this
+    /// certificate's key: what ESIA v2/v3 clients that sign with CryptoPro's
+    /// `csptest` or BouncyCastle's GOST signer send as `client_secret`, the
+    /// certificate being named by `client_certificate_hash` instead. RSA:
+    /// PKCS#1 v1.5 with SHA-256; ECDSA: ASN.1 DER with SHA-256 (P-256) or
+    /// SHA-384 (P-384), as `openssl dgst -sign` makes it; GOST R 34.10-2012:
+    /// `s || r` big-endian over Streebog of the key's size, as `openssl dgst
+    /// -engine gost -md_gost12_256 -sign` makes it. The text is read as for
+    /// [`ClientCertificate::verify_detached`].
+    pub fn verify_raw(&self, content: &[u8], signature: &str) -> Result<(), CmsError> {
+        let bytes = decode_text(signature)?;
+        if bytes.len() > MAX_RAW_SIGNATURE_BYTES {
+            return Err(CmsError::TooLarge {
+                bytes: bytes.len(),
+                limit: MAX_RAW_SIGNATURE_BYTES,
+            });
+        }
+        self.key.verify_raw(content, &bytes)
     }
 
     /// Whether the SignerInfo names this certificate: by issuer and serial

@@ -16,6 +16,7 @@ mod accept;
 mod gost;
 mod hash;
 mod openssl;
+mod raw;
 mod refusals;
 
 pub fn fixture(name: &str) -> Vec<u8> {
