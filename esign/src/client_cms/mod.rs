@@ -1,6 +1,7 @@
-//! Client signatures the ESIA way: a detached CMS / PKCS#7 SignedData over
-//! the request's parameters, checked against the certificate the client
-//! registered. See the crate documentation for the order of the checks.
+//! Client signatures the ESIA way: a detached CMS / PKCS#7 SignedData (or a
+//! raw signature) over the request's parameters, checked against the
+//! certificate the client registered. See the crate documentation for the
+//! order of the checks.
 
 pub(crate) mod algorithms;
 mod error;
@@ -77,7 +78,7 @@ impl ClientCertificate {
     }
 
     /// The key, for logs and listings: "RSA-2048", "ECDSA P-256",
-    /// "GOST R 34.10-2012 (256 bit)".
+    /// "GOST R 34.10-2012 (256 bit, CryptoPro-A / TC26 256-B)".
     pub fn key_algorithm(&self) -> String {
         self.key.describe()
     }
@@ -93,6 +94,15 @@ impl ClientCertificate {
     /// [`client_certificate_hash`].
     pub fn esia_hash(&self) -> String {
         esia_hash_of_der(&self.der)
+    }
+
+    /// Whether a `client_certificate_hash` a client sent names this
+    /// certificate: hex digits compared ignoring case (CryptoPro prints upper
+    /// case, most hex encoders lower case).
+    pub fn matches_esia_hash(&self, client_certificate_hash: &str) -> bool {
+        client_certificate_hash
+            .trim()
+            .eq_ignore_ascii_case(&self.esia_hash())
     }
 
     /// Verifies that `signature` is a detached CMS SignedData over `content`
@@ -152,7 +162,7 @@ impl ClientCertificate {
                 serial_number,
             }) => {
                 serial_number.as_bytes() == tbs.serial_number.as_bytes()
-                    && issuer.to_der().ok() == tbs.issuer.to_der().ok()
+                    && matches!((issuer.to_der(), tbs.issuer.to_der()), (Ok(a), Ok(b)) if a == b)
             }
             SignerIdentifier::SubjectKeyIdentifier(ski) => {
                 self.subject_key_identifier().as_deref() == Some(ski.0.as_bytes())
@@ -190,9 +200,12 @@ pub fn verify_detached_cms(
 /// certificate: the GOST R 34.11-2012 256-bit (Streebog-256) hash of the
 /// certificate's DER, as upper-case hex, whatever the key's algorithm.
 ///
-/// This is what ESIA's own utility (`calc_cert_hash`) and CryptoPro's
-/// `cpverify -mk -alg GR3411_2012_256` print for the DER file; a hash of the
-/// PEM text is a different, wrong, value. Compare ignoring case.
+/// Portal libraries compute it so: CryptoPro's `cpverify -mk -alg
+/// GR3411_2012_256` over the DER file (github.com/ofstudio/go-api-epgu, whose
+/// notes add that a hash of the PEM text gets ESIA-007053), or BouncyCastle's
+/// GOST R 34.11-2012-256 digest of the encoded certificate, upper-case hex
+/// (github.com/AISGorod/AISGorod.AspNetCore.Authentication.Esia). ESIA
+/// publishes a utility for it, `calc_cert_hash`. Compare ignoring case.
 ///
 /// Works for any readable certificate, GOST or not, with or without the
 /// `gost` feature.
@@ -214,8 +227,10 @@ fn one_der(pem_or_der: &[u8]) -> Result<Vec<u8>, CmsError> {
     if pem_or_der.len() > 2 * MAX_CERTIFICATE_BYTES {
         return Err(CmsError::certificate("too large"));
     }
-    let mut ders = certificates(pem_or_der, Part::Certificate)
-        .map_err(|e| CmsError::certificate(e.to_string()))?;
+    let mut ders = certificates(pem_or_der, Part::Certificate).map_err(|e| match e {
+        crate::CertError::Malformed { detail, .. } => CmsError::certificate(detail),
+        other => CmsError::certificate(other),
+    })?;
     match ders.pop() {
         Some(der) if ders.is_empty() && der.len() <= MAX_CERTIFICATE_BYTES => Ok(der.to_vec()),
         Some(_) if ders.is_empty() => Err(CmsError::certificate("too large")),

@@ -33,6 +33,17 @@ fn known_certificates() {
     assert_eq!(rsa.esia_hash(), RSA_HASH);
 }
 
+#[test]
+fn a_sent_hash_matches_in_either_case() {
+    let rsa = ClientCertificate::parse(&fixture("rsa.pem")).unwrap();
+    assert!(rsa.matches_esia_hash(RSA_HASH));
+    assert!(rsa.matches_esia_hash(&RSA_HASH.to_lowercase()));
+    assert!(rsa.matches_esia_hash(&format!(" {RSA_HASH}\n")));
+    assert!(!rsa.matches_esia_hash(GOST_256_HASH));
+    assert!(!rsa.matches_esia_hash(&RSA_HASH[..63]));
+    assert!(!rsa.matches_esia_hash(""));
+}
+
 #[cfg(feature = "gost")]
 #[test]
 fn gost_client_certificate_hash() {
