@@ -1,0 +1,54 @@
+//! What an attacker tried after issue 17, and what now stops it: each test
+//! here failed before its fix.
+
+use idp::model::{AccountLevel, VerificationStatus};
+
+use crate::harness::*;
+use crate::profile::{logged_in, submit, verification_done};
+
+/// A confirmed person whose check changed the identity is standard: no
+/// session, access token or refresh token from before may go on saying
+/// `confirmed` beside the new name and SNILS that nobody confirmed.
+#[actix_web::test]
+async fn a_lowered_level_ends_the_sessions_and_grants_that_said_confirmed() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let before = app.tokens(&browser, CONFIRMED, &[OFFLINE]).await;
+    assert_eq!(
+        claims(before["id_token"].as_str().unwrap())["account_level"],
+        "confirmed"
+    );
+    let (editor, page) = logged_in(&app, CONFIRMED).await;
+    submit(&editor, &page, &[("last_name", "Подменов")]).await;
+    app.clock.advance(app.state.config.registry_delay_secs);
+    assert_eq!(
+        verification_done(&app, CONFIRMED).await,
+        VerificationStatus::Passed
+    );
+    assert_eq!(app.account(CONFIRMED).await.level, AccountLevel::Standard);
+
+    // The access token of before answers nothing more (once the job that
+    // recorded the check has ended the sessions, a moment later).
+    let access = before["access_token"].as_str().unwrap();
+    eventually("the access token of before is refused", async || {
+        (app.userinfo(access).await.status() == 401).then_some(())
+    })
+    .await;
+    assert_eq!(app.introspect(access).await["active"], false);
+    // Its refresh token is revoked.
+    let res = app
+        .token(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", before["refresh_token"].as_str().unwrap()),
+        ])
+        .await;
+    assert_eq!(error_of(res).await.1, "invalid_grant");
+    // The browser's session is over: a portal gets the new level only.
+    let after = app.tokens(&browser, CONFIRMED, &[]).await;
+    let id_token = claims(after["id_token"].as_str().unwrap());
+    assert_eq!(id_token["account_level"], "standard");
+    let res = app.userinfo(after["access_token"].as_str().unwrap()).await;
+    let info: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(info["account_level"], "standard");
+    assert_eq!(info["family_name"], "Подменов");
+}
