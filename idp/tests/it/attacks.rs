@@ -52,3 +52,53 @@ async fn a_lowered_level_ends_the_sessions_and_grants_that_said_confirmed() {
     assert_eq!(info["account_level"], "standard");
     assert_eq!(info["family_name"], "Подменов");
 }
+
+const ADDRESS: &str = "101000, г. Москва, ул. Мясницкая, д. 1, кв. 2";
+
+/// A letter ordered for one identity confirms no other. Ordered as
+/// yourself, then a check of another person's name and SNILS, then the
+/// code: that would make the other person «confirmed» without anyone
+/// having seen them.
+#[actix_web::test]
+async fn a_postal_code_confirms_only_the_identity_it_was_ordered_for() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(STANDARD).await;
+    let page = browser.follow(browser.get("/account/confirm").await).await;
+    let csrf = page.csrf();
+    let ordered = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "order"), ("address", ADDRESS)],
+        )
+        .await;
+    assert!(
+        ordered.body.contains("Заказное письмо с кодом отправлено"),
+        "{}",
+        ordered.body
+    );
+    let code = app.newest_message(ADDRESS, 1).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // While the letter travels, another identity passes the check.
+    let (editor, page) = logged_in(&app, STANDARD).await;
+    submit(&editor, &page, &[("last_name", "Подменова")]).await;
+    app.clock.advance(app.state.config.registry_delay_secs);
+    assert_eq!(
+        verification_done(&app, STANDARD).await,
+        VerificationStatus::Passed
+    );
+    let entered = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "code"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(entered.status, 400, "{}", entered.body);
+    assert!(
+        entered.body.contains("Закажите новое письмо"),
+        "{}",
+        entered.body
+    );
+    assert_eq!(app.account(STANDARD).await.level, AccountLevel::Standard);
+}
