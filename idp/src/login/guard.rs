@@ -31,8 +31,10 @@ fn code_failures_key(account_id: &str) -> String {
     format!("code-failures:{account_id}")
 }
 
+/// Failures count per client address as every limit does: an IPv6
+/// client by its /64.
 fn ip_key(ip: &str) -> String {
-    format!("login-failures-ip:{ip}")
+    format!("login-failures-ip:{}", crate::limits::bucket(ip))
 }
 
 fn strikes_key(account_id: &str) -> String {

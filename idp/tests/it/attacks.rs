@@ -102,3 +102,41 @@ async fn a_postal_code_confirms_only_the_identity_it_was_ordered_for() {
     );
     assert_eq!(app.account(STANDARD).await.level, AccountLevel::Standard);
 }
+
+/// The login throttle per client address counts an IPv6 client by its
+/// /64, as every other limit does: hopping addresses inside one
+/// subscriber's network gives no more guesses across accounts.
+#[actix_web::test]
+async fn failed_logins_from_one_ipv6_network_count_together() {
+    use idp::login::{Client, LoginError, password_login};
+    use idp::model::Aal;
+    let app = TestApp::spawn().await;
+    fn client(ip: &str) -> Client<'_> {
+        Client {
+            ip,
+            user_agent: None,
+            old_cookie: None,
+            request_id: None,
+            certificate: None,
+        }
+    }
+    for n in 0..app.state.config.ip_failure_limit {
+        let (ip, login) = (
+            format!("2001:db8:1:2::{:x}", n + 1),
+            format!("x{n}@example.ru"),
+        );
+        let outcome =
+            password_login(&app.state, &login, "Wrong-pass1", Aal::Aal1, &client(&ip)).await;
+        assert!(
+            matches!(outcome, Err(LoginError::WrongCredentials)),
+            "{outcome:?}"
+        );
+    }
+    let same_network = client("2001:db8:1:2:ffff::1");
+    let outcome = password_login(&app.state, SIMPLE, PASSWORD, Aal::Aal1, &same_network).await;
+    assert!(matches!(outcome, Err(LoginError::Throttled)), "{outcome:?}");
+    // Another network is not held back.
+    let other = client("2001:db8:1:3::1");
+    let outcome = password_login(&app.state, SIMPLE, PASSWORD, Aal::Aal1, &other).await;
+    assert!(outcome.is_ok(), "{outcome:?}");
+}
