@@ -227,3 +227,44 @@ async fn parallel_recoveries_of_one_account_send_one_code() {
         assert!(done.body.contains("recover-done"), "{}", done.body);
     }
 }
+
+/// One message per contact a minute holds for registrations started at
+/// once, too: parallel starts to one phone send it one message.
+/// (Embedded it passed before; on Redis it did not.)
+#[actix_web::test]
+async fn parallel_registrations_to_one_contact_send_one_message() {
+    let app = TestApp::spawn().await;
+    let mut forms = Vec::new();
+    for _ in 0..8 {
+        let browser = app.browser();
+        let page = browser.follow(browser.get("/register").await).await;
+        forms.push((browser, page.csrf()));
+    }
+    let mut starts = tokio::task::JoinSet::new();
+    for (browser, csrf) in forms {
+        let url = format!("{}/register", app.url);
+        starts.spawn(async move {
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("last_name", "Насосов"),
+                ("first_name", "Пётр"),
+                ("contact", "+79997770011"),
+            ];
+            let res = browser.client.post(url).form(&form).send().await.unwrap();
+            res.status().as_u16()
+        });
+    }
+    let statuses = starts.join_all().await;
+    let sent = journal(&app, idp::audit::events::REGISTRATION_CODE_SENT).await;
+    assert_eq!(sent.len(), 1, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        7,
+        "{statuses:?}"
+    );
+}
