@@ -268,3 +268,61 @@ async fn parallel_registrations_to_one_contact_send_one_message() {
         "{statuses:?}"
     );
 }
+
+/// SMS to the demo standard account's phone so far.
+async fn sms_to_standard(app: &TestApp) -> usize {
+    let url = format!("{}/dev/outbox?to=%2B79990000001", app.url);
+    let sent: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    sent.as_array().unwrap().len()
+}
+
+/// Someone who knows the password of an account with SMS codes (from
+/// another site's leak, say) cannot pump SMS to its phone: logins send at
+/// most one code a minute per account, by new logins and resends alike.
+/// An account of one's own on a premium-rate number would otherwise bill
+/// the operator an SMS per request.
+#[actix_web::test]
+async fn logins_that_know_the_password_send_one_sms_a_minute() {
+    use idp::model::{SecondFactor, SecondFactorRecord};
+    let app = TestApp::spawn().await;
+    let account = app.account(STANDARD).await;
+    let factor = SecondFactorRecord {
+        account_id: account.id.clone(),
+        method: SecondFactor::Sms,
+        sealed_secret: None,
+        last_step: None,
+        enabled_at: app.state.now(),
+    };
+    app.state
+        .sql
+        .enable_second_factor(&factor, Vec::new())
+        .await
+        .unwrap();
+    let mut waiting = Vec::new();
+    for _ in 0..5 {
+        let browser = app.browser();
+        let page = browser.follow(browser.get(&app.auth_url(&[])).await).await;
+        let page = page.login(&browser, STANDARD).await;
+        assert_eq!(page.url.path(), "/login/code", "{}", page.body);
+        waiting.push((browser, page));
+    }
+    for (browser, page) in &waiting {
+        let form = [("csrf", page.csrf()), ("flow", page.hidden("flow"))];
+        let form: Vec<_> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = browser.post("/login/code/resend", &form).await;
+        assert_eq!(res.status(), 429);
+    }
+    // A minute later one more login sends one more; the phone has two.
+    app.clock.advance(60);
+    let browser = app.browser();
+    let page = browser.follow(browser.get(&app.auth_url(&[])).await).await;
+    let page = page.login(&browser, STANDARD).await;
+    assert!(page.body.contains("+7 *** ***-**-01"), "{}", page.body);
+    app.newest_message("+79990000001", 1).await;
+    eventually("the queued messages are out", async || {
+        let jobs = app.state.sql.jobs_of_kind(idp::jobs::DELIVER).await.ok()?;
+        jobs.is_empty().then_some(())
+    })
+    .await;
+    assert_eq!(sms_to_standard(&app).await, 2);
+}
