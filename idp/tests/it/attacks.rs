@@ -103,23 +103,25 @@ async fn a_postal_code_confirms_only_the_identity_it_was_ordered_for() {
     assert_eq!(app.account(STANDARD).await.level, AccountLevel::Standard);
 }
 
+/// A login's client, as the pages tell the login service.
+fn client(ip: &str) -> idp::login::Client<'_> {
+    idp::login::Client {
+        ip,
+        user_agent: None,
+        old_cookie: None,
+        request_id: None,
+        certificate: None,
+    }
+}
+
 /// The login throttle per client address counts an IPv6 client by its
 /// /64, as every other limit does: hopping addresses inside one
 /// subscriber's network gives no more guesses across accounts.
 #[actix_web::test]
 async fn failed_logins_from_one_ipv6_network_count_together() {
-    use idp::login::{Client, LoginError, password_login};
+    use idp::login::{LoginError, password_login};
     use idp::model::Aal;
     let app = TestApp::spawn().await;
-    fn client(ip: &str) -> Client<'_> {
-        Client {
-            ip,
-            user_agent: None,
-            old_cookie: None,
-            request_id: None,
-            certificate: None,
-        }
-    }
     for n in 0..app.state.config.ip_failure_limit {
         let (ip, login) = (
             format!("2001:db8:1:2::{:x}", n + 1),
@@ -325,4 +327,45 @@ async fn logins_that_know_the_password_send_one_sms_a_minute() {
     })
     .await;
     assert_eq!(sms_to_standard(&app).await, 2);
+}
+
+/// Guesses sent at once count against the lock as guesses in a row do: a
+/// right password checked after `lockout_threshold` wrong ones does not log
+/// in, however early its request began. (Each login judged the lock as it
+/// was when its request began: in a burst of guesses every one began before
+/// the lock, so each was judged as if unlocked, and a right one among them
+/// logged in.)
+#[actix_web::test]
+async fn a_burst_of_guesses_is_judged_by_the_lock_its_checks_end_under() {
+    use idp::login::{LoginError, PasswordPool, password_login};
+    use idp::model::Aal;
+    let app = TestApp::spawn().await;
+    let mut state = app.state.clone();
+    // One check at a time, in the order the logins come: the right password
+    // is checked after the wrong ones, as in a burst bigger than a node's
+    // pool of password checks.
+    state.passwords = std::sync::Arc::new(PasswordPool::new(1, 64));
+    let mut burst = tokio::task::JoinSet::new();
+    for n in 0..2 * state.config.lockout_threshold {
+        let state = state.clone();
+        burst.spawn(async move {
+            let wrong = format!("Wrong-pass{n}");
+            password_login(&state, SIMPLE, &wrong, Aal::Aal1, &client("203.0.113.9")).await
+        });
+    }
+    // The right password comes a moment later, still long before the
+    // wrong ones are all checked.
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let right = password_login(&state, SIMPLE, PASSWORD, Aal::Aal1, &client("203.0.113.9")).await;
+    for wrong in burst.join_all().await {
+        assert!(
+            matches!(wrong, Err(LoginError::WrongCredentials)),
+            "{wrong:?}"
+        );
+    }
+    assert!(
+        matches!(right, Err(LoginError::WrongCredentials)),
+        "{right:?}"
+    );
+    assert!(app.account(SIMPLE).await.locked_until.is_some());
 }
