@@ -172,7 +172,17 @@ pub async fn check_password(
         .passwords
         .verify(password.to_owned(), account.password_hash.clone())
         .await?;
-    if !right {
+    // The check takes a while, and guesses sent at once with this one may
+    // have locked the password path meanwhile: a right password found
+    // under a lock counts and answers as a wrong one (as in a row, it would
+    // have met the lock), so a burst tells a guesser nothing more.
+    let locked = right
+        && app
+            .sql
+            .account(&account.id)
+            .await?
+            .is_none_or(|now| login::guard::locked_until(app, &now).is_some());
+    if !right || locked {
         login::guard::failed(app, Some(account), client.ip, client.request_id).await?;
         return Err(SettingsError::WrongPassword);
     }

@@ -369,3 +369,38 @@ async fn a_burst_of_guesses_is_judged_by_the_lock_its_checks_end_under() {
     );
     assert!(app.account(SIMPLE).await.locked_until.is_some());
 }
+
+/// The same holds where a logged-in person types the password again (a
+/// settings change, a new password): someone with a stolen session gets no
+/// more guesses at the password in a burst than in a row.
+#[actix_web::test]
+async fn a_burst_of_guesses_in_the_settings_is_judged_by_the_lock_its_checks_end_under() {
+    use idp::accounts::second_factor::{SettingsError, check_password};
+    use idp::login::PasswordPool;
+    let app = TestApp::spawn().await;
+    let mut state = app.state.clone();
+    state.passwords = std::sync::Arc::new(PasswordPool::new(1, 64));
+    let account = app.account(SIMPLE).await;
+    let mut burst = tokio::task::JoinSet::new();
+    for n in 0..2 * state.config.lockout_threshold {
+        let (state, account) = (state.clone(), account.clone());
+        burst.spawn(async move {
+            let wrong = format!("Wrong-pass{n}");
+            check_password(&state, &account, &wrong, &client("203.0.113.9")).await
+        });
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let right = check_password(&state, &account, PASSWORD, &client("203.0.113.9")).await;
+    for wrong in burst.join_all().await {
+        assert!(
+            matches!(wrong, Err(SettingsError::WrongPassword)),
+            "{wrong:?}"
+        );
+    }
+    // The answer a wrong password got in the burst: nothing tells it apart.
+    assert!(
+        matches!(right, Err(SettingsError::WrongPassword)),
+        "{right:?}"
+    );
+    assert!(app.account(SIMPLE).await.locked_until.is_some());
+}
