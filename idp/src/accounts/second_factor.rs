@@ -200,9 +200,9 @@ async fn prove_code(
     code: &str,
     client: &login::Client<'_>,
 ) -> Result<(), SettingsError> {
-    if login::guard::codes_blocked(app, &account.id).await? {
+    let Some(taken) = login::guard::take_code_try(app, &account.id).await? else {
         return Err(SettingsError::CodesBlocked);
-    }
+    };
     let now = app.now();
     let right = if codes::is_six_digits(code) {
         let step = factor
@@ -219,7 +219,7 @@ async fn prove_code(
         app.sql.use_recovery_code(&account.id, &digest, now).await?
     };
     if !right {
-        if login::guard::code_failed(app, &account.id, client.ip).await? {
+        if login::guard::code_failed(app, taken, client.ip).await? {
             return Err(SettingsError::CodesBlocked);
         }
         return Err(SettingsError::WrongFactorCode);

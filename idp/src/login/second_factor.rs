@@ -244,9 +244,9 @@ pub async fn submit(
         .account(&pending.account_id)
         .await?
         .ok_or(CodeError::NoLogin)?;
-    if guard::codes_blocked(app, &account.id).await? {
+    let Some(taken) = guard::take_code_try(app, &account.id).await? else {
         return Err(CodeError::Blocked);
-    }
+    };
     let now = app.now();
     let checked = if codes::is_six_digits(code) {
         check_code(app, &account, &mut pending, code, now).await?
@@ -261,7 +261,7 @@ pub async fn submit(
         Ok(factor) => factor,
         Err(tries_left) => {
             let method = pending.method.as_str();
-            let blocked = guard::code_failed(app, &account.id, client.ip).await?;
+            let blocked = guard::code_failed(app, taken, client.ip).await?;
             app.audit
                 .record(
                     super::failure(client, method, Some(&account.id), "wrong_code"),

@@ -404,3 +404,60 @@ async fn a_burst_of_guesses_in_the_settings_is_judged_by_the_lock_its_checks_end
     );
     assert!(app.account(SIMPLE).await.locked_until.is_some());
 }
+
+/// Someone with the password but not the phone starts many logins, each
+/// waiting for its code, and sends a guess to each at once: the guesses
+/// share the account's tries (`lockout_threshold` per `lockout_secs`), as
+/// guesses in a row do. (Each took its try only after comparing, having
+/// asked first whether tries were left, so a burst was compared whole.)
+#[actix_web::test]
+async fn a_burst_of_code_guesses_from_many_waiting_logins_shares_the_tries() {
+    use idp::accounts::totp;
+    use idp::login::second_factor::submit;
+    use idp::login::{Outcome, password_login};
+    use idp::model::{Aal, SecondFactor, SecondFactorRecord};
+    let app = TestApp::spawn().await;
+    let account = app.account(SIMPLE).await;
+    let secret = totp::new_secret();
+    let factor = SecondFactorRecord {
+        account_id: account.id.clone(),
+        method: SecondFactor::Totp,
+        sealed_secret: Some(totp::seal(&app.state.master, &account.id, &secret)),
+        last_step: None,
+        enabled_at: app.state.now(),
+    };
+    let sql = &app.state.sql;
+    sql.enable_second_factor(&factor, Vec::new()).await.unwrap();
+    let mut waiting = Vec::new();
+    let from = client("203.0.113.7");
+    for _ in 0..24 {
+        match password_login(&app.state, SIMPLE, PASSWORD, Aal::Aal1, &from).await {
+            Ok(Outcome::SecondFactor { pending, .. }) => waiting.push(pending),
+            other => panic!("{other:?}"),
+        }
+    }
+    let now = app.state.now();
+    let near = [now - 30, now, now + 30].map(|t| totp::code_at(&secret, t));
+    let wrong = (0..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .find(|c| !near.contains(c))
+        .unwrap();
+    let mut burst = tokio::task::JoinSet::new();
+    for pending in waiting {
+        let (state, wrong) = (app.state.clone(), wrong.clone());
+        burst.spawn(async move {
+            let _ = submit(&state, pending.expose(), &wrong, &client("203.0.113.7")).await;
+        });
+    }
+    burst.join_all().await;
+    let compared = journal(&app, idp::audit::events::LOGIN_FAILED)
+        .await
+        .iter()
+        .filter(|d| d["reason"] == "wrong_code")
+        .count();
+    let tries = app.state.config.lockout_threshold as usize;
+    assert_eq!(
+        compared, tries,
+        "{compared} guesses compared, {tries} tries"
+    );
+}
