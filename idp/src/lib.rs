@@ -20,6 +20,7 @@ pub mod cli;
 pub mod clients;
 pub mod clock;
 pub mod config;
+pub mod ctx;
 pub mod delivery;
 pub mod demo;
 pub mod http;
