@@ -1,4 +1,4 @@
-//! Builds the `AppState` (see `ctx.rs`) once from the `Config`.
+//! Builds the `Ctx` (see `ctx.rs`) once from the `Config`.
 
 use std::sync::Arc;
 
@@ -6,7 +6,7 @@ use crate::audit::Audit;
 use crate::clients::ClientRegistry;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-pub use crate::ctx::{AppState, Health, Stats};
+pub use crate::ctx::{Ctx, Health, Stats};
 use crate::keyring::{KeyRing, load_master_key};
 use crate::store::ephemeral::{MemoryStore, RedisStore};
 use crate::store::{Ephemeral, SqlStore};
@@ -40,7 +40,7 @@ pub struct Created {
     pub migrations: Vec<String>,
 }
 
-impl AppState {
+impl Ctx {
     /// Opens the stores, applies migrations where allowed, loads the keys.
     pub async fn build(config: Config) -> Result<(Self, Created), StartError> {
         Self::build_with_clock(config, Arc::new(SystemClock)).await

@@ -4,8 +4,8 @@
 //! its check against the configured trust anchors with [`esign::verify`],
 //! and whether a verified certificate names a given person.
 
-use crate::app::AppState;
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::model::{Account, random_token};
 use crate::store::{EphemeralExt, StoreError};
 
@@ -15,23 +15,23 @@ pub const CHALLENGE_TTL_SECS: i64 = 10 * 60;
 /// A fresh challenge `"{purpose}:{random}"` kept under `key`, replacing one
 /// there. The purpose keeps a signature made for one use from serving
 /// another.
-pub async fn issue(app: &AppState, key: &str, purpose: &str) -> Result<String, StoreError> {
+pub async fn issue(ctx: &Ctx, key: &str, purpose: &str) -> Result<String, StoreError> {
     let challenge = format!("{purpose}:{}", random_token(24).expose());
-    app.ephemeral
+    ctx.ephemeral
         .put_json(key, &challenge, CHALLENGE_TTL_SECS)
         .await?;
     Ok(challenge)
 }
 
 /// The live challenge under `key`, left in place.
-pub async fn live(app: &AppState, key: &str) -> Result<Option<String>, StoreError> {
-    app.ephemeral.get_json(key).await
+pub async fn live(ctx: &Ctx, key: &str) -> Result<Option<String>, StoreError> {
+    ctx.ephemeral.get_json(key).await
 }
 
 /// Takes the challenge under `key` in one atomic step: of two attempts with
 /// one challenge, at most one gets it.
-pub async fn take(app: &AppState, key: &str) -> Result<Option<String>, StoreError> {
-    app.ephemeral.take_json(key).await
+pub async fn take(ctx: &Ctx, key: &str) -> Result<Option<String>, StoreError> {
+    ctx.ephemeral.take_json(key).await
 }
 
 /// Checks `signature` (base64url) over `challenge` by the holder of

@@ -1,4 +1,4 @@
-//! `AppState`: configuration, stores, keys and clock, built once from the
+//! `Ctx`: configuration, stores, keys and clock, built once from the
 //! `Config` (in `app.rs`) and shared by every request.
 
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use crate::store::{Ephemeral, SqlStore};
 
 /// Everything a request needs. Cheap to clone.
 #[derive(Clone)]
-pub struct AppState {
+pub struct Ctx {
     pub config: Arc<Config>,
     pub issuer: Arc<str>,
     pub sql: SqlStore,
@@ -57,7 +57,7 @@ pub struct Health {
     pub ephemeral: bool,
 }
 
-impl AppState {
+impl Ctx {
     pub fn now(&self) -> UnixTime {
         self.clock.now()
     }

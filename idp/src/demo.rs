@@ -1,8 +1,8 @@
 //! Demo data for `idp serve --demo`, seeded idempotently.
 
 use crate::accounts::{self, AccountError, NewAccount, password, totp};
-use crate::app::AppState;
 use crate::clients::{ClientError, NewClient};
+use crate::ctx::Ctx;
 use crate::model::{
     AccountLevel, MedicalWorker, Membership, OrgEvent, OrgKind, Organization, Passport, Profile,
     Role, SecondFactor, SecondFactorRecord, Secret, Verification, VerificationStatus,
@@ -284,19 +284,19 @@ pub const PENDING_CHECK_AFTER_SECS: i64 = 24 * 3600;
 /// Seeds what is missing; returns lines describing the demo data. Refuses a
 /// PostgreSQL database that holds other accounts: the demo password is
 /// published, and a production database must never get accounts with it.
-pub async fn seed(app: &AppState) -> anyhow::Result<Vec<String>> {
+pub async fn seed(ctx: &Ctx) -> anyhow::Result<Vec<String>> {
     let hash = tokio::task::spawn_blocking(|| password::hash(&Secret::new(PASSWORD))).await??;
-    seed_with(app, &hash).await
+    seed_with(ctx, &hash).await
 }
 
 /// As [`seed`], with the demo password already hashed: every demo account
 /// shares the one published password, so one Argon2id hash serves them all
 /// (and a test run hashes it once, not once per test).
-pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Vec<String>> {
-    if app.config.is_production() {
+pub async fn seed_with(ctx: &Ctx, password_hash: &str) -> anyhow::Result<Vec<String>> {
+    if ctx.config.is_production() {
         let mut demo: Vec<&str> = ACCOUNTS.iter().map(|a| a.email).collect();
         demo.push(TWO_FACTOR);
-        let others = app.sql.count_accounts_except(&demo).await?;
+        let others = ctx.sql.count_accounts_except(&demo).await?;
         if others > 0 {
             anyhow::bail!(
                 "refusing --demo: this PostgreSQL database holds {others} account(s) besides the demo ones, \
@@ -304,7 +304,7 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
             );
         }
     }
-    let now = app.now();
+    let now = ctx.now();
     let mut lines = Vec::new();
     for demo in ACCOUNTS {
         let new = NewAccount {
@@ -320,21 +320,21 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
             inn: demo.profile.map(|p| p.inn.into()),
             level: Some(demo.level),
         };
-        match accounts::create_hashed(&app.sql, new, password_hash.to_owned(), now).await {
-            Ok(account) if demo.email == PENDING => start_pending_check(app, &account).await?,
+        match accounts::create_hashed(&ctx.sql, new, password_hash.to_owned(), now).await {
+            Ok(account) if demo.email == PENDING => start_pending_check(ctx, &account).await?,
             Ok(_) | Err(AccountError::Exists) => {}
             Err(e) => return Err(e.into()),
         }
         if let Some(profile) = &demo.profile {
-            seed_checked_profile(app, &demo, profile.checked(&demo)).await?;
+            seed_checked_profile(ctx, &demo, profile.checked(&demo)).await?;
         }
         lines.push(format!(
             "account  {:<22} level {:<10} password {PASSWORD}",
             demo.email, demo.level
         ));
     }
-    lines.push(seed_two_factor(app, password_hash).await?);
-    lines.extend(seed_organizations(app).await?);
+    lines.push(seed_two_factor(ctx, password_hash).await?);
+    lines.extend(seed_organizations(ctx).await?);
     let cabinet = NewClient {
         id: CLIENT_ID.into(),
         name: "Медицинский кабинет (демо)".into(),
@@ -367,7 +367,7 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
             Some(secret) => format!("client   {} secret {}", client.id, secret.expose()),
             None => format!("client   {} (public, PKCE)", client.id),
         };
-        match app.clients.register(client, now).await {
+        match ctx.clients.register(client, now).await {
             Ok(_) | Err(ClientError::Exists(_)) => {}
             Err(e) => return Err(e.into()),
         }
@@ -383,33 +383,33 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
 /// checked data would contradict its level), unless it has a passport or
 /// has sent a profile to be checked (a demo database from before this).
 async fn seed_checked_profile(
-    app: &AppState,
+    ctx: &Ctx,
     demo: &DemoAccount,
     profile: Profile,
 ) -> anyhow::Result<()> {
-    let account = app
+    let account = ctx
         .sql
         .account_by_login(demo.email)
         .await?
         .ok_or_else(|| anyhow::anyhow!("demo account {} is missing", demo.email))?;
-    let has_passport = app
+    let has_passport = ctx
         .sql
         .profile(&account.id)
         .await?
         .is_some_and(|p| p.passport.is_some());
-    if has_passport || app.sql.latest_verification(&account.id).await?.is_some() {
+    if has_passport || ctx.sql.latest_verification(&account.id).await?.is_some() {
         return Ok(());
     }
-    app.sql
-        .put_checked_profile(&account.id, &profile, app.now())
+    ctx.sql
+        .put_checked_profile(&account.id, &profile, ctx.now())
         .await?;
     Ok(())
 }
 
 /// The demo organizations and their staff, unless there already.
-async fn seed_organizations(app: &AppState) -> anyhow::Result<Vec<String>> {
-    let now = app.now();
-    let orgs = Orgs::admin(&app.sql, &app.audit, now);
+async fn seed_organizations(ctx: &Ctx) -> anyhow::Result<Vec<String>> {
+    let now = ctx.now();
+    let orgs = Orgs::admin(&ctx.sql, &ctx.audit, now);
     let mut lines = Vec::new();
     for demo in &ORGANIZATIONS {
         let Some((first, rest)) = demo.staff.split_first() else {
@@ -418,13 +418,13 @@ async fn seed_organizations(app: &AppState) -> anyhow::Result<Vec<String>> {
         let account = |email: &str| {
             let email = email.to_owned();
             async move {
-                app.sql
+                ctx.sql
                     .account_by_login(&email)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("demo account {email} is missing"))
             }
         };
-        if app.sql.organization_by_ogrn(demo.ogrn).await?.is_none() {
+        if ctx.sql.organization_by_ogrn(demo.ogrn).await?.is_none() {
             let head = account(first.0).await?;
             let org = Organization {
                 id: uuid::Uuid::new_v4().to_string(),
@@ -456,7 +456,7 @@ async fn seed_organizations(app: &AppState) -> anyhow::Result<Vec<String>> {
                 actor: format!("оператор {DEMO_OPERATOR}"),
                 detail: serde_json::json!({"head": crate::orgs::full_name(&head), "certificate": "demo"}),
             };
-            app.sql.insert_organization(&org, &founder, &event).await?;
+            ctx.sql.insert_organization(&org, &founder, &event).await?;
             for (email, roles, worker) in rest {
                 let worker = worker.map(|(specialty, position)| MedicalWorker {
                     specialty: specialty.into(),
@@ -493,8 +493,8 @@ async fn seed_organizations(app: &AppState) -> anyhow::Result<Vec<String>> {
 
 /// `twofactor@demo.vhod` with an authenticator app; the line prints its
 /// TOTP secret, to be typed into any app.
-async fn seed_two_factor(app: &AppState, password_hash: &str) -> anyhow::Result<String> {
-    let now = app.now();
+async fn seed_two_factor(ctx: &Ctx, password_hash: &str) -> anyhow::Result<String> {
+    let now = ctx.now();
     let new = NewAccount {
         email: Some(TWO_FACTOR.into()),
         phone: Some("+79990000042".into()),
@@ -504,31 +504,31 @@ async fn seed_two_factor(app: &AppState, password_hash: &str) -> anyhow::Result<
         level: Some(AccountLevel::Simplified),
         ..Default::default()
     };
-    let account = match accounts::create_hashed(&app.sql, new, password_hash.to_owned(), now).await
+    let account = match accounts::create_hashed(&ctx.sql, new, password_hash.to_owned(), now).await
     {
         Ok(account) => account,
-        Err(AccountError::Exists) => app
+        Err(AccountError::Exists) => ctx
             .sql
             .account_by_login(TWO_FACTOR)
             .await?
             .ok_or_else(|| anyhow::anyhow!("{TWO_FACTOR} exists but cannot be found"))?,
         Err(e) => return Err(e.into()),
     };
-    let secret = match app.sql.second_factor(&account.id).await? {
+    let secret = match ctx.sql.second_factor(&account.id).await? {
         Some(factor) => factor
             .sealed_secret
-            .and_then(|sealed| totp::open(&app.master, &account.id, &sealed))
+            .and_then(|sealed| totp::open(&ctx.master, &account.id, &sealed))
             .ok_or_else(|| anyhow::anyhow!("the TOTP secret of {TWO_FACTOR} cannot be opened"))?,
         None => {
             let secret = totp::new_secret();
             let factor = SecondFactorRecord {
                 account_id: account.id.clone(),
                 method: SecondFactor::Totp,
-                sealed_secret: Some(totp::seal(&app.master, &account.id, &secret)),
+                sealed_secret: Some(totp::seal(&ctx.master, &account.id, &secret)),
                 last_step: None,
                 enabled_at: now,
             };
-            app.sql.enable_second_factor(&factor, Vec::new()).await?;
+            ctx.sql.enable_second_factor(&factor, Vec::new()).await?;
             secret
         }
     };
@@ -539,10 +539,7 @@ async fn seed_two_factor(app: &AppState, password_hash: &str) -> anyhow::Result<
 }
 
 /// Sends the profile of `account` to the registries, answered a day later.
-async fn start_pending_check(
-    app: &AppState,
-    account: &crate::model::Account,
-) -> anyhow::Result<()> {
+async fn start_pending_check(ctx: &Ctx, account: &crate::model::Account) -> anyhow::Result<()> {
     let profile = Profile {
         family_name: account.family_name.clone(),
         given_name: account.given_name.clone(),
@@ -560,7 +557,7 @@ async fn start_pending_check(
             issuer_code: "630-001".into(),
         }),
     };
-    let now = app.now();
+    let now = ctx.now();
     let verification = Verification {
         id: uuid::Uuid::new_v4().to_string(),
         account_id: account.id.clone(),
@@ -570,12 +567,12 @@ async fn start_pending_check(
         requested_at: now,
         finished_at: None,
     };
-    app.sql.submit_profile(&verification, now).await?;
+    ctx.sql.submit_profile(&verification, now).await?;
     let job = crate::accounts::profile::VerifyJob {
         verification: verification.id,
     };
     crate::jobs::enqueue(
-        app,
+        ctx,
         crate::accounts::profile::VERIFY,
         &job,
         now + PENDING_CHECK_AFTER_SECS,

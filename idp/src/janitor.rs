@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
-use crate::app::AppState;
 use crate::audit::{Entry, events};
+use crate::ctx::Ctx;
 use crate::keyring::lifecycle::{self, LifecycleError, Policy};
 use crate::store::StoreError;
 
@@ -24,39 +24,39 @@ pub struct Swept {
 }
 
 /// One pass.
-pub async fn sweep(app: &AppState) -> Result<Swept, StoreError> {
+pub async fn sweep(ctx: &Ctx) -> Result<Swept, StoreError> {
     let swept = Swept {
-        ephemeral: app.ephemeral.purge_expired().await?,
-        refresh_tokens: app.sql.purge_refresh_tokens(app.now()).await?,
-        grants: app.sql.purge_grants(app.now()).await?,
-        sessions: app
+        ephemeral: ctx.ephemeral.purge_expired().await?,
+        refresh_tokens: ctx.sql.purge_refresh_tokens(ctx.now()).await?,
+        grants: ctx.sql.purge_grants(ctx.now()).await?,
+        sessions: ctx
             .sql
-            .purge_sessions(app.now() - SESSION_RECORD_SECS)
+            .purge_sessions(ctx.now() - SESSION_RECORD_SECS)
             .await?,
     };
     Ok(swept)
 }
 
 /// One key pass: due transitions, then a reload if anything changed.
-pub async fn follow_keys(app: &AppState) -> Result<bool, LifecycleError> {
-    let policy = Policy::from_config(&app.config);
-    let report = lifecycle::tick(&app.sql, &policy, app.now()).await?;
+pub async fn follow_keys(ctx: &Ctx) -> Result<bool, LifecycleError> {
+    let policy = Policy::from_config(&ctx.config);
+    let report = lifecycle::tick(&ctx.sql, &policy, ctx.now()).await?;
     if !report.is_empty() {
         for line in &report {
             tracing::info!("{line}");
         }
         let entry =
             Entry::new(events::KEY_SCHEDULED).detail(serde_json::json!({ "report": report }));
-        app.audit.record(entry, app.now()).await;
+        ctx.audit.record(entry, ctx.now()).await;
     }
-    Ok(app.keys.refresh(&app.sql, &app.master).await?)
+    Ok(ctx.keys.refresh(&ctx.sql, &ctx.master).await?)
 }
 
 /// Runs [`follow_keys`] every `key_poll_secs` and [`sweep`] every
 /// `janitor_interval_secs` until the process ends.
-pub fn spawn(app: AppState) {
-    let keys_app = app.clone();
-    let every = Duration::from_secs(app.config.key_poll_secs.max(1));
+pub fn spawn(ctx: Ctx) {
+    let keys_app = ctx.clone();
+    let every = Duration::from_secs(ctx.config.key_poll_secs.max(1));
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         loop {
@@ -68,12 +68,12 @@ pub fn spawn(app: AppState) {
             }
         }
     });
-    let every = Duration::from_secs(app.config.janitor_interval_secs.max(1));
+    let every = Duration::from_secs(ctx.config.janitor_interval_secs.max(1));
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         loop {
             ticker.tick().await;
-            match sweep(&app).await {
+            match sweep(&ctx).await {
                 Ok(swept) if swept != Swept::default() => {
                     tracing::info!(
                         ephemeral = swept.ephemeral,

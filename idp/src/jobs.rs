@@ -10,8 +10,8 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::Notify;
 
-use crate::app::AppState;
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::model::Job;
 use crate::store::{SqlStore, StoreError};
 
@@ -49,13 +49,13 @@ impl Wake {
 
 /// Queues a job due at `at`; returns its id.
 pub async fn enqueue(
-    app: &AppState,
+    ctx: &Ctx,
     kind: &str,
     payload: &impl Serialize,
     at: UnixTime,
 ) -> Result<String, StoreError> {
-    let id = insert(&app.sql, kind, payload, at, app.now()).await?;
-    app.wake.now();
+    let id = insert(&ctx.sql, kind, payload, at, ctx.now()).await?;
+    ctx.wake.now();
     Ok(id)
 }
 
@@ -99,18 +99,18 @@ pub fn backoff(attempts: u32) -> i64 {
 }
 
 /// Runs every due job once; returns how many were done.
-pub async fn run_due(app: &AppState) -> Result<usize, StoreError> {
+pub async fn run_due(ctx: &Ctx) -> Result<usize, StoreError> {
     let mut done = 0;
     loop {
-        let now = app.now();
-        let batch = app.sql.claim_jobs(now, LEASE_SECS, 16).await?;
+        let now = ctx.now();
+        let batch = ctx.sql.claim_jobs(now, LEASE_SECS, 16).await?;
         if batch.is_empty() {
             return Ok(done);
         }
         for job in batch {
-            match dispatch(app, &job).await {
+            match dispatch(ctx, &job).await {
                 Ok(()) => {
-                    app.sql.finish_job(&job.id).await?;
+                    ctx.sql.finish_job(&job.id).await?;
                     done += 1;
                 }
                 Err(e) => {
@@ -121,7 +121,7 @@ pub async fn run_due(app: &AppState) -> Result<usize, StoreError> {
                         job = %job.id, kind = %job.kind, attempts = job.attempts, give_up,
                         error = %e, "a background job failed"
                     );
-                    app.sql
+                    ctx.sql
                         .retry_job(&job.id, at, give_up, &e.to_string())
                         .await?;
                 }
@@ -130,29 +130,29 @@ pub async fn run_due(app: &AppState) -> Result<usize, StoreError> {
     }
 }
 
-async fn dispatch(app: &AppState, job: &Job) -> Result<(), JobError> {
+async fn dispatch(ctx: &Ctx, job: &Job) -> Result<(), JobError> {
     match job.kind.as_str() {
-        DELIVER => crate::delivery::deliver(app, &job.payload).await,
+        DELIVER => crate::delivery::deliver(ctx, &job.payload).await,
         crate::accounts::profile::VERIFY => {
-            crate::accounts::profile::run_check(app, &job.payload).await
+            crate::accounts::profile::run_check(ctx, &job.payload).await
         }
-        crate::login::session::EXPIRE => crate::login::session::run_expiry(app, &job.payload).await,
+        crate::login::session::EXPIRE => crate::login::session::run_expiry(ctx, &job.payload).await,
         crate::oidc::backchannel::LOGOUT => {
-            crate::oidc::backchannel::deliver(app, &job.payload).await
+            crate::oidc::backchannel::deliver(ctx, &job.payload).await
         }
         other => Err(JobError::Permanent(format!("unknown job kind `{other}`"))),
     }
 }
 
 /// This node's worker: runs due jobs when woken and every second.
-pub fn spawn(app: AppState) {
+pub fn spawn(ctx: Ctx) {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = run_due(&app).await {
+            if let Err(e) = run_due(&ctx).await {
                 tracing::error!(error = %e, "the job queue is unreachable");
             }
             tokio::select! {
-                () = app.wake.0.notified() => {}
+                () = ctx.wake.0.notified() => {}
                 () = tokio::time::sleep(POLL) => {}
             }
         }

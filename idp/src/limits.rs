@@ -7,9 +7,9 @@
 
 use std::time::Duration;
 
-use crate::app::AppState;
 use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::store::StoreError;
 
 /// Whom a count is about.
@@ -47,12 +47,12 @@ impl Reached {
 
 /// Counts one more for `subject` under `limit`; `Err` when it is over.
 pub async fn count(
-    app: &AppState,
+    ctx: &Ctx,
     limit: Limit,
     subject: Subject<'_>,
 ) -> Result<Result<(), Reached>, StoreError> {
     let window = limit.window_secs.max(1);
-    let now = app.now();
+    let now = ctx.now();
     let index = now.div_euclid(window);
     let who = match subject {
         Subject::Address(address) => format!("address:{}", bucket(address)),
@@ -61,7 +61,7 @@ pub async fn count(
         Subject::Everyone => "everyone".to_owned(),
     };
     let key = format!("limit:{}:{who}:{index}", limit.name);
-    let count = app
+    let count = ctx
         .ephemeral
         .incr(&key, Duration::from_secs(window as u64))
         .await?;
@@ -72,7 +72,7 @@ pub async fn count(
         retry_at: (index + 1) * window,
     };
     if count == limit.max + 1 {
-        journal(&app.audit, limit, subject, reached, now).await;
+        journal(&ctx.audit, limit, subject, reached, now).await;
     }
     Ok(Err(reached))
 }

@@ -19,8 +19,8 @@ fn main() -> anyhow::Result<()> {
             "Медкабинет: {} (provider {}, client {})",
             config.public_url, config.issuer, config.client_id
         );
-        let app = web::Data::new(App::build(config, Clock::default())?);
-        http::serve(app, listener)?.await?;
+        let ctx = web::Data::new(App::build(config, Clock::default())?);
+        http::serve(ctx, listener)?.await?;
         Ok(())
     })
 }

@@ -296,13 +296,13 @@ fn challenge_key(account_id: &str) -> String {
 
 /// The challenge this account is to sign (made anew when none is live).
 pub async fn signature_challenge(
-    app: &crate::app::AppState,
+    ctx: &crate::ctx::Ctx,
     account_id: &str,
 ) -> Result<String, StoreError> {
     let key = challenge_key(account_id);
-    match certs::live(app, &key).await? {
+    match certs::live(ctx, &key).await? {
         Some(live) => Ok(live),
-        None => certs::issue(app, &key, &format!("vhod-confirm:{account_id}")).await,
+        None => certs::issue(ctx, &key, &format!("vhod-confirm:{account_id}")).await,
     }
 }
 
@@ -310,23 +310,23 @@ pub async fn signature_challenge(
 /// challenge (single use): the certificate must be valid, trusted, not
 /// revoked, and carry the SNILS (or INN) and name of the profile.
 pub async fn by_signature(
-    app: &crate::app::AppState,
+    ctx: &crate::ctx::Ctx,
     account: &Account,
     certificate_pem: &str,
     signature: &str,
 ) -> Result<(), ConfirmError> {
     standard(account)?;
-    let trust = app.esign.as_ref().ok_or(ConfirmError::SignatureOff)?;
-    let challenge = certs::take(app, &challenge_key(&account.id))
+    let trust = ctx.esign.as_ref().ok_or(ConfirmError::SignatureOff)?;
+    let challenge = certs::take(ctx, &challenge_key(&account.id))
         .await?
         .ok_or(ConfirmError::NoChallenge)?;
-    let now = app.now();
+    let now = ctx.now();
     let subject = certs::verify(trust, &challenge, certificate_pem, signature, now)
         .map_err(|e| ConfirmError::Certificate(e.reason_ru()))?;
     if let Some(mismatch) = certs::mismatch(&subject, account) {
         // The certificate may carry a number typed into «Мои данные» whose
         // check is still pending: say so rather than "does not match".
-        let reason = match pending_number(&app.sql, account, &subject).await? {
+        let reason = match pending_number(&ctx.sql, account, &subject).await? {
             Some(PersonalNumber::Snils) => {
                 "СНИЛС из «Моих данных» ещё не проверен: дождитесь результата проверки"
             }
@@ -341,8 +341,8 @@ pub async fn by_signature(
     let method = Method::Signature {
         certificate: subject.serial_hex,
     };
-    confirm(&app.sql, &app.audit, account, method, now).await?;
-    app.wake_jobs();
+    confirm(&ctx.sql, &ctx.audit, account, method, now).await?;
+    ctx.wake_jobs();
     Ok(())
 }
 

@@ -178,7 +178,7 @@ pub async fn find_by_login(store: &SqlStore, login: &str) -> Result<Option<Accou
 /// through their verified contact, so a change they did not make does not
 /// go unnoticed.
 pub async fn tell_owner(
-    app: &crate::app::AppState,
+    ctx: &crate::ctx::Ctx,
     account: &Account,
     text: &str,
 ) -> Result<(), StoreError> {
@@ -192,7 +192,7 @@ pub async fn tell_owner(
         "{text} Если это были не вы, восстановите пароль («Забыли пароль?» на странице входа) и проверьте раздел «Безопасность»."
     );
     delivery::send(
-        app,
+        ctx,
         &Message {
             kind,
             to,

@@ -11,9 +11,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::delivery::{self, Kind, Message};
 use crate::identifiers::{self, Invalid};
 use crate::jobs::{self, JobError};
@@ -217,21 +217,21 @@ pub struct VerifyJob {
 /// the check passes. Refused while a check is pending (the edit is
 /// read-only then), and when another account has the SNILS or INN checked.
 pub async fn submit(
-    app: &AppState,
+    ctx: &Ctx,
     account_id: &str,
     form: &Form<'_>,
     today: NaiveDate,
 ) -> Result<Verification, ProfileError> {
-    if let Some(latest) = app.sql.latest_verification(account_id).await?
+    if let Some(latest) = ctx.sql.latest_verification(account_id).await?
         && latest.status == VerificationStatus::Pending
     {
         return Err(ProfileError::Pending);
     }
     let profile = validate(form, today).map_err(ProfileError::Invalid)?;
-    if app.sql.number_holder(account_id, &profile).await?.is_some() {
+    if ctx.sql.number_holder(account_id, &profile).await?.is_some() {
         return Err(ProfileError::Taken);
     }
-    let now = app.now();
+    let now = ctx.now();
     let verification = Verification {
         id: uuid::Uuid::new_v4().to_string(),
         account_id: account_id.to_owned(),
@@ -241,12 +241,12 @@ pub async fn submit(
         requested_at: now,
         finished_at: None,
     };
-    app.sql.submit_profile(&verification, now).await?;
+    ctx.sql.submit_profile(&verification, now).await?;
     let job = VerifyJob {
         verification: verification.id.clone(),
     };
-    jobs::enqueue(app, VERIFY, &job, now + app.config.registry_delay_secs).await?;
-    app.audit
+    jobs::enqueue(ctx, VERIFY, &job, now + ctx.config.registry_delay_secs).await?;
+    ctx.audit
         .record(
             Entry::new(events::VERIFICATION_REQUESTED)
                 .account(account_id)
@@ -258,10 +258,10 @@ pub async fn submit(
 }
 
 /// Makes the data editable again: a pending check is superseded.
-pub async fn edit(app: &AppState, account_id: &str) -> Result<(), StoreError> {
-    let now = app.now();
-    if app.sql.cancel_verification(account_id, now).await? > 0 {
-        app.audit
+pub async fn edit(ctx: &Ctx, account_id: &str) -> Result<(), StoreError> {
+    let now = ctx.now();
+    if ctx.sql.cancel_verification(account_id, now).await? > 0 {
+        ctx.audit
             .record(
                 Entry::new(events::VERIFICATION_CANCELLED).account(account_id),
                 now,
@@ -273,11 +273,11 @@ pub async fn edit(app: &AppState, account_id: &str) -> Result<(), StoreError> {
 
 /// The verification job: asks the registries, records the answer (unless
 /// superseded), raises the level, tells the person.
-pub async fn run_check(app: &AppState, payload: &str) -> Result<(), JobError> {
+pub async fn run_check(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
     let job: VerifyJob =
         serde_json::from_str(payload).map_err(|e| JobError::Permanent(e.to_string()))?;
     let store = |e: StoreError| JobError::Retry(e.to_string());
-    let Some(verification) = app
+    let Some(verification) = ctx
         .sql
         .verification(&job.verification)
         .await
@@ -288,13 +288,13 @@ pub async fn run_check(app: &AppState, payload: &str) -> Result<(), JobError> {
     if verification.status != VerificationStatus::Pending {
         return Ok(());
     }
-    let verdict = app.registries.check(&verification.data).await?;
+    let verdict = ctx.registries.check(&verification.data).await?;
     let (passed, mismatches) = match verdict {
         Verdict::Confirmed => (true, Vec::new()),
         Verdict::Refused(reasons) => (false, reasons),
     };
-    let now = app.now();
-    let finished = app
+    let now = ctx.now();
+    let finished = ctx
         .sql
         .finish_verification(&verification.id, passed, &mismatches, duplicate_reason, now)
         .await
@@ -335,7 +335,7 @@ pub async fn run_check(app: &AppState, payload: &str) -> Result<(), JobError> {
             Outcome::Passed { from, to },
         ),
     };
-    app.audit.record(entry, now).await;
+    ctx.audit.record(entry, now).await;
     if let Outcome::Passed { from, to } = outcome
         && to < from
     {
@@ -345,16 +345,16 @@ pub async fn run_check(app: &AppState, payload: &str) -> Result<(), JobError> {
             "verification": id,
             "reason": "identity_changed",
         });
-        app.audit
+        ctx.audit
             .record(journal(events::ACCOUNT_LEVEL_LOWERED, detail), now)
             .await;
         // Every session and grant carries the level it had at login: none
         // may go on saying `confirmed` beside an identity nobody confirmed.
-        session::end_all(app, account, None, EndReason::LevelLowered)
+        session::end_all(ctx, account, None, EndReason::LevelLowered)
             .await
             .map_err(store)?;
     }
-    notify(app, account, &outcome).await.map_err(store)
+    notify(ctx, account, &outcome).await.map_err(store)
 }
 
 /// What the person is told of a check.
@@ -384,8 +384,8 @@ fn duplicate_reason(number: PersonalNumber) -> String {
     )
 }
 
-async fn notify(app: &AppState, account_id: &str, outcome: &Outcome) -> Result<(), StoreError> {
-    let Some(account) = app.sql.account(account_id).await? else {
+async fn notify(ctx: &Ctx, account_id: &str, outcome: &Outcome) -> Result<(), StoreError> {
+    let Some(account) = ctx.sql.account(account_id).await? else {
         return Ok(());
     };
     let text = match outcome {
@@ -419,7 +419,7 @@ async fn notify(app: &AppState, account_id: &str, outcome: &Outcome) -> Result<(
         (None, None) => return Ok(()),
     };
     delivery::send(
-        app,
+        ctx,
         &Message {
             kind,
             to,

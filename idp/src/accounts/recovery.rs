@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use super::codes::{CodeCheck, SentCode};
 use super::password::{self, NewPasswordError};
-use crate::app::AppState;
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::delivery::{self, Kind, Message};
 use crate::limits::{self, Limit, Subject};
 use crate::login::session::{self, EndReason};
@@ -91,19 +91,19 @@ fn channel(account: &Account) -> Option<(Kind, &str)> {
 /// Starts a recovery for `login` from the client `address`; returns the
 /// cookie that binds it to this browser. A new code goes only to a real
 /// account's verified contact, and only when no code sent lately is live.
-pub async fn start(app: &AppState, login: &str, address: &str) -> Result<Secret, RecoveryError> {
-    let now = app.now();
+pub async fn start(ctx: &Ctx, login: &str, address: &str) -> Result<Secret, RecoveryError> {
+    let now = ctx.now();
     let limit = Limit {
         name: "recovery_starts",
-        max: app.config.recovery_starts_per_address,
-        window_secs: app.config.ip_window_secs,
+        max: ctx.config.recovery_starts_per_address,
+        window_secs: ctx.config.ip_window_secs,
     };
-    if let Err(reached) = limits::count(app, limit, Subject::Address(address)).await? {
+    if let Err(reached) = limits::count(ctx, limit, Subject::Address(address)).await? {
         return Err(RecoveryError::Limited {
             wait_secs: reached.wait_secs(now),
         });
     }
-    let account = super::find_by_login(&app.sql, login).await?;
+    let account = super::find_by_login(&ctx.sql, login).await?;
     // An unknown login has a code of its own too (in its normalized form),
     // so that two browsers share its tries exactly as for an account.
     let code_key = match &account {
@@ -118,7 +118,7 @@ pub async fn start(app: &AppState, login: &str, address: &str) -> Result<Secret,
         code.tries_left > 0 && code.expires_at > now && code.sent_at + SEND_EVERY_SECS > now
     };
     let (code, plain) = update_json(
-        &*app.ephemeral,
+        &*ctx.ephemeral,
         &code_key,
         |live: Option<SentCode>| match live.filter(fresh) {
             Some(live) => (Update::Keep, (live, None)),
@@ -134,13 +134,13 @@ pub async fn start(app: &AppState, login: &str, address: &str) -> Result<Secret,
     .await?;
     let sent = match (&plain, reachable) {
         (Some(plain), Some((kind, to))) => {
-            delivery::send(app, &code_message(kind, to, plain)).await?;
+            delivery::send(ctx, &code_message(kind, to, plain)).await?;
             true
         }
         _ => false,
     };
     if let Some(account) = &account {
-        app.audit
+        ctx.audit
             .record(
                 Entry::new(events::PASSWORD_RECOVERY_STARTED)
                     .account(&account.id)
@@ -160,7 +160,7 @@ pub async fn start(app: &AppState, login: &str, address: &str) -> Result<Secret,
         expires_at: code.expires_at,
     };
     let cookie = random_token(32);
-    app.ephemeral
+    ctx.ephemeral
         .put_json(&key(cookie.expose()), &recovery, RECOVERY_TTL_SECS)
         .await?;
     Ok(cookie)
@@ -182,16 +182,16 @@ fn code_message(kind: Kind, to: &str, code: &str) -> Message {
 }
 
 /// Whether a recovery is under way behind this cookie.
-pub async fn is_under_way(app: &AppState, cookie: Option<&str>) -> Result<bool, StoreError> {
+pub async fn is_under_way(ctx: &Ctx, cookie: Option<&str>) -> Result<bool, StoreError> {
     Ok(match cookie {
-        Some(c) if c.len() <= 100 => app.ephemeral.get_json::<Recovery>(&key(c)).await?.is_some(),
+        Some(c) if c.len() <= 100 => ctx.ephemeral.get_json::<Recovery>(&key(c)).await?.is_some(),
         _ => false,
     })
 }
 
 /// Checks the code and sets the new password (typed twice).
 pub async fn finish(
-    app: &AppState,
+    ctx: &Ctx,
     cookie: &str,
     code: &str,
     new_password: &str,
@@ -210,12 +210,12 @@ pub async fn finish(
     // atomic step as the comparison, so parallel guesses (from any
     // browser) share its tries. A wrong code puts the recovery back.
     let key = key(cookie);
-    let recovery: Recovery = app
+    let recovery: Recovery = ctx
         .ephemeral
         .take_json(&key)
         .await?
         .ok_or(RecoveryError::NoRecovery)?;
-    let now = app.now();
+    let now = ctx.now();
     // Nobody received the code of a recovery without an account: a guess
     // that happens to match it counts as wrong.
     let typed = if recovery.account_id.is_some() {
@@ -224,7 +224,7 @@ pub async fn finish(
         ""
     };
     let checked = update_json(
-        &*app.ephemeral,
+        &*ctx.ephemeral,
         &recovery.code_key,
         |live: Option<SentCode>| {
             match live.filter(|c| c.id() == recovery.code_id) {
@@ -248,16 +248,16 @@ pub async fn finish(
         (CodeCheck::Right, Some(id)) => id.clone(),
         (CodeCheck::Wrong { tries_left }, _) => {
             let ttl = (recovery.expires_at - now).max(1);
-            app.ephemeral.put_json(&key, &recovery, ttl).await?;
+            ctx.ephemeral.put_json(&key, &recovery, ttl).await?;
             return Err(RecoveryError::WrongCode { tries_left });
         }
         _ => return Err(RecoveryError::CodeSpent),
     };
-    let Some(account) = app.sql.account(&account_id).await? else {
+    let Some(account) = ctx.sql.account(&account_id).await? else {
         return Err(RecoveryError::NoRecovery);
     };
     let hash = password::hash_new(new_password, repeated).await?;
-    set_password(app, &account, &hash, None, "recovery").await?;
+    set_password(ctx, &account, &hash, None, "recovery").await?;
     Ok(())
 }
 
@@ -265,7 +265,7 @@ pub async fn finish(
 /// checked (a wrong one counts toward the lockout), and every session but
 /// `keep_sid` (where they changed it) ends.
 pub async fn change(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     current: &str,
     new_password: &str,
@@ -277,9 +277,9 @@ pub async fn change(
     if new_password != repeated {
         return Err(NewPasswordError::Differ.into());
     }
-    super::second_factor::check_password(app, account, current, client).await?;
+    super::second_factor::check_password(ctx, account, current, client).await?;
     let hash = password::hash_new(new_password, repeated).await?;
-    set_password(app, account, &hash, Some(keep_sid), "owner").await?;
+    set_password(ctx, account, &hash, Some(keep_sid), "owner").await?;
     Ok(())
 }
 
@@ -288,17 +288,17 @@ pub async fn change(
 /// revoked; the lock of the password path lifts (the person proved control
 /// of the account); journaled and told to the owner.
 pub async fn set_password(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     hash: &str,
     keep_sid: Option<&str>,
     by: &str,
 ) -> Result<(), StoreError> {
-    let now = app.now();
-    app.sql.set_password_hash(&account.id, hash, now).await?;
-    session::end_all(app, &account.id, keep_sid, EndReason::PasswordChanged).await?;
-    crate::login::guard::unlock_by_owner(app, &account.id, by).await?;
-    app.audit
+    let now = ctx.now();
+    ctx.sql.set_password_hash(&account.id, hash, now).await?;
+    session::end_all(ctx, &account.id, keep_sid, EndReason::PasswordChanged).await?;
+    crate::login::guard::unlock_by_owner(ctx, &account.id, by).await?;
+    ctx.audit
         .record(
             Entry::new(events::PASSWORD_CHANGED)
                 .account(&account.id)
@@ -307,7 +307,7 @@ pub async fn set_password(
         )
         .await;
     super::tell_owner(
-        app,
+        ctx,
         account,
         "Пароль от вашей учётной записи изменён; все другие сеансы входа завершены.",
     )

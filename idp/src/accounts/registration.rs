@@ -13,9 +13,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{AccountError, NewAccount, password};
-use crate::app::AppState;
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::delivery::{self, Kind, Message};
 use crate::identifiers::{self, Contact, Invalid};
 use crate::limits::{self, Limit, Subject};
@@ -142,19 +142,19 @@ pub struct Start<'a> {
 }
 
 impl Registration {
-    async fn save(&self, app: &AppState) -> Result<(), StoreError> {
-        let ttl = self.created_at + REGISTRATION_TTL_SECS - app.now();
-        app.ephemeral.put_json(&key(&self.id), self, ttl).await
+    async fn save(&self, ctx: &Ctx) -> Result<(), StoreError> {
+        let ttl = self.created_at + REGISTRATION_TTL_SECS - ctx.now();
+        ctx.ephemeral.put_json(&key(&self.id), self, ttl).await
     }
 
     /// The registration `id` if this browser may go on with it.
-    pub async fn load(app: &AppState, id: &str, browser: &str) -> Result<Self, RegisterError> {
+    pub async fn load(ctx: &Ctx, id: &str, browser: &str) -> Result<Self, RegisterError> {
         if id.len() > 64 {
             return Err(RegisterError::Gone);
         }
-        let found: Option<Registration> = app.ephemeral.get_json(&key(id)).await?;
+        let found: Option<Registration> = ctx.ephemeral.get_json(&key(id)).await?;
         found
-            .filter(|r| r.created_at + REGISTRATION_TTL_SECS > app.now())
+            .filter(|r| r.created_at + REGISTRATION_TTL_SECS > ctx.now())
             .filter(|r| Secret::new(browser).matches_digest(&r.browser))
             .ok_or(RegisterError::Gone)
     }
@@ -162,7 +162,7 @@ impl Registration {
 
 /// Checks the first page and sends the code or link.
 pub async fn start(
-    app: &AppState,
+    ctx: &Ctx,
     form: Start<'_>,
     browser: &str,
     address: &str,
@@ -170,7 +170,7 @@ pub async fn start(
     let last_name = identifiers::name(form.last_name).map_err(invalid(Field::LastName))?;
     let first_name = identifiers::name(form.first_name).map_err(invalid(Field::FirstName))?;
     let contact = Contact::parse(form.contact).map_err(invalid(Field::Contact))?;
-    let now = app.now();
+    let now = ctx.now();
     let mut registration = Registration {
         id: random_token(16).expose().to_owned(),
         browser: Secret::new(browser).digest(),
@@ -183,37 +183,37 @@ pub async fn start(
         flow: form.flow.map(str::to_owned),
         created_at: now,
     };
-    send_proof(app, &mut registration, address).await?;
+    send_proof(ctx, &mut registration, address).await?;
     Ok(registration)
 }
 
 /// Sends a new code or link (a resend after the cooldown).
 pub async fn resend(
-    app: &AppState,
+    ctx: &Ctx,
     id: &str,
     browser: &str,
     address: &str,
 ) -> Result<Registration, RegisterError> {
-    let mut registration = Registration::load(app, id, browser).await?;
+    let mut registration = Registration::load(ctx, id, browser).await?;
     if registration.step == Step::Password {
         return Ok(registration);
     }
-    let wait = registration.sent_at + RESEND_AFTER_SECS - app.now();
+    let wait = registration.sent_at + RESEND_AFTER_SECS - ctx.now();
     if wait > 0 {
         return Err(RegisterError::TooSoon(wait));
     }
-    send_proof(app, &mut registration, address).await?;
+    send_proof(ctx, &mut registration, address).await?;
     Ok(registration)
 }
 
 /// Sends the proof of contact (or, to a contact with an account, a notice
 /// instead) and saves the registration. `address` is the client's.
 async fn send_proof(
-    app: &AppState,
+    ctx: &Ctx,
     registration: &mut Registration,
     address: &str,
 ) -> Result<(), RegisterError> {
-    let now = app.now();
+    let now = ctx.now();
     // One message per contact a minute, however many registrations ask,
     // even at once (the minute is taken in one atomic step): a stranger
     // cannot flood someone's phone or mailbox.
@@ -223,7 +223,7 @@ async fn send_proof(
     );
     let until = now + RESEND_AFTER_SECS;
     let taken = update_json(
-        &*app.ephemeral,
+        &*ctx.ephemeral,
         &throttle,
         |last: Option<UnixTime>| match last {
             Some(last) if last > now => (Update::Keep, Err(last - now)),
@@ -236,7 +236,7 @@ async fn send_proof(
     }
     // SMS pumping: a message costs money, so their number per client
     // address and in all is bounded, whichever contacts they go to.
-    let config = &app.config;
+    let config = &ctx.config;
     let per_address = Limit {
         name: "registration_sends",
         max: config.registration_sends_per_address,
@@ -251,10 +251,10 @@ async fn send_proof(
         (per_address, Subject::Address(address)),
         (total, Subject::Everyone),
     ] {
-        if let Err(reached) = limits::count(app, limit, subject).await? {
+        if let Err(reached) = limits::count(ctx, limit, subject).await? {
             // Nothing is sent: the contact's minute is given back.
             update_json(
-                &*app.ephemeral,
+                &*ctx.ephemeral,
                 &throttle,
                 |last: Option<UnixTime>| match last == Some(until) {
                     true => (Update::Delete, ()),
@@ -268,7 +268,7 @@ async fn send_proof(
             });
         }
     }
-    let taken = app
+    let taken = ctx
         .sql
         .account_by_login(&registration.contact)
         .await?
@@ -307,12 +307,12 @@ async fn send_proof(
             notice_taken(Kind::Email, &registration.contact)
         } else {
             let token = random_token(32);
-            app.ephemeral
+            ctx.ephemeral
                 .put_json(&link_key(token.expose()), &registration.id, LINK_TTL_SECS)
                 .await?;
             let link = format!(
                 "{}{}?token={}",
-                app.issuer.trim_end_matches('/'),
+                ctx.issuer.trim_end_matches('/'),
                 crate::paths::REGISTER_CONFIRM,
                 token.expose()
             );
@@ -330,14 +330,14 @@ async fn send_proof(
         }
     };
     registration.sent_at = now;
-    registration.save(app).await?;
-    delivery::send(app, &message).await?;
+    registration.save(ctx).await?;
+    delivery::send(ctx, &message).await?;
     let event = if taken {
         events::REGISTRATION_CONTACT_TAKEN
     } else {
         events::REGISTRATION_CODE_SENT
     };
-    app.audit
+    ctx.audit
         .record(
             Entry::new(event).detail(serde_json::json!({
                 "registration": registration.id,
@@ -381,7 +381,7 @@ enum Checked {
 /// Checks the SMS code. The check and the try it spends are one atomic
 /// step, so guesses sent in parallel share the tries.
 pub async fn check_code(
-    app: &AppState,
+    ctx: &Ctx,
     id: &str,
     browser: &str,
     code: &str,
@@ -391,8 +391,8 @@ pub async fn check_code(
     }
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let well_formed = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
-    let now = app.now();
-    let checked = update_json(&*app.ephemeral, &key(id), |found: Option<Registration>| {
+    let now = ctx.now();
+    let checked = update_json(&*ctx.ephemeral, &key(id), |found: Option<Registration>| {
         let found = found
             .filter(|r| r.created_at + REGISTRATION_TTL_SECS > now)
             .filter(|r| Secret::new(browser).matches_digest(&r.browser));
@@ -443,7 +443,7 @@ pub async fn check_code(
         Checked::Right(registration) => (true, Ok(registration)),
         Checked::Wrong(error) => (false, Err(error)),
     };
-    app.audit
+    ctx.audit
         .record(
             Entry::new(events::REGISTRATION_CODE_CHECKED).detail(serde_json::json!({
                 "registration": id, "right": right,
@@ -456,31 +456,31 @@ pub async fn check_code(
 
 /// Follows an e-mail link: single use; the browser that opens it goes on.
 pub async fn confirm_link(
-    app: &AppState,
+    ctx: &Ctx,
     token: &str,
     browser: &str,
 ) -> Result<Registration, RegisterError> {
     if token.len() > 100 {
         return Err(RegisterError::LinkSpent);
     }
-    let id: String = app
+    let id: String = ctx
         .ephemeral
         .take_json(&link_key(token))
         .await?
         .ok_or(RegisterError::LinkSpent)?;
-    let found: Option<Registration> = app.ephemeral.get_json(&key(&id)).await?;
+    let found: Option<Registration> = ctx.ephemeral.get_json(&key(&id)).await?;
     let mut registration = found
-        .filter(|r| matches!(r.step, Step::Link { expires_at } if expires_at > app.now()))
+        .filter(|r| matches!(r.step, Step::Link { expires_at } if expires_at > ctx.now()))
         .ok_or(RegisterError::LinkSpent)?;
     registration.browser = Secret::new(browser).digest();
     registration.step = Step::Password;
-    registration.save(app).await?;
-    app.audit
+    registration.save(ctx).await?;
+    ctx.audit
         .record(
             Entry::new(events::REGISTRATION_CODE_CHECKED).detail(serde_json::json!({
                 "registration": registration.id, "right": true, "channel": "email",
             })),
-            app.now(),
+            ctx.now(),
         )
         .await;
     Ok(registration)
@@ -488,13 +488,13 @@ pub async fn confirm_link(
 
 /// Sets the password and creates the simplified account.
 pub async fn finish(
-    app: &AppState,
+    ctx: &Ctx,
     id: &str,
     browser: &str,
     password_text: &str,
     repeated: &str,
 ) -> Result<(Account, Option<String>), RegisterError> {
-    let registration = Registration::load(app, id, browser).await?;
+    let registration = Registration::load(ctx, id, browser).await?;
     if registration.step != Step::Password {
         return Err(RegisterError::Gone);
     }
@@ -517,14 +517,14 @@ pub async fn finish(
         level: Some(AccountLevel::Simplified),
         ..NewAccount::default()
     };
-    let account = match super::create_hashed(&app.sql, new, hash, app.now()).await {
+    let account = match super::create_hashed(&ctx.sql, new, hash, ctx.now()).await {
         Ok(account) => account,
         Err(AccountError::Exists) => return Err(RegisterError::Taken),
         Err(AccountError::Store(e)) => return Err(e.into()),
         Err(e) => return Err(StoreError::Database(e.to_string()).into()),
     };
-    app.ephemeral.delete(&key(&registration.id)).await?;
-    app.audit
+    ctx.ephemeral.delete(&key(&registration.id)).await?;
+    ctx.audit
         .record(
             Entry::new(events::ACCOUNT_REGISTERED)
                 .account(&account.id)
@@ -532,7 +532,7 @@ pub async fn finish(
                     "registration": registration.id,
                     "channel": if registration.is_phone { "sms" } else { "email" },
                 })),
-            app.now(),
+            ctx.now(),
         )
         .await;
     Ok((account, registration.flow))

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::codes::{self, CodeCheck, SentCode};
 use super::totp;
-use crate::app::AppState;
 use crate::audit::{Entry, events};
+use crate::ctx::Ctx;
 use crate::delivery::{self, Kind, Message};
 use crate::login::session::{self, EndReason, Session};
 use crate::login::{self, Factor, LoginError};
@@ -124,15 +124,15 @@ pub struct Status {
 }
 
 /// The settings as the session `sid` sees them (its own enrollment only).
-pub async fn status(app: &AppState, account: &Account, sid: &str) -> Result<Status, StoreError> {
-    let enabled = app.sql.second_factor(&account.id).await?;
-    let recovery_codes_left = app.sql.recovery_codes_left(&account.id).await?;
+pub async fn status(ctx: &Ctx, account: &Account, sid: &str) -> Result<Status, StoreError> {
+    let enabled = ctx.sql.second_factor(&account.id).await?;
+    let recovery_codes_left = ctx.sql.recovery_codes_left(&account.id).await?;
     let key = enrollment_key(&account.id, sid);
-    let pending: Option<Enrollment> = app.ephemeral.get_json(&key).await?;
+    let pending: Option<Enrollment> = ctx.ephemeral.get_json(&key).await?;
     let totp_pending = pending
         .as_ref()
         .and_then(|e| e.sealed_secret.as_deref())
-        .and_then(|sealed| totp::open(&app.master, &account.id, sealed))
+        .and_then(|sealed| totp::open(&ctx.master, &account.id, sealed))
         .map(|secret| {
             let setup = totp::setup(&secret, &label(account));
             TotpEnrollment {
@@ -160,15 +160,15 @@ fn label(account: &Account) -> String {
 /// Checks the owner's password for a settings change; a wrong one counts
 /// toward the lockout like a wrong login.
 pub async fn check_password(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     password: &str,
     client: &login::Client<'_>,
 ) -> Result<(), SettingsError> {
-    if let Some(until) = login::guard::locked_until(app, account) {
+    if let Some(until) = login::guard::locked_until(ctx, account) {
         return Err(SettingsError::Locked { until });
     }
-    let right = app
+    let right = ctx
         .passwords
         .verify(password.to_owned(), account.password_hash.clone())
         .await?;
@@ -177,13 +177,13 @@ pub async fn check_password(
     // under a lock counts and answers as a wrong one (as in a row, it would
     // have met the lock), so a burst tells a guesser nothing more.
     let locked = right
-        && app
+        && ctx
             .sql
             .account(&account.id)
             .await?
-            .is_none_or(|now| login::guard::locked_until(app, &now).is_some());
+            .is_none_or(|now| login::guard::locked_until(ctx, &now).is_some());
     if !right || locked {
-        login::guard::failed(app, Some(account), client.ip, client.request_id).await?;
+        login::guard::failed(ctx, Some(account), client.ip, client.request_id).await?;
         return Err(SettingsError::WrongPassword);
     }
     Ok(())
@@ -194,37 +194,37 @@ pub async fn check_password(
 /// (from the app) or a recovery code, spent by this. Wrong codes count
 /// with the code step's.
 async fn prove_code(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     factor: SecondFactorRecord,
     code: &str,
     client: &login::Client<'_>,
 ) -> Result<(), SettingsError> {
-    let Some(taken) = login::guard::take_code_try(app, &account.id).await? else {
+    let Some(taken) = login::guard::take_code_try(ctx, &account.id).await? else {
         return Err(SettingsError::CodesBlocked);
     };
-    let now = app.now();
+    let now = ctx.now();
     let right = if codes::is_six_digits(code) {
         let step = factor
             .sealed_secret
-            .and_then(|sealed| totp::open(&app.master, &account.id, &sealed))
+            .and_then(|sealed| totp::open(&ctx.master, &account.id, &sealed))
             .and_then(|secret| totp::matching_step(&secret, code, now));
         match step {
             // A code is good once, here as at login.
-            Some(step) => app.sql.use_totp_step(&account.id, step).await?,
+            Some(step) => ctx.sql.use_totp_step(&account.id, step).await?,
             None => false,
         }
     } else {
         let digest = codes::recovery_digest(&account.id, code);
-        app.sql.use_recovery_code(&account.id, &digest, now).await?
+        ctx.sql.use_recovery_code(&account.id, &digest, now).await?
     };
     if !right {
-        if login::guard::code_failed(app, taken, client.ip).await? {
+        if login::guard::code_failed(ctx, taken, client.ip).await? {
             return Err(SettingsError::CodesBlocked);
         }
         return Err(SettingsError::WrongFactorCode);
     }
-    login::guard::codes_succeeded(app, &account.id).await?;
+    login::guard::codes_succeeded(ctx, &account.id).await?;
     Ok(())
 }
 
@@ -232,22 +232,22 @@ async fn prove_code(
 /// its code. Without the code nothing is checked, so the password is not
 /// tried for nothing.
 async fn check_both(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
     client: &login::Client<'_>,
 ) -> Result<(), SettingsError> {
     let factor = match proof.session.auth.aal < Aal::Aal2 {
-        true => app.sql.second_factor(&account.id).await?,
+        true => ctx.sql.second_factor(&account.id).await?,
         false => None,
     };
     if factor.is_some() && proof.code.is_empty() {
         return Err(SettingsError::CodeNeeded);
     }
-    check_password(app, account, password, client).await?;
+    check_password(ctx, account, password, client).await?;
     match factor {
-        Some(factor) => prove_code(app, account, factor, proof.code, client).await,
+        Some(factor) => prove_code(ctx, account, factor, proof.code, client).await,
         None => Ok(()),
     }
 }
@@ -255,20 +255,20 @@ async fn check_both(
 /// Starts enabling an authenticator app: a new secret to scan or type.
 /// Replacing an enabled factor needs what disabling it needs.
 pub async fn begin_totp(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
     client: &login::Client<'_>,
 ) -> Result<TotpEnrollment, SettingsError> {
-    check_both(app, account, password, proof, client).await?;
+    check_both(ctx, account, password, proof, client).await?;
     let secret = totp::new_secret();
     let enrollment = Enrollment {
         method: SecondFactor::Totp,
-        sealed_secret: Some(totp::seal(&app.master, &account.id, &secret)),
+        sealed_secret: Some(totp::seal(&ctx.master, &account.id, &secret)),
         sms: None,
     };
-    app.ephemeral
+    ctx.ephemeral
         .put_json(&proof.key(account), &enrollment, ENROLL_TTL_SECS)
         .await?;
     let setup = totp::setup(&secret, &label(account));
@@ -281,25 +281,25 @@ pub async fn begin_totp(
 /// Starts enabling SMS codes: a code goes to the verified phone.
 /// Replacing an enabled factor needs what disabling it needs.
 pub async fn begin_sms(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
     client: &login::Client<'_>,
 ) -> Result<(), SettingsError> {
     let phone = verified_phone(account).ok_or(SettingsError::NoPhone)?;
-    check_both(app, account, password, proof, client).await?;
-    let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, app.now());
+    check_both(ctx, account, password, proof, client).await?;
+    let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, ctx.now());
     let enrollment = Enrollment {
         method: SecondFactor::Sms,
         sealed_secret: None,
         sms: Some(sent),
     };
-    app.ephemeral
+    ctx.ephemeral
         .put_json(&proof.key(account), &enrollment, ENROLL_TTL_SECS)
         .await?;
     delivery::send(
-        app,
+        ctx,
         &sms_code(phone, &code, "подключения входа по SMS-коду"),
     )
     .await?;
@@ -335,7 +335,7 @@ pub struct Enabled {
 /// on, every other session of the account ends, this one becomes
 /// two-factor, and the ten recovery codes are returned to be shown once.
 pub async fn confirm(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     session: &Session,
     code: &str,
@@ -344,14 +344,14 @@ pub async fn confirm(
     // Taken while checked, so parallel guesses cannot share one try and
     // one enrollment enables once; a wrong code puts it back.
     let key = enrollment_key(&account.id, &session.auth.sid);
-    let mut enrollment: Enrollment = app
+    let mut enrollment: Enrollment = ctx
         .ephemeral
         .take_json(&key)
         .await?
         .ok_or(SettingsError::NotStarted)?;
-    let now = app.now();
+    let now = ctx.now();
     let checked = match (&enrollment.sealed_secret, &mut enrollment.sms) {
-        (Some(sealed), _) => match totp::open(&app.master, &account.id, sealed) {
+        (Some(sealed), _) => match totp::open(&ctx.master, &account.id, sealed) {
             Some(secret) => totp::matching_step(&secret, code, now)
                 .map(Some)
                 .ok_or(SettingsError::WrongCode { tries_left: None }),
@@ -369,7 +369,7 @@ pub async fn confirm(
     let last_step = match checked {
         Ok(step) => step,
         Err(wrong) => {
-            app.ephemeral
+            ctx.ephemeral
                 .put_json(&key, &enrollment, ENROLL_TTL_SECS)
                 .await?;
             return Err(wrong);
@@ -387,19 +387,19 @@ pub async fn confirm(
         .iter()
         .map(|c| codes::recovery_digest(&account.id, c))
         .collect();
-    app.sql.enable_second_factor(&record, digests).await?;
+    ctx.sql.enable_second_factor(&record, digests).await?;
     journal(
-        app,
+        ctx,
         account,
         events::SECOND_FACTOR_ENABLED,
         Some(record.method),
     )
     .await;
     let sid = &session.auth.sid;
-    session::end_all(app, &account.id, Some(sid), EndReason::SecondFactorEnabled).await?;
-    let cookie = strengthen(app, session, record.method, client).await?;
+    session::end_all(ctx, &account.id, Some(sid), EndReason::SecondFactorEnabled).await?;
+    let cookie = strengthen(ctx, session, record.method, client).await?;
     super::tell_owner(
-        app,
+        ctx,
         account,
         match record.method {
             SecondFactor::Totp => {
@@ -419,7 +419,7 @@ pub async fn confirm(
 /// password when the enrollment began and the factor's code just now,
 /// what a login with the factor proves. Its new cookie, if it changed.
 async fn strengthen(
-    app: &AppState,
+    ctx: &Ctx,
     session: &Session,
     method: SecondFactor,
     client: &login::Client<'_>,
@@ -436,31 +436,31 @@ async fn strengthen(
     };
     let mut auth = session.auth.clone();
     auth.aal = Aal::Aal2;
-    auth.auth_time = app.now();
+    auth.auth_time = ctx.now();
     for amr in [Factor::Password.amr(), factor.amr()] {
         if !auth.amr.iter().any(|m| m == amr) {
             auth.amr.push(amr.to_owned());
         }
     }
-    session::strengthen(app, cookie, auth).await
+    session::strengthen(ctx, cookie, auth).await
 }
 
 /// Turns the second factor off (with the password, and a session at
 /// `aal2` or the code).
 pub async fn disable(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
     client: &login::Client<'_>,
 ) -> Result<(), SettingsError> {
-    check_both(app, account, password, proof, client).await?;
-    if !app.sql.disable_second_factor(&account.id).await? {
+    check_both(ctx, account, password, proof, client).await?;
+    if !ctx.sql.disable_second_factor(&account.id).await? {
         return Err(SettingsError::NotEnabled);
     }
-    journal(app, account, events::SECOND_FACTOR_DISABLED, None).await;
+    journal(ctx, account, events::SECOND_FACTOR_DISABLED, None).await;
     super::tell_owner(
-        app,
+        ctx,
         account,
         "Второй фактор входа отключён: теперь для входа достаточно пароля.",
     )
@@ -494,14 +494,14 @@ pub async fn reset_by_operator(
 /// New recovery codes in place of the old ones (with the password, and a
 /// session at `aal2` or the code).
 pub async fn renew_recovery_codes(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
     client: &login::Client<'_>,
 ) -> Result<Vec<String>, SettingsError> {
-    check_both(app, account, password, proof, client).await?;
-    if app.sql.second_factor(&account.id).await?.is_none() {
+    check_both(ctx, account, password, proof, client).await?;
+    if ctx.sql.second_factor(&account.id).await?.is_none() {
         return Err(SettingsError::NotEnabled);
     }
     let recovery = codes::new_recovery_codes();
@@ -509,15 +509,15 @@ pub async fn renew_recovery_codes(
         .iter()
         .map(|c| codes::recovery_digest(&account.id, c))
         .collect();
-    app.sql.replace_recovery_codes(&account.id, digests).await?;
-    journal(app, account, events::RECOVERY_CODES_RENEWED, None).await;
+    ctx.sql.replace_recovery_codes(&account.id, digests).await?;
+    journal(ctx, account, events::RECOVERY_CODES_RENEWED, None).await;
     Ok(recovery)
 }
 
-async fn journal(app: &AppState, account: &Account, event: &str, method: Option<SecondFactor>) {
+async fn journal(ctx: &Ctx, account: &Account, event: &str, method: Option<SecondFactor>) {
     let mut entry = Entry::new(event).account(&account.id);
     if let Some(method) = method {
         entry = entry.detail(serde_json::json!({ "method": method }));
     }
-    app.audit.record(entry, app.now()).await;
+    ctx.audit.record(entry, ctx.now()).await;
 }

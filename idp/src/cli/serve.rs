@@ -4,8 +4,8 @@ use std::net::TcpListener;
 
 use clap::Args as ClapArgs;
 
-use crate::app::AppState;
 use crate::config::Config;
+use crate::ctx::Ctx;
 
 #[derive(Debug, ClapArgs)]
 pub struct Args {
@@ -44,7 +44,7 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     crate::http::block_on(async move {
-        let (state, created) = AppState::build(config).await?;
+        let (state, created) = Ctx::build(config).await?;
         report(&state, &created);
         if state.config.demo {
             println!("demo data:");
@@ -66,7 +66,7 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
     })
 }
 
-fn report(state: &AppState, created: &crate::app::Created) {
+fn report(state: &Ctx, created: &crate::app::Created) {
     let config = &state.config;
     if config.is_production() {
         println!(

@@ -14,9 +14,9 @@ pub use outbox::{DevOutbox, OutboxEntry};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::clock::UnixTime;
 use crate::config::Config;
+use crate::ctx::Ctx;
 use crate::jobs::{self, JobError};
 use crate::store::{SqlStore, StoreError};
 
@@ -173,9 +173,9 @@ impl Delivery {
 
 /// Queues `message` for delivery; it goes out at once unless its transport
 /// is down, and then with retries.
-pub async fn send(app: &AppState, message: &Message) -> Result<(), StoreError> {
+pub async fn send(ctx: &Ctx, message: &Message) -> Result<(), StoreError> {
     tracing::info!(kind = ?message.kind, subject = %message.subject, "message queued");
-    jobs::enqueue(app, jobs::DELIVER, message, app.now()).await?;
+    jobs::enqueue(ctx, jobs::DELIVER, message, ctx.now()).await?;
     Ok(())
 }
 
@@ -186,8 +186,8 @@ pub async fn queue(sql: &SqlStore, message: &Message, now: UnixTime) -> Result<(
 }
 
 /// Runs a delivery job.
-pub async fn deliver(app: &AppState, payload: &str) -> Result<(), JobError> {
+pub async fn deliver(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
     let message: Message = serde_json::from_str(payload)
         .map_err(|e| JobError::Permanent(format!("not a message: {e}")))?;
-    app.delivery.transport(message.kind).send(&message).await
+    ctx.delivery.transport(message.kind).send(&message).await
 }

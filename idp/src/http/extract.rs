@@ -19,7 +19,7 @@ use ring::hmac;
 use super::errors::BearerError;
 use super::pages::{bad_form, csrf_failed, see_other, texts};
 use super::routes::paths;
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::login::session::{self, Session};
 use crate::model::random_token;
 use crate::oidc::flow::{BROWSER_COOKIE, new_browser_id};
@@ -114,9 +114,9 @@ impl FromRequest for CsrfForm {
             let refuse = |page| {
                 Err(actix_web::error::InternalError::from_response("form refused", page).into())
             };
-            let app = req.app_data::<web::Data<AppState>>();
+            let ctx = req.app_data::<web::Data<Ctx>>();
             match parsed {
-                Ok(params) if app.is_some_and(|app| csrf_ok(app, &req, &params)) => {
+                Ok(params) if ctx.is_some_and(|ctx| csrf_ok(ctx, &req, &params)) => {
                     Ok(CsrfForm(params))
                 }
                 Ok(_) => refuse(csrf_failed(texts(&req, None), &id)),
@@ -137,9 +137,9 @@ impl FromRequest for CurrentSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let app = req.app_data::<web::Data<AppState>>().cloned();
-            Ok(CurrentSession(match app {
-                Some(app) => current_session(&app, &req).await,
+            let ctx = req.app_data::<web::Data<Ctx>>().cloned();
+            Ok(CurrentSession(match ctx {
+                Some(ctx) => current_session(&ctx, &req).await,
                 None => None,
             }))
         })
@@ -182,9 +182,9 @@ impl FromRequest for SessionAccount {
         let req = req.clone();
         Box::pin(async move {
             let SessionUser(session) = user.await?;
-            let app = req.app_data::<web::Data<AppState>>().cloned();
-            let account = match app {
-                Some(app) => app
+            let ctx = req.app_data::<web::Data<Ctx>>().cloned();
+            let account = match ctx {
+                Some(ctx) => ctx
                     .sql
                     .account(&session.auth.account_id)
                     .await
@@ -282,21 +282,21 @@ impl FromRequest for ClientAuth {
 
 /// This browser's binding cookie for login flows, and the cookie to set
 /// when it is new.
-pub fn browser_id(app: &AppState, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
-    if let Some(existing) = read_cookie(app, req, BROWSER_COOKIE)
+pub fn browser_id(ctx: &Ctx, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
+    if let Some(existing) = read_cookie(ctx, req, BROWSER_COOKIE)
         && existing.value().len() >= 32
     {
         return (existing.value().to_owned(), None);
     }
     let value = new_browser_id().expose().to_owned();
-    let cookie = login_cookie(app, BROWSER_COOKIE, &value);
+    let cookie = login_cookie(ctx, BROWSER_COOKIE, &value);
     (value, Some(cookie))
 }
 
 /// The live SSO session of this browser, if any.
-pub async fn current_session(app: &AppState, req: &HttpRequest) -> Option<Session> {
-    let cookie = read_cookie(app, req, session::COOKIE);
-    session::find(app, cookie.as_ref().map(Cookie::value))
+pub async fn current_session(ctx: &Ctx, req: &HttpRequest) -> Option<Session> {
+    let cookie = read_cookie(ctx, req, session::COOKIE);
+    session::find(ctx, cookie.as_ref().map(Cookie::value))
         .await
         .unwrap_or_else(|e| {
             tracing::error!(error = %e, "session lookup failed");
@@ -304,8 +304,8 @@ pub async fn current_session(app: &AppState, req: &HttpRequest) -> Option<Sessio
         })
 }
 
-pub fn session_cookie(app: &AppState, value: &str) -> Cookie<'static> {
-    login_cookie(app, session::COOKIE, value)
+pub fn session_cookie(ctx: &Ctx, value: &str) -> Cookie<'static> {
+    login_cookie(ctx, session::COOKIE, value)
 }
 
 /// The name our cookie `name` goes by. With an https issuer it is
@@ -313,8 +313,8 @@ pub fn session_cookie(app: &AppState, value: &str) -> Cookie<'static> {
 /// on `Path=/` and without `Domain`, so no other host of the domain can set
 /// or overwrite it. Browsers refuse the prefix over http, so there the
 /// plain name.
-pub fn cookie_name(app: &AppState, name: &'static str) -> Cow<'static, str> {
-    if app.config.secure_cookies() {
+pub fn cookie_name(ctx: &Ctx, name: &'static str) -> Cow<'static, str> {
+    if ctx.config.secure_cookies() {
         Cow::Owned(format!("__Host-{name}"))
     } else {
         Cow::Borrowed(name)
@@ -323,23 +323,19 @@ pub fn cookie_name(app: &AppState, name: &'static str) -> Cow<'static, str> {
 
 /// This browser's cookie `name`, under its [`cookie_name`] only: with an
 /// https issuer a cookie without the prefix is not ours.
-pub fn read_cookie(
-    app: &AppState,
-    req: &HttpRequest,
-    name: &'static str,
-) -> Option<Cookie<'static>> {
-    req.cookie(&cookie_name(app, name))
+pub fn read_cookie(ctx: &Ctx, req: &HttpRequest, name: &'static str) -> Option<Cookie<'static>> {
+    req.cookie(&cookie_name(ctx, name))
 }
 
 /// A cookie of ours (the session, a login waiting for its code, the
 /// browser binding, the CSRF secret): HttpOnly, Lax, `Path=/`, and Secure
 /// with the `__Host-` prefix when the issuer is https.
-pub fn login_cookie(app: &AppState, name: &'static str, value: &str) -> Cookie<'static> {
-    Cookie::build(cookie_name(app, name), value.to_owned())
+pub fn login_cookie(ctx: &Ctx, name: &'static str, value: &str) -> Cookie<'static> {
+    Cookie::build(cookie_name(ctx, name), value.to_owned())
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(app.config.secure_cookies())
+        .secure(ctx.config.secure_cookies())
         .finish()
 }
 
@@ -352,31 +348,31 @@ pub const CSRF_FIELD: &str = "csrf";
 /// rendered for that cookie has it: a cookie and field made up together
 /// do not pass. (Cookies planted by another host of the domain are kept
 /// out by the `__Host-` prefix on https.)
-pub fn csrf_token(app: &AppState, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
-    if let Some(existing) = read_cookie(app, req, CSRF_COOKIE)
+pub fn csrf_token(ctx: &Ctx, req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
+    if let Some(existing) = read_cookie(ctx, req, CSRF_COOKIE)
         && existing.value().len() >= 32
     {
-        return (csrf_tag(app, existing.value()), None);
+        return (csrf_tag(ctx, existing.value()), None);
     }
     let secret = random_token(24).expose().to_owned();
-    let cookie = login_cookie(app, CSRF_COOKIE, &secret);
-    (csrf_tag(app, &secret), Some(cookie))
+    let cookie = login_cookie(ctx, CSRF_COOKIE, &secret);
+    (csrf_tag(ctx, &secret), Some(cookie))
 }
 
-fn csrf_tag(app: &AppState, secret: &str) -> String {
-    URL_SAFE_NO_PAD.encode(hmac::sign(&app.csrf_key, secret.as_bytes()))
+fn csrf_tag(ctx: &Ctx, secret: &str) -> String {
+    URL_SAFE_NO_PAD.encode(hmac::sign(&ctx.csrf_key, secret.as_bytes()))
 }
 
 /// Whether a form's `csrf` field is the token of this browser's cookie
 /// (compared in constant time).
-pub fn csrf_ok(app: &AppState, req: &HttpRequest, params: &Params) -> bool {
+pub fn csrf_ok(ctx: &Ctx, req: &HttpRequest, params: &Params) -> bool {
     let (Some(cookie), Ok(Some(field))) =
-        (read_cookie(app, req, CSRF_COOKIE), params.get(CSRF_FIELD))
+        (read_cookie(ctx, req, CSRF_COOKIE), params.get(CSRF_FIELD))
     else {
         return false;
     };
     let Ok(tag) = URL_SAFE_NO_PAD.decode(field) else {
         return false;
     };
-    hmac::verify(&app.csrf_key, cookie.value().as_bytes(), &tag).is_ok()
+    hmac::verify(&ctx.csrf_key, cookie.value().as_bytes(), &tag).is_ok()
 }

@@ -17,7 +17,7 @@ use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, web};
 use tracing::Instrument;
 
-use crate::app::AppState;
+use crate::ctx::Ctx;
 pub use extract::RequestId;
 
 /// Runs `future` on the actix runtime the server needs (one runtime per
@@ -31,7 +31,7 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 pub const HSTS: &str = "max-age=31536000";
 
 /// Starts the HTTP server on an already bound listener.
-pub fn serve(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+pub fn serve(state: Ctx, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
     let max_body = state.config.max_body_bytes;
     // An https issuer: browsers must never use plain http with us (TLS
     // usually ends at the load balancer, so the node itself speaks http).

@@ -13,8 +13,8 @@ use std::fmt;
 
 use super::{Client, Factor, LoginError, Outcome, failure, proven};
 use crate::accounts::profile;
-use crate::app::AppState;
 use crate::certs::{self, Mismatch};
+use crate::ctx::Ctx;
 use crate::model::{Aal, Account, PersonalNumber, Secret};
 use crate::store::StoreError;
 
@@ -28,13 +28,13 @@ fn challenge_key(browser: &str) -> String {
 }
 
 /// Whether certificate login is on: trusted CAs are configured.
-pub fn available(app: &AppState) -> bool {
-    app.esign.is_some()
+pub fn available(ctx: &Ctx) -> bool {
+    ctx.esign.is_some()
 }
 
 /// A fresh challenge for this browser (an earlier one no longer counts).
-pub async fn challenge(app: &AppState, browser: &str) -> Result<String, StoreError> {
-    certs::issue(app, &challenge_key(browser), PURPOSE).await
+pub async fn challenge(ctx: &Ctx, browser: &str) -> Result<String, StoreError> {
+    certs::issue(ctx, &challenge_key(browser), PURPOSE).await
 }
 
 /// What the person sent: the certificate and the signature over the
@@ -117,22 +117,22 @@ impl From<Refusal> for LoginError {
 /// A certificate login toward `required`, with this browser's challenge
 /// (taken: it serves this one attempt).
 pub async fn login(
-    app: &AppState,
+    ctx: &Ctx,
     browser: &str,
     signed: Signed<'_>,
     required: Aal,
     client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
-    let trust = app.esign.as_deref().ok_or(LoginError::CertificatesOff)?;
+    let trust = ctx.esign.as_deref().ok_or(LoginError::CertificatesOff)?;
     let serial = esign::serial_hex(signed.certificate_pem.as_bytes());
     let client = Client {
         certificate: serial.as_deref(),
         ..*client
     };
-    let Some(challenge) = certs::take(app, &challenge_key(browser)).await? else {
-        return Err(refused(app, &client, None, Refusal::NoChallenge).await);
+    let Some(challenge) = certs::take(ctx, &challenge_key(browser)).await? else {
+        return Err(refused(ctx, &client, None, Refusal::NoChallenge).await);
     };
-    let now = app.now();
+    let now = ctx.now();
     let subject = match certs::verify(
         trust,
         &challenge,
@@ -141,39 +141,39 @@ pub async fn login(
         now,
     ) {
         Ok(subject) => subject,
-        Err(e) => return Err(refused(app, &client, None, Refusal::Invalid(e)).await),
+        Err(e) => return Err(refused(ctx, &client, None, Refusal::Invalid(e)).await),
     };
     if subject.snils.is_none() && subject.inn.is_none() {
-        return Err(refused(app, &client, None, Refusal::NoNumber).await);
+        return Err(refused(ctx, &client, None, Refusal::NoNumber).await);
     }
-    let Some(account) = owner(app, &subject).await? else {
-        return Err(refused(app, &client, None, Refusal::NoAccount).await);
+    let Some(account) = owner(ctx, &subject).await? else {
+        return Err(refused(ctx, &client, None, Refusal::NoAccount).await);
     };
     // The number matched; the rest of the account must be this person too.
     if let Some(mismatch) = certs::mismatch(&subject, &account) {
         let refusal = Refusal::NotTheirs(mismatch);
-        return Err(refused(app, &client, Some(&account.id), refusal).await);
+        return Err(refused(ctx, &client, Some(&account.id), refusal).await);
     }
     // The password lock is not consulted: it guards the password path only.
-    proven(app, &account, vec![Factor::Certificate], required, &client).await
+    proven(ctx, &account, vec![Factor::Certificate], required, &client).await
 }
 
 /// Journals a refused attempt; returns the error to give back.
 async fn refused(
-    app: &AppState,
+    ctx: &Ctx,
     client: &Client<'_>,
     account: Option<&str>,
     refusal: Refusal,
 ) -> LoginError {
     let entry = failure(client, Factor::Certificate.amr(), account, refusal.code());
-    app.audit.record(entry, app.now()).await;
+    ctx.audit.record(entry, ctx.now()).await;
     LoginError::Certificate(refusal)
 }
 
 /// The one account whose checked SNILS, or else INN, the certificate
 /// carries. Stored numbers may be written with separators or without.
 async fn owner(
-    app: &AppState,
+    ctx: &Ctx,
     subject: &esign::CertifiedSubject,
 ) -> Result<Option<Account>, StoreError> {
     let numbers = [
@@ -188,7 +188,7 @@ async fn owner(
         {
             forms.push(written);
         }
-        let mut checked = app.sql.accounts_by_number(number, forms).await?;
+        let mut checked = ctx.sql.accounts_by_number(number, forms).await?;
         checked.retain(|account| profile::number_checked(account, number));
         // Two accounts vouched for with one number: neither is chosen.
         if let [_] = checked.as_slice() {

@@ -16,9 +16,9 @@
 
 use std::time::Duration;
 
-use crate::app::AppState;
 use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::delivery::{self, Kind, Message};
 use crate::model::{ADMIN_LOCK, Account, Secret, random_token};
 use crate::store::{EphemeralExt, SqlStore, StoreError};
@@ -50,21 +50,21 @@ fn secs(n: i64) -> Duration {
 }
 
 /// Whether this client IP has failed too often lately.
-pub async fn ip_blocked(app: &AppState, ip: &str) -> Result<bool, StoreError> {
-    let count: Option<Vec<u8>> = app.ephemeral.get(&ip_key(ip)).await?;
+pub async fn ip_blocked(ctx: &Ctx, ip: &str) -> Result<bool, StoreError> {
+    let count: Option<Vec<u8>> = ctx.ephemeral.get(&ip_key(ip)).await?;
     let count = count
         .and_then(|v| String::from_utf8(v).ok())
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(0);
-    Ok(count >= app.config.ip_failure_limit)
+    Ok(count >= ctx.config.ip_failure_limit)
 }
 
 /// Until when `account`'s password path is locked after wrong passwords,
 /// if it is (an admin's lock is [`admin_locked`]).
-pub fn locked_until(app: &AppState, account: &Account) -> Option<UnixTime> {
+pub fn locked_until(ctx: &Ctx, account: &Account) -> Option<UnixTime> {
     account
         .locked_until
-        .filter(|until| *until > app.now() && *until < ADMIN_LOCK)
+        .filter(|until| *until > ctx.now() && *until < ADMIN_LOCK)
 }
 
 /// Whether an admin locked the account (`idp users lock`): every login is
@@ -95,11 +95,11 @@ impl Lock {
 }
 
 /// The lock on `account`'s password path, if any.
-pub fn password_lock(app: &AppState, account: &Account) -> Option<Lock> {
+pub fn password_lock(ctx: &Ctx, account: &Account) -> Option<Lock> {
     if admin_locked(account) {
         Some(Lock::Admin)
     } else {
-        locked_until(app, account).map(|_| Lock::Guessing)
+        locked_until(ctx, account).map(|_| Lock::Guessing)
     }
 }
 
@@ -107,27 +107,27 @@ pub fn password_lock(app: &AppState, account: &Account) -> Option<Lock> {
 /// a lock, every attempt). Counts, and strikes the account when this
 /// failure reaches the threshold.
 pub async fn failed(
-    app: &AppState,
+    ctx: &Ctx,
     account: Option<&Account>,
     ip: &str,
     request_id: Option<&str>,
 ) -> Result<(), StoreError> {
-    app.ephemeral
-        .incr(&ip_key(ip), secs(app.config.ip_window_secs))
+    ctx.ephemeral
+        .incr(&ip_key(ip), secs(ctx.config.ip_window_secs))
         .await?;
     let Some(account) = account else {
         return Ok(());
     };
     let key = failures_key(&account.id);
-    let count = app
+    let count = ctx
         .ephemeral
-        .incr(&key, secs(app.config.lockout_secs))
+        .incr(&key, secs(ctx.config.lockout_secs))
         .await?;
-    if count < app.config.lockout_threshold {
+    if count < ctx.config.lockout_threshold {
         return Ok(());
     }
-    app.ephemeral.delete(&key).await?;
-    strike(app, account, ip, request_id).await
+    ctx.ephemeral.delete(&key).await?;
+    strike(ctx, account, ip, request_id).await
 }
 
 /// How long the lock of the `strike`th strike in a row lasts.
@@ -145,34 +145,34 @@ pub fn lock_secs(config: &crate::config::Config, strike: u32) -> i64 {
 /// Locks the password path for the next strike's time, or keeps a lock
 /// that ends later; tells the owner when a lock begins.
 async fn strike(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     ip: &str,
     request_id: Option<&str>,
 ) -> Result<(), StoreError> {
-    let now = app.now();
-    let strike = app
+    let now = ctx.now();
+    let strike = ctx
         .ephemeral
         .get_json::<u32>(&strikes_key(&account.id))
         .await?
         .unwrap_or(0)
         + 1;
-    let length = lock_secs(&app.config, strike);
+    let length = lock_secs(&ctx.config, strike);
     let until = now + length;
     // Strikes are remembered until a success, an owner's unlock, or a
     // quiet `lockout_max_secs` after this lock.
-    app.ephemeral
+    ctx.ephemeral
         .put_json(
             &strikes_key(&account.id),
             &strike,
-            length + app.config.lockout_max_secs,
+            length + ctx.config.lockout_max_secs,
         )
         .await?;
-    if !app.sql.extend_guessing_lock(&account.id, until).await? {
+    if !ctx.sql.extend_guessing_lock(&account.id, until).await? {
         return Ok(()); // an admin's lock, or a later end, is there already
     }
-    let extended = locked_until(app, account).is_some();
-    app.audit
+    let extended = locked_until(ctx, account).is_some();
+    ctx.audit
         .record(
             Entry::new(events::ACCOUNT_LOCKED)
                 .account(&account.id)
@@ -189,13 +189,13 @@ async fn strike(
     if extended {
         return Ok(()); // the owner was told when it began
     }
-    notify(app, account, until, length).await
+    notify(ctx, account, until, length).await
 }
 
 /// Tells the owner that the password path is locked until `until`, with a
 /// self-unlock link that works for at least `lockout_max_secs`.
 async fn notify(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     until: UnixTime,
     length: i64,
@@ -206,20 +206,20 @@ async fn notify(
         (None, None) => return Ok(()),
     };
     let token = random_token(32);
-    app.ephemeral
+    ctx.ephemeral
         .put_json(
             &unlock_key(token.expose()),
             &account.id,
-            length.max(app.config.lockout_max_secs),
+            length.max(ctx.config.lockout_max_secs),
         )
         .await?;
     let link = format!(
         "{}{}?token={}",
-        app.issuer.trim_end_matches('/'),
+        ctx.issuer.trim_end_matches('/'),
         crate::paths::UNLOCK,
         token.expose()
     );
-    let certificate = if super::certificate::available(app) {
+    let certificate = if super::certificate::available(ctx) {
         " Вход по сертификату электронной подписи работает."
     } else {
         ""
@@ -231,12 +231,12 @@ async fn notify(
          Если это были вы, разблокируйте вход сразу: {link}\n\
          Можно также восстановить доступ: «Забыли пароль?» на странице входа. \
          Если неверные пароли вводили не вы — смените пароль после разблокировки.",
-        app.config.lockout_threshold,
+        ctx.config.lockout_threshold,
         clock_time(until),
-        duration(app.config.lockout_max_secs),
+        duration(ctx.config.lockout_max_secs),
     );
     delivery::send(
-        app,
+        ctx,
         &Message {
             kind,
             to,
@@ -263,56 +263,52 @@ fn duration(secs: i64) -> String {
 /// waiting for their code) share the account's tries as guesses in a row
 /// do: `lockout_threshold` within `lockout_secs`, counted apart from wrong
 /// passwords. `None` when the code step is closed; else which try this is.
-pub async fn take_code_try(app: &AppState, account_id: &str) -> Result<Option<i64>, StoreError> {
-    let count = app
+pub async fn take_code_try(ctx: &Ctx, account_id: &str) -> Result<Option<i64>, StoreError> {
+    let count = ctx
         .ephemeral
         .incr(
             &code_failures_key(account_id),
-            secs(app.config.lockout_secs),
+            secs(ctx.config.lockout_secs),
         )
         .await?;
-    Ok((count <= app.config.lockout_threshold).then_some(count))
+    Ok((count <= ctx.config.lockout_threshold).then_some(count))
 }
 
 /// The code of try `taken` ([`take_code_try`]) was wrong, from `ip`: it
 /// counts for the address too; true when it closed the code step.
-pub async fn code_failed(app: &AppState, taken: i64, ip: &str) -> Result<bool, StoreError> {
-    app.ephemeral
-        .incr(&ip_key(ip), secs(app.config.ip_window_secs))
+pub async fn code_failed(ctx: &Ctx, taken: i64, ip: &str) -> Result<bool, StoreError> {
+    ctx.ephemeral
+        .incr(&ip_key(ip), secs(ctx.config.ip_window_secs))
         .await?;
-    Ok(taken >= app.config.lockout_threshold)
+    Ok(taken >= ctx.config.lockout_threshold)
 }
 
 /// A right code: the count of tries starts over.
-pub async fn codes_succeeded(app: &AppState, account_id: &str) -> Result<(), StoreError> {
-    app.ephemeral.delete(&code_failures_key(account_id)).await
+pub async fn codes_succeeded(ctx: &Ctx, account_id: &str) -> Result<(), StoreError> {
+    ctx.ephemeral.delete(&code_failures_key(account_id)).await
 }
 
 /// A successful login: the account's counts of failures and strikes start
 /// over.
-pub async fn succeeded(app: &AppState, account: &Account) -> Result<(), StoreError> {
-    app.ephemeral.delete(&failures_key(&account.id)).await?;
-    app.ephemeral.delete(&strikes_key(&account.id)).await
+pub async fn succeeded(ctx: &Ctx, account: &Account) -> Result<(), StoreError> {
+    ctx.ephemeral.delete(&failures_key(&account.id)).await?;
+    ctx.ephemeral.delete(&strikes_key(&account.id)).await
 }
 
 /// The owner (by the link, or by a new password) lifts the lock of wrong
 /// passwords, never an admin's; whether it lifted one.
-pub async fn unlock_by_owner(
-    app: &AppState,
-    account_id: &str,
-    by: &str,
-) -> Result<bool, StoreError> {
-    app.ephemeral.delete(&failures_key(account_id)).await?;
-    app.ephemeral.delete(&strikes_key(account_id)).await?;
-    if !app.sql.set_guessing_lock(account_id, None).await? {
+pub async fn unlock_by_owner(ctx: &Ctx, account_id: &str, by: &str) -> Result<bool, StoreError> {
+    ctx.ephemeral.delete(&failures_key(account_id)).await?;
+    ctx.ephemeral.delete(&strikes_key(account_id)).await?;
+    if !ctx.sql.set_guessing_lock(account_id, None).await? {
         return Ok(false);
     }
-    app.audit
+    ctx.audit
         .record(
             Entry::new(events::ACCOUNT_UNLOCKED)
                 .account(account_id)
                 .detail(serde_json::json!({"by": by})),
-            app.now(),
+            ctx.now(),
         )
         .await;
     Ok(true)
@@ -362,13 +358,13 @@ pub async fn lift(
 }
 
 /// The owner's self-unlock link (single use); whether it unlocked.
-pub async fn unlock_by_link(app: &AppState, token: &str) -> Result<bool, StoreError> {
+pub async fn unlock_by_link(ctx: &Ctx, token: &str) -> Result<bool, StoreError> {
     if token.len() > 100 {
         return Ok(false);
     }
-    let account: Option<String> = app.ephemeral.take_json(&unlock_key(token)).await?;
+    let account: Option<String> = ctx.ephemeral.take_json(&unlock_key(token)).await?;
     match account {
-        Some(id) => unlock_by_owner(app, &id, "owner").await,
+        Some(id) => unlock_by_owner(ctx, &id, "owner").await,
         None => Ok(false),
     }
 }

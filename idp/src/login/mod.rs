@@ -17,8 +17,8 @@ pub use advance::{Factor, Need, Progress, advance};
 pub use password::{LoginError, PasswordPool};
 pub use session::Session;
 
-use crate::app::AppState;
 use crate::audit::{Entry, events};
+use crate::ctx::Ctx;
 use crate::model::{Aal, SecondFactor, Secret};
 
 /// How a login attempt ended.
@@ -50,10 +50,10 @@ pub struct Methods {
 /// Which ways can reach `required`: a password (with the strongest second
 /// factor) reaches AAL2 at most; a certificate, when trusted CAs are
 /// configured, AAL3.
-pub fn methods(app: &AppState, required: Aal) -> Methods {
+pub fn methods(ctx: &Ctx, required: Aal) -> Methods {
     Methods {
         password: advance::reached(&[Factor::Password, Factor::Totp]) >= required,
-        certificate: certificate::available(app),
+        certificate: certificate::available(ctx),
     }
 }
 
@@ -66,20 +66,20 @@ pub fn methods(app: &AppState, required: Aal) -> Methods {
 /// verified on every path, so neither the answer nor its time tells a
 /// guesser that a guess was right (NIST SP 800-63B §5.2.2).
 pub async fn password_login(
-    app: &AppState,
+    ctx: &Ctx,
     login: &str,
     password_text: &str,
     required: Aal,
     client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
-    let now = app.now();
+    let now = ctx.now();
     let failed = |account, detail| failure_with(client, "pwd", account, detail);
-    if guard::ip_blocked(app, client.ip).await? {
+    if guard::ip_blocked(ctx, client.ip).await? {
         let detail = serde_json::json!({"reason": "ip_throttled"});
-        app.audit.record(failed(None, detail), now).await;
+        ctx.audit.record(failed(None, detail), now).await;
         return Err(LoginError::Throttled);
     }
-    let (mut account, right) = match password::check(app, login, password_text).await? {
+    let (mut account, right) = match password::check(ctx, login, password_text).await? {
         password::Checked::Right(account) => (Some(*account), true),
         password::Checked::Wrong { account } => (account.map(|a| *a), false),
     };
@@ -87,14 +87,14 @@ pub async fn password_login(
         // The check takes a while, and guesses sent at once with this one
         // may have locked the account meanwhile: a right password is
         // judged by the lock in force now, as if they had come in a row.
-        account = app.sql.account(&read.id).await?;
+        account = ctx.sql.account(&read.id).await?;
     }
-    let lock = account.as_ref().and_then(|a| guard::password_lock(app, a));
+    let lock = account.as_ref().and_then(|a| guard::password_lock(ctx, a));
     if let (Some(account), true, None) = (&account, right, lock) {
-        guard::succeeded(app, account).await?;
-        return proven(app, account, vec![Factor::Password], required, client).await;
+        guard::succeeded(ctx, account).await?;
+        return proven(ctx, account, vec![Factor::Password], required, client).await;
     }
-    guard::failed(app, account.as_ref(), client.ip, client.request_id).await?;
+    guard::failed(ctx, account.as_ref(), client.ip, client.request_id).await?;
     // The journal may know what the page must not: whether a locked
     // account's password was right (someone has it).
     let detail = match lock {
@@ -102,7 +102,7 @@ pub async fn password_login(
         None => serde_json::json!({"reason": "wrong_credentials"}),
     };
     let id = account.as_ref().map(|a| a.id.as_str());
-    app.audit.record(failed(id, detail), now).await;
+    ctx.audit.record(failed(id, detail), now).await;
     Err(LoginError::WrongCredentials)
 }
 
@@ -177,19 +177,19 @@ impl Client<'_> {
 /// registration that set the password): the session starts if that is
 /// enough, else the next step is named.
 pub async fn proven(
-    app: &AppState,
+    ctx: &Ctx,
     account: &crate::model::Account,
     factors: Vec<Factor>,
     required: Aal,
     client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
-    finish(app, account, factors, required, None, client).await
+    finish(ctx, account, factors, required, None, client).await
 }
 
 /// [`proven`], keeping the session id `sid` when a session is made
 /// stronger.
 async fn finish(
-    app: &AppState,
+    ctx: &Ctx,
     account: &crate::model::Account,
     factors: Vec<Factor>,
     required: Aal,
@@ -197,9 +197,9 @@ async fn finish(
     client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
     let (old_cookie, request_id) = (client.old_cookie, client.request_id);
-    let now = app.now();
+    let now = ctx.now();
     if guard::admin_locked(account) {
-        app.audit
+        ctx.audit
             .record(
                 Entry::new(events::LOGIN_FAILED)
                     .account(&account.id)
@@ -210,7 +210,7 @@ async fn finish(
             .await;
         return Err(LoginError::AdminLocked);
     }
-    let second = app.sql.second_factor(&account.id).await?;
+    let second = ctx.sql.second_factor(&account.id).await?;
     let progress = Progress {
         account,
         factors,
@@ -222,7 +222,7 @@ async fn finish(
         Need::Done(auth) => auth,
         Need::SecondFactor { method } => {
             let pending = second_factor::begin(
-                app,
+                ctx,
                 account,
                 progress.factors,
                 required,
@@ -237,9 +237,9 @@ async fn finish(
         // one-factor session starts, and the flow's step-up page says how
         // to enable one (or lets the person give up).
         Need::Unreachable if required == Aal::Aal2 => advance::authenticated(&progress, sid, now),
-        Need::Certificate if certificate::available(app) => return Ok(Outcome::Certificate),
+        Need::Certificate if certificate::available(ctx) => return Ok(Outcome::Certificate),
         Need::Certificate | Need::Unreachable => {
-            app.audit
+            ctx.audit
                 .record(
                     Entry::new(events::LOGIN_UNMET)
                         .account(&account.id)
@@ -251,7 +251,7 @@ async fn finish(
             return Ok(Outcome::Unreachable);
         }
     };
-    app.audit
+    ctx.audit
         .record(
             Entry::new(events::LOGIN_SUCCEEDED)
                 .account(&account.id)
@@ -264,7 +264,7 @@ async fn finish(
     if keep_sid.is_some() {
         // A step-up: the same session, stronger.
         let stronger = match old_cookie {
-            Some(old) => session::strengthen(app, old, auth).await?,
+            Some(old) => session::strengthen(ctx, old, auth).await?,
             None => None,
         };
         return match stronger {
@@ -272,9 +272,9 @@ async fn finish(
             None => Err(LoginError::SessionGone),
         };
     }
-    let cookie = session::start(app, auth, client).await?;
+    let cookie = session::start(ctx, auth, client).await?;
     if let Some(old) = old_cookie {
-        session::end_cookie(app, old, session::EndReason::Replaced).await?;
+        session::end_cookie(ctx, old, session::EndReason::Replaced).await?;
     }
     Ok(Outcome::Started { cookie, sid })
 }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::Semaphore;
 
 use crate::accounts::password;
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::model::Account;
 use crate::store::StoreError;
 
@@ -113,17 +113,13 @@ pub enum Checked {
 
 /// Checks a login identifier and password; an unknown login costs the same
 /// hash as a known one.
-pub async fn check(
-    app: &AppState,
-    login: &str,
-    password_text: &str,
-) -> Result<Checked, LoginError> {
-    let account = crate::accounts::find_by_login(&app.sql, login).await?;
+pub async fn check(ctx: &Ctx, login: &str, password_text: &str) -> Result<Checked, LoginError> {
+    let account = crate::accounts::find_by_login(&ctx.sql, login).await?;
     let hash = account.as_ref().map_or_else(
         || password::dummy_hash().to_owned(),
         |a| a.password_hash.clone(),
     );
-    let ok = app.passwords.verify(password_text.to_owned(), hash).await?;
+    let ok = ctx.passwords.verify(password_text.to_owned(), hash).await?;
     Ok(match account {
         Some(account) if ok => Checked::Right(Box::new(account)),
         other => Checked::Wrong {

@@ -13,9 +13,9 @@ use super::{Client, LoginError, Outcome, Session, finish, guard};
 use crate::accounts::codes::{self, CodeCheck, SentCode};
 use crate::accounts::second_factor::{SMS_CODE_TRIES, SMS_CODE_TTL_SECS, sms_code, verified_phone};
 use crate::accounts::totp;
-use crate::app::AppState;
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::delivery;
 use crate::model::{Aal, Account, SecondFactor, Secret, random_token};
 use crate::store::{EphemeralExt, StoreError, Update, update_json};
@@ -90,7 +90,7 @@ pub fn masked_phone(phone: &str) -> String {
 /// Starts the code step (with an SMS code, when `send_code`); returns the
 /// pending login's cookie.
 pub async fn begin(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     factors: Vec<Factor>,
     required: Aal,
@@ -106,15 +106,15 @@ pub async fn begin(
         sid,
         sms: None,
         sent_to: None,
-        created_at: app.now(),
+        created_at: ctx.now(),
     };
     if method == SecondFactor::Sms && send_code {
         // Within the account's minute no code goes: the page offers to
         // send one when the minute is over.
-        let _within_the_minute = send_sms(app, account, &mut pending).await?;
+        let _within_the_minute = send_sms(ctx, account, &mut pending).await?;
     }
     let cookie = random_token(32);
-    app.ephemeral
+    ctx.ephemeral
         .put_json(&key(cookie.expose()), &pending, PENDING_TTL_SECS)
         .await?;
     Ok(cookie)
@@ -126,7 +126,7 @@ pub async fn begin(
 /// so neither a script that knows the password nor many waiting logins
 /// pump SMS to the phone.
 async fn send_sms(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     pending: &mut Pending,
 ) -> Result<Result<(), i64>, StoreError> {
@@ -135,10 +135,10 @@ async fn send_sms(
     let Some(phone) = verified_phone(account) else {
         return Ok(Ok(()));
     };
-    let now = app.now();
+    let now = ctx.now();
     let minute = format!("login-sms:{}", account.id);
     let taken = update_json(
-        &*app.ephemeral,
+        &*ctx.ephemeral,
         &minute,
         |last: Option<UnixTime>| match last {
             Some(at) if at + RESEND_AFTER_SECS > now => {
@@ -154,14 +154,14 @@ async fn send_sms(
     let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, now);
     pending.sms = Some(sent);
     pending.sent_to = Some(masked_phone(phone));
-    delivery::send(app, &sms_code(phone, &code, "входа")).await?;
+    delivery::send(ctx, &sms_code(phone, &code, "входа")).await?;
     Ok(Ok(()))
 }
 
 /// The login waiting in this browser, if any.
-pub async fn find(app: &AppState, cookie: Option<&str>) -> Result<Option<Pending>, StoreError> {
+pub async fn find(ctx: &Ctx, cookie: Option<&str>) -> Result<Option<Pending>, StoreError> {
     match cookie {
-        Some(cookie) if cookie.len() <= 100 => app.ephemeral.get_json(&key(cookie)).await,
+        Some(cookie) if cookie.len() <= 100 => ctx.ephemeral.get_json(&key(cookie)).await,
         _ => Ok(None),
     }
 }
@@ -175,84 +175,80 @@ pub enum StepUp {
 }
 
 /// Makes a live one-factor session stronger: only the code is asked.
-pub async fn step_up(
-    app: &AppState,
-    session: &Session,
-    required: Aal,
-) -> Result<StepUp, StoreError> {
-    let Some(account) = app.sql.account(&session.auth.account_id).await? else {
+pub async fn step_up(ctx: &Ctx, session: &Session, required: Aal) -> Result<StepUp, StoreError> {
+    let Some(account) = ctx.sql.account(&session.auth.account_id).await? else {
         return Ok(StepUp::NoSecondFactor);
     };
-    let Some(factor) = app.sql.second_factor(&account.id).await? else {
+    let Some(factor) = ctx.sql.second_factor(&account.id).await? else {
         return Ok(StepUp::NoSecondFactor);
     };
     let factors = vec![Factor::Password];
     let sid = Some(session.auth.sid.clone());
     // A page load starts a step-up: at most one SMS a minute, as for every
     // login (the person can ask for another on the page).
-    let cookie = begin(app, &account, factors, required, factor.method, sid, true).await?;
+    let cookie = begin(ctx, &account, factors, required, factor.method, sid, true).await?;
     Ok(StepUp::Pending(cookie))
 }
 
 /// Sends a new SMS code, at most one a minute.
-pub async fn resend(app: &AppState, cookie: &str) -> Result<(), CodeError> {
-    let mut pending = find(app, Some(cookie)).await?.ok_or(CodeError::NoLogin)?;
+pub async fn resend(ctx: &Ctx, cookie: &str) -> Result<(), CodeError> {
+    let mut pending = find(ctx, Some(cookie)).await?.ok_or(CodeError::NoLogin)?;
     if pending.method != SecondFactor::Sms {
         return Ok(());
     }
-    let now = app.now();
+    let now = ctx.now();
     if let Some(sent) = &pending.sms {
         let wait = sent.sent_at + RESEND_AFTER_SECS - now;
         if wait > 0 {
             return Err(CodeError::TooSoon { wait_secs: wait });
         }
     }
-    let account = app
+    let account = ctx
         .sql
         .account(&pending.account_id)
         .await?
         .ok_or(CodeError::NoLogin)?;
-    if let Err(wait_secs) = send_sms(app, &account, &mut pending).await? {
+    if let Err(wait_secs) = send_sms(ctx, &account, &mut pending).await? {
         return Err(CodeError::TooSoon { wait_secs });
     }
-    save(app, cookie, &pending).await?;
+    save(ctx, cookie, &pending).await?;
     Ok(())
 }
 
-async fn save(app: &AppState, cookie: &str, pending: &Pending) -> Result<(), StoreError> {
-    let left = pending.created_at + PENDING_TTL_SECS - app.now();
-    app.ephemeral
+async fn save(ctx: &Ctx, cookie: &str, pending: &Pending) -> Result<(), StoreError> {
+    let left = pending.created_at + PENDING_TTL_SECS - ctx.now();
+    ctx.ephemeral
         .put_json(&key(cookie), pending, left.max(1))
         .await
 }
 
 /// Checks a code (or a recovery code) and, when right, finishes the login.
 pub async fn submit(
-    app: &AppState,
+    ctx: &Ctx,
     cookie: &str,
     code: &str,
     client: &Client<'_>,
 ) -> Result<Outcome, CodeError> {
     // Taken, so one pending login finishes once even under a double submit.
     let mut pending: Pending = match cookie.len() <= 100 {
-        true => app.ephemeral.take_json(&key(cookie)).await?,
+        true => ctx.ephemeral.take_json(&key(cookie)).await?,
         false => None,
     }
     .ok_or(CodeError::NoLogin)?;
-    let account = app
+    let account = ctx
         .sql
         .account(&pending.account_id)
         .await?
         .ok_or(CodeError::NoLogin)?;
-    let Some(taken) = guard::take_code_try(app, &account.id).await? else {
+    let Some(taken) = guard::take_code_try(ctx, &account.id).await? else {
         return Err(CodeError::Blocked);
     };
-    let now = app.now();
+    let now = ctx.now();
     let checked = if codes::is_six_digits(code) {
-        check_code(app, &account, &mut pending, code, now).await?
+        check_code(ctx, &account, &mut pending, code, now).await?
     } else {
         let digest = codes::recovery_digest(&account.id, code);
-        match app.sql.use_recovery_code(&account.id, &digest, now).await? {
+        match ctx.sql.use_recovery_code(&account.id, &digest, now).await? {
             true => Ok(Factor::RecoveryCode),
             false => Err(None),
         }
@@ -261,15 +257,15 @@ pub async fn submit(
         Ok(factor) => factor,
         Err(tries_left) => {
             let method = pending.method.as_str();
-            let blocked = guard::code_failed(app, taken, client.ip).await?;
-            app.audit
+            let blocked = guard::code_failed(ctx, taken, client.ip).await?;
+            ctx.audit
                 .record(
                     super::failure(client, method, Some(&account.id), "wrong_code"),
                     now,
                 )
                 .await;
             if blocked {
-                app.audit
+                ctx.audit
                     .record(
                         Entry::new(events::SECOND_FACTOR_BLOCKED)
                             .account(&account.id)
@@ -282,7 +278,7 @@ pub async fn submit(
             }
             let spent =
                 (pending.sms.as_ref()).is_some_and(|s| s.tries_left == 0 || s.expires_at <= now);
-            save(app, cookie, &pending).await?;
+            save(ctx, cookie, &pending).await?;
             return Err(if spent {
                 CodeError::Spent
             } else {
@@ -290,10 +286,10 @@ pub async fn submit(
             });
         }
     };
-    guard::codes_succeeded(app, &account.id).await?;
+    guard::codes_succeeded(ctx, &account.id).await?;
     pending.factors.push(factor);
     Ok(finish(
-        app,
+        ctx,
         &account,
         pending.factors,
         pending.required,
@@ -305,7 +301,7 @@ pub async fn submit(
 
 /// The factor a six-digit code proves, or the tries left for it.
 async fn check_code(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     pending: &mut Pending,
     code: &str,
@@ -313,17 +309,17 @@ async fn check_code(
 ) -> Result<Result<Factor, Option<u32>>, StoreError> {
     match pending.method {
         SecondFactor::Totp => {
-            let secret = app
+            let secret = ctx
                 .sql
                 .second_factor(&account.id)
                 .await?
                 .and_then(|f| f.sealed_secret)
-                .and_then(|sealed| totp::open(&app.master, &account.id, &sealed));
+                .and_then(|sealed| totp::open(&ctx.master, &account.id, &sealed));
             let Some(step) = secret.and_then(|s| totp::matching_step(&s, code, now)) else {
                 return Ok(Err(None));
             };
             // A code is good once: a replay within its window is wrong.
-            Ok(match app.sql.use_totp_step(&account.id, step).await? {
+            Ok(match ctx.sql.use_totp_step(&account.id, step).await? {
                 true => Ok(Factor::Totp),
                 false => Err(None),
             })

@@ -12,9 +12,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::jobs::{self, JobError};
 use crate::model::{AuthContext, Secret, SessionRecord, random_token};
 use crate::oidc::backchannel;
@@ -96,13 +96,13 @@ struct Expiry {
 /// Starts a session for `auth`, recorded with the browser's address and
 /// `User-Agent`; returns the cookie value.
 pub async fn start(
-    app: &AppState,
+    ctx: &Ctx,
     auth: AuthContext,
     client: &super::Client<'_>,
 ) -> Result<Secret, StoreError> {
     let cookie = random_token(32);
-    let ttl = app.config.session_ttl_secs;
-    let now = app.now();
+    let ttl = ctx.config.session_ttl_secs;
+    let now = ctx.now();
     let session = Session {
         expires_at: now + ttl,
         auth,
@@ -126,8 +126,8 @@ pub async fn start(
         sid: record.sid.clone(),
     };
     let expiry = jobs::new(EXPIRE, &expiry, session.expires_at, now)?;
-    app.sql.insert_session(&record, &expiry).await?;
-    app.ephemeral
+    ctx.sql.insert_session(&record, &expiry).await?;
+    ctx.ephemeral
         .put_json(&key(cookie.expose()), &session, ttl)
         .await?;
     Ok(cookie)
@@ -137,18 +137,18 @@ pub async fn start(
 /// `sid` and expiry, so portals see one session, but a new cookie, since
 /// the privilege changed. `None` when that session is gone.
 pub async fn strengthen(
-    app: &AppState,
+    ctx: &Ctx,
     old_cookie: &str,
     auth: AuthContext,
 ) -> Result<Option<Secret>, StoreError> {
-    let Some(old) = find(app, Some(old_cookie)).await? else {
+    let Some(old) = find(ctx, Some(old_cookie)).await? else {
         return Ok(None);
     };
     if old.auth.sid != auth.sid || old.auth.account_id != auth.account_id {
         return Ok(None);
     }
     let cookie = random_token(32);
-    if !app
+    if !ctx
         .sql
         .strengthen_session(&auth.sid, &cookie.digest(), auth.aal, &auth.amr)
         .await?
@@ -164,11 +164,11 @@ pub async fn strengthen(
         },
         actor_chosen: old.actor_chosen,
     };
-    let ttl = (old.expires_at - app.now()).max(1);
-    app.ephemeral
+    let ttl = (old.expires_at - ctx.now()).max(1);
+    ctx.ephemeral
         .put_json(&key(cookie.expose()), &session, ttl)
         .await?;
-    app.ephemeral.delete(&key(old_cookie)).await?;
+    ctx.ephemeral.delete(&key(old_cookie)).await?;
     Ok(Some(cookie))
 }
 
@@ -176,11 +176,11 @@ pub async fn strengthen(
 /// (`None`: a private person); the updated session, or `None` when it
 /// has ended meanwhile.
 pub async fn act_for(
-    app: &AppState,
+    ctx: &Ctx,
     session: &Session,
     org: Option<String>,
 ) -> Result<Option<Session>, StoreError> {
-    let Some(record) = app
+    let Some(record) = ctx
         .sql
         .session(&session.auth.sid)
         .await?
@@ -189,30 +189,30 @@ pub async fn act_for(
         return Ok(None);
     };
     let key = key_of_digest(&record.cookie_digest);
-    let Some(mut current) = app.ephemeral.get_json::<Session>(&key).await? else {
+    let Some(mut current) = ctx.ephemeral.get_json::<Session>(&key).await? else {
         return Ok(None);
     };
     current.auth.acting_org = org;
     current.actor_chosen = true;
-    let ttl = current.expires_at - app.now();
+    let ttl = current.expires_at - ctx.now();
     if ttl <= 0 {
         return Ok(None);
     }
-    app.ephemeral.put_json(&key, &current, ttl).await?;
+    ctx.ephemeral.put_json(&key, &current, ttl).await?;
     Ok(Some(current))
 }
 
 /// The live session behind a cookie, if any: in the short-lived store, not
 /// expired, and not ended in the durable index.
-pub async fn find(app: &AppState, cookie: Option<&str>) -> Result<Option<Session>, StoreError> {
+pub async fn find(ctx: &Ctx, cookie: Option<&str>) -> Result<Option<Session>, StoreError> {
     let Some(cookie) = cookie else {
         return Ok(None);
     };
-    let session: Option<Session> = app.ephemeral.get_json(&key(cookie)).await?;
-    let Some(session) = session.filter(|s| s.expires_at > app.now()) else {
+    let session: Option<Session> = ctx.ephemeral.get_json(&key(cookie)).await?;
+    let Some(session) = session.filter(|s| s.expires_at > ctx.now()) else {
         return Ok(None);
     };
-    Ok(app
+    Ok(ctx
         .sql
         .session_is_live(&session.auth.sid)
         .await?
@@ -220,22 +220,18 @@ pub async fn find(app: &AppState, cookie: Option<&str>) -> Result<Option<Session
 }
 
 /// Ends the session behind a cookie; whether it was live.
-pub async fn end_cookie(
-    app: &AppState,
-    cookie: &str,
-    reason: EndReason,
-) -> Result<bool, StoreError> {
+pub async fn end_cookie(ctx: &Ctx, cookie: &str, reason: EndReason) -> Result<bool, StoreError> {
     let digest = Secret::new(cookie).digest();
-    app.ephemeral.delete(&key_of_digest(&digest)).await?;
-    match app.sql.session_by_cookie(&digest).await? {
-        Some(sid) => end(app, &sid, reason).await,
+    ctx.ephemeral.delete(&key_of_digest(&digest)).await?;
+    match ctx.sql.session_by_cookie(&digest).await? {
+        Some(sid) => end(ctx, &sid, reason).await,
         None => Ok(false),
     }
 }
 
 /// Ends the session `sid`; whether it was live.
-pub async fn end(app: &AppState, sid: &str, reason: EndReason) -> Result<bool, StoreError> {
-    Ender::node(app).end(sid, reason).await
+pub async fn end(ctx: &Ctx, sid: &str, reason: EndReason) -> Result<bool, StoreError> {
+    Ender::node(ctx).end(sid, reason).await
 }
 
 /// Ends every live session of `account_id` but `except_sid`, and revokes
@@ -247,12 +243,12 @@ pub async fn end(app: &AppState, sid: &str, reason: EndReason) -> Result<bool, S
 /// session and [`EndReason::PasswordChanged`], so the person stays logged
 /// in where they changed it and nowhere else.
 pub async fn end_all(
-    app: &AppState,
+    ctx: &Ctx,
     account_id: &str,
     except_sid: Option<&str>,
     reason: EndReason,
 ) -> Result<usize, StoreError> {
-    Ender::node(app)
+    Ender::node(ctx)
         .end_all(account_id, except_sid, reason)
         .await
 }
@@ -260,18 +256,18 @@ pub async fn end_all(
 /// The live sessions of an account, newest first, each with the names of
 /// the portals that got tokens in it.
 pub async fn list(
-    app: &AppState,
+    ctx: &Ctx,
     account_id: &str,
 ) -> Result<Vec<(SessionRecord, Vec<String>)>, StoreError> {
-    let now = app.now();
+    let now = ctx.now();
     let mut listed = Vec::new();
-    for session in app.sql.open_sessions_of(account_id).await? {
+    for session in ctx.sql.open_sessions_of(account_id).await? {
         if session.expires_at <= now {
             continue;
         }
         let mut portals = Vec::new();
         for id in &session.clients {
-            portals.push(match app.clients.get(id).await? {
+            portals.push(match ctx.clients.get(id).await? {
                 Some(client) => client.name.clone(),
                 None => id.clone(),
             });
@@ -284,20 +280,20 @@ pub async fn list(
 /// The person ends one of their own sessions; false when `sid` is not a
 /// live session of `account_id` (someone else's, or gone), and nothing
 /// changes.
-pub async fn end_own(app: &AppState, account_id: &str, sid: &str) -> Result<bool, StoreError> {
-    let own = app
+pub async fn end_own(ctx: &Ctx, account_id: &str, sid: &str) -> Result<bool, StoreError> {
+    let own = ctx
         .sql
         .session(sid)
         .await?
         .is_some_and(|s| s.account_id == account_id && s.ended_at.is_none());
-    Ok(own && end(app, sid, EndReason::Person).await?)
+    Ok(own && end(ctx, sid, EndReason::Person).await?)
 }
 
 /// Runs an expiry job: the session ends unless something ended it before.
-pub async fn run_expiry(app: &AppState, payload: &str) -> Result<(), JobError> {
+pub async fn run_expiry(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
     let expiry: Expiry = serde_json::from_str(payload)
         .map_err(|e| JobError::Permanent(format!("not a session expiry: {e}")))?;
-    end(app, &expiry.sid, EndReason::Expired)
+    end(ctx, &expiry.sid, EndReason::Expired)
         .await
         .map(drop)
         .map_err(|e| JobError::Retry(e.to_string()))
@@ -312,18 +308,18 @@ pub struct Ender<'a> {
     sql: &'a SqlStore,
     audit: &'a Audit,
     now: UnixTime,
-    node: Option<&'a AppState>,
+    node: Option<&'a Ctx>,
     /// Who ended it, for the journal, when not the person or the system.
     operator: Option<&'a str>,
 }
 
 impl<'a> Ender<'a> {
-    pub fn node(app: &'a AppState) -> Self {
+    pub fn node(ctx: &'a Ctx) -> Self {
         Self {
-            sql: &app.sql,
-            audit: &app.audit,
-            now: app.now(),
-            node: Some(app),
+            sql: &ctx.sql,
+            audit: &ctx.audit,
+            now: ctx.now(),
+            node: Some(ctx),
             operator: None,
         }
     }
@@ -350,11 +346,11 @@ impl<'a> Ender<'a> {
         let Some(ended) = ended else {
             return Ok(false);
         };
-        if let Some(app) = self.node {
-            app.ephemeral
+        if let Some(ctx) = self.node {
+            ctx.ephemeral
                 .delete(&key_of_digest(&ended.cookie_digest))
                 .await?;
-            app.wake_jobs();
+            ctx.wake_jobs();
         }
         self.audit
             .record(

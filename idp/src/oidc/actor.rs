@@ -9,8 +9,8 @@
 
 use super::authorize::{self, Decision};
 use super::flow::{Flow, FlowStep};
-use crate::app::AppState;
 use crate::audit::{Entry, events};
+use crate::ctx::Ctx;
 use crate::login::session::{self, Session};
 use crate::model::{Membership, Organization};
 use crate::orgs::claims::SCOPE;
@@ -26,12 +26,12 @@ pub enum Need {
 }
 
 /// Whether `flow` must ask the person of `session` whom they act for.
-pub async fn need(app: &AppState, flow: &Flow, session: &Session) -> Result<Need, StoreError> {
+pub async fn need(ctx: &Ctx, flow: &Flow, session: &Session) -> Result<Need, StoreError> {
     if !flow.request.scopes.contains(SCOPE) {
         return Ok(Need::Act(None));
     }
     let account_id = session.auth.account_id.as_str();
-    let orgs = app.sql.memberships_of(account_id).await?;
+    let orgs = ctx.sql.memberships_of(account_id).await?;
     if orgs.is_empty() {
         return Ok(Need::Act(None));
     }
@@ -57,14 +57,14 @@ pub struct Page {
     pub current: Option<String>,
 }
 
-pub async fn page(app: &AppState, flow: &Flow, session: &Session) -> Result<Page, StoreError> {
-    let client_name = match app.clients.get(&flow.request.client_id).await? {
+pub async fn page(ctx: &Ctx, flow: &Flow, session: &Session) -> Result<Page, StoreError> {
+    let client_name = match ctx.clients.get(&flow.request.client_id).await? {
         Some(client) => client.name.clone(),
         None => flow.request.client_id.clone(),
     };
     Ok(Page {
         client_name,
-        orgs: app.sql.memberships_of(&session.auth.account_id).await?,
+        orgs: ctx.sql.memberships_of(&session.auth.account_id).await?,
         current: session.auth.acting_org.clone(),
     })
 }
@@ -73,7 +73,7 @@ pub async fn page(app: &AppState, flow: &Flow, session: &Session) -> Result<Page
 /// person. Counts only from the person the flow asked, and only for an
 /// organization they work for (anything else asks again).
 pub async fn choose(
-    app: &AppState,
+    ctx: &Ctx,
     flow_id: &str,
     browser: Option<&str>,
     session: Option<Session>,
@@ -83,35 +83,35 @@ pub async fn choose(
     let asked = |account_id: &str| FlowStep::ChooseActor {
         account_id: account_id.to_owned(),
     };
-    let (mut flow, session) = match authorize::open_at(app, flow_id, browser, session, asked).await
+    let (mut flow, session) = match authorize::open_at(ctx, flow_id, browser, session, asked).await
     {
         Ok(found) => found,
         Err(decision) => return decision,
     };
     let account_id = session.auth.account_id.clone();
     if let Some(id) = org {
-        match app.sql.membership(id, &account_id).await {
+        match ctx.sql.membership(id, &account_id).await {
             Ok(Some(_)) => {}
             Ok(None) => return Decision::ChooseActor(flow),
             Err(e) => return authorize::unavailable(e),
         }
     }
     let org = org.map(str::to_owned);
-    let updated = match session::act_for(app, &session, org.clone()).await {
+    let updated = match session::act_for(ctx, &session, org.clone()).await {
         Ok(Some(updated)) => updated,
-        Ok(None) => return authorize::continue_flow(app, flow, None).await,
+        Ok(None) => return authorize::continue_flow(ctx, flow, None).await,
         Err(e) => return authorize::unavailable(e),
     };
-    app.audit
+    ctx.audit
         .record(
             Entry::new(events::LOGIN_ACTOR_CHOSEN)
                 .account(&account_id)
                 .client(&flow.request.client_id)
                 .request(request_id)
                 .detail(serde_json::json!({"org": org, "sid": session.auth.sid})),
-            app.now(),
+            ctx.now(),
         )
         .await;
     flow.actor_chosen_by = Some(account_id);
-    authorize::continue_flow(app, flow, Some(updated)).await
+    authorize::continue_flow(ctx, flow, Some(updated)).await
 }

@@ -16,7 +16,7 @@ use super::redirect;
 use super::request::AuthRequest;
 use super::request::{self, max_age_exceeded};
 use super::tokens::id_token_hint;
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::limits::{self, Limit, Subject};
 use crate::login::Session;
 use crate::model::{Aal, AccountLevel, AuthContext, Client, Release};
@@ -73,14 +73,14 @@ pub enum Problem {
 /// A new authorization request from the browser `browser` (the value of
 /// its binding cookie) at the client `address`.
 pub async fn start(
-    app: &AppState,
+    ctx: &Ctx,
     params: &Params,
     browser: &str,
     address: &str,
     session: Option<Session>,
 ) -> Decision {
     let client = match params.get("client_id") {
-        Ok(Some(id)) => match app.clients.get(id).await {
+        Ok(Some(id)) => match ctx.clients.get(id).await {
             Ok(client) => client,
             Err(e) => return unavailable(e),
         },
@@ -94,9 +94,9 @@ pub async fn start(
     let client = client.expect("trusted_redirect checked the client");
     if let Ok(Some(hint)) = params.get("id_token_hint") {
         // Signed with a key this node has not loaded yet?
-        app.keys.catch_up(hint, &app.sql, &app.master).await;
+        ctx.keys.catch_up(hint, &ctx.sql, &ctx.master).await;
     }
-    let verify_hint = |hint: &str| id_token_hint(app, hint).map(|h| h.sub);
+    let verify_hint = |hint: &str| id_token_hint(ctx, hint).map(|h| h.sub);
     match request::validate(params, &client, redirect_uri, verify_hint) {
         Ok(req) => {
             // A logged-in browser counts for its account, others for their
@@ -105,17 +105,17 @@ pub async fn start(
                 Some(s) => Subject::Account(&s.auth.account_id),
                 None => Subject::Address(address),
             };
-            if let Err(refused) = admit(app, &req, subject).await {
+            if let Err(refused) = admit(ctx, &req, subject).await {
                 return refused;
             }
-            evaluate(app, Flow::new(req, browser, app.now()), &client, session).await
+            evaluate(ctx, Flow::new(req, browser, ctx.now()), &client, session).await
         }
         // Client and redirect URI are trusted now: the error goes back.
         Err(error) => Decision::Redirect(redirect::with_error(
             redirect_uri,
             &error,
             state,
-            &app.issuer,
+            &ctx.issuer,
         )),
     }
 }
@@ -123,17 +123,17 @@ pub async fn start(
 /// The flow `flow_id` as a page of this browser may use it. A flow started
 /// in another browser starts over here, from its request, with nothing of
 /// its progress: a link someone else opened never continues their login.
-pub async fn open(app: &AppState, flow_id: &str, browser: Option<&str>) -> Result<Flow, Decision> {
-    match Flow::lookup(app, flow_id, browser).await {
+pub async fn open(ctx: &Ctx, flow_id: &str, browser: Option<&str>) -> Result<Flow, Decision> {
+    match Flow::lookup(ctx, flow_id, browser).await {
         Ok(Lookup::Found(flow)) if flow.is_done() => Err(completed(&flow)),
         Ok(Lookup::Found(flow)) => Ok(flow),
         Ok(Lookup::Foreign(flow)) => match browser {
             Some(browser) => {
                 let origin = flow.origin.clone().unwrap_or_else(|| flow.id.clone());
-                restart_admitted(app, &flow.request, &origin).await?;
-                let mut fresh = Flow::new(flow.request, browser, app.now());
+                restart_admitted(ctx, &flow.request, &origin).await?;
+                let mut fresh = Flow::new(flow.request, browser, ctx.now());
                 fresh.origin = Some(origin);
-                match fresh.save(app).await {
+                match fresh.save(ctx).await {
                     Ok(()) => Err(Decision::StartedOver(fresh)),
                     Err(e) => Err(unavailable(e)),
                 }
@@ -149,56 +149,56 @@ pub async fn open(app: &AppState, flow_id: &str, browser: Option<&str>) -> Resul
 /// there are is capped: its request at `flow_max_bytes`, and new flows at
 /// `flows_per_address` per address (or account) and `flows_total` in all
 /// per `flow_ttl_secs`. Together they bound the memory flows hold.
-async fn admit(app: &AppState, req: &AuthRequest, subject: Subject<'_>) -> Result<(), Decision> {
-    let max = app.config.flow_max_bytes;
+async fn admit(ctx: &Ctx, req: &AuthRequest, subject: Subject<'_>) -> Result<(), Decision> {
+    let max = ctx.config.flow_max_bytes;
     let size = serde_json::to_vec(req).map_or(usize::MAX, |bytes| bytes.len());
     if size > max {
         let error = OAuthError::invalid_request(format!(
             "the authorization request is too large to keep ({size} bytes as stored, at most {max}): shorten `state`, `nonce`, `claims`, `acr_values` or `login_hint`"
         ));
         let back =
-            redirect::with_error(&req.redirect_uri, &error, req.state.as_deref(), &app.issuer);
+            redirect::with_error(&req.redirect_uri, &error, req.state.as_deref(), &ctx.issuer);
         return Err(Decision::Redirect(back));
     }
-    let per = flows_limit(app, "flows", app.config.flows_per_address);
-    count_flow(app, req, per, subject).await?;
-    let total = flows_limit(app, "flows_total", app.config.flows_total);
-    count_flow(app, req, total, Subject::Everyone).await
+    let per = flows_limit(ctx, "flows", ctx.config.flows_per_address);
+    count_flow(ctx, req, per, subject).await?;
+    let total = flows_limit(ctx, "flows_total", ctx.config.flows_total);
+    count_flow(ctx, req, total, Subject::Everyone).await
 }
 
 /// A flow started over in another browser is a new flow too: counted in
 /// all, and at most [`RESTARTS`] times per flow (and the flows started
 /// over from it), so a link cannot be copied past the caps.
-async fn restart_admitted(app: &AppState, req: &AuthRequest, origin: &str) -> Result<(), Decision> {
-    let restarts = flows_limit(app, "flow_restarts", RESTARTS);
-    count_flow(app, req, restarts, Subject::Flow(origin)).await?;
-    let total = flows_limit(app, "flows_total", app.config.flows_total);
-    count_flow(app, req, total, Subject::Everyone).await
+async fn restart_admitted(ctx: &Ctx, req: &AuthRequest, origin: &str) -> Result<(), Decision> {
+    let restarts = flows_limit(ctx, "flow_restarts", RESTARTS);
+    count_flow(ctx, req, restarts, Subject::Flow(origin)).await?;
+    let total = flows_limit(ctx, "flows_total", ctx.config.flows_total);
+    count_flow(ctx, req, total, Subject::Everyone).await
 }
 
 /// Times one flow may start over in another browser.
 const RESTARTS: i64 = 3;
 
-fn flows_limit(app: &AppState, name: &'static str, max: i64) -> Limit {
+fn flows_limit(ctx: &Ctx, name: &'static str, max: i64) -> Limit {
     Limit {
         name,
         max,
-        window_secs: app.config.flow_ttl_secs,
+        window_secs: ctx.config.flow_ttl_secs,
     }
 }
 
 async fn count_flow(
-    app: &AppState,
+    ctx: &Ctx,
     req: &AuthRequest,
     limit: Limit,
     subject: Subject<'_>,
 ) -> Result<(), Decision> {
-    let reached = match limits::count(app, limit, subject).await {
+    let reached = match limits::count(ctx, limit, subject).await {
         Ok(Ok(())) => return Ok(()),
         Ok(Err(reached)) => reached,
         Err(e) => return Err(unavailable(e)),
     };
-    let wait_secs = reached.wait_secs(app.now());
+    let wait_secs = reached.wait_secs(ctx.now());
     let everyone = matches!(subject, Subject::Everyone);
     let error = OAuthError::new(
         ErrorCode::TemporarilyUnavailable,
@@ -211,7 +211,7 @@ async fn count_flow(
             }
         ),
     );
-    let back = redirect::with_error(&req.redirect_uri, &error, req.state.as_deref(), &app.issuer);
+    let back = redirect::with_error(&req.redirect_uri, &error, req.state.as_deref(), &ctx.issuer);
     Err(if req.prompt.none {
         Decision::Redirect(back)
     } else {
@@ -228,51 +228,51 @@ async fn count_flow(
 /// another step — lets the flow decide again: an answer counts only from
 /// the person it was asked of.
 pub async fn open_at(
-    app: &AppState,
+    ctx: &Ctx,
     flow_id: &str,
     browser: Option<&str>,
     session: Option<Session>,
     step: impl FnOnce(&str) -> FlowStep,
 ) -> Result<(Flow, Session), Decision> {
-    let flow = open(app, flow_id, browser).await?;
+    let flow = open(ctx, flow_id, browser).await?;
     match session {
         Some(s) if flow.step == step(&s.auth.account_id) => Ok((flow, s)),
-        other => Err(continue_flow(app, flow, other).await),
+        other => Err(continue_flow(ctx, flow, other).await),
     }
 }
 
 /// Continues a flow after a login or consent step.
 pub async fn resume(
-    app: &AppState,
+    ctx: &Ctx,
     flow_id: &str,
     browser: Option<&str>,
     session: Option<Session>,
 ) -> Decision {
-    match open(app, flow_id, browser).await {
-        Ok(flow) => continue_flow(app, flow, session).await,
+    match open(ctx, flow_id, browser).await {
+        Ok(flow) => continue_flow(ctx, flow, session).await,
         Err(decision) => decision,
     }
 }
 
 /// Evaluates an open flow again.
-pub async fn continue_flow(app: &AppState, flow: Flow, session: Option<Session>) -> Decision {
-    let client = match app.clients.get(&flow.request.client_id).await {
+pub async fn continue_flow(ctx: &Ctx, flow: Flow, session: Option<Session>) -> Decision {
+    let client = match ctx.clients.get(&flow.request.client_id).await {
         Ok(Some(client)) => client,
         Ok(None) => return Decision::Problem(Problem::FlowExpired),
         Err(e) => return unavailable(e),
     };
-    evaluate(app, flow, &client, session).await
+    evaluate(ctx, flow, &client, session).await
 }
 
 /// A login in this flow started the session `sid`.
-pub async fn logged_in(app: &AppState, mut flow: Flow, sid: String) -> Decision {
+pub async fn logged_in(ctx: &Ctx, mut flow: Flow, sid: String) -> Decision {
     flow.login_sid = Some(sid);
-    save_then(app, flow, Decision::Continue).await
+    save_then(ctx, flow, Decision::Continue).await
 }
 
 /// The person authenticated, but cannot reach the strength the portal
 /// requires (OpenID Connect Unmet Authentication Requirements 1.0).
-pub async fn unmet(app: &AppState, mut flow: Flow) -> Decision {
+pub async fn unmet(ctx: &Ctx, mut flow: Flow) -> Decision {
     let error = OAuthError::new(
         ErrorCode::UnmetAuthenticationRequirements,
         format!(
@@ -280,7 +280,7 @@ pub async fn unmet(app: &AppState, mut flow: Flow) -> Decision {
             flow.request.required_aal
         ),
     );
-    finish_error(app, &mut flow, error).await
+    finish_error(ctx, &mut flow, error).await
 }
 
 /// The page for a flow that already ended (Back after the redirect).
@@ -296,7 +296,7 @@ pub fn proposed_release(flow: &Flow, client: &Client) -> Release {
 }
 
 async fn evaluate(
-    app: &AppState,
+    ctx: &Ctx,
     mut flow: Flow,
     client: &Arc<Client>,
     session: Option<Session>,
@@ -318,7 +318,7 @@ async fn evaluate(
         hint_ok
             && (fresh
                 || !(req.prompt.login
-                    || max_age_exceeded(req.max_age, s.auth.auth_time, app.now())))
+                    || max_age_exceeded(req.max_age, s.auth.auth_time, ctx.now())))
     });
     // A session too weak for the portal: a password session steps up to
     // two factors by the code alone; anything else needs a new login.
@@ -331,12 +331,12 @@ async fn evaluate(
     };
     if step_up {
         flow.step = FlowStep::Authenticate;
-        return save_then(app, flow, Decision::StepUp).await;
+        return save_then(ctx, flow, Decision::StepUp).await;
     }
     let Some(session) = session else {
         if req.prompt.none {
             return finish_error(
-                app,
+                ctx,
                 &mut flow,
                 fail(
                     ErrorCode::LoginRequired,
@@ -346,7 +346,7 @@ async fn evaluate(
             .await;
         }
         flow.step = FlowStep::Authenticate;
-        return save_then(app, flow, Decision::Login).await;
+        return save_then(ctx, flow, Decision::Login).await;
     };
     let account_id = session.auth.account_id.clone();
     let fresh = flow.login_sid.as_deref() == Some(session.auth.sid.as_str());
@@ -362,9 +362,9 @@ async fn evaluate(
     if let Some(required) = required
         && session.auth.account_level < required
     {
-        let current = match app.sql.account(&account_id).await {
+        let current = match ctx.sql.account(&account_id).await {
             Ok(Some(account)) => account.level,
-            Ok(None) => return save_then(app, flow, Decision::Login).await,
+            Ok(None) => return save_then(ctx, flow, Decision::Login).await,
             Err(e) => return unavailable(e),
         };
         if current >= required && !fresh {
@@ -372,7 +372,7 @@ async fn evaluate(
             // new level into the session (the seeds' rule).
             if req.prompt.none {
                 return finish_error(
-                    app,
+                    ctx,
                     &mut flow,
                     fail(
                         ErrorCode::LoginRequired,
@@ -382,17 +382,17 @@ async fn evaluate(
                 .await;
             }
             flow.step = FlowStep::Authenticate;
-            return save_then(app, flow, Decision::Login).await;
+            return save_then(ctx, flow, Decision::Login).await;
         }
         let error = OAuthError::new(
             ErrorCode::AccessDenied,
             format!("the portal requires a `{required}` account; this account is `{current}`"),
         );
         if req.prompt.none {
-            return finish_error(app, &mut flow, error).await;
+            return finish_error(ctx, &mut flow, error).await;
         }
         flow.step = FlowStep::Done;
-        if let Err(e) = flow.save(app).await {
+        if let Err(e) = flow.save(ctx).await {
             return unavailable(e);
         }
         return Decision::LevelTooLow {
@@ -403,17 +403,17 @@ async fn evaluate(
                 &req.redirect_uri,
                 &error,
                 req.state.as_deref(),
-                &app.issuer,
+                &ctx.issuer,
             ),
         };
     }
 
     // 3. Whom does the person act for (scope `organizations`)?
-    let acting_org = match actor::need(app, &flow, &session).await {
+    let acting_org = match actor::need(ctx, &flow, &session).await {
         Ok(actor::Need::Act(org)) => org,
         Ok(actor::Need::Ask) if req.prompt.none => {
             return finish_error(
-                app,
+                ctx,
                 &mut flow,
                 fail(
                     ErrorCode::AccountSelectionRequired,
@@ -424,7 +424,7 @@ async fn evaluate(
         }
         Ok(actor::Need::Ask) => {
             flow.step = FlowStep::ChooseActor { account_id };
-            return save_then(app, flow, Decision::ChooseActor).await;
+            return save_then(ctx, flow, Decision::ChooseActor).await;
         }
         Err(e) => return unavailable(e),
     };
@@ -439,14 +439,14 @@ async fn evaluate(
             release,
         } if *by == account_id => release.clone(),
         _ => {
-            let remembered = match app.sql.consent(&account_id, &client.id).await {
+            let remembered = match ctx.sql.consent(&account_id, &client.id).await {
                 Ok(c) => c.is_some_and(|c| claims::covered_by(&c, &req.scopes, &proposed)),
                 Err(e) => return unavailable(e),
             };
             if req.prompt.consent || !remembered {
                 if req.prompt.none {
                     return finish_error(
-                        app,
+                        ctx,
                         &mut flow,
                         fail(
                             ErrorCode::ConsentRequired,
@@ -457,7 +457,7 @@ async fn evaluate(
                 }
                 flow.step = FlowStep::Consent { account_id };
                 let client = client.clone();
-                return save_then(app, flow, |flow| Decision::Consent { flow, client }).await;
+                return save_then(ctx, flow, |flow| Decision::Consent { flow, client }).await;
             }
             proposed
         }
@@ -468,38 +468,38 @@ async fn evaluate(
         acting_org,
         ..session.auth
     };
-    let code = match code::issue(app, &req, &auth, release).await {
+    let code = match code::issue(ctx, &req, &auth, release).await {
         Ok(code) => code,
         Err(e) => return unavailable(e),
     };
     flow.step = FlowStep::Done;
-    if let Err(e) = flow.save(app).await {
+    if let Err(e) = flow.save(ctx).await {
         return unavailable(e);
     }
     Decision::Redirect(redirect::with_code(
         &req.redirect_uri,
         code.expose(),
         req.state.as_deref(),
-        &app.issuer,
+        &ctx.issuer,
     ))
 }
 
 /// Ends the flow with an error sent back to the portal.
-pub async fn finish_error(app: &AppState, flow: &mut Flow, error: OAuthError) -> Decision {
+pub async fn finish_error(ctx: &Ctx, flow: &mut Flow, error: OAuthError) -> Decision {
     flow.step = FlowStep::Done;
-    if let Err(e) = flow.save(app).await {
+    if let Err(e) = flow.save(ctx).await {
         return unavailable(e);
     }
     Decision::Redirect(redirect::with_error(
         &flow.request.redirect_uri,
         &error,
         flow.request.state.as_deref(),
-        &app.issuer,
+        &ctx.issuer,
     ))
 }
 
-async fn save_then(app: &AppState, flow: Flow, next: impl FnOnce(Flow) -> Decision) -> Decision {
-    match flow.save(app).await {
+async fn save_then(ctx: &Ctx, flow: Flow, next: impl FnOnce(Flow) -> Decision) -> Decision {
+    match flow.save(ctx).await {
         Ok(()) => next(flow),
         Err(e) => unavailable(e),
     }

@@ -12,8 +12,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::jobs::{self, JobError};
 use crate::model::{Client, Job, SessionRecord, random_token};
 use crate::store::{SqlStore, StoreError};
@@ -61,14 +61,14 @@ pub fn notices(
 
 /// A logout token for `client` (§2.4): signed with the algorithm of its ID
 /// tokens, `typ: logout+jwt`, the `sid` and the event, never a `nonce`.
-fn logout_token(app: &AppState, client: &Client, notice: &Notice) -> Result<String, JobError> {
+fn logout_token(ctx: &Ctx, client: &Client, notice: &Notice) -> Result<String, JobError> {
     let alg = client
         .id_token_alg
         .parse()
         .unwrap_or(keys::Algorithm::RS256);
-    let now = app.now();
+    let now = ctx.now();
     let claims = json!({
-        "iss": app.issuer.as_ref(),
+        "iss": ctx.issuer.as_ref(),
         "aud": client.id,
         "iat": now,
         "exp": now + TOKEN_TTL_SECS,
@@ -77,7 +77,7 @@ fn logout_token(app: &AppState, client: &Client, notice: &Notice) -> Result<Stri
         "sid": notice.sid,
         "events": { EVENT: {} },
     });
-    let key = app
+    let key = ctx
         .keys
         .signer(alg)
         .map_err(|e| JobError::Retry(e.to_string()))?;
@@ -97,11 +97,11 @@ fn http() -> &'static reqwest::Client {
 }
 
 /// Runs a delivery job: POSTs `logout_token` to the portal (§2.5).
-pub async fn deliver(app: &AppState, payload: &str) -> Result<(), JobError> {
+pub async fn deliver(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
     let retry = |e: StoreError| JobError::Retry(e.to_string());
     let notice: Notice = serde_json::from_str(payload)
         .map_err(|e| JobError::Permanent(format!("not a logout notice: {e}")))?;
-    let client = app.clients.get(&notice.client_id).await.map_err(retry)?;
+    let client = ctx.clients.get(&notice.client_id).await.map_err(retry)?;
     // A portal removed since, or no longer listening: nobody to tell.
     let Some((client, uri)) = client.and_then(|c| {
         let uri = c.backchannel_logout_uri.clone()?;
@@ -109,7 +109,7 @@ pub async fn deliver(app: &AppState, payload: &str) -> Result<(), JobError> {
     }) else {
         return Ok(());
     };
-    let token = logout_token(app, &client, &notice)?;
+    let token = logout_token(ctx, &client, &notice)?;
     let response = http()
         .post(&uri)
         .form(&[("logout_token", token)])
@@ -118,9 +118,9 @@ pub async fn deliver(app: &AppState, payload: &str) -> Result<(), JobError> {
         .map_err(|e| JobError::Retry(format!("{uri}: {e}")))?;
     let status = response.status();
     match status.as_u16() {
-        200 | 204 => app
+        200 | 204 => ctx
             .sql
-            .backchannel_delivered(&notice.sid, &notice.client_id, app.now())
+            .backchannel_delivered(&notice.sid, &notice.client_id, ctx.now())
             .await
             .map_err(retry),
         400 => {

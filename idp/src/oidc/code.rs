@@ -8,8 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::request::AuthRequest;
-use crate::app::AppState;
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::model::{AuthContext, Release, Scopes, Secret, random_token};
 use crate::store::{EphemeralExt, StoreError, Update, update_json};
 
@@ -59,13 +59,13 @@ fn key(code: &str) -> String {
 }
 
 pub async fn issue(
-    app: &AppState,
+    ctx: &Ctx,
     request: &AuthRequest,
     auth: &AuthContext,
     release: Release,
 ) -> Result<Secret, StoreError> {
     let code = random_token(32);
-    let ttl = app.config.code_ttl_secs;
+    let ttl = ctx.config.code_ttl_secs;
     let grant = CodeGrant {
         client_id: request.client_id.clone(),
         redirect_uri: request.redirect_uri.clone(),
@@ -74,11 +74,11 @@ pub async fn issue(
         code_challenge: request.code_challenge.clone(),
         release,
         auth: auth.clone(),
-        expires_at: app.now() + ttl,
+        expires_at: ctx.now() + ttl,
     };
     // The store keeps it a little longer than it is valid, so an expired
     // code is reported as expired rather than unknown.
-    app.ephemeral
+    ctx.ephemeral
         .put_json(
             &key(code.expose()),
             &Entry::Issued(Box::new(grant)),
@@ -92,15 +92,15 @@ pub async fn issue(
 /// grant `grant_id` the caller is about to create. Of two concurrent
 /// redemptions exactly one gets [`Redemption::Fresh`].
 pub async fn redeem(
-    app: &AppState,
+    ctx: &Ctx,
     code: &str,
     client_id: &str,
     redirect_uri: Option<&str>,
     grant_id: &str,
 ) -> Result<Redemption, StoreError> {
     // The tombstone outlives every access token the first use could mint.
-    let ttl = app.config.access_token_ttl_secs.max(3600);
-    update_json(&*app.ephemeral, &key(code), |entry| match entry {
+    let ttl = ctx.config.access_token_ttl_secs.max(3600);
+    update_json(&*ctx.ephemeral, &key(code), |entry| match entry {
         None => (Update::Keep, Redemption::Unknown),
         Some(Entry::Redeemed {
             grant_id,

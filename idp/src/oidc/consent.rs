@@ -6,8 +6,8 @@ use super::authorize::{self, Decision, Problem};
 use super::claims::{self, ClaimDef};
 use super::error::{ErrorCode, OAuthError};
 use super::flow::{Flow, FlowStep};
-use crate::app::AppState;
 use crate::audit::{Entry, events};
+use crate::ctx::Ctx;
 use crate::login::Session;
 use crate::model::{Client, Consent};
 use crate::store::StoreError;
@@ -24,13 +24,13 @@ pub struct Page {
 }
 
 /// The consent page of `flow` for the person of `session`.
-pub async fn page(app: &AppState, flow: &Flow, session: &Session) -> Result<Page, StoreError> {
-    let client = app
+pub async fn page(ctx: &Ctx, flow: &Flow, session: &Session) -> Result<Page, StoreError> {
+    let client = ctx
         .clients
         .get(&flow.request.client_id)
         .await?
         .ok_or_else(|| StoreError::Corrupt("the flow's client is gone".into()))?;
-    let account = app
+    let account = ctx
         .sql
         .account(&session.auth.account_id)
         .await?
@@ -38,7 +38,7 @@ pub async fn page(app: &AppState, flow: &Flow, session: &Session) -> Result<Page
     let (scopes, claims) = shown(flow, &client);
     let acting_for = match &session.auth.acting_org {
         Some(id) if flow.request.scopes.contains(crate::orgs::claims::SCOPE) => {
-            app.sql.organization(id).await?.map(|org| org.short_name)
+            ctx.sql.organization(id).await?.map(|org| org.short_name)
         }
         _ => None,
     };
@@ -58,13 +58,10 @@ fn shown(flow: &Flow, client: &Client) -> (Vec<String>, Vec<&'static ClaimDef>) 
 }
 
 /// A person's consents, with the names of the portals.
-pub async fn of_account(
-    app: &AppState,
-    account_id: &str,
-) -> Result<Vec<(Consent, String)>, StoreError> {
+pub async fn of_account(ctx: &Ctx, account_id: &str) -> Result<Vec<(Consent, String)>, StoreError> {
     let mut named = Vec::new();
-    for consent in app.sql.consents_of(account_id).await? {
-        let name = match app.clients.get(&consent.client_id).await? {
+    for consent in ctx.sql.consents_of(account_id).await? {
+        let name = match ctx.clients.get(&consent.client_id).await? {
             Some(client) => client.name.clone(),
             None => consent.client_id.clone(),
         };
@@ -75,7 +72,7 @@ pub async fn of_account(
 
 /// The person answered the consent page.
 pub async fn decide(
-    app: &AppState,
+    ctx: &Ctx,
     flow_id: &str,
     browser: Option<&str>,
     allow: bool,
@@ -87,21 +84,21 @@ pub async fn decide(
     let asked = |account_id: &str| FlowStep::Consent {
         account_id: account_id.to_owned(),
     };
-    let (mut flow, session) = match authorize::open_at(app, flow_id, browser, session, asked).await
+    let (mut flow, session) = match authorize::open_at(ctx, flow_id, browser, session, asked).await
     {
         Ok(found) => found,
         Err(decision) => return decision,
     };
     let account_id = session.auth.account_id.clone();
-    let client = match app.clients.get(&flow.request.client_id).await {
+    let client = match ctx.clients.get(&flow.request.client_id).await {
         Ok(Some(client)) => client,
         Ok(None) => return Decision::Problem(Problem::FlowExpired),
         Err(e) => return authorize::unavailable(e),
     };
     let client_id = client.id.clone();
-    let now = app.now();
+    let now = ctx.now();
     if !allow {
-        app.audit
+        ctx.audit
             .record(
                 Entry::new(events::CONSENT_DENIED)
                     .account(&account_id)
@@ -114,12 +111,12 @@ pub async fn decide(
             ErrorCode::AccessDenied,
             "the person declined to share the data",
         );
-        return authorize::finish_error(app, &mut flow, error).await;
+        return authorize::finish_error(ctx, &mut flow, error).await;
     }
     let release = authorize::proposed_release(&flow, &client);
     let (_, individual) = shown(&flow, &client);
     let saved = async {
-        let earlier = app.sql.consent(&account_id, &client_id).await?;
+        let earlier = ctx.sql.consent(&account_id, &client_id).await?;
         let mut consent = Consent {
             account_id: account_id.clone(),
             client_id: client_id.clone(),
@@ -131,18 +128,18 @@ pub async fn decide(
             consent.scopes = earlier.scopes.union(&consent.scopes);
             consent.claims.extend(earlier.claims);
         }
-        app.sql.save_consent(&consent).await?;
+        ctx.sql.save_consent(&consent).await?;
         flow.step = FlowStep::Consented {
             account_id: account_id.clone(),
             release: release.clone(),
         };
-        flow.save(app).await?;
+        flow.save(ctx).await?;
         Ok::<_, StoreError>(consent)
     }
     .await;
     match saved {
         Ok(consent) => {
-            app.audit
+            ctx.audit
                 .record(
                     Entry::new(events::CONSENT_GRANTED)
                         .account(&account_id)
@@ -155,7 +152,7 @@ pub async fn decide(
                     now,
                 )
                 .await;
-            authorize::continue_flow(app, flow, Some(session)).await
+            authorize::continue_flow(ctx, flow, Some(session)).await
         }
         Err(e) => authorize::unavailable(e),
     }
@@ -164,23 +161,23 @@ pub async fn decide(
 /// Withdraws a consent: the portal must ask again, and every grant made to
 /// it for this person ends at once, refresh and access tokens alike.
 pub async fn withdraw(
-    app: &AppState,
+    ctx: &Ctx,
     account_id: &str,
     client_id: &str,
     request_id: Option<&str>,
 ) -> Result<bool, StoreError> {
-    let existed = app.sql.delete_consent(account_id, client_id).await?;
+    let existed = ctx.sql.delete_consent(account_id, client_id).await?;
     // Durable: every check of their access tokens reads it.
-    let grants = app.sql.revoke_grants_of(account_id, client_id).await?;
+    let grants = ctx.sql.revoke_grants_of(account_id, client_id).await?;
     if existed || !grants.is_empty() {
-        app.audit
+        ctx.audit
             .record(
                 Entry::new(events::CONSENT_REVOKED)
                     .account(account_id)
                     .client(client_id)
                     .request(request_id)
                     .detail(serde_json::json!({"grants_revoked": grants.len()})),
-                app.now(),
+                ctx.now(),
             )
             .await;
     }

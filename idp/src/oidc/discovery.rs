@@ -3,21 +3,21 @@
 use serde_json::{Value, json};
 
 use super::claims;
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::model::{Aal, SCOPES};
 use crate::paths;
 
-pub fn metadata(app: &AppState) -> Value {
-    let url = |path: &str| format!("{}{}", app.issuer, path);
+pub fn metadata(ctx: &Ctx) -> Value {
+    let url = |path: &str| format!("{}{}", ctx.issuer, path);
     // aal3 is a certificate login, possible only with a trusted CA.
     let acrs: Vec<&str> = Aal::ALL
         .iter()
-        .filter(|a| **a != Aal::Aal3 || app.esign.is_some())
+        .filter(|a| **a != Aal::Aal3 || ctx.esign.is_some())
         .map(|a| a.as_urn())
         .collect();
-    let algs: Vec<&str> = app.keys.algorithms().iter().map(|a| a.as_str()).collect();
+    let algs: Vec<&str> = ctx.keys.algorithms().iter().map(|a| a.as_str()).collect();
     json!({
-        "issuer": app.issuer.as_ref(),
+        "issuer": ctx.issuer.as_ref(),
         "authorization_endpoint": url(paths::AUTHORIZE),
         "token_endpoint": url(paths::TOKEN),
         "userinfo_endpoint": url(paths::USERINFO),

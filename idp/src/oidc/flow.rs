@@ -12,8 +12,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::request::AuthRequest;
-use crate::app::AppState;
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::model::{Release, Secret, random_token};
 use crate::store::{EphemeralExt, StoreError};
 
@@ -98,17 +98,13 @@ impl Flow {
     }
 
     /// The flow `id`, checked against the browser presenting it.
-    pub async fn lookup(
-        app: &AppState,
-        id: &str,
-        browser: Option<&str>,
-    ) -> Result<Lookup, StoreError> {
+    pub async fn lookup(ctx: &Ctx, id: &str, browser: Option<&str>) -> Result<Lookup, StoreError> {
         if id.len() > 64 {
             return Ok(Lookup::Missing);
         }
-        let flow: Option<Flow> = app.ephemeral.get_json(&key(id)).await?;
+        let flow: Option<Flow> = ctx.ephemeral.get_json(&key(id)).await?;
         Ok(
-            match flow.filter(|f| f.created_at + app.config.flow_ttl_secs > app.now()) {
+            match flow.filter(|f| f.created_at + ctx.config.flow_ttl_secs > ctx.now()) {
                 None => Lookup::Missing,
                 Some(flow)
                     if browser.is_some_and(|b| Secret::new(b).matches_digest(&flow.browser)) =>
@@ -120,9 +116,9 @@ impl Flow {
         )
     }
 
-    pub async fn save(&self, app: &AppState) -> Result<(), StoreError> {
-        app.ephemeral
-            .put_json(&key(&self.id), self, app.config.flow_ttl_secs)
+    pub async fn save(&self, ctx: &Ctx) -> Result<(), StoreError> {
+        ctx.ephemeral
+            .put_json(&key(&self.id), self, ctx.config.flow_ttl_secs)
             .await
     }
 }

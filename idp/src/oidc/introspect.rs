@@ -6,14 +6,10 @@ use serde_json::{Value, json};
 use super::error::OAuthError;
 use super::params::Params;
 use super::tokens::verify_access_token;
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::model::{Client, Secret};
 
-pub async fn introspect(
-    app: &AppState,
-    client: &Client,
-    params: &Params,
-) -> Result<Value, OAuthError> {
+pub async fn introspect(ctx: &Ctx, client: &Client, params: &Params) -> Result<Value, OAuthError> {
     let token = params.require("token")?;
     let hint = params.get("token_type_hint")?;
     let inactive = json!({"active": false});
@@ -21,9 +17,9 @@ pub async fn introspect(
     let access_first = hint != Some("refresh_token");
     for access in [access_first, !access_first] {
         let found = if access {
-            access_token(app, client, token).await?
+            access_token(ctx, client, token).await?
         } else {
-            refresh_token(app, client, token).await?
+            refresh_token(ctx, client, token).await?
         };
         if let Some(value) = found {
             return Ok(value);
@@ -33,11 +29,11 @@ pub async fn introspect(
 }
 
 async fn access_token(
-    app: &AppState,
+    ctx: &Ctx,
     client: &Client,
     token: &str,
 ) -> Result<Option<Value>, OAuthError> {
-    let claims = match verify_access_token(app, token).await {
+    let claims = match verify_access_token(ctx, token).await {
         Ok(claims) => claims,
         Err(e) if e.code == super::error::ErrorCode::InvalidToken => return Ok(None),
         Err(e) => return Err(e),
@@ -55,14 +51,14 @@ async fn access_token(
 }
 
 async fn refresh_token(
-    app: &AppState,
+    ctx: &Ctx,
     client: &Client,
     token: &str,
 ) -> Result<Option<Value>, OAuthError> {
-    let Some(stored) = app.sql.refresh_token(&Secret::new(token).digest()).await? else {
+    let Some(stored) = ctx.sql.refresh_token(&Secret::new(token).digest()).await? else {
         return Ok(None);
     };
-    let live = !stored.revoked && stored.rotated_at.is_none() && stored.expires_at > app.now();
+    let live = !stored.revoked && stored.rotated_at.is_none() && stored.expires_at > ctx.now();
     if !live || stored.client_id != client.id {
         return Ok(None);
     }
@@ -72,7 +68,7 @@ async fn refresh_token(
         "client_id": stored.client_id,
         "sub": stored.auth.account_id,
         "scope": stored.scopes.to_string(),
-        "iss": app.issuer.as_ref(),
+        "iss": ctx.issuer.as_ref(),
         "iat": stored.issued_at,
         "exp": stored.expires_at,
         "auth_time": stored.auth.auth_time,

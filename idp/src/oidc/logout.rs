@@ -9,8 +9,8 @@ use super::params::Params;
 use super::redirect;
 use super::request::preview;
 use super::tokens::{IdTokenHint, verify_id_token_hint};
-use crate::app::AppState;
 use crate::audit::{Entry, events};
+use crate::ctx::Ctx;
 use crate::login::{Session, session};
 
 /// A validated logout request.
@@ -33,14 +33,14 @@ impl LogoutRequest {
     }
 }
 
-pub async fn validate(app: &AppState, params: &Params) -> Result<LogoutRequest, OAuthError> {
+pub async fn validate(ctx: &Ctx, params: &Params) -> Result<LogoutRequest, OAuthError> {
     let mut request = LogoutRequest {
         state: params.get("state")?.map(str::to_owned),
         ..Default::default()
     };
     let mut client_id = params.get("client_id")?.map(str::to_owned);
     if let Some(hint) = params.get("id_token_hint")? {
-        let hint = verify_id_token_hint(app, hint).await.ok_or_else(|| {
+        let hint = verify_id_token_hint(ctx, hint).await.ok_or_else(|| {
             OAuthError::invalid_request(
                 "id_token_hint is not a valid ID token of this provider (bad signature, issuer, type or format)",
             )
@@ -59,7 +59,7 @@ pub async fn validate(app: &AppState, params: &Params) -> Result<LogoutRequest, 
                 "post_logout_redirect_uri needs id_token_hint or client_id to tell which portal it belongs to",
             ));
         };
-        let client = app.clients.get(id).await?.ok_or_else(|| {
+        let client = ctx.clients.get(id).await?.ok_or_else(|| {
             OAuthError::invalid_request(format!("client `{}` is not registered", preview(id)))
         })?;
         if !client.post_logout_redirect_uris.iter().any(|r| r == uri) {
@@ -93,7 +93,7 @@ pub fn must_ask(request: &LogoutRequest, session: Option<&Session>) -> bool {
 /// Ends the SSO session behind `cookie`; every portal that got tokens in
 /// it is told by back-channel logout (`login::session::Ender`).
 pub async fn perform(
-    app: &AppState,
+    ctx: &Ctx,
     request: &LogoutRequest,
     cookie: Option<&str>,
     request_id: Option<&str>,
@@ -101,8 +101,8 @@ pub async fn perform(
     let Some(cookie) = cookie else {
         return Ok(());
     };
-    let current = session::find(app, Some(cookie)).await?;
-    session::end_cookie(app, cookie, session::EndReason::Logout).await?;
+    let current = session::find(ctx, Some(cookie)).await?;
+    session::end_cookie(ctx, cookie, session::EndReason::Logout).await?;
     if let Some(current) = current {
         let mut entry = Entry::new(events::LOGOUT)
             .account(&current.auth.account_id)
@@ -110,7 +110,7 @@ pub async fn perform(
         if let Some(client) = &request.client_id {
             entry = entry.client(client);
         }
-        app.audit.record(entry, app.now()).await;
+        ctx.audit.record(entry, ctx.now()).await;
     }
     Ok(())
 }

@@ -4,12 +4,12 @@
 use super::error::{ErrorCode, OAuthError};
 use super::params::Params;
 use super::tokens::{self, verify_access_token};
-use crate::app::AppState;
 use crate::audit::{Entry, events};
+use crate::ctx::Ctx;
 use crate::model::{Client, Secret};
 
 pub async fn revoke(
-    app: &AppState,
+    ctx: &Ctx,
     client: &Client,
     params: &Params,
     request_id: Option<&str>,
@@ -27,13 +27,13 @@ pub async fn revoke(
             ));
         }
     }
-    if let Some(stored) = app.sql.refresh_token(&Secret::new(token).digest()).await? {
+    if let Some(stored) = ctx.sql.refresh_token(&Secret::new(token).digest()).await? {
         if stored.client_id == client.id {
             // Revoking a refresh token revokes its grant and access tokens
             // (RFC 7009 §2.1).
-            tokens::revoke_grant(app, &stored.family_id).await?;
+            tokens::revoke_grant(ctx, &stored.family_id).await?;
             audit(
-                app,
+                ctx,
                 client,
                 Some(&stored.auth.account_id),
                 "refresh_token",
@@ -43,17 +43,17 @@ pub async fn revoke(
         }
         return Ok(());
     }
-    if let Ok(claims) = verify_access_token(app, token).await
+    if let Ok(claims) = verify_access_token(ctx, token).await
         && claims.client_id == client.id
     {
-        tokens::revoke_access_token(app, &claims).await?;
-        audit(app, client, Some(&claims.sub), "access_token", request_id).await;
+        tokens::revoke_access_token(ctx, &claims).await?;
+        audit(ctx, client, Some(&claims.sub), "access_token", request_id).await;
     }
     Ok(())
 }
 
 async fn audit(
-    app: &AppState,
+    ctx: &Ctx,
     client: &Client,
     account: Option<&str>,
     kind: &str,
@@ -66,5 +66,5 @@ async fn audit(
     if let Some(account) = account {
         entry = entry.account(account);
     }
-    app.audit.record(entry, app.now()).await;
+    ctx.audit.record(entry, ctx.now()).await;
 }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::error::OAuthError;
-use crate::app::AppState;
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::model::{AuthContext, Client, Scopes, random_token};
 use crate::store::{EphemeralExt, StoreError};
 
@@ -65,12 +65,12 @@ pub enum Holder<'a> {
 
 /// Mints an access token for a person or for the client itself.
 pub fn access_token(
-    app: &AppState,
+    ctx: &Ctx,
     client_id: &str,
     scopes: &Scopes,
     holder: Holder<'_>,
 ) -> Result<String, OAuthError> {
-    let now = app.now();
+    let now = ctx.now();
     let (auth, grant_id, userinfo_claims, org) = match holder {
         Holder::Client => (None, None, None, None),
         Holder::Person {
@@ -81,11 +81,11 @@ pub fn access_token(
         } => (Some(auth), Some(grant_id), Some(userinfo_claims), org),
     };
     let claims = AccessClaims {
-        iss: app.issuer.to_string(),
+        iss: ctx.issuer.to_string(),
         sub: auth.map_or_else(|| client_id.to_owned(), |a| a.account_id.clone()),
         aud: client_id.to_owned(),
         client_id: client_id.to_owned(),
-        exp: now + app.config.access_token_ttl_secs,
+        exp: now + ctx.config.access_token_ttl_secs,
         iat: now,
         jti: random_token(16).expose().to_owned(),
         scope: scopes.to_string(),
@@ -98,7 +98,7 @@ pub fn access_token(
         userinfo_claims: userinfo_claims.cloned().unwrap_or_default(),
         org: org.cloned(),
     };
-    let key = app
+    let key = ctx
         .keys
         .signer(Algorithm::RS256)
         .map_err(OAuthError::server_error)?;
@@ -118,23 +118,23 @@ pub struct IdTokenInput<'a> {
 }
 
 /// Mints an ID token (Core §2, §3.1.3.6) signed with the client's algorithm.
-pub fn id_token(app: &AppState, input: IdTokenInput<'_>) -> Result<String, OAuthError> {
+pub fn id_token(ctx: &Ctx, input: IdTokenInput<'_>) -> Result<String, OAuthError> {
     let alg: Algorithm = input
         .client
         .id_token_alg
         .parse()
         .unwrap_or(Algorithm::RS256);
-    let key = app.keys.signer(alg).map_err(OAuthError::server_error)?;
-    let now = app.now();
+    let key = ctx.keys.signer(alg).map_err(OAuthError::server_error)?;
+    let now = ctx.now();
     // Personal claims only as the grant released them (Core §5.5).
     let mut claims = input.personal;
     let auth = input.auth;
     claims.extend([
-        ("iss".into(), json!(app.issuer.as_ref())),
+        ("iss".into(), json!(ctx.issuer.as_ref())),
         ("sub".into(), json!(auth.account_id)),
         ("aud".into(), json!(input.client.id)),
         ("azp".into(), json!(input.client.id)),
-        ("exp".into(), json!(now + app.config.id_token_ttl_secs)),
+        ("exp".into(), json!(now + ctx.config.id_token_ttl_secs)),
         ("iat".into(), json!(now)),
         ("auth_time".into(), json!(auth.auth_time)),
         ("acr".into(), json!(auth.aal)),
@@ -178,21 +178,21 @@ fn revoked_grant(grant_id: &str) -> String {
 /// The grant is read from the durable store, one primary-key lookup: a
 /// revocation made anywhere — another node, the admin CLI in a process of
 /// its own — stops the token at once.
-pub async fn verify_access_token(app: &AppState, token: &str) -> Result<AccessClaims, OAuthError> {
+pub async fn verify_access_token(ctx: &Ctx, token: &str) -> Result<AccessClaims, OAuthError> {
     let invalid = || OAuthError::invalid_token("the access token is invalid, expired or revoked");
-    let verified = app
+    let verified = ctx
         .keys
-        .verify_fresh(token, &app.sql, &app.master)
+        .verify_fresh(token, &ctx.sql, &ctx.master)
         .await
         .map_err(|_| invalid())?;
     if verified.typ.as_deref() != Some(ACCESS_TOKEN_TYP) {
         return Err(invalid());
     }
     let claims: AccessClaims = serde_json::from_value(verified.claims).map_err(|_| invalid())?;
-    if claims.iss != *app.issuer || claims.exp <= app.now() {
+    if claims.iss != *ctx.issuer || claims.exp <= ctx.now() {
         return Err(invalid());
     }
-    if app
+    if ctx
         .ephemeral
         .get(&revoked_jti(&claims.jti))
         .await?
@@ -201,7 +201,7 @@ pub async fn verify_access_token(app: &AppState, token: &str) -> Result<AccessCl
         return Err(invalid());
     }
     if let Some(grant) = &claims.grant_id
-        && !app.sql.grant_is_live(grant).await?
+        && !ctx.sql.grant_is_live(grant).await?
     {
         return Err(invalid());
     }
@@ -209,10 +209,10 @@ pub async fn verify_access_token(app: &AppState, token: &str) -> Result<AccessCl
 }
 
 /// Marks one access token revoked until it would have expired anyway.
-pub async fn revoke_access_token(app: &AppState, claims: &AccessClaims) -> Result<(), StoreError> {
-    let ttl = claims.exp - app.now();
+pub async fn revoke_access_token(ctx: &Ctx, claims: &AccessClaims) -> Result<(), StoreError> {
+    let ttl = claims.exp - ctx.now();
     if ttl > 0 {
-        app.ephemeral
+        ctx.ephemeral
             .put_json(&revoked_jti(&claims.jti), &true, ttl)
             .await?;
     }
@@ -222,25 +222,25 @@ pub async fn revoke_access_token(app: &AppState, claims: &AccessClaims) -> Resul
 /// Revokes a whole grant, its access and refresh tokens. A mark comes
 /// first: a code redemption that stores the grant after this ran (a replay
 /// racing the first use) finds it (see [`grant_revoked`]).
-pub async fn revoke_grant(app: &AppState, grant_id: &str) -> Result<usize, StoreError> {
-    mark_grant_revoked(app, grant_id).await?;
-    app.sql.revoke_grant(grant_id).await
+pub async fn revoke_grant(ctx: &Ctx, grant_id: &str) -> Result<usize, StoreError> {
+    mark_grant_revoked(ctx, grant_id).await?;
+    ctx.sql.revoke_grant(grant_id).await
 }
 
 /// Marks a grant revoked before its row may exist.
-async fn mark_grant_revoked(app: &AppState, grant_id: &str) -> Result<(), StoreError> {
-    app.ephemeral
+async fn mark_grant_revoked(ctx: &Ctx, grant_id: &str) -> Result<(), StoreError> {
+    ctx.ephemeral
         .put_json(
             &revoked_grant(grant_id),
             &true,
-            app.config.access_token_ttl_secs,
+            ctx.config.access_token_ttl_secs,
         )
         .await
 }
 
 /// Whether a grant was marked revoked within the access-token lifetime.
-pub async fn grant_revoked(app: &AppState, grant_id: &str) -> Result<bool, StoreError> {
-    Ok(app.ephemeral.get(&revoked_grant(grant_id)).await?.is_some())
+pub async fn grant_revoked(ctx: &Ctx, grant_id: &str) -> Result<bool, StoreError> {
+    Ok(ctx.ephemeral.get(&revoked_grant(grant_id)).await?.is_some())
 }
 
 /// What a valid `id_token_hint` says.
@@ -256,19 +256,19 @@ pub struct IdTokenHint {
 /// ID token this provider signed, maybe on another node with a key this
 /// one has not loaded yet. Expiry does not matter; an access token
 /// (`typ: at+jwt`) or any other JWT type is refused.
-pub async fn verify_id_token_hint(app: &AppState, hint: &str) -> Option<IdTokenHint> {
-    app.keys.catch_up(hint, &app.sql, &app.master).await;
-    id_token_hint(app, hint)
+pub async fn verify_id_token_hint(ctx: &Ctx, hint: &str) -> Option<IdTokenHint> {
+    ctx.keys.catch_up(hint, &ctx.sql, &ctx.master).await;
+    id_token_hint(ctx, hint)
 }
 
 /// [`verify_id_token_hint`] with the keys this node holds now.
-pub fn id_token_hint(app: &AppState, hint: &str) -> Option<IdTokenHint> {
-    let verified = app.keys.verify(hint).ok()?;
+pub fn id_token_hint(ctx: &Ctx, hint: &str) -> Option<IdTokenHint> {
+    let verified = ctx.keys.verify(hint).ok()?;
     if !matches!(verified.typ.as_deref(), None | Some("JWT")) {
         return None;
     }
     let claims = &verified.claims;
-    if claims["iss"] != *app.issuer {
+    if claims["iss"] != *ctx.issuer {
         return None;
     }
     let aud = match &claims["aud"] {

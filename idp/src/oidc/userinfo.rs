@@ -6,18 +6,18 @@ use serde_json::{Map, Value};
 use super::claims::{Subject, needs_orgs, userinfo_claims};
 use super::error::{ErrorCode, OAuthError};
 use super::tokens::verify_access_token;
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::model::{AccountLevel, Scopes};
 
-pub async fn userinfo(app: &AppState, token: &str) -> Result<Map<String, Value>, OAuthError> {
-    let claims = verify_access_token(app, token).await?;
+pub async fn userinfo(ctx: &Ctx, token: &str) -> Result<Map<String, Value>, OAuthError> {
+    let claims = verify_access_token(ctx, token).await?;
     if !Scopes::parse(&claims.scope).contains("openid") {
         return Err(OAuthError::new(
             ErrorCode::InsufficientScope,
             "the access token was not granted the `openid` scope",
         ));
     }
-    let account = app.sql.account(&claims.sub).await?.ok_or_else(|| {
+    let account = ctx.sql.account(&claims.sub).await?.ok_or_else(|| {
         OAuthError::invalid_token("the account behind this token no longer exists")
     })?;
     // The level is the session's snapshot, as in the tokens.
@@ -29,7 +29,7 @@ pub async fn userinfo(app: &AppState, token: &str) -> Result<Map<String, Value>,
     // `org` and `orgs` as the memberships are now; the organization acted
     // for is the one the access token names.
     let orgs = if needs_orgs(claims.userinfo_claims.iter()) {
-        crate::orgs::claims::of_account(&app.sql, &account.id).await?
+        crate::orgs::claims::of_account(&ctx.sql, &account.id).await?
     } else {
         Vec::new()
     };

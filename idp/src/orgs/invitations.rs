@@ -9,8 +9,8 @@ use serde_json::json;
 
 use super::{Actor, OrgError, OrgField, Orgs, check_medical, checked_roles, full_name};
 use crate::accounts::profile;
-use crate::app::AppState;
 use crate::audit::events;
+use crate::ctx::Ctx;
 use crate::delivery::{self, Kind, Message};
 use crate::identifiers::{self, Invalid};
 use crate::model::{
@@ -52,12 +52,12 @@ pub fn invitee(text: &str) -> Result<Invitee, Invalid> {
 
 /// Invites a person to `org_id` (admins only) and sends them the news.
 pub async fn invite(
-    app: &AppState,
+    ctx: &Ctx,
     actor: Actor<'_>,
     org_id: &str,
     new: NewInvitation<'_>,
 ) -> Result<Invitation, OrgError> {
-    let orgs = Orgs::node(app);
+    let orgs = Orgs::node(ctx);
     let (org, _) = orgs.open(actor, org_id, Some(Role::Admin)).await?;
     let invitee = invitee(new.invitee).map_err(|e| vec![(OrgField::Invitee, e)]);
     let roles = checked_roles(new.roles);
@@ -74,7 +74,7 @@ pub async fn invite(
         }
     };
     check_medical(&org, worker.as_ref())?;
-    let now = app.now();
+    let now = ctx.now();
     let invitation = Invitation {
         id: uuid::Uuid::new_v4().to_string(),
         org_id: org.id.clone(),
@@ -94,10 +94,10 @@ pub async fn invite(
         "expires_at": invitation.expires_at,
     });
     let event = orgs.event(&org, events::ORG_MEMBER_INVITED, actor, detail);
-    app.sql.insert_invitation(&invitation, &event).await?;
+    ctx.sql.insert_invitation(&invitation, &event).await?;
     orgs.record(&event, None).await;
-    if let Some((kind, to)) = contact(app, &invitation.invitee).await? {
-        delivery::send(app, &message(app, &org, &invitation, kind, to)).await?;
+    if let Some((kind, to)) = contact(ctx, &invitation.invitee).await? {
+        delivery::send(ctx, &message(ctx, &org, &invitation, kind, to)).await?;
     }
     Ok(invitation)
 }
@@ -105,11 +105,11 @@ pub async fn invite(
 /// Where to tell the invitee: their phone or e-mail; for a SNILS, the
 /// contact of the account with that checked SNILS, if there is one (else
 /// the person finds the invitation on «Организации» after login).
-async fn contact(app: &AppState, invitee: &Invitee) -> Result<Option<(Kind, String)>, StoreError> {
+async fn contact(ctx: &Ctx, invitee: &Invitee) -> Result<Option<(Kind, String)>, StoreError> {
     Ok(match invitee {
         Invitee::Phone(phone) => Some((Kind::Sms, phone.clone())),
         Invitee::Email(email) => Some((Kind::Email, email.clone())),
-        Invitee::Snils(snils) => app
+        Invitee::Snils(snils) => ctx
             .sql
             .accounts_by_number(PersonalNumber::Snils, vec![snils.clone()])
             .await?
@@ -125,13 +125,13 @@ async fn contact(app: &AppState, invitee: &Invitee) -> Result<Option<(Kind, Stri
 }
 
 fn message(
-    app: &AppState,
+    ctx: &Ctx,
     org: &Organization,
     invitation: &Invitation,
     kind: Kind,
     to: String,
 ) -> Message {
-    let link = format!("{}{}", app.issuer, crate::paths::ORGS);
+    let link = format!("{}{}", ctx.issuer, crate::paths::ORGS);
     let roles: Vec<&str> = invitation.roles.iter().map(|r| r.title_ru()).collect();
     Message {
         kind,
@@ -166,7 +166,7 @@ fn addressed_to(invitee: &Invitee, account: &Account) -> bool {
 /// The pending invitations addressed to this person, with their
 /// organizations.
 pub async fn for_person(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
 ) -> Result<Vec<(Invitation, Organization)>, StoreError> {
     let mut invitees = Vec::new();
@@ -183,8 +183,8 @@ pub async fn for_person(
         invitees.push(Invitee::Snils(written));
     }
     let mut found = Vec::new();
-    for invitation in app.sql.invitations_to(invitees, app.now()).await? {
-        if let Some(org) = app.sql.organization(&invitation.org_id).await? {
+    for invitation in ctx.sql.invitations_to(invitees, ctx.now()).await? {
+        if let Some(org) = ctx.sql.organization(&invitation.org_id).await? {
             found.push((invitation, org));
         }
     }
@@ -194,12 +194,12 @@ pub async fn for_person(
 /// The person accepts an invitation addressed to them: they become an
 /// employee with its roles. Works once.
 pub async fn accept(
-    app: &AppState,
+    ctx: &Ctx,
     account: &Account,
     invitation_id: &str,
 ) -> Result<Organization, OrgError> {
-    let now = app.now();
-    let invitation = app
+    let now = ctx.now();
+    let invitation = ctx
         .sql
         .invitation(invitation_id)
         .await?
@@ -208,12 +208,12 @@ pub async fn accept(
     if !addressed_to(&invitation.invitee, account) {
         return Err(OrgError::NotAddressee);
     }
-    let org = app
+    let org = ctx
         .sql
         .organization(&invitation.org_id)
         .await?
         .ok_or(OrgError::InvitationGone)?;
-    let orgs = Orgs::node(app);
+    let orgs = Orgs::node(ctx);
     let detail = json!({
         "member": full_name(account),
         "roles": roles_text(&invitation.roles),
@@ -232,7 +232,7 @@ pub async fn accept(
         medical_worker: invitation.medical_worker.clone(),
         since: now,
     };
-    match app
+    match ctx
         .sql
         .accept_invitation(&invitation.id, &member, now, &event)
         .await?

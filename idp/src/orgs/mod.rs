@@ -19,9 +19,9 @@ pub mod registration;
 
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::identifiers::{self, Invalid};
 use crate::model::{
     Account, Invitation, MedicalWorker, Membership, OrgEvent, Organization, Role, Roles, roles_text,
@@ -189,11 +189,11 @@ pub struct Orgs<'a> {
 }
 
 impl<'a> Orgs<'a> {
-    pub fn node(app: &'a AppState) -> Self {
+    pub fn node(ctx: &'a Ctx) -> Self {
         Self {
-            sql: &app.sql,
-            audit: &app.audit,
-            now: app.now(),
+            sql: &ctx.sql,
+            audit: &ctx.audit,
+            now: ctx.now(),
         }
     }
 

@@ -11,9 +11,9 @@
 use serde_json::json;
 
 use super::{Actor, OrgError, OrgField, Orgs, full_name};
-use crate::app::AppState;
 use crate::audit::events;
 use crate::certs;
+use crate::ctx::Ctx;
 use crate::identifiers::{self, Invalid};
 use crate::model::{Account, AccountLevel, Membership, OrgKind, Organization, Role};
 use crate::store::StoreError;
@@ -51,11 +51,11 @@ fn challenge_key(account_id: &str) -> String {
 }
 
 /// The challenge this person is to sign (made anew when none is live).
-pub async fn challenge(app: &AppState, account_id: &str) -> Result<String, StoreError> {
+pub async fn challenge(ctx: &Ctx, account_id: &str) -> Result<String, StoreError> {
     let key = challenge_key(account_id);
-    match certs::live(app, &key).await? {
+    match certs::live(ctx, &key).await? {
         Some(live) => Ok(live),
-        None => certs::issue(app, &key, &format!("vhod-org:{account_id}")).await,
+        None => certs::issue(ctx, &key, &format!("vhod-org:{account_id}")).await,
     }
 }
 
@@ -174,7 +174,7 @@ pub fn certificate_mismatch(
 
 /// Registers the organization of `form` with `head` as its first admin.
 pub async fn register(
-    app: &AppState,
+    ctx: &Ctx,
     head: &Account,
     form: &Application<'_>,
     signed: Signed<'_>,
@@ -183,14 +183,14 @@ pub async fn register(
         return Err(OrgError::NotConfirmed);
     }
     let mut org = validate(form).map_err(OrgError::Invalid)?;
-    if app.sql.organization_by_ogrn(&org.ogrn).await?.is_some() {
+    if ctx.sql.organization_by_ogrn(&org.ogrn).await?.is_some() {
         return Err(OrgError::Exists);
     }
-    let trust = app.esign.as_deref().ok_or(OrgError::SignatureOff)?;
-    let challenge = certs::take(app, &challenge_key(&head.id))
+    let trust = ctx.esign.as_deref().ok_or(OrgError::SignatureOff)?;
+    let challenge = certs::take(ctx, &challenge_key(&head.id))
         .await?
         .ok_or(OrgError::NoChallenge)?;
-    let now = app.now();
+    let now = ctx.now();
     let subject = certs::verify(
         trust,
         &challenge,
@@ -212,7 +212,7 @@ pub async fn register(
         medical_worker: None,
         since: now,
     };
-    let orgs = Orgs::node(app);
+    let orgs = Orgs::node(ctx);
     let detail = json!({
         "ogrn": org.ogrn,
         "inn": org.inn,
@@ -226,7 +226,7 @@ pub async fn register(
         Actor::Member(head),
         detail.clone(),
     );
-    match app.sql.insert_organization(&org, &founder, &event).await {
+    match ctx.sql.insert_organization(&org, &founder, &event).await {
         Ok(()) => {}
         Err(StoreError::Conflict(_)) => return Err(OrgError::Exists),
         Err(e) => return Err(e.into()),

@@ -9,10 +9,10 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use idp::app::AppState;
 use idp::clients::NewClient;
 use idp::clock::ManualClock;
 use idp::config::{Config, SecretString};
+use idp::ctx::Ctx;
 use idp::model::{AccountLevel, Secret};
 use reqwest::StatusCode;
 use url::Url;
@@ -98,7 +98,7 @@ impl Drop for Isolation {
 
 pub struct TestApp {
     pub url: String,
-    pub state: AppState,
+    pub state: Ctx,
     pub clock: ManualClock,
     _isolation: Isolation,
 }
@@ -160,7 +160,7 @@ impl Builder {
         if first_node {
             super::fixtures::install_keys(&mut config, clock_now(&clock)).await;
         }
-        let (mut state, _) = AppState::build_with_clock(config, Arc::new(clock.clone()))
+        let (mut state, _) = Ctx::build_with_clock(config, Arc::new(clock.clone()))
             .await
             .expect("the provider starts");
         if let Some(ephemeral) = self.shared_ephemeral

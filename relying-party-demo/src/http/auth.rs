@@ -27,18 +27,18 @@ fn local_path(next: Option<String>) -> String {
         .unwrap_or_else(|| crate::paths::HEALTH.to_owned())
 }
 
-pub async fn login(app: State, query: web::Query<LoginQuery>) -> Result<HttpResponse, PageError> {
+pub async fn login(ctx: State, query: web::Query<LoginQuery>) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
     let again = match (query.level.as_deref().and_then(Level::parse), query.choose) {
         (Some(level), _) => Again::ForLevel(level),
         (None, Some(_)) => Again::ChoosingOrganization,
         (None, None) => Again::No,
     };
-    let provider = app.oidc.provider().await?;
+    let provider = ctx.oidc.provider().await?;
     let (url, pending) = provider.begin(again, local_path(query.next));
-    let id = app.sessions.hold(pending, app.clock.now());
+    let id = ctx.sessions.hold(pending, ctx.clock.now());
     Ok(HttpResponse::SeeOther()
-        .cookie(app.cookie(LOGIN_COOKIE, &id))
+        .cookie(ctx.cookie(LOGIN_COOKIE, &id))
         .insert_header((LOCATION, url.to_string()))
         .finish())
 }
@@ -54,24 +54,24 @@ pub struct CallbackQuery {
 }
 
 pub async fn callback(
-    app: State,
+    ctx: State,
     req: HttpRequest,
     query: web::Query<CallbackQuery>,
 ) -> Result<HttpResponse, PageError> {
     // The login in progress is used once, whatever comes of it.
-    let pending = app
+    let pending = ctx
         .cookie_id(&req, LOGIN_COOKIE)
-        .and_then(|id| app.sessions.take_login(&id, app.clock.now()));
-    let login = complete(&app, query.into_inner(), pending).await?;
+        .and_then(|id| ctx.sessions.take_login(&id, ctx.clock.now()));
+    let login = complete(&ctx, query.into_inner(), pending).await?;
     let session = Session {
         person: login.person,
         sid: login.sid,
         tokens: login.tokens,
-        expires_at: app.clock.now() + SESSION_TTL_SECS,
+        expires_at: ctx.clock.now() + SESSION_TTL_SECS,
     };
-    let id = app.sessions.start(session, app.clock.now());
+    let id = ctx.sessions.start(session, ctx.clock.now());
     Ok(HttpResponse::SeeOther()
-        .cookie(app.cookie(SESSION_COOKIE, &id))
+        .cookie(ctx.cookie(SESSION_COOKIE, &id))
         .cookie(App::removal(LOGIN_COOKIE))
         .insert_header((LOCATION, login.next))
         .finish())
@@ -81,7 +81,7 @@ pub async fn callback(
 /// its `state`, the issuer that answered (RFC 9207, against mix-up), the
 /// provider's error if any, then the code.
 async fn complete(
-    app: &App,
+    ctx: &App,
     query: CallbackQuery,
     pending: Option<crate::session::PendingLogin>,
 ) -> Result<crate::oidc::Login, LoginError> {
@@ -89,7 +89,7 @@ async fn complete(
     if query.state.as_deref() != Some(pending.state.secret().as_str()) {
         return Err(LoginError::WrongState);
     }
-    let provider = app.oidc.provider().await?;
+    let provider = ctx.oidc.provider().await?;
     if query
         .iss
         .as_deref()
@@ -112,11 +112,11 @@ async fn complete(
 
 /// Ends the cabinet's session, then the provider's (RP-initiated logout
 /// with the ID token as the hint), which sends the browser back home.
-pub async fn logout(app: State, req: HttpRequest) -> HttpResponse {
-    let ended = app
+pub async fn logout(ctx: State, req: HttpRequest) -> HttpResponse {
+    let ended = ctx
         .cookie_id(&req, SESSION_COOKIE)
-        .and_then(|id| app.sessions.end(&id));
-    let provider = app.oidc.provider().await.ok();
+        .and_then(|id| ctx.sessions.end(&id));
+    let provider = ctx.oidc.provider().await.ok();
     let location = ended
         .zip(provider)
         .and_then(|(session, provider)| provider.logout_url(&session.tokens.id_token))
@@ -135,8 +135,8 @@ pub struct LogoutTokenForm {
 /// Back-Channel Logout 1.0 §2.5–2.8: a valid logout token ends every
 /// session of its `sid` (or `sub`) and gets 200; an invalid one gets 400
 /// with `invalid_request`; both uncacheable.
-pub async fn backchannel_logout(app: State, form: web::Form<LogoutTokenForm>) -> HttpResponse {
-    let provider = match app.oidc.provider().await {
+pub async fn backchannel_logout(ctx: State, form: web::Form<LogoutTokenForm>) -> HttpResponse {
+    let provider = match ctx.oidc.provider().await {
         Ok(provider) => provider,
         Err(e) => {
             tracing::warn!(error = %e, "a logout token came while the provider is unknown");
@@ -147,7 +147,7 @@ pub async fn backchannel_logout(app: State, form: web::Form<LogoutTokenForm>) ->
     };
     match provider.verify_logout_token(&form.logout_token).await {
         Ok(logout) => {
-            let ended = app
+            let ended = ctx
                 .sessions
                 .end_provider_session(logout.sid.as_deref(), logout.sub.as_deref());
             tracing::info!(ended, "back-channel logout");

@@ -179,10 +179,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Starts serving on `listener`.
-pub fn serve(app: State, listener: TcpListener) -> std::io::Result<Server> {
+pub fn serve(ctx: State, listener: TcpListener) -> std::io::Result<Server> {
     Ok(HttpServer::new(move || {
         actix_web::App::new()
-            .app_data(app.clone())
+            .app_data(ctx.clone())
             .app_data(web::FormConfig::default().limit(64 * 1024))
             .configure(routes)
     })

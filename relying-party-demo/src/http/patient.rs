@@ -19,16 +19,16 @@ pub fn html(body: String) -> HttpResponse {
         .body(body)
 }
 
-pub async fn home(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let nav = match app.session(&req).await {
+pub async fn home(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let nav = match ctx.session(&req).await {
         Some((_, session)) => Nav::of(&session.person),
         None => Nav::default(),
     };
     Ok(html(HomePage { nav }.render()?))
 }
 
-pub async fn health(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let person = app.enter(&req, Area::Reference).await?.person;
+pub async fn health(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let person = ctx.enter(&req, Area::Reference).await?.person;
     let areas = [
         Area::Reference,
         Area::Appointments,
@@ -47,11 +47,11 @@ pub async fn health(app: State, req: HttpRequest) -> Result<HttpResponse, PageEr
     Ok(html(page.render()?))
 }
 
-pub async fn reference(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let person = app.enter(&req, Area::Reference).await?.person;
+pub async fn reference(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let person = ctx.enter(&req, Area::Reference).await?.person;
     let page = ReferencePage {
         nav: Nav::of(&person),
-        clinics: app.store.clinics().await?,
+        clinics: ctx.store.clinics().await?,
     };
     Ok(html(page.render()?))
 }
@@ -62,17 +62,17 @@ fn slots() -> Vec<String> {
 }
 
 async fn appointments_page(
-    app: &State,
+    ctx: &State,
     req: &HttpRequest,
     notice: Option<String>,
     problem: Option<String>,
 ) -> Result<HttpResponse, PageError> {
-    let person = app.enter(req, Area::Appointments).await?.person;
-    let tomorrow = app.clock.utc().date_naive() + chrono::Days::new(1);
+    let person = ctx.enter(req, Area::Appointments).await?.person;
+    let tomorrow = ctx.clock.utc().date_naive() + chrono::Days::new(1);
     let page = AppointmentsPage {
         nav: Nav::of(&person),
-        appointments: app.store.appointments_of(&person.sub).await?,
-        doctors: app.store.doctors().await?,
+        appointments: ctx.store.appointments_of(&person.sub).await?,
+        doctors: ctx.store.doctors().await?,
         day: tomorrow.format("%Y-%m-%d").to_string(),
         times: slots(),
         notice,
@@ -81,8 +81,8 @@ async fn appointments_page(
     Ok(html(page.render()?))
 }
 
-pub async fn appointments(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    appointments_page(&app, &req, None, None).await
+pub async fn appointments(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    appointments_page(&ctx, &req, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -93,16 +93,16 @@ pub struct Booking {
 }
 
 pub async fn book(
-    app: State,
+    ctx: State,
     req: HttpRequest,
     form: web::Form<Booking>,
 ) -> Result<HttpResponse, PageError> {
-    let person = app.enter(&req, Area::Appointments).await?.person;
+    let person = ctx.enter(&req, Area::Appointments).await?.person;
     let form = form.into_inner();
-    let today = app.clock.utc().date_naive();
+    let today = ctx.clock.utc().date_naive();
     if form.day <= today || !slots().contains(&form.time) {
         let problem = "Выберите день начиная с завтрашнего и время из списка.";
-        return appointments_page(&app, &req, None, Some(problem.into())).await;
+        return appointments_page(&ctx, &req, None, Some(problem.into())).await;
     }
     let new = NewAppointment {
         patient_sub: person.sub.clone(),
@@ -110,36 +110,36 @@ pub async fn book(
         doctor_id: form.doctor,
         day: form.day.format("%Y-%m-%d").to_string(),
         time: form.time,
-        created_at: app.clock.now(),
+        created_at: ctx.clock.now(),
     };
-    match app.store.book(new).await {
-        Ok(()) => appointments_page(&app, &req, Some("Вы записаны.".into()), None).await,
+    match ctx.store.book(new).await {
+        Ok(()) => appointments_page(&ctx, &req, Some("Вы записаны.".into()), None).await,
         Err(StoreError::SlotTaken) => {
             let problem = "Это время уже занято — выберите другое.";
-            appointments_page(&app, &req, None, Some(problem.into())).await
+            appointments_page(&ctx, &req, None, Some(problem.into())).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
 pub async fn cancel(
-    app: State,
+    ctx: State,
     req: HttpRequest,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, PageError> {
-    let person = app.enter(&req, Area::Appointments).await?.person;
-    app.store
-        .cancel(&person.sub, id.into_inner(), app.clock.now())
+    let person = ctx.enter(&req, Area::Appointments).await?.person;
+    ctx.store
+        .cancel(&person.sub, id.into_inner(), ctx.clock.now())
         .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, crate::paths::APPOINTMENTS))
         .finish())
 }
 
-pub async fn records(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let person = app.enter(&req, Area::Records).await?.person;
+pub async fn records(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let person = ctx.enter(&req, Area::Records).await?.person;
     let records = match &person.snils {
-        Some(snils) => app.store.records_of(snils).await?,
+        Some(snils) => ctx.store.records_of(snils).await?,
         None => Vec::new(),
     };
     let page = RecordsPage {

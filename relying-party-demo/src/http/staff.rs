@@ -20,8 +20,8 @@ const AREAS: [Area; 3] = [
     Area::StaffSchedule,
 ];
 
-pub async fn home(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let Some((_, session)) = app.session(&req).await else {
+pub async fn home(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let Some((_, session)) = ctx.session(&req).await else {
         return Err(PageError::NeedLogin(req.path().to_owned()));
     };
     let person = &session.person;
@@ -30,7 +30,7 @@ pub async fn home(app: State, req: HttpRequest) -> Result<HttpResponse, PageErro
         return Err(PageError::Refused {
             area: Area::StaffEmployees,
             decision: Decision::NeedOrganization,
-            links: app.links().await,
+            links: ctx.links().await,
             session: Box::new(session),
         });
     };
@@ -42,9 +42,9 @@ pub async fn home(app: State, req: HttpRequest) -> Result<HttpResponse, PageErro
     Ok(html(page.render()?))
 }
 
-pub async fn employees(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let (session, org) = app.enter_staff(&req, Area::StaffEmployees).await?;
-    let mut clinics = app.store.clinics().await?;
+pub async fn employees(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let (session, org) = ctx.enter_staff(&req, Area::StaffEmployees).await?;
+    let mut clinics = ctx.store.clinics().await?;
     let (clinic, doctors) = if clinics.is_empty() {
         (None, Vec::new())
     } else {
@@ -60,9 +60,9 @@ pub async fn employees(app: State, req: HttpRequest) -> Result<HttpResponse, Pag
     Ok(html(page.render()?))
 }
 
-pub async fn reports(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let (session, org) = app.enter_staff(&req, Area::StaffReports).await?;
-    let (per_doctor, per_day) = app.store.report().await?;
+pub async fn reports(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let (session, org) = ctx.enter_staff(&req, Area::StaffReports).await?;
+    let (per_doctor, per_day) = ctx.store.report().await?;
     let page = ReportsPage {
         nav: Nav::of(&session.person),
         org,
@@ -72,8 +72,8 @@ pub async fn reports(app: State, req: HttpRequest) -> Result<HttpResponse, PageE
     Ok(html(page.render()?))
 }
 
-pub async fn schedule(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let (session, org) = app.enter_staff(&req, Area::StaffSchedule).await?;
+pub async fn schedule(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let (session, org) = ctx.enter_staff(&req, Area::StaffSchedule).await?;
     let person: &Person = &session.person;
     let name = person.display_name();
     let page = SchedulePage {
@@ -82,23 +82,23 @@ pub async fn schedule(app: State, req: HttpRequest) -> Result<HttpResponse, Page
         worker: person
             .acting_membership()
             .and_then(|m| m.medical_worker.clone()),
-        appointments: app.store.schedule_of(&name).await?,
+        appointments: ctx.store.schedule_of(&name).await?,
         name,
     };
     Ok(html(page.render()?))
 }
 
-pub async fn medical_worker(app: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let person = app.enter(&req, Area::MedicalWorker).await?.person;
+pub async fn medical_worker(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let person = ctx.enter(&req, Area::MedicalWorker).await?.person;
     // No SNILS, nothing to look up: the page says it was not passed.
     let check = match &person.snils {
-        Some(snils) => frmr::check(&person, app.store.frmr_entry(snils).await?),
+        Some(snils) => frmr::check(&person, ctx.store.frmr_entry(snils).await?),
         None => frmr::Check::Missing(frmr::Field::Snils),
     };
     let page = MedicalWorkerPage {
         nav: Nav::of(&person),
         check,
-        account_url: app.links().await.account,
+        account_url: ctx.links().await.account,
         relogin_url: relogin_for_level(Level::Confirmed, crate::paths::MEDICAL_WORKER),
     };
     Ok(html(page.render()?))

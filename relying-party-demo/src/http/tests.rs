@@ -11,7 +11,7 @@ use crate::person::{Level, Person};
 use crate::session::Tokens;
 
 struct Fixture {
-    app: State,
+    ctx: State,
     _dir: tempfile::TempDir,
 }
 
@@ -23,14 +23,14 @@ fn fixture() -> Fixture {
         database: dir.path().join("cabinet.sqlite"),
         ..Config::demo()
     };
-    let app = web::Data::new(App::build(config, Clock::default()).unwrap());
-    Fixture { app, _dir: dir }
+    let ctx = web::Data::new(App::build(config, Clock::default()).unwrap());
+    Fixture { ctx, _dir: dir }
 }
 
 impl Fixture {
     /// The session cookie of a session of `person`.
     fn cookie(&self, person: Person) -> Cookie<'static> {
-        let now = self.app.clock.now();
+        let now = self.ctx.clock.now();
         let session = Session {
             person,
             sid: Some("sid".into()),
@@ -42,15 +42,15 @@ impl Fixture {
             },
             expires_at: now + 600,
         };
-        let id = self.app.sessions.start(session, now);
-        self.app.cookie(SESSION_COOKIE, &id)
+        let id = self.ctx.sessions.start(session, now);
+        self.ctx.cookie(SESSION_COOKIE, &id)
     }
 
     /// The status and body of `path` for `person`.
     async fn get(&self, person: Person, path: &str) -> (u16, String) {
         let service = init_service(
             actix_web::App::new()
-                .app_data(self.app.clone())
+                .app_data(self.ctx.clone())
                 .configure(routes),
         )
         .await;

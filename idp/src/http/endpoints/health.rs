@@ -1,10 +1,10 @@
 use actix_web::{HttpResponse, web};
 
-use crate::app::AppState;
+use crate::ctx::Ctx;
 
 /// 200 when both stores answer, 503 otherwise.
-pub async fn health(app: web::Data<AppState>) -> HttpResponse {
-    let health = app.health().await;
+pub async fn health(ctx: web::Data<Ctx>) -> HttpResponse {
+    let health = ctx.health().await;
     let body = serde_json::json!({
         "database": health.database,
         "ephemeral": health.ephemeral,

@@ -1,22 +1,22 @@
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{HttpResponse, web};
 
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::errors::ApiError;
 use crate::http::extract::{ClientAuth, RequestParams};
 use crate::oidc::{OAuthError, introspect, token};
 
 pub async fn introspect(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     ClientAuth(credentials): ClientAuth,
     params: RequestParams,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0?;
-    let client = token::authenticate(&app, &params, credentials).await?;
+    let client = token::authenticate(&ctx, &params, credentials).await?;
     if client.is_public() {
         return Err(OAuthError::invalid_client("public clients cannot introspect tokens").into());
     }
-    let body = introspect::introspect(&app, &client, &params).await?;
+    let body = introspect::introspect(&ctx, &client, &params).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .json(body))

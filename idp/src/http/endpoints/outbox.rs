@@ -5,14 +5,14 @@
 
 use actix_web::{HttpResponse, web};
 
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::errors::ApiError;
 use crate::http::extract::RequestParams;
 use crate::identifiers::Contact;
 
-pub async fn outbox(app: web::Data<AppState>, params: RequestParams) -> HttpResponse {
-    let outbox = match &app.delivery.outbox {
-        Some(outbox) if app.config.dev_outbox => outbox,
+pub async fn outbox(ctx: web::Data<Ctx>, params: RequestParams) -> HttpResponse {
+    let outbox = match &ctx.delivery.outbox {
+        Some(outbox) if ctx.config.dev_outbox => outbox,
         _ => return HttpResponse::NotFound().finish(),
     };
     let to = match params.0.and_then(|p| p.require("to").map(str::to_owned)) {

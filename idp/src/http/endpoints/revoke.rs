@@ -1,19 +1,19 @@
 use actix_web::{HttpResponse, web};
 
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::errors::ApiError;
 use crate::http::extract::{ClientAuth, RequestParams};
 use crate::oidc::{revoke, token};
 
 pub async fn revoke(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     ClientAuth(credentials): ClientAuth,
     params: RequestParams,
     id: RequestId,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0?;
-    let client = token::authenticate(&app, &params, credentials).await?;
-    revoke::revoke(&app, &client, &params, Some(&id.0)).await?;
+    let client = token::authenticate(&ctx, &params, credentials).await?;
+    revoke::revoke(&ctx, &client, &params, Some(&id.0)).await?;
     Ok(HttpResponse::Ok().finish())
 }

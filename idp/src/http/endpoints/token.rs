@@ -1,20 +1,20 @@
 use actix_web::http::header::{CACHE_CONTROL, PRAGMA};
 use actix_web::{HttpResponse, web};
 
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::errors::ApiError;
 use crate::http::extract::{ClientAuth, RequestParams};
 use crate::oidc::token;
 
 pub async fn token(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     ClientAuth(credentials): ClientAuth,
     params: RequestParams,
     id: RequestId,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0?;
-    let response = token::exchange(&app, &params, credentials, Some(&id.0)).await?;
+    let response = token::exchange(&ctx, &params, credentials, Some(&id.0)).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .insert_header((PRAGMA, "no-cache"))

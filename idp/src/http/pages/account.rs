@@ -8,7 +8,7 @@ use askama::Template;
 use super::{html, problem, see_other, texts, with_cookie, with_own_scripts};
 use crate::accounts::confirmation::{self, ConfirmError};
 use crate::accounts::profile::{self, ProfileError, ProfileField};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, SessionUser, csrf_token};
 use crate::http::i18n::{Texts, claim_description, scope_description};
@@ -36,14 +36,14 @@ struct ConsentsPage<'a> {
 }
 
 pub async fn consents(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     SessionUser(session): SessionUser,
     id: RequestId,
 ) -> HttpResponse {
     let t = texts(&req, None);
-    let Ok(consents) = consent::of_account(&app, &session.auth.account_id).await else {
+    let Ok(consents) = consent::of_account(&ctx, &session.auth.account_id).await else {
         return problem(t, &id, Problem::Unavailable);
     };
     let items = consents
@@ -67,7 +67,7 @@ pub async fn consents(
         .ok()
         .and_then(|p| p.get("revoked").ok().flatten().map(|_| ()))
         .is_some();
-    let (csrf, cookie) = csrf_token(&app, &req);
+    let (csrf, cookie) = csrf_token(&ctx, &req);
     let page = ConsentsPage {
         t,
         csrf: &csrf,
@@ -78,7 +78,7 @@ pub async fn consents(
 }
 
 pub async fn withdraw(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     SessionUser(session): SessionUser,
@@ -88,7 +88,7 @@ pub async fn withdraw(
     let Ok(Some(client_id)) = params.get("client_id") else {
         return see_other(paths::ACCOUNT_CONSENTS);
     };
-    match consent::withdraw(&app, &session.auth.account_id, client_id, Some(&id.0)).await {
+    match consent::withdraw(&ctx, &session.auth.account_id, client_id, Some(&id.0)).await {
         Ok(_) => see_other(&format!("{}?revoked=1", paths::ACCOUNT_CONSENTS)),
         Err(_) => problem(t, &id, Problem::Unavailable),
     }
@@ -208,7 +208,7 @@ fn banner(level: AccountLevel, latest: Option<&Verification>) -> Vec<String> {
 }
 
 async fn profile_page(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     account_id: &str,
     status: StatusCode,
@@ -218,9 +218,9 @@ async fn profile_page(
 ) -> HttpResponse {
     let t = texts(req, None);
     let (Ok(Some(account)), Ok(Some(profile)), Ok(latest)) = (
-        app.sql.account(account_id).await,
-        app.sql.profile(account_id).await,
-        app.sql.latest_verification(account_id).await,
+        ctx.sql.account(account_id).await,
+        ctx.sql.profile(account_id).await,
+        ctx.sql.latest_verification(account_id).await,
     ) else {
         return problem(t, id, Problem::Unavailable);
     };
@@ -260,7 +260,7 @@ async fn profile_page(
             invalid: errors.iter().any(|(e, _)| *e == f),
         })
         .collect();
-    let (csrf, cookie) = csrf_token(app, req);
+    let (csrf, cookie) = csrf_token(ctx, req);
     let page = ProfilePage {
         t,
         csrf: &csrf,
@@ -286,13 +286,13 @@ async fn profile_page(
 }
 
 pub async fn profile(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     SessionUser(session): SessionUser,
     id: RequestId,
 ) -> HttpResponse {
     profile_page(
-        &app,
+        &ctx,
         &req,
         &session.auth.account_id,
         StatusCode::OK,
@@ -304,7 +304,7 @@ pub async fn profile(
 }
 
 pub async fn update_profile(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     SessionUser(session): SessionUser,
     CsrfForm(params): CsrfForm,
@@ -313,18 +313,18 @@ pub async fn update_profile(
     let account_id = &session.auth.account_id;
     let t = texts(&req, None);
     if params.get("action").ok().flatten() == Some("edit") {
-        return match profile::edit(&app, account_id).await {
+        return match profile::edit(&ctx, account_id).await {
             Ok(()) => see_other(paths::ACCOUNT),
             Err(_) => problem(t, &id, Problem::Unavailable),
         };
     }
     let form = |f: ProfileField| params.get(f.name()).ok().flatten().unwrap_or_default();
-    let today = profile::today(app.now());
-    match profile::submit(&app, account_id, &form, today).await {
+    let today = profile::today(ctx.now());
+    match profile::submit(&ctx, account_id, &form, today).await {
         Ok(_) => see_other(paths::ACCOUNT),
         Err(ProfileError::Invalid(errors)) => {
             profile_page(
-                &app,
+                &ctx,
                 &req,
                 account_id,
                 StatusCode::BAD_REQUEST,
@@ -337,7 +337,7 @@ pub async fn update_profile(
         Err(ProfileError::Pending) => {
             let errors = [(ProfileField::LastName, Invalid::ReadOnly)];
             profile_page(
-                &app,
+                &ctx,
                 &req,
                 account_id,
                 StatusCode::CONFLICT,
@@ -350,7 +350,7 @@ pub async fn update_profile(
         Err(ProfileError::Taken) => {
             let errors = [(ProfileField::Snils, Invalid::Taken)];
             profile_page(
-                &app,
+                &ctx,
                 &req,
                 account_id,
                 StatusCode::CONFLICT,
@@ -385,7 +385,7 @@ struct ConfirmPage<'a> {
 }
 
 async fn confirm_page(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     account_id: &str,
     status: StatusCode,
@@ -395,24 +395,24 @@ async fn confirm_page(
 ) -> HttpResponse {
     let t = texts(req, None);
     let (Ok(Some(account)), Ok(Some(profile)), Ok(code)) = (
-        app.sql.account(account_id).await,
-        app.sql.profile(account_id).await,
-        app.sql.postal_code(account_id).await,
+        ctx.sql.account(account_id).await,
+        ctx.sql.profile(account_id).await,
+        ctx.sql.postal_code(account_id).await,
     ) else {
         return problem(t, id, Problem::Unavailable);
     };
-    let now = app.now();
+    let now = ctx.now();
     let code = code.filter(|c| c.expires_at > now && c.tries_left > 0);
-    let challenge = match (&app.esign, account.level) {
+    let challenge = match (&ctx.esign, account.level) {
         (Some(_), AccountLevel::Standard) => {
-            match confirmation::signature_challenge(app, account_id).await {
+            match confirmation::signature_challenge(ctx, account_id).await {
                 Ok(challenge) => Some(challenge),
                 Err(_) => return problem(t, id, Problem::Unavailable),
             }
         }
         _ => None,
     };
-    let (csrf, cookie) = csrf_token(app, req);
+    let (csrf, cookie) = csrf_token(ctx, req);
     let (field, error) = match error {
         Some((field, message)) => (field, Some(message)),
         None => ("", None),
@@ -450,13 +450,13 @@ fn profile_date(unix: i64) -> String {
 }
 
 pub async fn confirm_form(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     SessionUser(session): SessionUser,
     id: RequestId,
 ) -> HttpResponse {
     confirm_page(
-        &app,
+        &ctx,
         &req,
         &session.auth.account_id,
         StatusCode::OK,
@@ -468,7 +468,7 @@ pub async fn confirm_form(
 }
 
 pub async fn confirm_submit(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     SessionUser(session): SessionUser,
     CsrfForm(params): CsrfForm,
@@ -476,10 +476,10 @@ pub async fn confirm_submit(
 ) -> HttpResponse {
     let account_id = &session.auth.account_id;
     let t = texts(&req, None);
-    let Ok(Some(account)) = app.sql.account(account_id).await else {
+    let Ok(Some(account)) = ctx.sql.account(account_id).await else {
         return problem(t, &id, Problem::Unavailable);
     };
-    let now = app.now();
+    let now = ctx.now();
     let field = |name: &str| {
         params
             .get(name)
@@ -493,11 +493,11 @@ pub async fn confirm_submit(
         Some("order") => {
             let address = field("address");
             let ordered = confirmation::order_postal_code(
-                &app.sql,
-                &app.audit,
+                &ctx.sql,
+                &ctx.audit,
                 &account,
                 &address,
-                confirmation::letters_limit(&app.config),
+                confirmation::letters_limit(&ctx.config),
                 now,
             )
             .await;
@@ -509,22 +509,22 @@ pub async fn confirm_submit(
         }
         Some("code") => {
             let entered = confirmation::enter_postal_code(
-                &app.sql,
-                &app.audit,
+                &ctx.sql,
+                &ctx.audit,
                 &account,
                 &field("code"),
                 now,
             )
             .await;
             if entered.is_ok() {
-                app.wake_jobs();
+                ctx.wake_jobs();
                 return see_other(&format!("{}?confirmed=1", paths::ACCOUNT));
             }
             (entered, "", "code")
         }
         Some("signature") => {
             let signed = confirmation::by_signature(
-                &app,
+                &ctx,
                 &account,
                 &field("certificate"),
                 &field("signature"),
@@ -537,11 +537,11 @@ pub async fn confirm_submit(
         }
         _ => return see_other(paths::ACCOUNT_CONFIRM),
     };
-    app.wake_jobs();
+    ctx.wake_jobs();
     match outcome {
         Ok(()) => {
             confirm_page(
-                &app,
+                &ctx,
                 &req,
                 account_id,
                 StatusCode::OK,
@@ -560,7 +560,7 @@ pub async fn confirm_submit(
             );
             let status = StatusCode::TOO_MANY_REQUESTS;
             let error = Some((field_name, message));
-            let page = confirm_page(&app, &req, account_id, status, None, error, &id).await;
+            let page = confirm_page(&ctx, &req, account_id, status, None, error, &id).await;
             super::retry_after(page, wait)
         }
         Err(e) => {
@@ -592,7 +592,7 @@ pub async fn confirm_submit(
                 other => other.to_string(),
             };
             confirm_page(
-                &app,
+                &ctx,
                 &req,
                 account_id,
                 StatusCode::BAD_REQUEST,

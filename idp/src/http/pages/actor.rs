@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{decision, html, problem, step_page, texts, with_cookie};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, CurrentSession, RequestParams, browser_id, csrf_token};
 use crate::http::i18n::{Texts, role_title};
@@ -34,7 +34,7 @@ struct ActorPage<'a> {
 }
 
 pub async fn form(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     CurrentSession(session): CurrentSession,
@@ -43,11 +43,11 @@ pub async fn form(
     let asked = |account_id: &str| FlowStep::ChooseActor {
         account_id: account_id.to_owned(),
     };
-    let (flow, session, t) = match step_page(&app, &req, &params, session, &id, asked).await {
+    let (flow, session, t) = match step_page(&ctx, &req, &params, session, &id, asked).await {
         Ok(found) => found,
         Err(page) => return page,
     };
-    let Ok(page) = actor::page(&app, &flow, &session).await else {
+    let Ok(page) = actor::page(&ctx, &flow, &session).await else {
         return problem(t, &id, Problem::Unavailable);
     };
     let choices = page
@@ -65,7 +65,7 @@ pub async fn form(
                 .join(", "),
         })
         .collect();
-    let (csrf, csrf_cookie) = csrf_token(&app, &req);
+    let (csrf, csrf_cookie) = csrf_token(&ctx, &req);
     let res = html(
         StatusCode::OK,
         &ActorPage {
@@ -81,7 +81,7 @@ pub async fn form(
 }
 
 pub async fn submit(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     CurrentSession(session): CurrentSession,
@@ -101,7 +101,7 @@ pub async fn submit(
             return problem(t, &id, Problem::BadRequest(e));
         }
     };
-    let (browser, cookie) = browser_id(&app, &req);
-    let next = actor::choose(&app, flow_id, Some(&browser), session, org, Some(&id.0)).await;
+    let (browser, cookie) = browser_id(&ctx, &req);
+    let next = actor::choose(&ctx, flow_id, Some(&browser), session, org, Some(&id.0)).await;
     with_cookie(decision(t, &id, next), cookie)
 }

@@ -3,13 +3,13 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{decision, problem, texts, with_cookie};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CurrentSession, RequestParams, browser_id};
 use crate::oidc::authorize::{self, Problem};
 
 pub async fn authorize(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     CurrentSession(session): CurrentSession,
@@ -21,14 +21,14 @@ pub async fn authorize(
         Err(e) => return problem(texts(&req, None), &id, Problem::BadRequest(e)),
     };
     let t = texts(&req, params.get("ui_locales").ok().flatten());
-    let (browser, cookie) = browser_id(&app, &req);
+    let (browser, cookie) = browser_id(&ctx, &req);
     let address = super::client_address(&req);
-    let next = authorize::start(&app, &params, &browser, &address, session).await;
+    let next = authorize::start(&ctx, &params, &browser, &address, session).await;
     with_cookie(decision(t, &id, next), cookie)
 }
 
 pub async fn resume(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     CurrentSession(session): CurrentSession,
@@ -39,7 +39,7 @@ pub async fn resume(
         Ok(Ok(Some(flow))) => flow.to_owned(),
         _ => return problem(t, &id, Problem::FlowExpired),
     };
-    let (browser, cookie) = browser_id(&app, &req);
-    let next = authorize::resume(&app, &flow_id, Some(&browser), session).await;
+    let (browser, cookie) = browser_id(&ctx, &req);
+    let next = authorize::resume(&ctx, &flow_id, Some(&browser), session).await;
     with_cookie(decision(t, &id, next), cookie)
 }

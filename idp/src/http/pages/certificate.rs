@@ -9,7 +9,7 @@ use askama::Template;
 
 use super::login::{client_name, finish, flow_texts, load_flow, required};
 use super::{Requester, html, problem, with_cookie, with_own_scripts};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token};
 use crate::http::i18n::{CertificateTexts, Texts, certificate_refusal, certificate_texts};
@@ -42,7 +42,7 @@ type Browser = (String, Option<Cookie<'static>>);
 /// The page with a fresh challenge for this browser; 404 when certificate
 /// login is off.
 async fn show(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     id: &RequestId,
     flow: Option<&Flow>,
@@ -51,17 +51,17 @@ async fn show(
     error: Option<String>,
 ) -> HttpResponse {
     let t = flow_texts(req, flow);
-    let challenge = if certificate::available(app) {
-        match certificate::challenge(app, &browser).await {
+    let challenge = if certificate::available(ctx) {
+        match certificate::challenge(ctx, &browser).await {
             Ok(challenge) => Some(challenge),
             Err(_) => return problem(t, id, Problem::Unavailable),
         }
     } else {
         None
     };
-    let methods = login::methods(app, required(flow));
-    let client_name = client_name(app, flow).await;
-    let (csrf, csrf_cookie) = csrf_token(app, req);
+    let methods = login::methods(ctx, required(flow));
+    let client_name = client_name(ctx, flow).await;
+    let (csrf, csrf_cookie) = csrf_token(ctx, req);
     let page = CertificatePage {
         t,
         c: certificate_texts(t),
@@ -71,10 +71,10 @@ async fn show(
         challenge: challenge.as_deref(),
         password: methods.password,
         error: error.as_deref(),
-        demo_dir: app
+        demo_dir: ctx
             .config
             .demo
-            .then(|| app.config.data_dir.join("demo-ca").display().to_string()),
+            .then(|| ctx.config.data_dir.join("demo-ca").display().to_string()),
     };
     let status = match challenge {
         Some(_) => status,
@@ -85,19 +85,19 @@ async fn show(
 }
 
 pub async fn form(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     id: RequestId,
 ) -> HttpResponse {
     let params = params.0.unwrap_or_default();
-    let flow = match load_flow(&app, &req, &id, &params).await {
+    let flow = match load_flow(&ctx, &req, &id, &params).await {
         Ok(flow) => flow,
         Err(page) => return page,
     };
-    let browser = browser_id(&app, &req);
+    let browser = browser_id(&ctx, &req);
     show(
-        &app,
+        &ctx,
         &req,
         &id,
         flow.as_ref(),
@@ -109,21 +109,21 @@ pub async fn form(
 }
 
 pub async fn submit(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&app, &req, &id, &params).await {
+    let flow = match load_flow(&ctx, &req, &id, &params).await {
         Ok(flow) => flow,
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
     let c = certificate_texts(t);
-    let browser = browser_id(&app, &req);
+    let browser = browser_id(&ctx, &req);
     let again = |status, error| {
         let browser = browser.clone();
-        show(&app, &req, &id, flow.as_ref(), browser, status, error)
+        show(&ctx, &req, &id, flow.as_ref(), browser, status, error)
     };
     let field = |name| params.get(name).ok().flatten().unwrap_or_default().trim();
     let signed = Signed {
@@ -141,9 +141,9 @@ pub async fn submit(
     let requester = Requester::of(&req);
     let required = required(flow.as_ref());
     let outcome =
-        certificate::login(&app, &browser.0, signed, required, &requester.client(&id)).await;
+        certificate::login(&ctx, &browser.0, signed, required, &requester.client(&id)).await;
     match outcome {
-        Ok(outcome) => finish(&app, t, &id, flow, outcome).await,
+        Ok(outcome) => finish(&ctx, t, &id, flow, outcome).await,
         Err(LoginError::Certificate(refusal)) => {
             let message = certificate_refusal(t, &refusal);
             again(status_of(&refusal), Some(message)).await

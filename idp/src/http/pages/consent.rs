@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{decision, html, problem, step_page, texts, with_cookie};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, CurrentSession, RequestParams, browser_id, csrf_token};
 use crate::http::i18n::{Texts, claim_description, scope_description};
@@ -29,7 +29,7 @@ struct ConsentPage<'a> {
 }
 
 pub async fn form(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     CurrentSession(session): CurrentSession,
@@ -38,15 +38,15 @@ pub async fn form(
     let asked = |account_id: &str| FlowStep::Consent {
         account_id: account_id.to_owned(),
     };
-    let (flow, session, t) = match step_page(&app, &req, &params, session, &id, asked).await {
+    let (flow, session, t) = match step_page(&ctx, &req, &params, session, &id, asked).await {
         Ok(found) => found,
         Err(page) => return page,
     };
-    let page = match consent::page(&app, &flow, &session).await {
+    let page = match consent::page(&ctx, &flow, &session).await {
         Ok(page) => page,
         Err(_) => return problem(t, &id, Problem::Unavailable),
     };
-    let (csrf, csrf_cookie) = csrf_token(&app, &req);
+    let (csrf, csrf_cookie) = csrf_token(&ctx, &req);
     let res = html(
         StatusCode::OK,
         &ConsentPage {
@@ -72,7 +72,7 @@ pub async fn form(
 }
 
 pub async fn submit(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     CurrentSession(session): CurrentSession,
@@ -90,7 +90,7 @@ pub async fn submit(
             return problem(t, &id, Problem::BadRequest(e));
         }
     };
-    let (browser, cookie) = browser_id(&app, &req);
-    let next = consent::decide(&app, flow_id, Some(&browser), allow, session, Some(&id.0)).await;
+    let (browser, cookie) = browser_id(&ctx, &req);
+    let next = consent::decide(&ctx, flow_id, Some(&browser), allow, session, Some(&id.0)).await;
     with_cookie(decision(t, &id, next), cookie)
 }

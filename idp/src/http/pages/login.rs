@@ -11,7 +11,7 @@ use super::{
     Requester, busy, decision, html, problem, second_factor, see_other, texts, throttled,
     with_cookie,
 };
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
 use crate::http::i18n::Texts;
@@ -53,7 +53,7 @@ struct FormState<'a> {
 /// The flow named by `flow` as this browser may use it, or the page to show
 /// instead.
 pub(super) async fn load_flow(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     id: &RequestId,
     params: &Params,
@@ -61,8 +61,8 @@ pub(super) async fn load_flow(
     let Ok(Some(flow_id)) = params.get("flow") else {
         return Ok(None);
     };
-    let (browser, cookie) = browser_id(app, req);
-    match authorize::open(app, flow_id, Some(&browser)).await {
+    let (browser, cookie) = browser_id(ctx, req);
+    match authorize::open(ctx, flow_id, Some(&browser)).await {
         Ok(flow) => Ok(Some(flow)),
         Err(next) => Err(with_cookie(decision(texts(req, None), id, next), cookie)),
     }
@@ -74,23 +74,23 @@ pub(super) fn required(flow: Option<&Flow>) -> Aal {
 }
 
 /// The name of the portal the flow logs in to.
-pub(super) async fn client_name(app: &AppState, flow: Option<&Flow>) -> Option<String> {
+pub(super) async fn client_name(ctx: &Ctx, flow: Option<&Flow>) -> Option<String> {
     let flow = flow?;
-    let client = app.clients.get(&flow.request.client_id).await.ok()??;
+    let client = ctx.clients.get(&flow.request.client_id).await.ok()??;
     Some(client.name.clone())
 }
 
 async fn render(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     t: &'static Texts,
     flow: Option<&Flow>,
     status: StatusCode,
     state: FormState<'_>,
 ) -> HttpResponse {
-    let client_name = client_name(app, flow).await;
-    let methods = login::methods(app, required(flow));
-    let (csrf, cookie) = csrf_token(app, req);
+    let client_name = client_name(ctx, flow).await;
+    let methods = login::methods(ctx, required(flow));
+    let (csrf, cookie) = csrf_token(ctx, req);
     let mut res = html(
         status,
         &LoginPage {
@@ -117,20 +117,20 @@ pub(super) fn flow_texts(req: &HttpRequest, flow: Option<&Flow>) -> &'static Tex
 }
 
 pub async fn form(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     id: RequestId,
 ) -> HttpResponse {
     let params = params.0.unwrap_or_default();
-    let flow = match load_flow(&app, &req, &id, &params).await {
+    let flow = match load_flow(&ctx, &req, &id, &params).await {
         Ok(flow) => flow,
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
-    let methods = login::methods(&app, required(flow.as_ref()));
+    let methods = login::methods(&ctx, required(flow.as_ref()));
     if !methods.password && !methods.certificate {
-        return unmet(&app, t, &id, flow).await;
+        return unmet(&ctx, t, &id, flow).await;
     }
     let hint = flow
         .as_ref()
@@ -140,27 +140,27 @@ pub async fn form(
         login: &hint,
         ..Default::default()
     };
-    render(&app, &req, t, flow.as_ref(), StatusCode::OK, state).await
+    render(&ctx, &req, t, flow.as_ref(), StatusCode::OK, state).await
 }
 
 pub async fn submit(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&app, &req, &id, &params).await {
+    let flow = match load_flow(&ctx, &req, &id, &params).await {
         Ok(flow) => flow,
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
-    let methods = login::methods(&app, required(flow.as_ref()));
+    let methods = login::methods(&ctx, required(flow.as_ref()));
     if !methods.password {
         // A form from before, or a script: no password can do here.
         if methods.certificate {
             return to_certificate(flow.as_ref());
         }
-        return unmet(&app, t, &id, flow).await;
+        return unmet(&ctx, t, &id, flow).await;
     }
     let login = params
         .get("login")
@@ -169,7 +169,7 @@ pub async fn submit(
         .unwrap_or_default()
         .trim();
     let password_text = params.get("password").ok().flatten().unwrap_or_default();
-    let form_error = |state| render(&app, &req, t, flow.as_ref(), StatusCode::BAD_REQUEST, state);
+    let form_error = |state| render(&ctx, &req, t, flow.as_ref(), StatusCode::BAD_REQUEST, state);
     if login.is_empty() {
         return form_error(FormState {
             error: Some(t.login_missing),
@@ -190,9 +190,9 @@ pub async fn submit(
     let requester = Requester::of(&req);
     let client = requester.client(&id);
     let required = required(flow.as_ref());
-    let outcome = login::password_login(&app, login, password_text, required, &client).await;
+    let outcome = login::password_login(&ctx, login, password_text, required, &client).await;
     match outcome {
-        Ok(outcome) => finish(&app, t, &id, flow, outcome).await,
+        Ok(outcome) => finish(&ctx, t, &id, flow, outcome).await,
         // One page for every failure, a lock after a right password
         // included: it says what a person can do if the login is locked.
         Err(LoginError::WrongCredentials | LoginError::AdminLocked) => {
@@ -227,7 +227,7 @@ pub async fn submit(
 /// code page when a second factor comes next; to the certificate page when
 /// only a certificate will do; back to the portal when nothing will.
 pub(super) async fn finish(
-    app: &AppState,
+    ctx: &Ctx,
     t: &'static Texts,
     id: &RequestId,
     flow: Option<Flow>,
@@ -236,15 +236,15 @@ pub(super) async fn finish(
     match outcome {
         Outcome::Started { cookie, sid } => {
             let mut res = match flow {
-                Some(flow) => decision(t, id, authorize::logged_in(app, flow, sid).await),
+                Some(flow) => decision(t, id, authorize::logged_in(ctx, flow, sid).await),
                 None => see_other(paths::ACCOUNT_CONSENTS),
             };
-            let _ = res.add_cookie(&session_cookie(app, cookie.expose()));
+            let _ = res.add_cookie(&session_cookie(ctx, cookie.expose()));
             res
         }
-        Outcome::SecondFactor { pending, .. } => second_factor::ask(app, flow.as_ref(), &pending),
+        Outcome::SecondFactor { pending, .. } => second_factor::ask(ctx, flow.as_ref(), &pending),
         Outcome::Certificate => to_certificate(flow.as_ref()),
-        Outcome::Unreachable => unmet(app, t, id, flow).await,
+        Outcome::Unreachable => unmet(ctx, t, id, flow).await,
     }
 }
 
@@ -257,14 +257,9 @@ pub(super) fn to_certificate(flow: Option<&Flow>) -> HttpResponse {
 }
 
 /// Nothing here reaches what the portal requires: it hears so at once.
-async fn unmet(
-    app: &AppState,
-    t: &'static Texts,
-    id: &RequestId,
-    flow: Option<Flow>,
-) -> HttpResponse {
+async fn unmet(ctx: &Ctx, t: &'static Texts, id: &RequestId, flow: Option<Flow>) -> HttpResponse {
     match flow {
-        Some(flow) => decision(t, id, authorize::unmet(app, flow).await),
+        Some(flow) => decision(t, id, authorize::unmet(ctx, flow).await),
         None => problem(t, id, Problem::Unavailable),
     }
 }

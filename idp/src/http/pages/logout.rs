@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{Failure, csrf_failed, error_page, html, see_other, texts};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{
     RequestParams, csrf_ok, csrf_token, current_session, read_cookie, session_cookie,
@@ -42,7 +42,7 @@ const CARRIED: [&str; 5] = [
 ];
 
 pub async fn logout(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     id: RequestId,
@@ -52,19 +52,19 @@ pub async fn logout(
         Err(e) => return invalid(texts(&req, None), &id, &e),
     };
     let t = texts(&req, params.get("ui_locales").ok().flatten());
-    let request = match logout::validate(&app, &params).await {
+    let request = match logout::validate(&ctx, &params).await {
         Ok(request) => request,
         Err(e) => return invalid(t, &id, &e),
     };
     let confirmed = params.get("confirm").ok().flatten() == Some("yes");
-    if confirmed && !csrf_ok(&app, &req, &params) {
+    if confirmed && !csrf_ok(&ctx, &req, &params) {
         return csrf_failed(t, &id);
     }
-    let session = current_session(&app, &req).await;
+    let session = current_session(&ctx, &req).await;
     if confirmed || !logout::must_ask(&request, session.as_ref()) {
-        return finish(&app, &req, t, &id, &request).await;
+        return finish(&ctx, &req, t, &id, &request).await;
     }
-    let (csrf, cookie) = csrf_token(&app, &req);
+    let (csrf, cookie) = csrf_token(&ctx, &req);
     let carried = carried(&params);
     let mut res = html(
         StatusCode::OK,
@@ -88,15 +88,15 @@ fn carried(params: &Params) -> Vec<(&'static str, String)> {
 }
 
 async fn finish(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     t: &'static Texts,
     id: &RequestId,
     request: &LogoutRequest,
 ) -> HttpResponse {
-    let cookie = read_cookie(app, req, session::COOKIE);
+    let cookie = read_cookie(ctx, req, session::COOKIE);
     if let Err(e) = logout::perform(
-        app,
+        ctx,
         request,
         cookie.as_ref().map(|c| c.value()),
         Some(&id.0),
@@ -112,7 +112,7 @@ async fn finish(
     if cookie.is_some() {
         // With its attributes: a `__Host-` cookie is only replaced by one
         // that is Secure and on `Path=/`.
-        let mut gone = session_cookie(app, "");
+        let mut gone = session_cookie(ctx, "");
         gone.make_removal();
         let _ = res.add_cookie(&gone);
     }

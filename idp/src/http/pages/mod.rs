@@ -119,9 +119,9 @@ impl Requester {
                 .and_then(|v| v.to_str().ok())
                 .map(|ua| ua.replace(|c: char| c.is_control(), " ")),
             old_cookie: req
-                .app_data::<actix_web::web::Data<crate::app::AppState>>()
-                .and_then(|app| {
-                    super::extract::read_cookie(app, req, crate::login::session::COOKIE)
+                .app_data::<actix_web::web::Data<crate::ctx::Ctx>>()
+                .and_then(|ctx| {
+                    super::extract::read_cookie(ctx, req, crate::login::session::COOKIE)
                 })
                 .map(|c| c.value().to_owned()),
         }
@@ -328,7 +328,7 @@ pub fn csrf_failed(t: &'static Texts, id: &RequestId) -> HttpResponse {
 /// browser's person, with the texts in the flow's language; or the page to
 /// show instead (the flow decides again for anyone else).
 pub async fn step_page(
-    app: &crate::app::AppState,
+    ctx: &crate::ctx::Ctx,
     req: &HttpRequest,
     params: &super::extract::RequestParams,
     session: Option<crate::login::Session>,
@@ -347,8 +347,8 @@ pub async fn step_page(
         Ok(Ok(Some(flow))) => flow.to_owned(),
         _ => return Err(problem(t, id, Problem::FlowExpired)),
     };
-    let (browser, cookie) = super::extract::browser_id(app, req);
-    match crate::oidc::authorize::open_at(app, &flow_id, Some(&browser), session, step).await {
+    let (browser, cookie) = super::extract::browser_id(ctx, req);
+    match crate::oidc::authorize::open_at(ctx, &flow_id, Some(&browser), session, step).await {
         Ok((flow, session)) => {
             let t = texts(req, flow.request.ui_locales.as_deref());
             Ok((flow, session, t))

@@ -10,7 +10,7 @@ use askama::Template;
 
 use super::orgs::{field, refusal, roles_ru};
 use super::{html, problem, see_other, texts, with_cookie};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, SessionAccount, csrf_token};
 use crate::http::i18n::Texts;
@@ -69,7 +69,7 @@ struct Refused<'a> {
 }
 
 async fn org_page(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     id: &RequestId,
     account: &Account,
@@ -78,7 +78,7 @@ async fn org_page(
     refused: Refused<'_>,
 ) -> HttpResponse {
     let t = texts(req, None);
-    let view = match Orgs::node(app).view(Actor::Member(account), org_id).await {
+    let view = match Orgs::node(ctx).view(Actor::Member(account), org_id).await {
         Ok(view) => view,
         Err(e) => return refused_page(req, id, &e),
     };
@@ -115,7 +115,7 @@ async fn org_page(
             expires: clock_time(i.expires_at),
         })
         .collect();
-    let (csrf, cookie) = csrf_token(app, req);
+    let (csrf, cookie) = csrf_token(ctx, req);
     let page = OrgPage {
         t,
         csrf: &csrf,
@@ -161,7 +161,7 @@ fn refused_page(req: &HttpRequest, id: &RequestId, e: &OrgError) -> HttpResponse
 }
 
 pub async fn show(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     path: web::Path<String>,
     params: RequestParams,
@@ -169,7 +169,7 @@ pub async fn show(
     id: RequestId,
 ) -> HttpResponse {
     let refused = Refused::default();
-    org_page(&app, &req, &id, &account, &path, notice(&params), refused).await
+    org_page(&ctx, &req, &id, &account, &path, notice(&params), refused).await
 }
 
 /// The roles ticked in a form (`role_admin`, `role_manager`,
@@ -182,7 +182,7 @@ fn ticked_roles(params: &Params) -> Roles {
 }
 
 pub async fn invite(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     path: web::Path<String>,
     CsrfForm(params): CsrfForm,
@@ -196,7 +196,7 @@ pub async fn invite(
         position: field(&params, "position"),
     };
     let invitee = new.invitee;
-    let done = invitations::invite(&app, Actor::Member(&account), &path, new)
+    let done = invitations::invite(&ctx, Actor::Member(&account), &path, new)
         .await
         .map(|_| "invited");
     let invitee_invalid = matches!(&done, Err(OrgError::Invalid(errors))
@@ -206,14 +206,14 @@ pub async fn invite(
         invitee_invalid,
         ..Refused::default()
     };
-    changed_or_refused(&app, &req, &id, &account, &path, done, typed).await
+    changed_or_refused(&ctx, &req, &id, &account, &path, done, typed).await
 }
 
 /// `action=roles` (with the ticked roles and, in a medical organization,
 /// `specialty` and `position`) or `action=remove`, for the employee
 /// `account`.
 pub async fn members(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     path: web::Path<String>,
     CsrfForm(params): CsrfForm,
@@ -221,7 +221,7 @@ pub async fn members(
     id: RequestId,
 ) -> HttpResponse {
     let member = field(&params, "account");
-    let orgs = Orgs::node(&app);
+    let orgs = Orgs::node(&ctx);
     let done = match field(&params, "action") {
         "remove" => orgs.remove(Actor::Member(&account), &path, member).await,
         _ => {
@@ -240,14 +240,14 @@ pub async fn members(
         }
     };
     let done = done.map(|()| "changed");
-    changed_or_refused(&app, &req, &id, &account, &path, done, Refused::default()).await
+    changed_or_refused(&ctx, &req, &id, &account, &path, done, Refused::default()).await
 }
 
 /// After a change: back to the organization's page with the notice
 /// `?{done}=1` (a redirect, so a refresh does not repeat it), or the page
 /// with the reason and what was typed.
 async fn changed_or_refused(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     id: &RequestId,
     account: &Account,
@@ -270,7 +270,7 @@ async fn changed_or_refused(
                 error: Some(message),
                 ..typed
             };
-            org_page(app, req, id, account, org_id, None, refused).await
+            org_page(ctx, req, id, account, org_id, None, refused).await
         }
     }
 }
@@ -355,14 +355,14 @@ fn describe(event: &OrgEvent) -> String {
 }
 
 pub async fn journal(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     path: web::Path<String>,
     SessionAccount(account): SessionAccount,
     id: RequestId,
 ) -> HttpResponse {
     let t = texts(&req, None);
-    let orgs = Orgs::node(&app);
+    let orgs = Orgs::node(&ctx);
     let (org, entries) = match orgs.journal(Actor::Member(&account), &path).await {
         Ok(found) => found,
         Err(e) => return refused_page(&req, &id, &e),

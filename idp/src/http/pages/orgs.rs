@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{html, problem, see_other, texts, with_cookie, with_own_scripts};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, SessionAccount, csrf_token};
 use crate::http::i18n::Texts;
@@ -128,7 +128,7 @@ struct OrgsPage<'a> {
 }
 
 async fn orgs_page(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     id: &RequestId,
     account: &Account,
@@ -137,8 +137,8 @@ async fn orgs_page(
 ) -> HttpResponse {
     let t = texts(req, None);
     let (Ok(mine), Ok(waiting)) = (
-        Orgs::node(app).mine(&account.id).await,
-        invitations::for_person(app, account).await,
+        Orgs::node(ctx).mine(&account.id).await,
+        invitations::for_person(ctx, account).await,
     ) else {
         return problem(t, id, Problem::Unavailable);
     };
@@ -160,7 +160,7 @@ async fn orgs_page(
             org: org.short_name,
         })
         .collect();
-    let (csrf, cookie) = csrf_token(app, req);
+    let (csrf, cookie) = csrf_token(ctx, req);
     let page = OrgsPage {
         t,
         csrf: &csrf,
@@ -173,31 +173,31 @@ async fn orgs_page(
 }
 
 pub async fn list(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     SessionAccount(account): SessionAccount,
     id: RequestId,
 ) -> HttpResponse {
-    orgs_page(&app, &req, &id, &account, StatusCode::OK, None).await
+    orgs_page(&ctx, &req, &id, &account, StatusCode::OK, None).await
 }
 
 /// Accepts the invitation `invitation`; on success, the organization's page.
 pub async fn accept(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     SessionAccount(account): SessionAccount,
     id: RequestId,
 ) -> HttpResponse {
     let t = texts(&req, None);
-    match invitations::accept(&app, &account, field(&params, "invitation")).await {
+    match invitations::accept(&ctx, &account, field(&params, "invitation")).await {
         Ok(org) => see_other(&format!(
             "{}?joined=1",
             paths::org_path(paths::ORG, &org.id)
         )),
         Err(e) => match refusal(&e) {
             Some((status, message)) => {
-                orgs_page(&app, &req, &id, &account, status, Some(message)).await
+                orgs_page(&ctx, &req, &id, &account, status, Some(message)).await
             }
             None => problem(t, &id, Problem::Unavailable),
         },
@@ -239,7 +239,7 @@ const TEXT_FIELDS: [OrgField; 7] = [
 ];
 
 async fn new_page(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     id: &RequestId,
     account: &Account,
@@ -249,8 +249,8 @@ async fn new_page(
 ) -> HttpResponse {
     let t = texts(req, None);
     let confirmed = account.level == AccountLevel::Confirmed;
-    let challenge = match (&app.esign, confirmed) {
-        (Some(_), true) => match registration::challenge(app, &account.id).await {
+    let challenge = match (&ctx.esign, confirmed) {
+        (Some(_), true) => match registration::challenge(ctx, &account.id).await {
             Ok(challenge) => Some(challenge),
             Err(_) => return problem(t, id, Problem::Unavailable),
         },
@@ -283,7 +283,7 @@ async fn new_page(
             invalid: invalid.contains(&f),
         })
         .collect();
-    let (csrf, cookie) = csrf_token(app, req);
+    let (csrf, cookie) = csrf_token(ctx, req);
     let page = NewOrgPage {
         t,
         csrf: &csrf,
@@ -300,16 +300,16 @@ async fn new_page(
 }
 
 pub async fn new_form(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     SessionAccount(account): SessionAccount,
     id: RequestId,
 ) -> HttpResponse {
-    new_page(&app, &req, &id, &account, StatusCode::OK, None, None).await
+    new_page(&ctx, &req, &id, &account, StatusCode::OK, None, None).await
 }
 
 pub async fn register(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     SessionAccount(account): SessionAccount,
@@ -331,14 +331,14 @@ pub async fn register(
         certificate_pem: field(&params, "certificate"),
         signature: field(&params, "signature"),
     };
-    match registration::register(&app, &account, &form, signed).await {
+    match registration::register(&ctx, &account, &form, signed).await {
         Ok(org) => see_other(&format!(
             "{}?registered=1",
             paths::org_path(paths::ORG, &org.id)
         )),
         Err(e) => match refusal(&e) {
             Some((status, _)) => {
-                new_page(&app, &req, &id, &account, status, Some(&params), Some(&e)).await
+                new_page(&ctx, &req, &id, &account, status, Some(&params), Some(&e)).await
             }
             None => problem(t, &id, Problem::Unavailable),
         },

@@ -10,7 +10,7 @@ use askama::Template;
 use super::{html, problem, see_other, texts, with_cookie};
 use crate::accounts::password::{NewPasswordError, PUNCTUATION, PolicyError};
 use crate::accounts::recovery::{self, COOKIE, RecoveryError};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, csrf_token, login_cookie, read_cookie};
 use crate::http::i18n::Texts;
@@ -48,14 +48,14 @@ fn flow_of(params: &Params) -> Option<&str> {
 }
 
 fn render(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     flow_id: Option<&str>,
     status: StatusCode,
     view: RecoverView,
     error: Option<String>,
 ) -> HttpResponse {
-    let (csrf, cookie) = csrf_token(app, req);
+    let (csrf, cookie) = csrf_token(ctx, req);
     let page = RecoverPage {
         t: texts(req, None),
         csrf: &csrf,
@@ -75,14 +75,10 @@ fn with_flow(path: &str, flow_id: Option<&str>) -> String {
     }
 }
 
-pub async fn form(
-    app: web::Data<AppState>,
-    req: HttpRequest,
-    params: RequestParams,
-) -> HttpResponse {
+pub async fn form(ctx: web::Data<Ctx>, req: HttpRequest, params: RequestParams) -> HttpResponse {
     let params = params.0.unwrap_or_default();
     render(
-        &app,
+        &ctx,
         &req,
         flow_of(&params),
         StatusCode::OK,
@@ -92,7 +88,7 @@ pub async fn form(
 }
 
 pub async fn start(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     id: RequestId,
@@ -107,7 +103,7 @@ pub async fn start(
     if login.is_empty() {
         let error = Some("Логин: введите телефон, почту, СНИЛС или ИНН.".to_owned());
         return render(
-            &app,
+            &ctx,
             &req,
             flow_id,
             StatusCode::BAD_REQUEST,
@@ -116,10 +112,10 @@ pub async fn start(
         );
     }
     let address = super::client_address(&req);
-    match recovery::start(&app, login, &address).await {
+    match recovery::start(&ctx, login, &address).await {
         Ok(cookie) => {
             let mut res = see_other(&with_flow(paths::RECOVER_PASSWORD, flow_id));
-            let _ = res.add_cookie(&login_cookie(&app, COOKIE, cookie.expose()));
+            let _ = res.add_cookie(&login_cookie(&ctx, COOKIE, cookie.expose()));
             res
         }
         Err(RecoveryError::Limited { wait_secs }) => {
@@ -131,16 +127,16 @@ pub async fn start(
 }
 
 pub async fn code_form(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     id: RequestId,
 ) -> HttpResponse {
     let params = params.0.unwrap_or_default();
     let flow_id = flow_of(&params);
-    let cookie = read_cookie(&app, &req, COOKIE);
-    match recovery::is_under_way(&app, cookie.as_ref().map(|c| c.value())).await {
-        Ok(true) => render(&app, &req, flow_id, StatusCode::OK, RecoverView::Code, None),
+    let cookie = read_cookie(&ctx, &req, COOKIE);
+    match recovery::is_under_way(&ctx, cookie.as_ref().map(|c| c.value())).await {
+        Ok(true) => render(&ctx, &req, flow_id, StatusCode::OK, RecoverView::Code, None),
         Ok(false) => see_other(&with_flow(paths::RECOVER, flow_id)),
         Err(_) => problem(texts(&req, None), &id, Problem::Unavailable),
     }
@@ -188,18 +184,18 @@ fn refusal(error: &RecoveryError) -> Option<(RecoverView, String)> {
 }
 
 pub async fn finish(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     id: RequestId,
 ) -> HttpResponse {
     let flow_id = flow_of(&params);
     let field = |name| params.get(name).ok().flatten().unwrap_or_default();
-    let Some(cookie) = read_cookie(&app, &req, COOKIE) else {
+    let Some(cookie) = read_cookie(&ctx, &req, COOKIE) else {
         return see_other(&with_flow(paths::RECOVER, flow_id));
     };
     let result = recovery::finish(
-        &app,
+        &ctx,
         cookie.value(),
         field("code").trim(),
         field("password"),
@@ -208,13 +204,13 @@ pub async fn finish(
     .await;
     match result {
         Ok(()) => {
-            let mut res = render(&app, &req, flow_id, StatusCode::OK, RecoverView::Done, None);
-            let _ = res.add_cookie(&gone(&app));
+            let mut res = render(&ctx, &req, flow_id, StatusCode::OK, RecoverView::Done, None);
+            let _ = res.add_cookie(&gone(&ctx));
             res
         }
         Err(error) => match refusal(&error) {
             Some((view, message)) => render(
-                &app,
+                &ctx,
                 &req,
                 flow_id,
                 StatusCode::BAD_REQUEST,
@@ -226,8 +222,8 @@ pub async fn finish(
     }
 }
 
-fn gone(app: &AppState) -> Cookie<'static> {
-    let mut cookie = login_cookie(app, COOKIE, "");
+fn gone(ctx: &Ctx) -> Cookie<'static> {
+    let mut cookie = login_cookie(ctx, COOKIE, "");
     cookie.make_removal();
     cookie
 }

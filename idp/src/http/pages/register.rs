@@ -9,7 +9,7 @@ use askama::Template;
 use super::{Requester, decision, html, problem, see_other, texts, with_cookie};
 use crate::accounts::password::PolicyError;
 use crate::accounts::registration::{self, Field, RegisterError, Registration, Start, Step};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
 use crate::http::i18n::{RegisterTexts, Texts, register_texts};
@@ -62,7 +62,7 @@ struct RegisterPage<'a> {
 /// A page in this browser's language, with the CSRF and browser cookies it
 /// needs.
 fn page(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     status: StatusCode,
     view: View,
@@ -70,8 +70,8 @@ fn page(
     error: Option<(Field, String)>,
 ) -> HttpResponse {
     let t = texts(req, None);
-    let (csrf, csrf_cookie) = csrf_token(app, req);
-    let (_, browser_cookie) = browser_id(app, req);
+    let (csrf, csrf_cookie) = csrf_token(ctx, req);
+    let (_, browser_cookie) = browser_id(ctx, req);
     let (invalid, error) = match error {
         Some((field, message)) => (field.to_string(), Some(message)),
         None => (String::new(), None),
@@ -153,7 +153,7 @@ fn refusal(t: &'static Texts, error: &RegisterError) -> (Field, String) {
 /// A refused first page or resend: 429 (with `Retry-After` for a limit)
 /// when it is a matter of waiting, else 400.
 fn refused_page(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     error: &RegisterError,
     view: View,
@@ -161,11 +161,11 @@ fn refused_page(
 ) -> HttpResponse {
     let many = StatusCode::TOO_MANY_REQUESTS;
     match error {
-        RegisterError::TooSoon(_) => page(app, req, many, view, None, refused),
+        RegisterError::TooSoon(_) => page(ctx, req, many, view, None, refused),
         RegisterError::Limited { wait_secs, .. } => {
-            super::retry_after(page(app, req, many, view, None, refused), *wait_secs)
+            super::retry_after(page(ctx, req, many, view, None, refused), *wait_secs)
         }
-        _ => page(app, req, StatusCode::BAD_REQUEST, view, None, refused),
+        _ => page(ctx, req, StatusCode::BAD_REQUEST, view, None, refused),
     }
 }
 
@@ -191,26 +191,22 @@ fn step_path(registration: &Registration) -> String {
 
 /// The registration named by `reg` as this browser may use it.
 async fn load(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     params: &Params,
 ) -> Result<Registration, RegisterError> {
-    let (browser, _) = browser_id(app, req);
-    registration::Registration::load(app, &field(params, "reg"), &browser).await
+    let (browser, _) = browser_id(ctx, req);
+    registration::Registration::load(ctx, &field(params, "reg"), &browser).await
 }
 
-fn gone(app: &AppState, req: &HttpRequest, error: &RegisterError) -> HttpResponse {
+fn gone(ctx: &Ctx, req: &HttpRequest, error: &RegisterError) -> HttpResponse {
     if let RegisterError::Store(e) = error {
         tracing::error!(error = %e, "registration store failed");
     }
-    page(app, req, StatusCode::BAD_REQUEST, View::Gone, None, None)
+    page(ctx, req, StatusCode::BAD_REQUEST, View::Gone, None, None)
 }
 
-pub async fn form(
-    app: web::Data<AppState>,
-    req: HttpRequest,
-    params: RequestParams,
-) -> HttpResponse {
+pub async fn form(ctx: web::Data<Ctx>, req: HttpRequest, params: RequestParams) -> HttpResponse {
     let params = params.0.unwrap_or_default();
     let flow = params.get("flow").ok().flatten().map(str::to_owned);
     let view = View::Start {
@@ -219,15 +215,15 @@ pub async fn form(
         contact: String::new(),
         flow,
     };
-    page(&app, &req, StatusCode::OK, view, None, None)
+    page(&ctx, &req, StatusCode::OK, view, None, None)
 }
 
 pub async fn submit(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
 ) -> HttpResponse {
-    let (browser, cookie) = browser_id(&app, &req);
+    let (browser, cookie) = browser_id(&ctx, &req);
     let (last_name, first_name, contact) = (
         field(&params, "last_name"),
         field(&params, "first_name"),
@@ -241,9 +237,9 @@ pub async fn submit(
         flow,
     };
     let address = super::client_address(&req);
-    match registration::start(&app, start, &browser, &address).await {
+    match registration::start(&ctx, start, &browser, &address).await {
         Ok(registration) => with_cookie(see_other(&step_path(&registration)), cookie),
-        Err(RegisterError::Store(e)) => gone(&app, &req, &RegisterError::Store(e)),
+        Err(RegisterError::Store(e)) => gone(&ctx, &req, &RegisterError::Store(e)),
         Err(error) => {
             let view = View::Start {
                 last_name,
@@ -252,24 +248,20 @@ pub async fn submit(
                 flow: flow.map(str::to_owned),
             };
             let refused = Some(refusal(texts(&req, None), &error));
-            refused_page(&app, &req, &error, view, refused)
+            refused_page(&ctx, &req, &error, view, refused)
         }
     }
 }
 
 /// GET of the code, e-mail and password steps.
-pub async fn step(
-    app: web::Data<AppState>,
-    req: HttpRequest,
-    params: RequestParams,
-) -> HttpResponse {
+pub async fn step(ctx: web::Data<Ctx>, req: HttpRequest, params: RequestParams) -> HttpResponse {
     let params = params.0.unwrap_or_default();
-    match load(&app, &req, &params).await {
+    match load(&ctx, &req, &params).await {
         Ok(registration) => {
             let sent = params.get("sent").ok().flatten().is_some();
             let r = register_texts(texts(&req, None));
             page(
-                &app,
+                &ctx,
                 &req,
                 StatusCode::OK,
                 view_of(&registration),
@@ -277,27 +269,27 @@ pub async fn step(
                 None,
             )
         }
-        Err(error) => gone(&app, &req, &error),
+        Err(error) => gone(&ctx, &req, &error),
     }
 }
 
 pub async fn code(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
 ) -> HttpResponse {
-    let (browser, _) = browser_id(&app, &req);
+    let (browser, _) = browser_id(&ctx, &req);
     let reg = field(&params, "reg");
-    match registration::check_code(&app, &reg, &browser, &field(&params, "code")).await {
+    match registration::check_code(&ctx, &reg, &browser, &field(&params, "code")).await {
         Ok(registration) => see_other(&step_path(&registration)),
-        Err(error @ (RegisterError::Gone | RegisterError::Store(_))) => gone(&app, &req, &error),
+        Err(error @ (RegisterError::Gone | RegisterError::Store(_))) => gone(&ctx, &req, &error),
         Err(error) => {
-            let to = load(&app, &req, &params)
+            let to = load(&ctx, &req, &params)
                 .await
                 .map(|r| r.contact)
                 .unwrap_or_default();
             page(
-                &app,
+                &ctx,
                 &req,
                 StatusCode::BAD_REQUEST,
                 View::Code { reg, to },
@@ -309,38 +301,38 @@ pub async fn code(
 }
 
 pub async fn resend(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
 ) -> HttpResponse {
-    let (browser, _) = browser_id(&app, &req);
+    let (browser, _) = browser_id(&ctx, &req);
     let address = super::client_address(&req);
-    match registration::resend(&app, &field(&params, "reg"), &browser, &address).await {
+    match registration::resend(&ctx, &field(&params, "reg"), &browser, &address).await {
         Ok(registration) => see_other(&format!("{}&sent=1", step_path(&registration))),
         Err(error @ (RegisterError::TooSoon(_) | RegisterError::Limited { .. })) => {
-            match load(&app, &req, &params).await {
+            match load(&ctx, &req, &params).await {
                 Ok(registration) => {
                     let refused = Some(refusal(texts(&req, None), &error));
-                    refused_page(&app, &req, &error, view_of(&registration), refused)
+                    refused_page(&ctx, &req, &error, view_of(&registration), refused)
                 }
-                Err(error) => gone(&app, &req, &error),
+                Err(error) => gone(&ctx, &req, &error),
             }
         }
-        Err(error) => gone(&app, &req, &error),
+        Err(error) => gone(&ctx, &req, &error),
     }
 }
 
 /// The e-mail link: whoever opens it goes on in that browser.
 /// GET of the e-mail link: only asks to go on (see [`View::ConfirmLink`]).
 pub async fn confirm_form(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
 ) -> HttpResponse {
     let params = params.0.unwrap_or_default();
     let token = field(&params, "token");
     page(
-        &app,
+        &ctx,
         &req,
         StatusCode::OK,
         View::ConfirmLink { token },
@@ -352,35 +344,35 @@ pub async fn confirm_form(
 /// The person pressed the button of the e-mail link: the browser that did
 /// goes on with the registration.
 pub async fn confirm(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
 ) -> HttpResponse {
-    let (browser, cookie) = browser_id(&app, &req);
-    match registration::confirm_link(&app, &field(&params, "token"), &browser).await {
+    let (browser, cookie) = browser_id(&ctx, &req);
+    match registration::confirm_link(&ctx, &field(&params, "token"), &browser).await {
         Ok(registration) => with_cookie(see_other(&step_path(&registration)), cookie),
         Err(error @ RegisterError::LinkSpent) => page(
-            &app,
+            &ctx,
             &req,
             StatusCode::BAD_REQUEST,
             View::Gone,
             None,
             Some(refusal(texts(&req, None), &error)),
         ),
-        Err(error) => gone(&app, &req, &error),
+        Err(error) => gone(&ctx, &req, &error),
     }
 }
 
 pub async fn password(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     id: RequestId,
 ) -> HttpResponse {
-    let (browser, _) = browser_id(&app, &req);
+    let (browser, _) = browser_id(&ctx, &req);
     let reg = field(&params, "reg");
     let finished = registration::finish(
-        &app,
+        &ctx,
         &reg,
         &browser,
         &field(&params, "password"),
@@ -390,11 +382,11 @@ pub async fn password(
     let (account, flow_id) = match finished {
         Ok(done) => done,
         Err(error @ (RegisterError::Gone | RegisterError::Store(_))) => {
-            return gone(&app, &req, &error);
+            return gone(&ctx, &req, &error);
         }
         Err(error) => {
             return page(
-                &app,
+                &ctx,
                 &req,
                 StatusCode::BAD_REQUEST,
                 View::Password { reg },
@@ -405,7 +397,7 @@ pub async fn password(
     };
     // The person just proved the contact and chose the password: logged in.
     let flow = match &flow_id {
-        Some(flow_id) => authorize::open(&app, flow_id, Some(&browser)).await.ok(),
+        Some(flow_id) => authorize::open(&ctx, flow_id, Some(&browser)).await.ok(),
         None => None,
     };
     let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
@@ -413,7 +405,7 @@ pub async fn password(
     let requester = Requester::of(&req);
     let client = requester.client(&id);
     match login::proven(
-        &app,
+        &ctx,
         &account,
         vec![login::Factor::Password],
         required,
@@ -423,17 +415,17 @@ pub async fn password(
     {
         Ok(Outcome::Started { cookie, sid }) => {
             let mut res = match flow {
-                Some(flow) => decision(t, &id, authorize::logged_in(&app, flow, sid).await),
-                None => page(&app, &req, StatusCode::OK, View::Done, None, None),
+                Some(flow) => decision(t, &id, authorize::logged_in(&ctx, flow, sid).await),
+                None => page(&ctx, &req, StatusCode::OK, View::Done, None, None),
             };
-            let _ = res.add_cookie(&session_cookie(&app, cookie.expose()));
+            let _ = res.add_cookie(&session_cookie(&ctx, cookie.expose()));
             res
         }
         Ok(Outcome::Certificate) => super::login::to_certificate(flow.as_ref()),
         // A new account has no second factor to ask.
         Ok(Outcome::Unreachable | Outcome::SecondFactor { .. }) => match flow {
-            Some(flow) => decision(t, &id, authorize::unmet(&app, flow).await),
-            None => page(&app, &req, StatusCode::OK, View::Done, None, None),
+            Some(flow) => decision(t, &id, authorize::unmet(&ctx, flow).await),
+            None => page(&ctx, &req, StatusCode::OK, View::Done, None, None),
         },
         Err(_) => problem(t, &id, Problem::Unavailable),
     }

@@ -9,7 +9,7 @@ use askama::Template;
 
 use super::login::{flow_texts, load_flow};
 use super::{Failure, Requester, decision, error_page, html, problem, see_other, with_cookie};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{
     CsrfForm, RequestParams, csrf_token, current_session, login_cookie, read_cookie,
@@ -47,14 +47,14 @@ fn code_path(flow: Option<&Flow>) -> String {
 
 /// After the first factor: remember the waiting login in this browser and
 /// show the code page.
-pub fn ask(app: &AppState, flow: Option<&Flow>, pending: &Secret) -> HttpResponse {
+pub fn ask(ctx: &Ctx, flow: Option<&Flow>, pending: &Secret) -> HttpResponse {
     let mut res = see_other(&code_path(flow));
-    let _ = res.add_cookie(&login_cookie(app, COOKIE, pending.expose()));
+    let _ = res.add_cookie(&login_cookie(ctx, COOKIE, pending.expose()));
     res
 }
 
 fn render(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     flow: Option<&Flow>,
     status: StatusCode,
@@ -62,7 +62,7 @@ fn render(
     error: Option<String>,
     notice: Option<&str>,
 ) -> HttpResponse {
-    let (csrf, cookie) = csrf_token(app, req);
+    let (csrf, cookie) = csrf_token(ctx, req);
     let page = CodePage {
         t: flow_texts(req, flow),
         csrf: &csrf,
@@ -89,66 +89,66 @@ fn login_again(flow: Option<&Flow>) -> HttpResponse {
 }
 
 pub async fn form(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     id: RequestId,
 ) -> HttpResponse {
     let params = params.0.unwrap_or_default();
-    let flow = match load_flow(&app, &req, &id, &params).await {
+    let flow = match load_flow(&ctx, &req, &id, &params).await {
         Ok(flow) => flow,
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
-    let cookie = read_cookie(&app, &req, COOKIE);
-    match code_step::find(&app, cookie.as_ref().map(|c| c.value())).await {
+    let cookie = read_cookie(&ctx, &req, COOKIE);
+    match code_step::find(&ctx, cookie.as_ref().map(|c| c.value())).await {
         Ok(Some(pending)) => {
             let view = form_view(&pending);
-            return render(&app, &req, flow.as_ref(), StatusCode::OK, view, None, None);
+            return render(&ctx, &req, flow.as_ref(), StatusCode::OK, view, None, None);
         }
         Ok(None) => {}
         Err(_) => return problem(t, &id, Problem::Unavailable),
     }
     // No login waits here: a flow that needs a stronger session steps up.
-    let (Some(flow), Some(session)) = (flow, current_session(&app, &req).await) else {
+    let (Some(flow), Some(session)) = (flow, current_session(&ctx, &req).await) else {
         return login_again(None);
     };
     if session.auth.aal >= flow.request.required_aal {
         return see_other(&format!("{}?flow={}", paths::AUTHORIZE_CONTINUE, flow.id));
     }
-    match code_step::step_up(&app, &session, flow.request.required_aal).await {
-        Ok(StepUp::Pending(pending)) => ask(&app, Some(&flow), &pending),
+    match code_step::step_up(&ctx, &session, flow.request.required_aal).await {
+        Ok(StepUp::Pending(pending)) => ask(&ctx, Some(&flow), &pending),
         Ok(StepUp::NoSecondFactor) => {
-            let client_name = match app.clients.get(&flow.request.client_id).await {
+            let client_name = match ctx.clients.get(&flow.request.client_id).await {
                 Ok(Some(client)) => client.name.clone(),
                 _ => flow.request.client_id.clone(),
             };
             let view = CodeView::NoSecondFactor { client_name };
-            render(&app, &req, Some(&flow), StatusCode::OK, view, None, None)
+            render(&ctx, &req, Some(&flow), StatusCode::OK, view, None, None)
         }
         Err(_) => problem(t, &id, Problem::Unavailable),
     }
 }
 
 pub async fn submit(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&app, &req, &id, &params).await {
+    let flow = match load_flow(&ctx, &req, &id, &params).await {
         Ok(flow) => flow,
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
-    let Some(cookie) = read_cookie(&app, &req, COOKIE) else {
+    let Some(cookie) = read_cookie(&ctx, &req, COOKIE) else {
         return login_again(flow.as_ref());
     };
     let code = params.get("code").ok().flatten().unwrap_or_default().trim();
     let retry = |error: String| async {
-        match code_step::find(&app, Some(cookie.value())).await {
+        match code_step::find(&ctx, Some(cookie.value())).await {
             Ok(Some(pending)) => render(
-                &app,
+                &ctx,
                 &req,
                 flow.as_ref(),
                 StatusCode::BAD_REQUEST,
@@ -164,13 +164,13 @@ pub async fn submit(
         return retry(t.code_missing.to_owned()).await;
     }
     let requester = Requester::of(&req);
-    let outcome = code_step::submit(&app, cookie.value(), code, &requester.client(&id)).await;
+    let outcome = code_step::submit(&ctx, cookie.value(), code, &requester.client(&id)).await;
     match outcome {
         Ok(outcome) => {
             let done = !matches!(outcome, Outcome::SecondFactor { .. });
-            let mut res = super::login::finish(&app, t, &id, flow, outcome).await;
+            let mut res = super::login::finish(&ctx, t, &id, flow, outcome).await;
             if done {
-                let _ = res.add_cookie(&gone(&app));
+                let _ = res.add_cookie(&gone(&ctx));
             }
             res
         }
@@ -189,11 +189,11 @@ pub async fn submit(
                 details: None,
             };
             let mut res = error_page(t, &id, failure);
-            let _ = res.add_cookie(&gone(&app));
+            let _ = res.add_cookie(&gone(&ctx));
             res
         }
-        Err(CodeError::NoLogin) => expired(&app, flow.as_ref()),
-        Err(CodeError::Login(LoginError::SessionGone)) => expired(&app, flow.as_ref()),
+        Err(CodeError::NoLogin) => expired(&ctx, flow.as_ref()),
+        Err(CodeError::Login(LoginError::SessionGone)) => expired(&ctx, flow.as_ref()),
         Err(CodeError::Login(LoginError::AdminLocked)) => {
             let failure = Failure {
                 status: StatusCode::FORBIDDEN,
@@ -213,47 +213,47 @@ pub async fn submit(
 
 /// The waiting login is gone (expired, finished, or another browser's):
 /// log in again.
-fn expired(app: &AppState, flow: Option<&Flow>) -> HttpResponse {
+fn expired(ctx: &Ctx, flow: Option<&Flow>) -> HttpResponse {
     let mut res = login_again(flow);
-    let _ = res.add_cookie(&gone(app));
+    let _ = res.add_cookie(&gone(ctx));
     res
 }
 
 /// Clears the waiting login's cookie.
-fn gone(app: &AppState) -> Cookie<'static> {
-    let mut cookie = login_cookie(app, COOKIE, "");
+fn gone(ctx: &Ctx) -> Cookie<'static> {
+    let mut cookie = login_cookie(ctx, COOKIE, "");
     cookie.make_removal();
     cookie
 }
 
 pub async fn resend(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&app, &req, &id, &params).await {
+    let flow = match load_flow(&ctx, &req, &id, &params).await {
         Ok(flow) => flow,
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
-    let Some(cookie) = read_cookie(&app, &req, COOKIE) else {
+    let Some(cookie) = read_cookie(&ctx, &req, COOKIE) else {
         return login_again(flow.as_ref());
     };
-    let (error, notice) = match code_step::resend(&app, cookie.value()).await {
+    let (error, notice) = match code_step::resend(&ctx, cookie.value()).await {
         Ok(()) => (None, Some(t.code_sent)),
         Err(CodeError::TooSoon { .. }) => (Some(t.code_too_soon.to_owned()), None),
-        Err(CodeError::NoLogin) => return expired(&app, flow.as_ref()),
+        Err(CodeError::NoLogin) => return expired(&ctx, flow.as_ref()),
         Err(_) => return problem(t, &id, Problem::Unavailable),
     };
-    match code_step::find(&app, Some(cookie.value())).await {
+    match code_step::find(&ctx, Some(cookie.value())).await {
         Ok(Some(pending)) => {
             let status = match error {
                 Some(_) => StatusCode::TOO_MANY_REQUESTS,
                 None => StatusCode::OK,
             };
             let view = form_view(&pending);
-            render(&app, &req, flow.as_ref(), status, view, error, notice)
+            render(&ctx, &req, flow.as_ref(), status, view, error, notice)
         }
         Ok(None) => login_again(flow.as_ref()),
         Err(_) => problem(t, &id, Problem::Unavailable),
@@ -263,18 +263,18 @@ pub async fn resend(
 /// The person gives up on a portal that requires a second factor: the
 /// portal hears `unmet_authentication_requirements`.
 pub async fn cancel(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&app, &req, &id, &params).await {
+    let flow = match load_flow(&ctx, &req, &id, &params).await {
         Ok(flow) => flow,
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
     match flow {
-        Some(flow) => decision(t, &id, authorize::unmet(&app, flow).await),
+        Some(flow) => decision(t, &id, authorize::unmet(&ctx, flow).await),
         None => see_other(paths::ACCOUNT),
     }
 }

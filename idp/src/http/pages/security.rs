@@ -11,7 +11,7 @@ use super::{Requester, html, problem, texts, with_cookie};
 use crate::accounts::password::NewPasswordError;
 use crate::accounts::second_factor::{self, Proof, SettingsError, Status, verified_phone};
 use crate::accounts::{recovery, totp};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, SessionUser, csrf_token, session_cookie};
 use crate::http::i18n::Texts;
@@ -70,7 +70,7 @@ struct Said<'a> {
 }
 
 async fn render(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     id: &RequestId,
     (account, session): (&Account, &Session),
@@ -82,7 +82,7 @@ async fn render(
         recovery_codes_left,
         totp_pending,
         sms_pending,
-    }) = second_factor::status(app, account, &session.auth.sid).await
+    }) = second_factor::status(ctx, account, &session.auth.sid).await
     else {
         return problem(texts(req, None), id, Problem::Unavailable);
     };
@@ -94,7 +94,7 @@ async fn render(
             SecondFactor::Sms => format!("код из SMS (с {since})"),
         }
     });
-    let (csrf, cookie) = csrf_token(app, req);
+    let (csrf, cookie) = csrf_token(ctx, req);
     let page = SecurityPage {
         t: texts(req, None),
         csrf: &csrf,
@@ -114,21 +114,21 @@ async fn render(
     with_cookie(html(status, &page), cookie)
 }
 
-async fn account_of(app: &AppState, account_id: &str) -> Option<Account> {
-    app.sql.account(account_id).await.ok().flatten()
+async fn account_of(ctx: &Ctx, account_id: &str) -> Option<Account> {
+    ctx.sql.account(account_id).await.ok().flatten()
 }
 
 pub async fn page(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     SessionUser(session): SessionUser,
     id: RequestId,
 ) -> HttpResponse {
-    let Some(account) = account_of(&app, &session.auth.account_id).await else {
+    let Some(account) = account_of(&ctx, &session.auth.account_id).await else {
         return problem(texts(&req, None), &id, Problem::Unavailable);
     };
     let who = (&account, &session);
-    render(&app, &req, &id, who, StatusCode::OK, Said::default()).await
+    render(&ctx, &req, &id, who, StatusCode::OK, Said::default()).await
 }
 
 /// The Russian message for a refused change, naming the field.
@@ -161,13 +161,13 @@ fn refusal(error: &SettingsError) -> Option<String> {
 }
 
 pub async fn change(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     SessionUser(session): SessionUser,
     id: RequestId,
 ) -> HttpResponse {
-    let Some(account) = account_of(&app, &session.auth.account_id).await else {
+    let Some(account) = account_of(&ctx, &session.auth.account_id).await else {
         return problem(texts(&req, None), &id, Problem::Unavailable);
     };
     let field = |name| params.get(name).ok().flatten().unwrap_or_default();
@@ -180,7 +180,7 @@ pub async fn change(
             error: Some("Пароль: введите пароль от учётной записи.".into()),
             ..Default::default()
         };
-        return render(&app, &req, &id, who, StatusCode::BAD_REQUEST, said).await;
+        return render(&ctx, &req, &id, who, StatusCode::BAD_REQUEST, said).await;
     }
     let proof = Proof {
         session: &session,
@@ -189,14 +189,14 @@ pub async fn change(
     // A session made two-factor by enabling gets a new cookie.
     let mut new_cookie = None;
     let result: Result<Said<'_>, SettingsError> = match action {
-        "totp" => second_factor::begin_totp(&app, &account, password, &proof, &client)
+        "totp" => second_factor::begin_totp(&ctx, &account, password, &proof, &client)
             .await
             .map(|_| Said::default()),
-        "sms" => second_factor::begin_sms(&app, &account, password, &proof, &client)
+        "sms" => second_factor::begin_sms(&ctx, &account, password, &proof, &client)
             .await
             .map(|()| Said::default()),
         "confirm" if code.is_empty() => Err(SettingsError::WrongCode { tries_left: None }),
-        "confirm" => second_factor::confirm(&app, &account, &session, code, &client)
+        "confirm" => second_factor::confirm(&ctx, &account, &session, code, &client)
             .await
             .map(|enabled| {
                 new_cookie = enabled.cookie;
@@ -208,13 +208,13 @@ pub async fn change(
                     ..Default::default()
                 }
             }),
-        "disable" => second_factor::disable(&app, &account, password, &proof, &client)
+        "disable" => second_factor::disable(&ctx, &account, password, &proof, &client)
             .await
             .map(|()| Said {
                 notice: Some("Второй фактор отключён."),
                 ..Default::default()
             }),
-        "renew" => second_factor::renew_recovery_codes(&app, &account, password, &proof, &client)
+        "renew" => second_factor::renew_recovery_codes(&ctx, &account, password, &proof, &client)
             .await
             .map(|codes| Said {
                 recovery_codes: codes,
@@ -222,7 +222,7 @@ pub async fn change(
                 ..Default::default()
             }),
         "password" => recovery::change(
-            &app,
+            &ctx,
             &account,
             password,
             field("new_password"),
@@ -259,7 +259,7 @@ pub async fn change(
         }
     };
     let Some(cookie) = new_cookie else {
-        return render(&app, &req, &id, who, status, said).await;
+        return render(&ctx, &req, &id, who, status, said).await;
     };
     // The page as the stronger session sees it, with its cookie.
     let stronger = Session {
@@ -269,7 +269,7 @@ pub async fn change(
         },
         ..session.clone()
     };
-    let mut res = render(&app, &req, &id, (&account, &stronger), status, said).await;
-    let _ = res.add_cookie(&session_cookie(&app, cookie.expose()));
+    let mut res = render(&ctx, &req, &id, (&account, &stronger), status, said).await;
+    let _ = res.add_cookie(&session_cookie(&ctx, cookie.expose()));
     res
 }

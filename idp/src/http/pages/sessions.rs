@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{html, problem, see_other, texts, with_cookie};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, SessionUser, csrf_token};
 use crate::http::i18n::Texts;
@@ -36,7 +36,7 @@ struct SessionsPage<'a> {
 }
 
 async fn page(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     current: &Session,
     status: StatusCode,
@@ -45,7 +45,7 @@ async fn page(
     id: &RequestId,
 ) -> HttpResponse {
     let t = texts(req, None);
-    let Ok(sessions) = session::list(app, &current.auth.account_id).await else {
+    let Ok(sessions) = session::list(ctx, &current.auth.account_id).await else {
         return problem(t, id, Problem::Unavailable);
     };
     let items = sessions
@@ -61,7 +61,7 @@ async fn page(
             sid: s.sid,
         })
         .collect();
-    let (csrf, cookie) = csrf_token(app, req);
+    let (csrf, cookie) = csrf_token(ctx, req);
     let page = SessionsPage {
         t,
         csrf: &csrf,
@@ -73,7 +73,7 @@ async fn page(
 }
 
 pub async fn list(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     params: RequestParams,
     SessionUser(session): SessionUser,
@@ -89,11 +89,11 @@ pub async fn list(
         Some("others") => Some(t.sessions_ended_others),
         _ => None,
     };
-    page(&app, &req, &session, StatusCode::OK, notice, None, &id).await
+    page(&ctx, &req, &session, StatusCode::OK, notice, None, &id).await
 }
 
 pub async fn end(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     SessionUser(session): SessionUser,
@@ -102,7 +102,7 @@ pub async fn end(
     let t = texts(&req, None);
     let account = &session.auth.account_id;
     if params.get("action").ok().flatten() == Some("end_others") {
-        return match session::end_all(&app, account, Some(&session.auth.sid), EndReason::Person)
+        return match session::end_all(&ctx, account, Some(&session.auth.sid), EndReason::Person)
             .await
         {
             Ok(_) => see_other(&format!("{}?ended=others", paths::ACCOUNT_SESSIONS)),
@@ -110,14 +110,14 @@ pub async fn end(
         };
     }
     let sid = params.get("sid").ok().flatten().unwrap_or_default();
-    match session::end_own(&app, account, sid).await {
+    match session::end_own(&ctx, account, sid).await {
         // This very session: the browser is logged out.
         Ok(true) if sid == session.auth.sid => see_other(paths::LOGIN),
         Ok(true) => see_other(&format!("{}?ended=one", paths::ACCOUNT_SESSIONS)),
         Ok(false) => {
             let status = StatusCode::NOT_FOUND;
             page(
-                &app,
+                &ctx,
                 &req,
                 &session,
                 status,

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{html, problem, texts, with_cookie};
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, csrf_token};
 use crate::http::i18n::Texts;
@@ -25,13 +25,13 @@ struct UnlockPage<'a> {
 }
 
 fn render(
-    app: &AppState,
+    ctx: &Ctx,
     req: &HttpRequest,
     status: StatusCode,
     token: &str,
     outcome: Option<&str>,
 ) -> HttpResponse {
-    let (csrf, cookie) = csrf_token(app, req);
+    let (csrf, cookie) = csrf_token(ctx, req);
     let page = UnlockPage {
         t: texts(req, None),
         csrf: &csrf,
@@ -42,28 +42,24 @@ fn render(
     with_cookie(html(status, &page), cookie)
 }
 
-pub async fn form(
-    app: web::Data<AppState>,
-    req: HttpRequest,
-    params: RequestParams,
-) -> HttpResponse {
+pub async fn form(ctx: web::Data<Ctx>, req: HttpRequest, params: RequestParams) -> HttpResponse {
     let params = params.0.unwrap_or_default();
     let token = params.get("token").ok().flatten().unwrap_or_default();
-    render(&app, &req, StatusCode::OK, token, None)
+    render(&ctx, &req, StatusCode::OK, token, None)
 }
 
 pub async fn unlock(
-    app: web::Data<AppState>,
+    ctx: web::Data<Ctx>,
     req: HttpRequest,
     CsrfForm(params): CsrfForm,
     id: RequestId,
 ) -> HttpResponse {
     let t = texts(&req, None);
     let token = params.get("token").ok().flatten().unwrap_or_default();
-    match guard::unlock_by_link(&app, token).await {
-        Ok(true) => render(&app, &req, StatusCode::OK, "", Some(t.unlocked)),
+    match guard::unlock_by_link(&ctx, token).await {
+        Ok(true) => render(&ctx, &req, StatusCode::OK, "", Some(t.unlocked)),
         Ok(false) => render(
-            &app,
+            &ctx,
             &req,
             StatusCode::BAD_REQUEST,
             "",

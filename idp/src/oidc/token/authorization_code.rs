@@ -3,8 +3,8 @@
 use subtle::ConstantTimeEq;
 
 use super::{TokenResponse, UserGrant, user_tokens};
-use crate::app::AppState;
 use crate::audit::{Entry, events};
+use crate::ctx::Ctx;
 use crate::model::{Client, Grant, RefreshToken, random_token};
 use crate::oidc::code::{self, Redemption};
 use crate::oidc::error::OAuthError;
@@ -18,15 +18,15 @@ pub struct Presented<'a> {
 }
 
 pub async fn exchange(
-    app: &AppState,
+    ctx: &Ctx,
     client: &Client,
     presented: Presented<'_>,
     request_id: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
-    let now = app.now();
+    let now = ctx.now();
     let grant_id = uuid::Uuid::new_v4().to_string();
     let redeemed = code::redeem(
-        app,
+        ctx,
         presented.code,
         &client.id,
         presented.redirect_uri,
@@ -38,8 +38,8 @@ pub async fn exchange(
         Redemption::Replayed { grant_id } => {
             // A second use: whoever holds the code may be an attacker, so
             // what the first use issued is revoked (RFC 6749 §4.1.2).
-            let revoked = tokens::revoke_grant(app, &grant_id).await?;
-            app.audit
+            let revoked = tokens::revoke_grant(ctx, &grant_id).await?;
+            ctx.audit
                 .record(
                     Entry::new(events::CODE_REUSED)
                         .client(&client.id)
@@ -71,13 +71,13 @@ pub async fn exchange(
     if grant.expires_at <= now {
         return Err(OAuthError::invalid_grant(format!(
             "the authorization code has expired (codes are valid for {} seconds)",
-            app.config.code_ttl_secs
+            ctx.config.code_ttl_secs
         )));
     }
     check_pkce(grant.code_challenge.as_deref(), presented.code_verifier)?;
     // The portal gets tokens in this session: it is told when the session
     // ends. A session ended since the code was issued gets it no tokens.
-    if !app
+    if !ctx
         .sql
         .add_session_client(&grant.auth.sid, &client.id, now)
         .await?
@@ -98,9 +98,9 @@ pub async fn exchange(
         created_at: now,
         expires_at: now
             + if offline {
-                app.config.refresh_family_max_secs
+                ctx.config.refresh_family_max_secs
             } else {
-                app.config.access_token_ttl_secs
+                ctx.config.access_token_ttl_secs
             },
         revoked: false,
     };
@@ -112,23 +112,23 @@ pub async fn exchange(
         scopes: grant.scopes.clone(),
         auth: grant.auth.clone(),
         issued_at: now,
-        expires_at: (now + app.config.refresh_token_ttl_secs).min(record.expires_at),
+        expires_at: (now + ctx.config.refresh_token_ttl_secs).min(record.expires_at),
         rotated_at: None,
         revoked: false,
     });
-    app.sql
+    ctx.sql
         .insert_grant(&record, refresh_record.as_ref())
         .await?;
     // A replay that raced this redemption marked the grant revoked before
     // its row existed: honour the mark now.
-    if tokens::grant_revoked(app, &grant_id).await? {
-        app.sql.revoke_grant(&grant_id).await?;
+    if tokens::grant_revoked(ctx, &grant_id).await? {
+        ctx.sql.revoke_grant(&grant_id).await?;
         return Err(OAuthError::invalid_grant(
             "the authorization code was used twice; the tokens issued for it are revoked",
         ));
     }
     let response = user_tokens(
-        app,
+        ctx,
         UserGrant {
             client,
             auth: &grant.auth,
@@ -140,7 +140,7 @@ pub async fn exchange(
         },
     )
     .await?;
-    app.audit
+    ctx.audit
         .record(
             Entry::new(events::TOKEN_ISSUED)
                 .account(&grant.auth.account_id)

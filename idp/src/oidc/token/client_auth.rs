@@ -7,7 +7,7 @@ use std::sync::Arc;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::model::{Client, Secret};
 use crate::oidc::error::OAuthError;
 use crate::oidc::params::Params;
@@ -60,7 +60,7 @@ impl ClientCredentials {
 
 /// Authenticates the client of a back-channel request.
 pub async fn authenticate(
-    app: &AppState,
+    ctx: &Ctx,
     params: &Params,
     credentials: ClientCredentials,
 ) -> Result<Arc<Client>, OAuthError> {
@@ -91,7 +91,7 @@ pub async fn authenticate(
         }
     };
     let unknown = || OAuthError::invalid_client("client authentication failed");
-    let client = app.clients.get(&client_id).await?.ok_or_else(unknown)?;
+    let client = ctx.clients.get(&client_id).await?.ok_or_else(unknown)?;
     match (&client.secret_hash, secret) {
         (Some(stored), Some(secret)) if secret.matches_digest(stored) => Ok(client),
         (Some(_), _) => Err(unknown()),

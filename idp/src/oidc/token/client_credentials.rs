@@ -2,7 +2,7 @@
 //! itself, with no person behind it.
 
 use super::TokenResponse;
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::model::{Client, Scopes};
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::tokens;
@@ -20,7 +20,7 @@ const PERSONAL: [&str; 8] = [
 ];
 
 pub fn exchange(
-    app: &AppState,
+    ctx: &Ctx,
     client: &Client,
     scope: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
@@ -38,6 +38,6 @@ pub fn exchange(
         ));
     }
     let scopes = asked.intersect(&client.scopes);
-    let token = tokens::access_token(app, &client.id, &scopes, tokens::Holder::Client)?;
-    Ok(TokenResponse::new(app, token, &scopes))
+    let token = tokens::access_token(ctx, &client.id, &scopes, tokens::Holder::Client)?;
+    Ok(TokenResponse::new(ctx, token, &scopes))
 }

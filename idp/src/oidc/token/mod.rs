@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::claims;
 use super::error::OAuthError;
 use super::params::Params;
-use crate::app::AppState;
+use crate::ctx::Ctx;
 use crate::model::{AuthContext, Client, Release, Scopes};
 
 /// A successful token response (RFC 6749 §5.1, Core §3.1.3.3).
@@ -33,11 +33,11 @@ pub struct TokenResponse {
 }
 
 impl TokenResponse {
-    fn new(app: &AppState, access_token: String, scopes: &Scopes) -> Self {
+    fn new(ctx: &Ctx, access_token: String, scopes: &Scopes) -> Self {
         Self {
             access_token,
             token_type: "Bearer",
-            expires_in: app.config.access_token_ttl_secs,
+            expires_in: ctx.config.access_token_ttl_secs,
             id_token: None,
             refresh_token: None,
             scope: scopes.to_string(),
@@ -47,13 +47,13 @@ impl TokenResponse {
 
 /// Handles a token request: authenticates the client, runs the grant.
 pub async fn exchange(
-    app: &AppState,
+    ctx: &Ctx,
     params: &Params,
     credentials: ClientCredentials,
     request_id: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     params.require("grant_type")?;
-    let client = authenticate(app, params, credentials).await?;
+    let client = authenticate(ctx, params, credentials).await?;
     match TokenRequest::parse(params)? {
         TokenRequest::AuthorizationCode {
             code,
@@ -65,17 +65,17 @@ pub async fn exchange(
                 redirect_uri: redirect_uri.as_deref(),
                 code_verifier: code_verifier.as_deref(),
             };
-            authorization_code::exchange(app, &client, presented, request_id).await
+            authorization_code::exchange(ctx, &client, presented, request_id).await
         }
         TokenRequest::RefreshToken {
             refresh_token,
             scope,
         } => {
-            refresh_token::exchange(app, &client, &refresh_token, scope.as_deref(), request_id)
+            refresh_token::exchange(ctx, &client, &refresh_token, scope.as_deref(), request_id)
                 .await
         }
         TokenRequest::ClientCredentials { scope } => {
-            client_credentials::exchange(app, &client, scope.as_deref())
+            client_credentials::exchange(ctx, &client, scope.as_deref())
         }
     }
 }
@@ -92,8 +92,8 @@ struct UserGrant<'a> {
     refresh_token: Option<String>,
 }
 
-async fn user_tokens(app: &AppState, grant: UserGrant<'_>) -> Result<TokenResponse, OAuthError> {
-    let account = app
+async fn user_tokens(ctx: &Ctx, grant: UserGrant<'_>) -> Result<TokenResponse, OAuthError> {
+    let account = ctx
         .sql
         .account(&grant.auth.account_id)
         .await?
@@ -102,7 +102,7 @@ async fn user_tokens(app: &AppState, grant: UserGrant<'_>) -> Result<TokenRespon
     // Memberships are read now, not from the login's snapshot: a role
     // change or a removal shows in the next token.
     let orgs = if claims::needs_orgs(release.id_token.iter().chain(&release.userinfo)) {
-        crate::orgs::claims::of_account(&app.sql, &account.id).await?
+        crate::orgs::claims::of_account(&ctx.sql, &account.id).await?
     } else {
         Vec::new()
     };
@@ -116,14 +116,14 @@ async fn user_tokens(app: &AppState, grant: UserGrant<'_>) -> Result<TokenRespon
         && subject.acting().is_none()
     {
         // The login was for an organization the person has left: it ends.
-        super::tokens::revoke_grant(app, grant.grant_id).await?;
+        super::tokens::revoke_grant(ctx, grant.grant_id).await?;
         return Err(OAuthError::invalid_grant(
             "the person no longer works for the organization they logged in for; log in again",
         ));
     }
     let personal = claims::id_token_claims(&subject, release);
     let access_token = super::tokens::access_token(
-        app,
+        ctx,
         &grant.client.id,
         grant.scopes,
         super::tokens::Holder::Person {
@@ -133,10 +133,10 @@ async fn user_tokens(app: &AppState, grant: UserGrant<'_>) -> Result<TokenRespon
             org: personal.get("org"),
         },
     )?;
-    let mut response = TokenResponse::new(app, access_token, grant.scopes);
+    let mut response = TokenResponse::new(ctx, access_token, grant.scopes);
     if grant.scopes.contains("openid") {
         response.id_token = Some(super::tokens::id_token(
-            app,
+            ctx,
             super::tokens::IdTokenInput {
                 client: grant.client,
                 auth: grant.auth,

@@ -11,15 +11,15 @@
 //! releases what was consented to, read from the grant.
 
 use super::{TokenResponse, UserGrant, user_tokens};
-use crate::app::AppState;
 use crate::audit::{Entry, events};
+use crate::ctx::Ctx;
 use crate::model::{Client, Grant, RefreshToken, Scopes, Secret};
 use crate::oidc::claims;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::tokens;
 
 pub async fn exchange(
-    app: &AppState,
+    ctx: &Ctx,
     client: &Client,
     presented: &str,
     scope: Option<&str>,
@@ -27,9 +27,9 @@ pub async fn exchange(
 ) -> Result<TokenResponse, OAuthError> {
     let presented = Secret::new(presented);
     let digest = presented.digest();
-    let now = app.now();
+    let now = ctx.now();
     let revoked = || OAuthError::invalid_grant("the refresh token has been revoked");
-    let stored = app
+    let stored = ctx
         .sql
         .refresh_token(&digest)
         .await?
@@ -47,7 +47,7 @@ pub async fn exchange(
             "the refresh token has expired; log in again",
         ));
     }
-    let grant = app
+    let grant = ctx
         .sql
         .grant(&stored.family_id)
         .await?
@@ -71,40 +71,40 @@ pub async fn exchange(
             asked
         }
     };
-    let next = successor(app, &presented);
+    let next = successor(ctx, &presented);
     let mut rotated_at = stored.rotated_at;
     if rotated_at.is_none() {
         let record = RefreshToken {
             digest: next.digest(),
             issued_at: now,
-            expires_at: (now + app.config.refresh_token_ttl_secs).min(grant.expires_at),
+            expires_at: (now + ctx.config.refresh_token_ttl_secs).min(grant.expires_at),
             rotated_at: None,
             revoked: false,
             ..stored.clone()
         };
-        if app.sql.rotate_refresh_token(&digest, now, &record).await? {
-            return respond(app, client, &grant, &stored.scopes, &scopes, next).await;
+        if ctx.sql.rotate_refresh_token(&digest, now, &record).await? {
+            return respond(ctx, client, &grant, &stored.scopes, &scopes, next).await;
         }
         // Another request rotated it a moment ago, or the grant was revoked.
-        let again = app.sql.refresh_token(&digest).await?;
+        let again = ctx.sql.refresh_token(&digest).await?;
         rotated_at = again.and_then(|t| if t.revoked { None } else { t.rotated_at });
         if rotated_at.is_none() {
             return Err(revoked());
         }
-        app.stats
+        ctx.stats
             .refresh_races
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     let rotated_at = rotated_at.unwrap_or(now);
-    let grace = app.config.refresh_grace_secs;
+    let grace = ctx.config.refresh_grace_secs;
     if grace > 0 && now - rotated_at <= grace {
-        let live = app.sql.refresh_token(&next.digest()).await?;
+        let live = ctx.sql.refresh_token(&next.digest()).await?;
         if live.is_some_and(|t| !t.revoked && t.rotated_at.is_none()) {
-            return respond(app, client, &grant, &stored.scopes, &scopes, next).await;
+            return respond(ctx, client, &grant, &stored.scopes, &scopes, next).await;
         }
     }
-    let revoked = tokens::revoke_grant(app, &stored.family_id).await?;
-    app.audit
+    let revoked = tokens::revoke_grant(ctx, &stored.family_id).await?;
+    ctx.audit
         .record(
             Entry::new(events::REFRESH_REUSED)
                 .account(&stored.auth.account_id)
@@ -119,14 +119,14 @@ pub async fn exchange(
     ))
 }
 
-fn successor(app: &AppState, token: &Secret) -> Secret {
+fn successor(ctx: &Ctx, token: &Secret) -> Secret {
     use base64::Engine;
-    let tag = ring::hmac::sign(&app.refresh_key, token.expose().as_bytes());
+    let tag = ring::hmac::sign(&ctx.refresh_key, token.expose().as_bytes());
     Secret::new(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag.as_ref()))
 }
 
 async fn respond(
-    app: &AppState,
+    ctx: &Ctx,
     client: &Client,
     grant: &Grant,
     granted: &Scopes,
@@ -134,7 +134,7 @@ async fn respond(
     next: Secret,
 ) -> Result<TokenResponse, OAuthError> {
     user_tokens(
-        app,
+        ctx,
         UserGrant {
             client,
             auth: &grant.auth,
