@@ -1,12 +1,13 @@
-//! Builds the `Ctx` (see `ctx.rs`) once from the `Config`.
+//! The composition root: builds the [`Ctx`] from the `Config` (opening the
+//! stores, migrating where allowed, loading the keys) and starts this node's
+//! background work. Only `main`, `cli` and the tests import it.
 
 use std::sync::Arc;
 
-use crate::audit::Audit;
-use crate::clients::ClientRegistry;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-pub use crate::ctx::{Ctx, Health, Stats};
+use crate::ctx::{Ctx, Parts};
+use crate::delivery::Delivery;
 use crate::keyring::{KeyRing, load_master_key};
 use crate::store::ephemeral::{MemoryStore, RedisStore};
 use crate::store::{Ephemeral, SqlStore};
@@ -40,75 +41,64 @@ pub struct Created {
     pub migrations: Vec<String>,
 }
 
-impl Ctx {
-    /// Opens the stores, applies migrations where allowed, loads the keys.
-    pub async fn build(config: Config) -> Result<(Self, Created), StartError> {
-        Self::build_with_clock(config, Arc::new(SystemClock)).await
-    }
+/// Opens the stores, applies migrations where allowed, loads the keys.
+pub async fn build(config: Config) -> Result<(Ctx, Created), StartError> {
+    build_with_clock(config, Arc::new(SystemClock)).await
+}
 
-    pub async fn build_with_clock(
-        config: Config,
-        clock: Arc<dyn Clock>,
-    ) -> Result<(Self, Created), StartError> {
-        let mut created = Created::default();
-        let sql = open_sql(&config)?;
+pub async fn build_with_clock(
+    config: Config,
+    clock: Arc<dyn Clock>,
+) -> Result<(Ctx, Created), StartError> {
+    let mut created = Created::default();
+    let sql = open_sql(&config)?;
+    let migrations = sql.migrations();
+    let pending = tokio::task::spawn_blocking(move || migrations.pending())
+        .await
+        .map_err(|e| crate::store::StoreError::Database(e.to_string()))??;
+    if !pending.is_empty() {
+        // Production databases change only when an admin says so.
+        if config.is_production() && !config.auto_migrate && !config.demo {
+            return Err(StartError::PendingMigrations(pending.len()));
+        }
         let migrations = sql.migrations();
-        let pending = tokio::task::spawn_blocking(move || migrations.pending())
+        created.migrations = tokio::task::spawn_blocking(move || migrations.apply())
             .await
             .map_err(|e| crate::store::StoreError::Database(e.to_string()))??;
-        if !pending.is_empty() {
-            // Production databases change only when an admin says so.
-            if config.is_production() && !config.auto_migrate && !config.demo {
-                return Err(StartError::PendingMigrations(pending.len()));
-            }
-            let migrations = sql.migrations();
-            created.migrations = tokio::task::spawn_blocking(move || migrations.apply())
-                .await
-                .map_err(|e| crate::store::StoreError::Database(e.to_string()))??;
-        }
-        let ephemeral: Arc<dyn Ephemeral> = match &config.redis_url {
-            Some(url) => Arc::new(RedisStore::connect(&url.0, &config.redis_prefix).await?),
-            None => Arc::new(MemoryStore::default()),
-        };
-        let (master, generated) = load_master_key(&config)?;
-        created.master_key = generated;
-        let keys = Arc::new(KeyRing::default());
-        created.signing_keys = keys
-            .ensure_active(&sql, &master, config.rsa_bits, clock.now())
-            .await?;
-        // Computed now, so the first unknown login is not slower than others.
-        tokio::task::spawn_blocking(crate::accounts::password::dummy_hash)
-            .await
-            .map_err(|e| crate::store::StoreError::Database(e.to_string()))?;
-        let refresh_key = ring::hmac::Key::new(
-            ring::hmac::HMAC_SHA256,
-            &master.derive("vhod refresh-token successor"),
-        );
-        let csrf_key =
-            ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &master.derive("vhod csrf token"));
-        let delivery = Arc::new(crate::delivery::Delivery::from_config(&config)?);
-        let esign = load_trust(&config)?.map(Arc::new);
-        let state = Self {
-            issuer: config.issuer().into(),
-            clients: Arc::new(ClientRegistry::new(sql.clone())),
-            audit: Audit::new(sql.clone()),
-            config: Arc::new(config),
-            ephemeral,
-            keys,
-            master: Arc::new(master),
-            clock,
-            refresh_key: Arc::new(refresh_key),
-            csrf_key: Arc::new(csrf_key),
-            passwords: Arc::new(crate::login::PasswordPool::for_this_machine()),
-            stats: Arc::default(),
-            delivery,
-            wake: crate::jobs::Wake::default(),
-            registries: Arc::new(crate::registries::Simulator),
-            esign,
-            sql,
-        };
-        Ok((state, created))
     }
+    let ephemeral: Arc<dyn Ephemeral> = match &config.redis_url {
+        Some(url) => Arc::new(RedisStore::connect(&url.0, &config.redis_prefix).await?),
+        None => Arc::new(MemoryStore::default()),
+    };
+    let (master, generated) = load_master_key(&config)?;
+    created.master_key = generated;
+    let keys = Arc::new(KeyRing::default());
+    created.signing_keys = keys
+        .ensure_active(&sql, &master, config.rsa_bits, clock.now())
+        .await?;
+    // Computed now, so the first unknown login is not slower than others.
+    tokio::task::spawn_blocking(crate::accounts::password::dummy_hash)
+        .await
+        .map_err(|e| crate::store::StoreError::Database(e.to_string()))?;
+    let delivery = Delivery::from_config(&config)?;
+    let esign = load_trust(&config)?;
+    let ctx = Ctx::from_parts(Parts {
+        config,
+        clock,
+        sql,
+        ephemeral,
+        keys,
+        master,
+        delivery,
+        esign,
+    });
+    Ok((ctx, created))
+}
+
+/// Starts this node's background work: the job worker and the janitor.
+pub fn start_background(ctx: &Ctx) {
+    crate::janitor::spawn(ctx.clone());
+    crate::jobs::spawn(ctx.clone());
 }
 
 /// The CAs (and CRLs) trusted for electronic signatures.

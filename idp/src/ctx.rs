@@ -1,5 +1,7 @@
-//! `Ctx`: configuration, stores, keys and clock, built once from the
-//! `Config` (in `app.rs`) and shared by every request.
+//! `Ctx`: the infrastructure every use case works with (configuration,
+//! clock, stores, journal, job queue, keys, clients, transports), built once
+//! by the composition root (`app.rs`) and shared by every request, job and
+//! command. It holds no rules and imports nothing from the domain.
 
 use std::sync::Arc;
 
@@ -9,10 +11,11 @@ use crate::audit::Audit;
 use crate::clients::ClientRegistry;
 use crate::clock::{Clock, UnixTime};
 use crate::config::Config;
+use crate::delivery::Delivery;
 use crate::keyring::KeyRing;
 use crate::store::{Ephemeral, SqlStore};
 
-/// Everything a request needs. Cheap to clone.
+/// The infrastructure a use case needs. Cheap to clone.
 #[derive(Clone)]
 pub struct Ctx {
     pub config: Arc<Config>,
@@ -33,7 +36,7 @@ pub struct Ctx {
     /// Counters of rare events, for operators and tests.
     pub stats: Arc<Stats>,
     /// The transports of SMS, e-mail and letters.
-    pub delivery: Arc<crate::delivery::Delivery>,
+    pub delivery: Arc<Delivery>,
     /// Wakes this node's job worker.
     pub wake: crate::jobs::Wake,
     /// The state registries profiles are checked against.
@@ -75,4 +78,56 @@ impl Ctx {
             ephemeral: self.ephemeral.ping().await.is_ok(),
         }
     }
+
+    /// Puts the parts start-up opened together and derives the rest.
+    pub fn from_parts(parts: Parts) -> Self {
+        let Parts {
+            config,
+            clock,
+            sql,
+            ephemeral,
+            keys,
+            master,
+            delivery,
+            esign,
+        } = parts;
+        let derived = |purpose: &str| {
+            Arc::new(ring::hmac::Key::new(
+                ring::hmac::HMAC_SHA256,
+                &master.derive(purpose),
+            ))
+        };
+        Self {
+            issuer: config.issuer().into(),
+            clients: Arc::new(ClientRegistry::new(sql.clone())),
+            audit: Audit::new(sql.clone()),
+            config: Arc::new(config),
+            ephemeral,
+            keys,
+            refresh_key: derived("vhod refresh-token successor"),
+            csrf_key: derived("vhod csrf token"),
+            master: Arc::new(master),
+            clock,
+            passwords: Arc::new(crate::login::PasswordPool::for_this_machine()),
+            stats: Arc::default(),
+            delivery: Arc::new(delivery),
+            wake: crate::jobs::Wake::default(),
+            registries: Arc::new(crate::registries::Simulator),
+            esign: esign.map(Arc::new),
+            sql,
+        }
+    }
+}
+
+/// What start-up opens or loads; [`Ctx::from_parts`] derives the rest.
+pub struct Parts {
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    pub sql: SqlStore,
+    pub ephemeral: Arc<dyn Ephemeral>,
+    /// Loaded from `sql` with `master`.
+    pub keys: Arc<KeyRing>,
+    pub master: MasterKey,
+    pub delivery: Delivery,
+    pub esign: Option<esign::TrustAnchors>,
 }

@@ -44,30 +44,29 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     crate::http::block_on(async move {
-        let (state, created) = Ctx::build(config).await?;
-        report(&state, &created);
-        if state.config.demo {
+        let (ctx, created) = crate::app::build(config).await?;
+        report(&ctx, &created);
+        if ctx.config.demo {
             println!("demo data:");
-            for line in crate::demo::seed(&state).await?.iter().chain(&demo_ca) {
+            for line in crate::demo::seed(&ctx).await?.iter().chain(&demo_ca) {
                 println!("  {line}");
             }
         }
-        let listener = TcpListener::bind(&state.config.bind)
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.bind))?;
+        let listener = TcpListener::bind(&ctx.config.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", ctx.config.bind))?;
         println!(
             "Vhod is listening on http://{} (issuer {})",
             listener.local_addr()?,
-            state.issuer
+            ctx.issuer
         );
-        crate::janitor::spawn(state.clone());
-        crate::jobs::spawn(state.clone());
-        crate::http::serve(state, listener, workers)?.await?;
+        crate::app::start_background(&ctx);
+        crate::http::serve(ctx, listener, workers)?.await?;
         Ok(())
     })
 }
 
-fn report(state: &Ctx, created: &crate::app::Created) {
-    let config = &state.config;
+fn report(ctx: &Ctx, created: &crate::app::Created) {
+    let config = &ctx.config;
     if config.is_production() {
         println!(
             "storage: PostgreSQL + {}",

@@ -31,12 +31,12 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 pub const HSTS: &str = "max-age=31536000";
 
 /// Starts the HTTP server on an already bound listener.
-pub fn serve(state: Ctx, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
-    let max_body = state.config.max_body_bytes;
+pub fn serve(ctx: Ctx, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+    let max_body = ctx.config.max_body_bytes;
     // An https issuer: browsers must never use plain http with us (TLS
     // usually ends at the load balancer, so the node itself speaks http).
-    let hsts = state.config.secure_cookies();
-    let data = web::Data::new(state);
+    let hsts = ctx.config.secure_cookies();
+    let data = web::Data::new(ctx);
     let server = HttpServer::new(move || {
         let mut headers = DefaultHeaders::new()
             .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -263,7 +263,7 @@ fn run(config: &Config, args: &[&str]) -> (bool, String, String) {
 async fn the_cli_tails_and_verifies_the_journal() {
     let mut config = Config::default();
     let _isolation = Isolation::new(&mut config);
-    let (state, _) = idp::ctx::Ctx::build(Config {
+    let (state, _) = idp::app::build(Config {
         auto_migrate: true,
         ..config.clone()
     })

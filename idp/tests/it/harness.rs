@@ -160,7 +160,7 @@ impl Builder {
         if first_node {
             super::fixtures::install_keys(&mut config, clock_now(&clock)).await;
         }
-        let (mut state, _) = Ctx::build_with_clock(config, Arc::new(clock.clone()))
+        let (mut state, _) = idp::app::build_with_clock(config, Arc::new(clock.clone()))
             .await
             .expect("the provider starts");
         if let Some(ephemeral) = self.shared_ephemeral

@@ -38,7 +38,7 @@ async fn start_up_migrates_the_embedded_database_but_not_production() {
     let mut config = Config::default();
     let _isolation = Isolation::new(&mut config);
     config.auto_migrate = false;
-    let result = idp::ctx::Ctx::build(config.clone()).await;
+    let result = idp::app::build(config.clone()).await;
     if production() {
         let error = result
             .err()
@@ -46,7 +46,7 @@ async fn start_up_migrates_the_embedded_database_but_not_production() {
             .to_string();
         assert!(error.contains("pending migration"), "{error}");
         config.auto_migrate = true;
-        let (_, created) = idp::ctx::Ctx::build(config).await.unwrap();
+        let (_, created) = idp::app::build(config).await.unwrap();
         assert!(!created.migrations.is_empty());
     } else {
         let (_, created) = result.expect("embedded mode migrates by itself");
@@ -294,7 +294,7 @@ async fn admin_cli_drives_the_key_lifecycle() {
     let mut config = Config::default();
     let _isolation = Isolation::new(&mut config);
     // A first start creates the keys (and, embedded, the master key file).
-    idp::ctx::Ctx::build(Config {
+    idp::app::build(Config {
         auto_migrate: true,
         ..config.clone()
     })
