@@ -98,7 +98,7 @@ pub async fn build_with_clock(
 /// Starts this node's background work: the job worker and the janitor.
 pub fn start_background(ctx: &Ctx) {
     crate::janitor::spawn(ctx.clone());
-    crate::jobs::spawn(ctx.clone());
+    crate::worker::spawn(ctx.clone());
 }
 
 /// The CAs (and CRLs) trusted for electronic signatures.

@@ -11,9 +11,10 @@ use crate::audit::Audit;
 use crate::clients::ClientRegistry;
 use crate::clock::{Clock, UnixTime};
 use crate::config::Config;
-use crate::delivery::Delivery;
+use crate::delivery::{self, Delivery, Message};
+use crate::jobs::Queue;
 use crate::keyring::KeyRing;
-use crate::store::{Ephemeral, SqlStore};
+use crate::store::{Ephemeral, SqlStore, StoreError};
 
 /// The infrastructure a use case needs. Cheap to clone.
 #[derive(Clone)]
@@ -37,8 +38,8 @@ pub struct Ctx {
     pub stats: Arc<Stats>,
     /// The transports of SMS, e-mail and letters.
     pub delivery: Arc<Delivery>,
-    /// Wakes this node's job worker.
-    pub wake: crate::jobs::Wake,
+    /// The durable job queue; queuing wakes this node's worker.
+    pub jobs: Queue,
     /// The state registries profiles are checked against.
     pub registries: Arc<dyn crate::registries::Registries>,
     /// The CAs trusted for electronic signatures, when configured.
@@ -65,10 +66,14 @@ impl Ctx {
         self.clock.now()
     }
 
-    /// Lets this node's worker send what was just queued without waiting
-    /// for its next poll.
-    pub fn wake_jobs(&self) {
-        self.wake.now();
+    /// Queues `message` for delivery; it goes out at once unless its
+    /// transport is down, and then with retries.
+    pub async fn queue_message(&self, message: &Message) -> Result<(), StoreError> {
+        tracing::info!(kind = ?message.kind, subject = %message.subject, "message queued");
+        self.jobs
+            .enqueue(delivery::DELIVER, message, self.now())
+            .await?;
+        Ok(())
     }
 
     /// Asks both stores for a sign of life.
@@ -107,11 +112,11 @@ impl Ctx {
             refresh_key: derived("vhod refresh-token successor"),
             csrf_key: derived("vhod csrf token"),
             master: Arc::new(master),
-            clock,
+            clock: clock.clone(),
             passwords: Arc::new(crate::login::PasswordPool::for_this_machine()),
             stats: Arc::default(),
             delivery: Arc::new(delivery),
-            wake: crate::jobs::Wake::default(),
+            jobs: Queue::new(sql.clone(), clock),
             registries: Arc::new(crate::registries::Simulator),
             esign: esign.map(Arc::new),
             sql,

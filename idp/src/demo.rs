@@ -571,13 +571,13 @@ async fn start_pending_check(ctx: &Ctx, account: &crate::model::Account) -> anyh
     let job = crate::accounts::profile::VerifyJob {
         verification: verification.id,
     };
-    crate::jobs::enqueue(
-        ctx,
-        crate::accounts::profile::VERIFY,
-        &job,
-        now + PENDING_CHECK_AFTER_SECS,
-    )
-    .await?;
+    ctx.jobs
+        .enqueue(
+            crate::accounts::profile::VERIFY,
+            &job,
+            now + PENDING_CHECK_AFTER_SECS,
+        )
+        .await?;
     Ok(())
 }
 

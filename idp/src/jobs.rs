@@ -1,8 +1,9 @@
-//! Durable background work that any node may do: deliveries, verifications
-//! against the state registries, session expiry and back-channel logouts. A job is a row in the
-//! durable store; every node's worker claims due jobs (a lease, so a node
-//! that dies mid-job leaves it to another), runs them, and deletes them when
-//! done or schedules a retry with backoff. A restart loses nothing.
+//! The durable job queue: a job is a row in the durable store; every node's
+//! worker (`worker.rs`) claims due jobs (a lease, so a node that dies
+//! mid-job leaves it to another), runs them, and deletes them when done or
+//! schedules a retry with backoff. A restart loses nothing. The queue knows
+//! no feature: a job is a kind and a JSON payload; `worker.rs` maps each
+//! kind to what runs it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,20 +11,18 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::Notify;
 
-use crate::clock::UnixTime;
-use crate::ctx::Ctx;
+use crate::clock::{Clock, UnixTime};
 use crate::model::Job;
 use crate::store::{SqlStore, StoreError};
 
-/// Deliver a message (`delivery::Message`).
-pub const DELIVER: &str = "deliver";
-
 /// How long a claimed job is left to its node before another may take it.
 const LEASE_SECS: i64 = 120;
+/// How many due jobs one claim takes.
+const BATCH: i64 = 16;
 /// Attempts before a job is given up (kept, with its error, for the admin).
 pub const MAX_ATTEMPTS: u32 = 12;
 /// How often each node looks for due jobs when nobody wakes it.
-const POLL: Duration = Duration::from_secs(1);
+pub const POLL: Duration = Duration::from_secs(1);
 
 /// Why a job did not get done this time.
 #[derive(Debug, thiserror::Error)]
@@ -36,27 +35,82 @@ pub enum JobError {
     Permanent(String),
 }
 
-/// Wakes this node's worker when it queues a job, so the job runs at once
-/// instead of at the next poll.
-#[derive(Debug, Default, Clone)]
-pub struct Wake(Arc<Notify>);
+/// This node's handle on the queue: queues jobs and wakes this node's
+/// worker, so a job queued here runs at once instead of at the next poll.
+#[derive(Clone)]
+pub struct Queue {
+    sql: SqlStore,
+    clock: Arc<dyn Clock>,
+    wake: Arc<Notify>,
+}
 
-impl Wake {
-    pub fn now(&self) {
-        self.0.notify_one();
+impl std::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Queue").finish_non_exhaustive()
     }
 }
 
-/// Queues a job due at `at`; returns its id.
-pub async fn enqueue(
-    ctx: &Ctx,
-    kind: &str,
-    payload: &impl Serialize,
-    at: UnixTime,
-) -> Result<String, StoreError> {
-    let id = insert(&ctx.sql, kind, payload, at, ctx.now()).await?;
-    ctx.wake.now();
-    Ok(id)
+impl Queue {
+    pub fn new(sql: SqlStore, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            sql,
+            clock,
+            wake: Arc::default(),
+        }
+    }
+
+    /// Queues a job due at `at`; returns its id.
+    pub async fn enqueue(
+        &self,
+        kind: &str,
+        payload: &impl Serialize,
+        at: UnixTime,
+    ) -> Result<String, StoreError> {
+        let id = insert(&self.sql, kind, payload, at, self.clock.now()).await?;
+        self.wake();
+        Ok(id)
+    }
+
+    /// Lets this node's worker run what a store operation just queued in
+    /// its own transaction (see [`new`]) without waiting for its next poll.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Waits until someone calls [`Queue::wake`].
+    pub async fn woken(&self) {
+        self.wake.notified().await;
+    }
+
+    /// Leases up to a batch of jobs due at `now` to this node.
+    pub async fn claim(&self, now: UnixTime) -> Result<Vec<Job>, StoreError> {
+        self.sql.claim_jobs(now, LEASE_SECS, BATCH).await
+    }
+
+    /// `job` is done: it leaves the queue.
+    pub async fn finish(&self, job: &Job) -> Result<(), StoreError> {
+        self.sql.finish_job(&job.id).await
+    }
+
+    /// `job`, claimed at `claimed`, failed: it runs again after
+    /// [`backoff`], or never when the error is permanent or its attempts
+    /// are spent (it stays, with its error, for the admin).
+    pub async fn failed(
+        &self,
+        job: &Job,
+        error: &JobError,
+        claimed: UnixTime,
+    ) -> Result<(), StoreError> {
+        let give_up = matches!(error, JobError::Permanent(_)) || job.attempts >= MAX_ATTEMPTS;
+        let at = claimed + backoff(job.attempts);
+        tracing::warn!(
+            job = %job.id, kind = %job.kind, attempts = job.attempts, give_up,
+            error = %error, "a background job failed"
+        );
+        self.sql
+            .retry_job(&job.id, at, give_up, &error.to_string())
+            .await
+    }
 }
 
 /// Queues a job from a process that runs no worker (the admin CLI): a
@@ -96,65 +150,4 @@ pub fn new(
 /// The wait before attempt `n + 1`: 5 s, doubling, at most an hour.
 pub fn backoff(attempts: u32) -> i64 {
     (5i64 << attempts.saturating_sub(1).min(10)).min(3600)
-}
-
-/// Runs every due job once; returns how many were done.
-pub async fn run_due(ctx: &Ctx) -> Result<usize, StoreError> {
-    let mut done = 0;
-    loop {
-        let now = ctx.now();
-        let batch = ctx.sql.claim_jobs(now, LEASE_SECS, 16).await?;
-        if batch.is_empty() {
-            return Ok(done);
-        }
-        for job in batch {
-            match dispatch(ctx, &job).await {
-                Ok(()) => {
-                    ctx.sql.finish_job(&job.id).await?;
-                    done += 1;
-                }
-                Err(e) => {
-                    let give_up =
-                        matches!(e, JobError::Permanent(_)) || job.attempts >= MAX_ATTEMPTS;
-                    let at = now + backoff(job.attempts);
-                    tracing::warn!(
-                        job = %job.id, kind = %job.kind, attempts = job.attempts, give_up,
-                        error = %e, "a background job failed"
-                    );
-                    ctx.sql
-                        .retry_job(&job.id, at, give_up, &e.to_string())
-                        .await?;
-                }
-            }
-        }
-    }
-}
-
-async fn dispatch(ctx: &Ctx, job: &Job) -> Result<(), JobError> {
-    match job.kind.as_str() {
-        DELIVER => crate::delivery::deliver(ctx, &job.payload).await,
-        crate::accounts::profile::VERIFY => {
-            crate::accounts::profile::run_check(ctx, &job.payload).await
-        }
-        crate::login::session::EXPIRE => crate::login::session::run_expiry(ctx, &job.payload).await,
-        crate::oidc::backchannel::LOGOUT => {
-            crate::oidc::backchannel::deliver(ctx, &job.payload).await
-        }
-        other => Err(JobError::Permanent(format!("unknown job kind `{other}`"))),
-    }
-}
-
-/// This node's worker: runs due jobs when woken and every second.
-pub fn spawn(ctx: Ctx) {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = run_due(&ctx).await {
-                tracing::error!(error = %e, "the job queue is unreachable");
-            }
-            tokio::select! {
-                () = ctx.wake.0.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
-            }
-        }
-    });
 }

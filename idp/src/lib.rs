@@ -36,3 +36,4 @@ pub mod orgs;
 pub mod paths;
 pub mod registries;
 pub mod store;
+pub mod worker;

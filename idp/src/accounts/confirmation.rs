@@ -342,7 +342,7 @@ pub async fn by_signature(
         certificate: subject.serial_hex,
     };
     confirm(&ctx.sql, &ctx.audit, account, method, now).await?;
-    ctx.wake_jobs();
+    ctx.jobs.wake();
     Ok(())
 }
 

@@ -182,7 +182,7 @@ pub async fn tell_owner(
     account: &Account,
     text: &str,
 ) -> Result<(), StoreError> {
-    use crate::delivery::{self, Kind, Message};
+    use crate::delivery::{Kind, Message};
     let (kind, to) = match (&account.email, &account.phone) {
         (Some(email), _) if account.email_verified => (Kind::Email, email.clone()),
         (_, Some(phone)) if account.phone_verified => (Kind::Sms, phone.clone()),
@@ -191,16 +191,13 @@ pub async fn tell_owner(
     let text = format!(
         "{text} Если это были не вы, восстановите пароль («Забыли пароль?» на странице входа) и проверьте раздел «Безопасность»."
     );
-    delivery::send(
-        ctx,
-        &Message {
-            kind,
-            to,
-            subject: "Изменены настройки входа".into(),
-            text,
-            code: None,
-            link: None,
-        },
-    )
+    ctx.queue_message(&Message {
+        kind,
+        to,
+        subject: "Изменены настройки входа".into(),
+        text,
+        code: None,
+        link: None,
+    })
     .await
 }

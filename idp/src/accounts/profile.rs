@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
-use crate::delivery::{self, Kind, Message};
+use crate::delivery::{Kind, Message};
 use crate::identifiers::{self, Invalid};
-use crate::jobs::{self, JobError};
+use crate::jobs::JobError;
 use crate::login::session::{self, EndReason};
 use crate::model::{
     Account, AccountLevel, Passport, PersonalNumber, Profile, Verification, VerificationStatus,
@@ -245,7 +245,9 @@ pub async fn submit(
     let job = VerifyJob {
         verification: verification.id.clone(),
     };
-    jobs::enqueue(ctx, VERIFY, &job, now + ctx.config.registry_delay_secs).await?;
+    ctx.jobs
+        .enqueue(VERIFY, &job, now + ctx.config.registry_delay_secs)
+        .await?;
     ctx.audit
         .record(
             Entry::new(events::VERIFICATION_REQUESTED)
@@ -418,17 +420,14 @@ async fn notify(ctx: &Ctx, account_id: &str, outcome: &Outcome) -> Result<(), St
         (None, Some(phone)) => (Kind::Sms, phone.clone()),
         (None, None) => return Ok(()),
     };
-    delivery::send(
-        ctx,
-        &Message {
-            kind,
-            to,
-            subject: "Результат проверки данных".into(),
-            text,
-            code: None,
-            link: None,
-        },
-    )
+    ctx.queue_message(&Message {
+        kind,
+        to,
+        subject: "Результат проверки данных".into(),
+        text,
+        code: None,
+        link: None,
+    })
     .await
 }
 

@@ -20,7 +20,7 @@ use super::password::{self, NewPasswordError};
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
-use crate::delivery::{self, Kind, Message};
+use crate::delivery::{Kind, Message};
 use crate::limits::{self, Limit, Subject};
 use crate::login::session::{self, EndReason};
 use crate::model::{Account, Secret, random_token};
@@ -134,7 +134,7 @@ pub async fn start(ctx: &Ctx, login: &str, address: &str) -> Result<Secret, Reco
     .await?;
     let sent = match (&plain, reachable) {
         (Some(plain), Some((kind, to))) => {
-            delivery::send(ctx, &code_message(kind, to, plain)).await?;
+            ctx.queue_message(&code_message(kind, to, plain)).await?;
             true
         }
         _ => false,

@@ -16,7 +16,7 @@ use super::{AccountError, NewAccount, password};
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
-use crate::delivery::{self, Kind, Message};
+use crate::delivery::{Kind, Message};
 use crate::identifiers::{self, Contact, Invalid};
 use crate::limits::{self, Limit, Subject};
 use crate::model::{Account, AccountLevel, Secret, random_token};
@@ -331,7 +331,7 @@ async fn send_proof(
     };
     registration.sent_at = now;
     registration.save(ctx).await?;
-    delivery::send(ctx, &message).await?;
+    ctx.queue_message(&message).await?;
     let event = if taken {
         events::REGISTRATION_CONTACT_TAKEN
     } else {

@@ -17,7 +17,7 @@ use super::codes::{self, CodeCheck, SentCode};
 use super::totp;
 use crate::audit::{Entry, events};
 use crate::ctx::Ctx;
-use crate::delivery::{self, Kind, Message};
+use crate::delivery::{Kind, Message};
 use crate::login::session::{self, EndReason, Session};
 use crate::login::{self, Factor, LoginError};
 use crate::model::{Aal, Account, SecondFactor, SecondFactorRecord, Secret};
@@ -298,11 +298,8 @@ pub async fn begin_sms(
     ctx.ephemeral
         .put_json(&proof.key(account), &enrollment, ENROLL_TTL_SECS)
         .await?;
-    delivery::send(
-        ctx,
-        &sms_code(phone, &code, "подключения входа по SMS-коду"),
-    )
-    .await?;
+    ctx.queue_message(&sms_code(phone, &code, "подключения входа по SMS-коду"))
+        .await?;
     Ok(())
 }
 

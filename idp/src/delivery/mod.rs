@@ -1,9 +1,10 @@
 //! Delivery of codes, links and letters to people: SMS, e-mail and postal
 //! letters, each through the transport the configuration names — the dev
 //! outbox by default, SMTP (`smtp_url`), an HTTP SMS gateway
-//! (`sms_gateway_url`). Pages never send directly: [`send`] queues a durable
-//! job, so a slow or down gateway neither fails nor blocks a page, and the
-//! job is retried with backoff until it gets through.
+//! (`sms_gateway_url`). Pages never send directly: `Ctx::queue_message`
+//! queues a durable [`DELIVER`] job, so a slow or down gateway neither fails
+//! nor blocks a page, and the job is retried with backoff until it gets
+//! through. This module holds the transports only.
 
 mod outbox;
 mod sms;
@@ -16,7 +17,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::UnixTime;
 use crate::config::Config;
-use crate::ctx::Ctx;
 use crate::jobs::{self, JobError};
 use crate::store::{SqlStore, StoreError};
 
@@ -171,23 +171,19 @@ impl Delivery {
     }
 }
 
-/// Queues `message` for delivery; it goes out at once unless its transport
-/// is down, and then with retries.
-pub async fn send(ctx: &Ctx, message: &Message) -> Result<(), StoreError> {
-    tracing::info!(kind = ?message.kind, subject = %message.subject, "message queued");
-    jobs::enqueue(ctx, jobs::DELIVER, message, ctx.now()).await?;
-    Ok(())
-}
+/// The job kind of a message waiting for its transport.
+pub const DELIVER: &str = "deliver";
 
-/// [`send`] from a process without a worker (the admin CLI).
+/// Queues `message` from a process without a worker (the admin CLI); a
+/// node queues with `Ctx::queue_message`, which also wakes its worker.
 pub async fn queue(sql: &SqlStore, message: &Message, now: UnixTime) -> Result<(), StoreError> {
-    jobs::insert(sql, jobs::DELIVER, message, now, now).await?;
+    jobs::insert(sql, DELIVER, message, now, now).await?;
     Ok(())
 }
 
-/// Runs a delivery job.
-pub async fn deliver(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
+/// Runs a delivery job: hands the message to its transport.
+pub async fn deliver(transports: &Delivery, payload: &str) -> Result<(), JobError> {
     let message: Message = serde_json::from_str(payload)
         .map_err(|e| JobError::Permanent(format!("not a message: {e}")))?;
-    ctx.delivery.transport(message.kind).send(&message).await
+    transports.transport(message.kind).send(&message).await
 }

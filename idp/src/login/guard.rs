@@ -19,7 +19,7 @@ use std::time::Duration;
 use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
-use crate::delivery::{self, Kind, Message};
+use crate::delivery::{Kind, Message};
 use crate::model::{ADMIN_LOCK, Account, Secret, random_token};
 use crate::store::{EphemeralExt, SqlStore, StoreError};
 
@@ -235,17 +235,14 @@ async fn notify(
         clock_time(until),
         duration(ctx.config.lockout_max_secs),
     );
-    delivery::send(
-        ctx,
-        &Message {
-            kind,
-            to,
-            subject: "Вход по паролю заблокирован".into(),
-            text,
-            code: None,
-            link: Some(link),
-        },
-    )
+    ctx.queue_message(&Message {
+        kind,
+        to,
+        subject: "Вход по паролю заблокирован".into(),
+        text,
+        code: None,
+        link: Some(link),
+    })
     .await
 }
 

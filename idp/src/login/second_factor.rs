@@ -16,7 +16,6 @@ use crate::accounts::totp;
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
-use crate::delivery;
 use crate::model::{Aal, Account, SecondFactor, Secret, random_token};
 use crate::store::{EphemeralExt, StoreError, Update, update_json};
 
@@ -154,7 +153,7 @@ async fn send_sms(
     let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, now);
     pending.sms = Some(sent);
     pending.sent_to = Some(masked_phone(phone));
-    delivery::send(ctx, &sms_code(phone, &code, "входа")).await?;
+    ctx.queue_message(&sms_code(phone, &code, "входа")).await?;
     Ok(Ok(()))
 }
 

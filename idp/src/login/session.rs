@@ -350,7 +350,7 @@ impl<'a> Ender<'a> {
             ctx.ephemeral
                 .delete(&key_of_digest(&ended.cookie_digest))
                 .await?;
-            ctx.wake_jobs();
+            ctx.jobs.wake();
         }
         self.audit
             .record(

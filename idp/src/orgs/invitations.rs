@@ -11,7 +11,7 @@ use super::{Actor, OrgError, OrgField, Orgs, check_medical, checked_roles, full_
 use crate::accounts::profile;
 use crate::audit::events;
 use crate::ctx::Ctx;
-use crate::delivery::{self, Kind, Message};
+use crate::delivery::{Kind, Message};
 use crate::identifiers::{self, Invalid};
 use crate::model::{
     Account, Invitation, Invitee, Membership, Organization, PersonalNumber, Role, Roles, roles_text,
@@ -97,7 +97,8 @@ pub async fn invite(
     ctx.sql.insert_invitation(&invitation, &event).await?;
     orgs.record(&event, None).await;
     if let Some((kind, to)) = contact(ctx, &invitation.invitee).await? {
-        delivery::send(ctx, &message(ctx, &org, &invitation, kind, to)).await?;
+        ctx.queue_message(&message(ctx, &org, &invitation, kind, to))
+            .await?;
     }
     Ok(invitation)
 }

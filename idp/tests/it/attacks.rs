@@ -322,7 +322,12 @@ async fn logins_that_know_the_password_send_one_sms_a_minute() {
     assert!(page.body.contains("+7 *** ***-**-01"), "{}", page.body);
     app.newest_message("+79990000001", 1).await;
     eventually("the queued messages are out", async || {
-        let jobs = app.state.sql.jobs_of_kind(idp::jobs::DELIVER).await.ok()?;
+        let jobs = app
+            .state
+            .sql
+            .jobs_of_kind(idp::delivery::DELIVER)
+            .await
+            .ok()?;
         jobs.is_empty().then_some(())
     })
     .await;

@@ -138,7 +138,7 @@ async fn a_service_centre_confirms_with_the_passport_on_file_only() {
     // The person is told (the CLI queued it; this node's worker sends it
     // once its clock, which the test holds, reaches the CLI's).
     app.clock.advance(60);
-    app.state.wake_jobs();
+    app.state.jobs.wake();
     let message = app.newest_message(SIMPLE, 1).await;
     assert_eq!(message["subject"], "Учётная запись подтверждена");
 }

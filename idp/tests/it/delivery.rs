@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use idp::delivery::{self, Kind, Message};
+use idp::delivery::{Kind, Message};
 
 use crate::harness::*;
 
@@ -29,14 +29,15 @@ async fn the_dev_outbox_serves_messages_newest_first_by_any_notation() {
     let app = TestApp::spawn().await;
     let mut first = message(Kind::Sms, "+79991234567");
     first.code = Some("111111".into());
-    delivery::send(&app.state, &first).await.unwrap();
+    app.state.queue_message(&first).await.unwrap();
     let url = format!("{}/dev/outbox?to=8%20(999)%20123-45-67", app.url);
     eventually("the first message", async || {
         let list: serde_json::Value = reqwest::get(&url).await.ok()?.json().await.ok()?;
         (list.as_array()?.len() == 1).then_some(())
     })
     .await;
-    delivery::send(&app.state, &message(Kind::Sms, "+79991234567"))
+    app.state
+        .queue_message(&message(Kind::Sms, "+79991234567"))
         .await
         .unwrap();
     let list = eventually("the second message", async || {
@@ -72,7 +73,8 @@ async fn the_dev_outbox_is_not_served_outside_dev_mode() {
         .config(|c| c.dev_outbox = false)
         .spawn()
         .await;
-    delivery::send(&app.state, &message(Kind::Sms, "+79991234567"))
+    app.state
+        .queue_message(&message(Kind::Sms, "+79991234567"))
         .await
         .unwrap();
     let res = reqwest::get(format!("{}/dev/outbox?to=%2B79991234567", app.url))
@@ -139,12 +141,18 @@ async fn sms_go_through_the_gateway_and_a_gateway_that_is_down_gets_them_later()
         })
         .spawn()
         .await;
-    delivery::send(&app.state, &message(Kind::Sms, "+79991234567"))
+    app.state
+        .queue_message(&message(Kind::Sms, "+79991234567"))
         .await
         .unwrap();
     // The first attempt meets a 503: the job stays, with the reason.
     let job = eventually("a failed first attempt", async || {
-        let jobs = app.state.sql.jobs_of_kind(idp::jobs::DELIVER).await.ok()?;
+        let jobs = app
+            .state
+            .sql
+            .jobs_of_kind(idp::delivery::DELIVER)
+            .await
+            .ok()?;
         jobs.into_iter()
             .find(|j| j.attempts == 1 && j.last_error.is_some())
     })
@@ -155,7 +163,12 @@ async fn sms_go_through_the_gateway_and_a_gateway_that_is_down_gets_them_later()
     // Once its backoff has passed, it is sent.
     app.clock.advance(idp::jobs::backoff(1) + 1);
     eventually("the retry", async || {
-        let jobs = app.state.sql.jobs_of_kind(idp::jobs::DELIVER).await.ok()?;
+        let jobs = app
+            .state
+            .sql
+            .jobs_of_kind(idp::delivery::DELIVER)
+            .await
+            .ok()?;
         jobs.is_empty().then_some(())
     })
     .await;
@@ -188,11 +201,17 @@ async fn a_job_another_node_finishes_after_this_one_failed() {
         .config(move |c| c.sms_gateway_url = Some(url.parse().unwrap()))
         .spawn()
         .await;
-    delivery::send(&a.state, &message(Kind::Sms, "+79991234567"))
+    a.state
+        .queue_message(&message(Kind::Sms, "+79991234567"))
         .await
         .unwrap();
     eventually("a failed attempt", async || {
-        let jobs = a.state.sql.jobs_of_kind(idp::jobs::DELIVER).await.ok()?;
+        let jobs = a
+            .state
+            .sql
+            .jobs_of_kind(idp::delivery::DELIVER)
+            .await
+            .ok()?;
         jobs.into_iter().find(|j| j.attempts >= 1)
     })
     .await;
@@ -292,13 +311,13 @@ async fn e_mail_and_postal_letters_go_through_a_real_smtp_server() {
     let mut mail = message(Kind::Email, "ivanov@example.ru");
     mail.link = Some("http://127.0.0.1/register/confirm?token=abc".into());
     mail.text = "Подтвердите адрес: http://127.0.0.1/register/confirm?token=abc".into();
-    delivery::send(&app.state, &mail).await.unwrap();
+    app.state.queue_message(&mail).await.unwrap();
     let mut letter = message(
         Kind::Letter,
         "101000, г. Москва, ул. Мясницкая, д. 1, кв. 2",
     );
     letter.text = "Код подтверждения личности: 7SK2-9QX4".into();
-    delivery::send(&app.state, &letter).await.unwrap();
+    app.state.queue_message(&letter).await.unwrap();
     let messages = eventually("two messages in the mailbox", async || {
         let found = delivered(&smtp.maildir);
         (found.len() == 2).then_some(found)
@@ -328,7 +347,12 @@ async fn e_mail_and_postal_letters_go_through_a_real_smtp_server() {
     assert!(decode_body(mail).contains("register/confirm?token=abc"));
     // Sent jobs go (the worker deletes each once the server took it).
     eventually("the sent jobs to go", async || {
-        let jobs = app.state.sql.jobs_of_kind(idp::jobs::DELIVER).await.ok()?;
+        let jobs = app
+            .state
+            .sql
+            .jobs_of_kind(idp::delivery::DELIVER)
+            .await
+            .ok()?;
         jobs.is_empty().then_some(())
     })
     .await;

@@ -203,7 +203,7 @@ impl Builder {
         }
         let server = idp::http::serve(state.clone(), listener, 1).expect("server starts");
         actix_web::rt::spawn(server);
-        idp::jobs::spawn(state.clone());
+        idp::worker::spawn(state.clone());
         TestApp {
             url: format!("http://{addr}"),
             state,

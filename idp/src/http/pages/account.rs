@@ -517,7 +517,7 @@ pub async fn confirm_submit(
             )
             .await;
             if entered.is_ok() {
-                ctx.wake_jobs();
+                ctx.jobs.wake();
                 return see_other(&format!("{}?confirmed=1", paths::ACCOUNT));
             }
             (entered, "", "code")
@@ -537,7 +537,7 @@ pub async fn confirm_submit(
         }
         _ => return see_other(paths::ACCOUNT_CONFIRM),
     };
-    ctx.wake_jobs();
+    ctx.jobs.wake();
     match outcome {
         Ok(()) => {
             confirm_page(
