@@ -1,8 +1,11 @@
 //! Passwords: the policy from the seeds, and Argon2id hashing.
 
+use std::sync::Arc;
+
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
+use crate::ctx::{BlockingPool, Busy};
 use crate::model::Secret;
 
 /// Punctuation the policy accepts (seed 002).
@@ -90,6 +93,19 @@ pub fn verify(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`verify`] in the bounded hashing pool: [`Busy`] at once when it is
+/// full; a verification that failed to run is a wrong password.
+pub async fn verify_pooled(
+    pool: &Arc<BlockingPool>,
+    password: String,
+    phc: String,
+) -> Result<bool, Busy> {
+    Ok(pool
+        .run(move || verify(&password, &phc))
+        .await?
+        .unwrap_or(false))
+}
+
 /// A hash to verify against when the login is unknown, so that an unknown
 /// login costs as much time as a wrong password.
 pub fn dummy_hash() -> &'static str {
@@ -114,5 +130,17 @@ mod cost_tests {
         assert_eq!(dummy.version, real.version);
         assert_eq!(dummy.params, real.params);
         assert_eq!(dummy.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
+    }
+
+    #[tokio::test]
+    async fn the_pool_verifies_and_turns_away_when_full() {
+        let pool = Arc::new(BlockingPool::new(1, 0));
+        let dummy = dummy_hash().to_owned();
+        let right = verify_pooled(&pool, "Dummy-password-1".into(), dummy.clone());
+        let wrong = verify_pooled(&pool, "Dummy-password-2".into(), dummy.clone());
+        // Polled together, the second finds the one place taken.
+        let (right, wrong) = tokio::join!(right, wrong);
+        assert_eq!((right, wrong), (Ok(true), Err(Busy)));
+        assert_eq!(verify_pooled(&pool, "wrong".into(), dummy).await, Ok(false));
     }
 }

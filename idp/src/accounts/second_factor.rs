@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::codes::{self, CodeCheck, SentCode};
 use super::totp;
 use crate::audit::{Entry, events};
-use crate::ctx::Ctx;
+use crate::ctx::{Busy, Ctx};
 use crate::delivery::{Kind, Message};
 use crate::login::session::{self, EndReason, Session};
 use crate::login::{self, Factor, LoginError};
@@ -65,6 +65,12 @@ pub enum SettingsError {
     Refused,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<Busy> for SettingsError {
+    fn from(_: Busy) -> Self {
+        Self::Busy
+    }
 }
 
 impl From<LoginError> for SettingsError {
@@ -168,10 +174,12 @@ pub async fn check_password(
     if let Some(until) = login::guard::locked_until(ctx, account) {
         return Err(SettingsError::Locked { until });
     }
-    let right = ctx
-        .passwords
-        .verify(password.to_owned(), account.password_hash.clone())
-        .await?;
+    let right = super::password::verify_pooled(
+        &ctx.hashing,
+        password.to_owned(),
+        account.password_hash.clone(),
+    )
+    .await?;
     // The check takes a while, and guesses sent at once with this one may
     // have locked the password path meanwhile: a right password found
     // under a lock counts and answers as a wrong one (as in a row, it would

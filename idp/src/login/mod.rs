@@ -14,7 +14,7 @@ pub mod second_factor;
 pub mod session;
 
 pub use advance::{Factor, Need, Progress, advance};
-pub use password::{LoginError, PasswordPool};
+pub use password::LoginError;
 pub use session::Session;
 
 use crate::audit::{Entry, events};

@@ -1,16 +1,9 @@
-//! Checking a password. Argon2id costs 19 MiB and tens of milliseconds, so
-//! verification runs in a bounded pool: one hash per two cores at a time,
-//! a short queue, and beyond that an immediate "busy" (HTTP 503 with
-//! `Retry-After`), so a flood of logins can neither exhaust memory nor
-//! starve the threads that serve tokens and database calls.
-
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use tokio::sync::Semaphore;
+//! Checking a password. Argon2id is costly, so verification runs in the
+//! bounded hashing pool (`ctx.hashing`); a full pool answers
+//! [`LoginError::Busy`] at once.
 
 use crate::accounts::password;
-use crate::ctx::Ctx;
+use crate::ctx::{Busy, Ctx};
 use crate::model::Account;
 use crate::store::StoreError;
 
@@ -45,59 +38,9 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
-/// The bounded pool of password verifications.
-pub struct PasswordPool {
-    running: Semaphore,
-    /// Checks admitted (running or waiting).
-    admitted: AtomicUsize,
-    limit: usize,
-}
-
-impl PasswordPool {
-    /// `workers` hashes at once, `queue` more waiting.
-    pub fn new(workers: usize, queue: usize) -> Self {
-        Self {
-            running: Semaphore::new(workers.max(1)),
-            admitted: AtomicUsize::new(0),
-            limit: workers.max(1) + queue,
-        }
-    }
-
-    /// One check per two cores (at least one), so that a flood of logins
-    /// leaves at least half the machine to everything else; four waiting
-    /// per running.
-    pub fn for_this_machine() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let workers = (cores / 2).max(1);
-        Self::new(workers, 4 * workers)
-    }
-
-    /// Verifies `candidate` against a PHC hash; `Busy` when the pool is full.
-    pub async fn verify(
-        self: &Arc<Self>,
-        candidate: String,
-        hash: String,
-    ) -> Result<bool, LoginError> {
-        if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.limit {
-            self.admitted.fetch_sub(1, Ordering::AcqRel);
-            return Err(LoginError::Busy);
-        }
-        let _admitted = Admitted(self.clone());
-        let _permit = self.running.acquire().await.map_err(|_| LoginError::Busy)?;
-        Ok(
-            tokio::task::spawn_blocking(move || password::verify(&candidate, &hash))
-                .await
-                .unwrap_or(false),
-        )
-    }
-}
-
-/// Leaves the pool when dropped, even if the caller's future is cancelled.
-struct Admitted(Arc<PasswordPool>);
-
-impl Drop for Admitted {
-    fn drop(&mut self) {
-        self.0.admitted.fetch_sub(1, Ordering::AcqRel);
+impl From<Busy> for LoginError {
+    fn from(_: Busy) -> Self {
+        Self::Busy
     }
 }
 
@@ -119,39 +62,11 @@ pub async fn check(ctx: &Ctx, login: &str, password_text: &str) -> Result<Checke
         || password::dummy_hash().to_owned(),
         |a| a.password_hash.clone(),
     );
-    let ok = ctx.passwords.verify(password_text.to_owned(), hash).await?;
+    let ok = password::verify_pooled(&ctx.hashing, password_text.to_owned(), hash).await?;
     Ok(match account {
         Some(account) if ok => Checked::Right(Box::new(account)),
         other => Checked::Wrong {
             account: other.map(Box::new),
         },
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn a_full_pool_turns_callers_away_at_once() {
-        let hash = password::dummy_hash().to_owned();
-        let pool = Arc::new(PasswordPool::new(1, 1));
-        let calls: Vec<_> = (0..6)
-            .map(|_| {
-                let (pool, hash) = (pool.clone(), hash.clone());
-                tokio::spawn(async move { pool.verify("wrong".into(), hash).await })
-            })
-            .collect();
-        let mut busy = 0;
-        for call in calls {
-            match call.await.unwrap() {
-                Err(LoginError::Busy) => busy += 1,
-                Ok(ok) => assert!(!ok),
-                Err(e) => panic!("{e}"),
-            }
-        }
-        assert!(busy >= 4, "only {busy} of 6 turned away with room for 2");
-        // Once drained, the pool admits again.
-        assert!(!pool.verify("x".into(), hash).await.unwrap());
-    }
 }

@@ -342,14 +342,15 @@ async fn logins_that_know_the_password_send_one_sms_a_minute() {
 /// logged in.)
 #[actix_web::test]
 async fn a_burst_of_guesses_is_judged_by_the_lock_its_checks_end_under() {
-    use idp::login::{LoginError, PasswordPool, password_login};
+    use idp::ctx::BlockingPool;
+    use idp::login::{LoginError, password_login};
     use idp::model::Aal;
     let app = TestApp::spawn().await;
     let mut state = app.state.clone();
     // One check at a time, in the order the logins come: the right password
     // is checked after the wrong ones, as in a burst bigger than a node's
     // pool of password checks.
-    state.passwords = std::sync::Arc::new(PasswordPool::new(1, 64));
+    state.hashing = std::sync::Arc::new(BlockingPool::new(1, 64));
     let mut burst = tokio::task::JoinSet::new();
     for n in 0..2 * state.config.lockout_threshold {
         let state = state.clone();
@@ -381,10 +382,10 @@ async fn a_burst_of_guesses_is_judged_by_the_lock_its_checks_end_under() {
 #[actix_web::test]
 async fn a_burst_of_guesses_in_the_settings_is_judged_by_the_lock_its_checks_end_under() {
     use idp::accounts::second_factor::{SettingsError, check_password};
-    use idp::login::PasswordPool;
+    use idp::ctx::BlockingPool;
     let app = TestApp::spawn().await;
     let mut state = app.state.clone();
-    state.passwords = std::sync::Arc::new(PasswordPool::new(1, 64));
+    state.hashing = std::sync::Arc::new(BlockingPool::new(1, 64));
     let account = app.account(SIMPLE).await;
     let mut burst = tokio::task::JoinSet::new();
     for n in 0..2 * state.config.lockout_threshold {

@@ -3,6 +3,10 @@
 //! by the composition root (`app.rs`) and shared by every request, job and
 //! command. It holds no rules and imports nothing from the domain.
 
+mod pool;
+
+pub use pool::{BlockingPool, Busy};
+
 use std::sync::Arc;
 
 use keys::MasterKey;
@@ -33,7 +37,7 @@ pub struct Ctx {
     /// Signs the CSRF tokens of the pages (see `http::extract::csrf_token`).
     pub csrf_key: Arc<ring::hmac::Key>,
     /// Bounds concurrent password hashing.
-    pub passwords: Arc<crate::login::PasswordPool>,
+    pub hashing: Arc<BlockingPool>,
     /// Counters of rare events, for operators and tests.
     pub stats: Arc<Stats>,
     /// The transports of SMS, e-mail and letters.
@@ -113,7 +117,7 @@ impl Ctx {
             csrf_key: derived("vhod csrf token"),
             master: Arc::new(master),
             clock: clock.clone(),
-            passwords: Arc::new(crate::login::PasswordPool::for_this_machine()),
+            hashing: Arc::new(BlockingPool::for_this_machine()),
             stats: Arc::default(),
             delivery: Arc::new(delivery),
             jobs: Queue::new(sql.clone(), clock),
