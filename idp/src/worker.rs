@@ -92,4 +92,51 @@ mod tests {
         kinds.dedup();
         assert_eq!(kinds.len(), TABLE.len(), "a kind is in the table twice");
     }
+
+    #[tokio::test]
+    async fn a_job_of_an_unknown_kind_is_given_up_and_kept_for_the_admin() {
+        let (ctx, _clock) = Ctx::for_tests().await;
+        ctx.jobs
+            .enqueue("no_such_kind", &(), ctx.now())
+            .await
+            .unwrap();
+        assert_eq!(run_due(&ctx).await.unwrap(), 0);
+        let jobs = ctx.sql.jobs_of_kind("no_such_kind").await.unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert!(jobs[0].failed, "given up at once: {:?}", jobs[0]);
+        assert!(
+            jobs[0]
+                .last_error
+                .as_deref()
+                .unwrap()
+                .contains("unknown job kind")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_queued_message_is_handed_to_its_transport() {
+        let (ctx, _clock) = Ctx::for_tests().await;
+        let message = delivery::Message {
+            kind: delivery::Kind::Email,
+            to: "anna@example.org".into(),
+            subject: "Код".into(),
+            text: "Код: 123456".into(),
+            code: Some("123456".into()),
+            link: None,
+        };
+        ctx.queue_message(&message).await.unwrap();
+        assert_eq!(run_due(&ctx).await.unwrap(), 1);
+        let outbox = ctx.delivery.outbox.as_ref().expect("the dev outbox");
+        let sent = outbox.to("anna@example.org");
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].message, message);
+        assert!(
+            ctx.sql
+                .jobs_of_kind(delivery::DELIVER)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let _ = std::fs::remove_dir_all(&ctx.config.data_dir);
+    }
 }

@@ -8,6 +8,8 @@ pub mod profile;
 pub mod recovery;
 pub mod registration;
 pub mod second_factor;
+#[cfg(test)]
+mod tests;
 pub mod totp;
 
 use crate::clock::UnixTime;

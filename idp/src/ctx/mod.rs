@@ -3,6 +3,8 @@
 //! by the composition root (`app.rs`) and shared by every request, job and
 //! command. It holds no rules and imports nothing from the domain.
 
+#[cfg(test)]
+mod for_tests;
 mod pool;
 
 pub use pool::{BlockingPool, Busy};

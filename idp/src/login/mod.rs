@@ -12,6 +12,8 @@ pub mod guard;
 pub mod password;
 pub mod second_factor;
 pub mod session;
+#[cfg(test)]
+mod tests;
 
 pub use advance::{Factor, Need, Progress, advance};
 pub use password::LoginError;

@@ -87,6 +87,25 @@ impl SqlStore {
         })
     }
 
+    /// A fresh SQLite database in memory, for unit tests: it lives as long
+    /// as this store (one connection, never closed, holds it).
+    #[cfg(test)]
+    pub fn in_memory() -> Result<Self, StoreError> {
+        let url = format!(
+            "file:vhod-test-{}?mode=memory&cache=shared",
+            uuid::Uuid::new_v4().simple()
+        );
+        let pool = Pool::builder()
+            .max_size(1)
+            .min_idle(Some(1))
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connection_customizer(Box::new(SqlitePragmas))
+            .build(ConnectionManager::<AnyConnection>::new(&url))
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        Ok(Self { pool, url })
+    }
+
     pub fn migrations(&self) -> Migrations {
         Migrations::new(&self.url)
     }
