@@ -1,6 +1,8 @@
 //! Shared domain types: identifiers, secrets, levels, scopes and the records
 //! the stores keep.
 
+pub mod chain;
+pub mod events;
 mod orgs;
 mod records;
 mod secret;

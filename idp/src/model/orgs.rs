@@ -1,5 +1,5 @@
 //! Organizations, their employees and roles, as the stores keep them (the
-//! rules are `crate::orgs`'s).
+//! rules are the `orgs` module's).
 
 use std::collections::BTreeSet;
 

@@ -164,7 +164,9 @@ pub struct Grant {
     pub id: String,
     pub client_id: String,
     pub scopes: Scopes,
-    pub release: Release,
+    /// `None` for a grant made before releases were stored: its scopes say
+    /// what it releases (`oidc::claims::from_scopes`).
+    pub release: Option<Release>,
     pub auth: AuthContext,
     pub created_at: UnixTime,
     /// When the grant ends whatever its refresh tokens say (the family
@@ -266,7 +268,7 @@ impl JournalEntry {
     }
 }
 
-/// A piece of durable background work (see `crate::jobs`).
+/// A piece of durable background work (see the job queue, `jobs.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub id: String,

@@ -210,3 +210,28 @@ async fn a_flow_link_opened_in_another_browser_starts_over() {
     let page = consent_page.consent(&owner, "allow").await;
     assert!(page.url.as_str().starts_with(REDIRECT), "{}", page.url);
 }
+
+#[actix_web::test]
+async fn a_grant_from_before_releases_were_stored_releases_what_its_scopes_say() {
+    let app = TestApp::spawn().await;
+    let tokens = app.tokens(&app.browser(), STANDARD, &[OFFLINE]).await;
+    // A grant as stored before its release was: no claims column value.
+    app.state
+        .sql
+        .execute_raw_sql("UPDATE grants SET claims = ''")
+        .await
+        .unwrap();
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    let res = app
+        .token(&[("grant_type", "refresh_token"), ("refresh_token", refresh)])
+        .await;
+    assert_eq!(res.status(), 200);
+    let renewed: serde_json::Value = res.json().await.unwrap();
+    let info = userinfo_json(&app, &renewed).await;
+    assert_eq!(info["email"], STANDARD, "{info}");
+    assert!(info["family_name"].is_string(), "{info}");
+    assert!(
+        info.get("phone_number").is_none(),
+        "not in the scopes: {info}"
+    );
+}

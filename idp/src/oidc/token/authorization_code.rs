@@ -93,7 +93,7 @@ pub async fn exchange(
         id: grant_id.clone(),
         client_id: client.id.clone(),
         scopes: grant.scopes.clone(),
-        release: grant.release.clone(),
+        release: Some(grant.release.clone()),
         auth: grant.auth.clone(),
         created_at: now,
         expires_at: now

@@ -133,6 +133,11 @@ async fn respond(
     scopes: &Scopes,
     next: Secret,
 ) -> Result<TokenResponse, OAuthError> {
+    // A grant from before releases were stored releases what its scopes say.
+    let release = match &grant.release {
+        Some(release) => release.clone(),
+        None => claims::from_scopes(&grant.scopes),
+    };
     user_tokens(
         ctx,
         UserGrant {
@@ -140,7 +145,7 @@ async fn respond(
             auth: &grant.auth,
             scopes,
             nonce: None,
-            release: &claims::narrow(&grant.release, granted, scopes),
+            release: &claims::narrow(&release, granted, scopes),
             grant_id: &grant.id,
             refresh_token: Some(next.expose().to_owned()),
         },

@@ -1,11 +1,11 @@
-//! The chained audit journal (see `audit::chain`). Every change to the chain
+//! The chained audit journal (see `model::chain`). Every change to the chain
 //! happens in a transaction that first locks the `audit_head` row, so
 //! appends from any number of nodes line up into one chain.
 
 use diesel::prelude::*;
 
 use super::{AnyConnection, SqlStore, corrupt};
-use crate::audit::chain::{GENESIS, canonical, entry_hash};
+use crate::model::chain::{GENESIS, canonical, entry_hash};
 use crate::model::{AuditEvent, JournalEntry};
 use crate::store::StoreError;
 use crate::store::schema::audit_events as ae;

@@ -29,11 +29,11 @@ impl TryFrom<Row> for Grant {
     type Error = StoreError;
     fn try_from(r: Row) -> Result<Self, StoreError> {
         let scopes = Scopes::parse(&r.scopes);
+        // Empty for a grant made before releases were stored.
         let release = if r.claims.is_empty() {
-            // Made before releases were stored: the scopes say it.
-            crate::oidc::claims::from_scopes(&scopes)
+            None
         } else {
-            serde_json::from_str::<Release>(&r.claims).map_err(corrupt)?
+            Some(serde_json::from_str::<Release>(&r.claims).map_err(corrupt)?)
         };
         Ok(Grant {
             auth: serde_json::from_str(&r.auth).map_err(corrupt)?,
@@ -55,7 +55,9 @@ impl From<&Grant> for Row {
             account_id: grant.auth.account_id.clone(),
             client_id: grant.client_id.clone(),
             scopes: grant.scopes.to_string(),
-            claims: serde_json::to_string(&grant.release).expect("release serializes"),
+            claims: grant.release.as_ref().map_or_else(String::new, |release| {
+                serde_json::to_string(release).expect("release serializes")
+            }),
             auth: serde_json::to_string(&grant.auth).expect("auth context serializes"),
             created_at: grant.created_at,
             expires_at: grant.expires_at,

@@ -85,7 +85,7 @@ pub(super) fn settle_accounts(conn: &mut AnyConnection) -> Result<(), StoreError
             }
             let confirmed_at: Option<i64> = ae::table
                 .filter(ae::account_id.eq(&id))
-                .filter(ae::event.eq(crate::audit::events::ACCOUNT_CONFIRMED))
+                .filter(ae::event.eq(crate::model::events::ACCOUNT_CONFIRMED))
                 .select(diesel::dsl::max(ae::at))
                 .first(conn)?;
             let level_since = match level.parse::<AccountLevel>() {

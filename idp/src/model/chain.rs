@@ -1,4 +1,5 @@
-//! The hash chain that makes the journal tamper-evident.
+//! The hash chain that makes the audit journal tamper-evident: the store
+//! links each entry with it, `audit::verify` checks the links.
 //!
 //! Entry `seq` (1, 2, 3, … without gaps) stores
 //! `hash = hex(SHA-256(canonical form))`, and the canonical form includes
