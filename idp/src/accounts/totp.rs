@@ -6,6 +6,7 @@ use keys::MasterKey;
 use totp_rs::{Algorithm, TOTP};
 
 use crate::clock::UnixTime;
+use crate::store::{SqlStore, StoreError};
 
 const STEP: u64 = 30;
 const DIGITS: usize = 6;
@@ -84,6 +85,33 @@ pub fn open(master: &MasterKey, account_id: &str, sealed: &str) -> Option<Vec<u8
         .decode(sealed)
         .ok()?;
     master.open(context(account_id).as_bytes(), &data).ok()
+}
+
+/// Every stored secret sealed under `new` instead of `old`, for
+/// `SqlStore::rewrap_keys` to store with the signing keys, all or none
+/// (`idp keys rewrap`).
+pub async fn resealed_secrets(
+    store: &SqlStore,
+    old: &MasterKey,
+    new: &MasterKey,
+) -> Result<Vec<(String, String)>, ResealError> {
+    let mut resealed = Vec::new();
+    for (account_id, sealed) in store.sealed_totp_secrets().await? {
+        let secret = open(old, &account_id, &sealed).ok_or_else(|| ResealError::WrongKey {
+            account_id: account_id.clone(),
+        })?;
+        let sealed = seal(new, &account_id, &secret);
+        resealed.push((account_id, sealed));
+    }
+    Ok(resealed)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResealError {
+    #[error("the TOTP secret of account {account_id} does not open with the current master key")]
+    WrongKey { account_id: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 fn context(account_id: &str) -> String {

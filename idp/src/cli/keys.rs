@@ -10,11 +10,13 @@ use keys::{Algorithm, MasterKey};
 use serde::Serialize;
 
 use super::{admin_store, date, print_json};
+use crate::accounts::totp;
 use crate::audit::{Audit, Entry, events};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::keyring::lifecycle::{self, Policy, Report};
 use crate::keyring::load_master_key;
+use crate::store::SqlStore;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -136,7 +138,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                      (make one with `idp keys master-key`)"
                 ),
             };
-            let report = lifecycle::rewrap(&sql, &master()?, &new).await?;
+            let report = rewrap(&sql, &master()?, &new).await?;
             (events::KEY_REWRAPPED, None, report)
         }
     };
@@ -191,6 +193,23 @@ async fn list(sql: &crate::store::SqlStore, json: bool) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Re-encrypts everything the master key seals (the signing keys and the
+/// authenticator-app secrets) under a new one, all or none.
+pub async fn rewrap(sql: &SqlStore, old: &MasterKey, new: &MasterKey) -> anyhow::Result<Report> {
+    let keys = lifecycle::resealed_keys(sql, old, new).await?;
+    let secrets = totp::resealed_secrets(sql, old, new).await?;
+    let (count, secret_count) = (keys.len(), secrets.len());
+    sql.rewrap_keys(keys, secrets).await?;
+    Ok(vec![
+        format!(
+            "re-encrypted {count} private key(s) and {secret_count} authenticator-app secret(s) under the new master key"
+        ),
+        "now give every node the new master key (IDP_MASTER_KEY or IDP_MASTER_KEY_FILE) and restart them; \
+         nodes still on the old key keep the keys they loaded but cannot load new ones"
+            .into(),
+    ])
 }
 
 #[cfg(test)]

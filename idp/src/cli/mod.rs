@@ -4,7 +4,7 @@
 
 mod audit;
 mod clients;
-mod keys;
+pub mod keys;
 mod migrate;
 mod orgs;
 mod serve;

@@ -363,12 +363,14 @@ pub async fn tick(
     Ok(report)
 }
 
-/// Re-encrypts every private key under a new master key, all or none.
-pub async fn rewrap(
+/// Every private key sealed under `new` instead of `old`, for
+/// `SqlStore::rewrap_keys` to store with the other secrets the master key
+/// seals, all or none (`idp keys rewrap`).
+pub async fn resealed_keys(
     store: &SqlStore,
     old: &MasterKey,
     new: &MasterKey,
-) -> Result<Report, LifecycleError> {
+) -> Result<Vec<(String, Vec<u8>)>, LifecycleError> {
     let mut sealed = Vec::new();
     for key in store.keys().await? {
         let plain = old
@@ -379,27 +381,5 @@ pub async fn rewrap(
             })?;
         sealed.push((key.kid.clone(), new.seal(key.kid.as_bytes(), &plain)));
     }
-    // Authenticator-app secrets are sealed under the same master key.
-    let mut totp = Vec::new();
-    for (account_id, old_sealed) in store.sealed_totp_secrets().await? {
-        let secret = crate::accounts::totp::open(old, &account_id, &old_sealed).ok_or_else(|| {
-            KeyRingError::MasterKey(format!(
-                "the TOTP secret of account {account_id} does not open with the current master key"
-            ))
-        })?;
-        totp.push((
-            account_id.clone(),
-            crate::accounts::totp::seal(new, &account_id, &secret),
-        ));
-    }
-    let (count, secrets) = (sealed.len(), totp.len());
-    store.rewrap_keys(sealed, totp).await?;
-    Ok(vec![
-        format!(
-            "re-encrypted {count} private key(s) and {secrets} authenticator-app secret(s) under the new master key"
-        ),
-        "now give every node the new master key (IDP_MASTER_KEY or IDP_MASTER_KEY_FILE) and restart them; \
-         nodes still on the old key keep the keys they loaded but cannot load new ones"
-            .into(),
-    ])
+    Ok(sealed)
 }

@@ -292,7 +292,7 @@ async fn revoking_an_active_key_prefers_the_published_next_key() {
 async fn rewrap_moves_every_key_to_the_new_master_key() {
     let app = TestApp::spawn().await;
     let new = MasterKey::generate();
-    lifecycle::rewrap(&app.state.sql, &app.state.master, &new)
+    idp::cli::keys::rewrap(&app.state.sql, &app.state.master, &new)
         .await
         .unwrap();
     let ring = idp::keyring::KeyRing::default();
@@ -327,7 +327,7 @@ async fn rewrap_moves_every_key_to_the_new_master_key() {
     assert!(totp::open(&app.state.master, &account.id, &sealed).is_none());
     assert!(totp::open(&new, &account.id, &sealed).is_some());
     assert!(
-        lifecycle::rewrap(&app.state.sql, &app.state.master, &new)
+        idp::cli::keys::rewrap(&app.state.sql, &app.state.master, &new)
             .await
             .is_err(),
         "wrong old key"
