@@ -316,6 +316,7 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
         min_account_level: None,
         min_aal: None,
         id_token_alg: "RS256".into(),
+        access_token_alg: None,
         backchannel_logout_uri: None,
     };
     let second = NewClient {

@@ -34,4 +34,5 @@ mod sessions;
 mod signature;
 mod signing_keys;
 mod token;
+mod token_algorithms;
 mod userinfo;

@@ -124,7 +124,7 @@ async fn user_tokens(app: &AppState, grant: UserGrant<'_>) -> Result<TokenRespon
     let personal = claims::id_token_claims(&subject, release);
     let access_token = super::tokens::access_token(
         app,
-        &grant.client.id,
+        grant.client,
         grant.scopes,
         super::tokens::Holder::Person {
             auth: grant.auth,
