@@ -181,6 +181,8 @@ mod tests {
             level: AccountLevel::Standard,
             created_at: 0,
             locked_until: None,
+            checked_at: 0,
+            level_since: 0,
         }
     }
 

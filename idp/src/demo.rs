@@ -35,12 +35,39 @@ pub struct DemoAccount {
     pub profile: Option<DemoProfile>,
 }
 
+/// Checked data: what a passed registry check would have left.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoProfile {
     pub birthdate: &'static str,
     pub address: &'static str,
     pub snils: &'static str,
     pub inn: &'static str,
+    /// Series and number, `XXXX XXXXXX` (issued in Moscow in 2015).
+    pub passport: &'static str,
+}
+
+impl DemoProfile {
+    /// The checked profile of the demo account `demo`.
+    fn checked(&self, demo: &DemoAccount) -> Profile {
+        let (series, number) = self.passport.split_once(' ').unwrap_or_default();
+        Profile {
+            family_name: demo.family_name.into(),
+            given_name: demo.given_name.into(),
+            middle_name: Some(demo.middle_name.into()),
+            gender: Some(demo.gender.into()),
+            birthdate: Some(self.birthdate.into()),
+            birthplace: Some("г. Москва".into()),
+            snils: Some(self.snils.into()),
+            inn: Some(self.inn.into()),
+            passport: Some(Passport {
+                series: series.into(),
+                number: number.into(),
+                issued_on: "2015-06-01".into(),
+                issuer: "ГУ МВД России по г. Москве".into(),
+                issuer_code: "770-001".into(),
+            }),
+        }
+    }
 }
 
 const fn person(
@@ -66,14 +93,15 @@ const fn person(
 const fn profile(
     birthdate: &'static str,
     address: &'static str,
-    snils: &'static str,
-    inn: &'static str,
+    (snils, inn): (&'static str, &'static str),
+    passport: &'static str,
 ) -> Option<DemoProfile> {
     Some(DemoProfile {
         birthdate,
         address,
         snils,
         inn,
+        passport,
     })
 }
 
@@ -104,8 +132,8 @@ pub const ACCOUNTS: [DemoAccount; 8] = [
         profile(
             "1981-02-11",
             "г. Москва, ул. Тверская, д. 11, кв. 2",
-            "112-233-446 96",
-            "770000000156",
+            ("112-233-446 96", "770000000156"),
+            "4511 110011",
         ),
     ),
     person(
@@ -117,8 +145,8 @@ pub const ACCOUNTS: [DemoAccount; 8] = [
         profile(
             "1982-03-12",
             "г. Москва, ул. Тверская, д. 12, кв. 3",
-            "112-233-447 97",
-            "770000000220",
+            ("112-233-447 97", "770000000220"),
+            "4512 120012",
         ),
     ),
     // Simplified, with its profile sent to the registries and the answer
@@ -141,8 +169,8 @@ pub const ACCOUNTS: [DemoAccount; 8] = [
         profile(
             "1975-05-20",
             "г. Москва, ул. Арбат, д. 5, кв. 10",
-            "112-233-450 92",
-            "770000000300",
+            ("112-233-450 92", "770000000300"),
+            "4513 130013",
         ),
     ),
     person(
@@ -154,8 +182,8 @@ pub const ACCOUNTS: [DemoAccount; 8] = [
         profile(
             "1979-09-03",
             "г. Москва, ул. Арбат, д. 7, кв. 21",
-            "112-233-451 93",
-            "770000000477",
+            ("112-233-451 93", "770000000477"),
+            "4514 140014",
         ),
     ),
     person(
@@ -167,8 +195,8 @@ pub const ACCOUNTS: [DemoAccount; 8] = [
         profile(
             "1990-12-01",
             "г. Москва, ул. Арбат, д. 9, кв. 4",
-            "112-233-452 94",
-            "770000000540",
+            ("112-233-452 94", "770000000540"),
+            "4515 150015",
         ),
     ),
     person(
@@ -180,8 +208,8 @@ pub const ACCOUNTS: [DemoAccount; 8] = [
         profile(
             "1985-04-17",
             "г. Москва, ул. Покровка, д. 3, кв. 8",
-            "112-233-453 95",
-            "770000000614",
+            ("112-233-453 95", "770000000614"),
+            "4516 160016",
         ),
     ),
 ];
@@ -297,6 +325,9 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
             Ok(_) | Err(AccountError::Exists) => {}
             Err(e) => return Err(e.into()),
         }
+        if let Some(profile) = &demo.profile {
+            seed_checked_profile(app, &demo, profile.checked(&demo)).await?;
+        }
         lines.push(format!(
             "account  {:<22} level {:<10} password {PASSWORD}",
             demo.email, demo.level
@@ -347,6 +378,33 @@ pub async fn seed_with(app: &AppState, password_hash: &str) -> anyhow::Result<Ve
         "redirect {REDIRECT_URI}  post-logout {POST_LOGOUT_URI}"
     ));
     Ok(lines)
+}
+
+/// Gives a demo account its checked profile (a standard account without
+/// checked data would contradict its level), unless it has a passport or
+/// has sent a profile to be checked (a demo database from before this).
+async fn seed_checked_profile(
+    app: &AppState,
+    demo: &DemoAccount,
+    profile: Profile,
+) -> anyhow::Result<()> {
+    let account = app
+        .sql
+        .account_by_login(demo.email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo account {} is missing", demo.email))?;
+    let has_passport = app
+        .sql
+        .profile(&account.id)
+        .await?
+        .is_some_and(|p| p.passport.is_some());
+    if has_passport || app.sql.latest_verification(&account.id).await?.is_some() {
+        return Ok(());
+    }
+    app.sql
+        .put_checked_profile(&account.id, &profile, app.now())
+        .await?;
+    Ok(())
 }
 
 /// The demo organizations and their staff, unless there already.
@@ -513,9 +571,7 @@ async fn start_pending_check(
         requested_at: now,
         finished_at: None,
     };
-    app.sql
-        .submit_profile(&account.id, &profile, &verification, now)
-        .await?;
+    app.sql.submit_profile(&verification, now).await?;
     let job = crate::accounts::profile::VerifyJob {
         verification: verification.id,
     };

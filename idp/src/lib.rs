@@ -27,6 +27,7 @@ pub mod identifiers;
 pub mod janitor;
 pub mod jobs;
 pub mod keyring;
+pub mod limits;
 pub mod login;
 pub mod model;
 pub mod oidc;

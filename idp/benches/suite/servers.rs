@@ -93,14 +93,18 @@ pub fn redis_url() -> String {
 
 impl Server {
     /// `idp serve --demo` on the server core, as shipped (default log level,
-    /// its output in `logs`), except that the per-address limit of failed
-    /// logins is lifted: all load comes from 127.0.0.1.
+    /// its output in `logs`), except that the limits per client address (of
+    /// failed logins, and of login flows opened) are lifted: all the load
+    /// comes from 127.0.0.1, and one browser opens every flow of a pool.
     pub async fn vhod(kind: Kind, logs: &Path) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
+        let unlimited = "1000000000".to_owned();
         let mut env = vec![
             ("IDP_DATA_DIR".to_owned(), dir.path().display().to_string()),
-            ("IDP_IP_FAILURE_LIMIT".into(), "1000000000".into()),
+            ("IDP_IP_FAILURE_LIMIT".into(), unlimited.clone()),
+            ("IDP_FLOWS_PER_ADDRESS".into(), unlimited.clone()),
+            ("IDP_FLOWS_TOTAL".into(), unlimited),
         ];
         let mut schema = None;
         if kind == Kind::Production {

@@ -47,6 +47,11 @@ impl SentCode {
         (sent, code)
     }
 
+    /// What tells this code from others (its digest).
+    pub fn id(&self) -> &str {
+        &self.digest
+    }
+
     /// Checks `typed` (spaces ignored) and spends a try when it is wrong.
     pub fn check(&mut self, typed: &str, now: UnixTime) -> CodeCheck {
         if self.tries_left == 0 || self.expires_at <= now {

@@ -8,9 +8,11 @@
 use crate::audit::{Audit, Entry, events};
 use crate::certs;
 use crate::clock::UnixTime;
+use crate::config::Config;
 use crate::delivery::{self, Kind, Message};
+use crate::limits::{self, Limit, Reached, Subject};
 use crate::model::{Account, AccountLevel, PersonalNumber, PostalCode, Secret};
-use crate::store::{SqlStore, StoreError};
+use crate::store::{PostalTry, SqlStore, StoreError};
 
 /// A postal code is valid this long (the letter takes about two weeks).
 pub const POSTAL_CODE_TTL_SECS: i64 = 60 * 24 * 3600;
@@ -45,6 +47,10 @@ impl Method {
 pub enum ConfirmError {
     #[error("the account is {0}; only a standard account can be confirmed")]
     NotStandard(AccountLevel),
+    /// A check changed the names, birth date or SNILS since the account was
+    /// read: what was seen is not what is in force.
+    #[error("the identity changed meanwhile: look at the account again")]
+    IdentityChanged,
     #[error("the document differs from the passport in the profile")]
     DocumentDiffers,
     #[error("the profile has no passport")]
@@ -55,6 +61,9 @@ pub enum ConfirmError {
     WrongCode(u32),
     #[error("the code was entered wrongly too often: order a new one")]
     CodeSpent,
+    /// Too many letters ordered lately; another may be ordered at `retry_at`.
+    #[error("too many letters ordered; order again after {retry_at}")]
+    TooManyLetters { retry_at: UnixTime },
     /// Not a postal address (index, city, street, house, flat).
     #[error("not a postal address")]
     Address,
@@ -78,7 +87,8 @@ fn standard(account: &Account) -> Result<(), ConfirmError> {
     }
 }
 
-/// Raises `account` to confirmed.
+/// Raises `account` to confirmed: the identity in `account` (as read by
+/// the caller) is the one confirmed.
 pub async fn confirm(
     sql: &SqlStore,
     audit: &Audit,
@@ -87,21 +97,14 @@ pub async fn confirm(
     now: UnixTime,
 ) -> Result<(), ConfirmError> {
     standard(account)?;
-    if !sql
-        .change_level(
-            &account.id,
-            AccountLevel::Standard,
-            AccountLevel::Confirmed,
-            now,
-        )
-        .await?
-    {
-        // Confirmed (or changed) meanwhile by another way.
-        let level = sql
-            .account(&account.id)
-            .await?
-            .map_or(account.level, |a| a.level);
-        return Err(ConfirmError::NotStandard(level));
+    if !sql.confirm_identity(account, now).await? {
+        // Confirmed meanwhile by another way, or a check changed the
+        // identity since `account` was read: nothing is confirmed.
+        let now_in_force = sql.account(&account.id).await?;
+        return Err(match now_in_force {
+            Some(a) if a.level != AccountLevel::Standard => ConfirmError::NotStandard(a.level),
+            _ => ConfirmError::IdentityChanged,
+        });
     }
     audit
         .record(
@@ -166,12 +169,24 @@ pub async fn at_service_centre(
     confirm(sql, audit, account, method, now).await
 }
 
+/// The limit of letters one account may order (a registered letter costs
+/// money, and a stranger's address could be flooded with them).
+pub fn letters_limit(config: &Config) -> Limit {
+    Limit {
+        name: "postal_letters",
+        max: config.postal_letters_per_account,
+        window_secs: config.postal_letters_window_secs,
+    }
+}
+
 /// Orders a code by registered post to `address`; replaces an earlier one.
+/// At most `letters` a window.
 pub async fn order_postal_code(
     sql: &SqlStore,
     audit: &Audit,
     account: &Account,
     address: &str,
+    letters: Limit,
     now: UnixTime,
 ) -> Result<(), ConfirmError> {
     standard(account)?;
@@ -180,15 +195,22 @@ pub async fn order_postal_code(
         return Err(ConfirmError::Address);
     }
     let code = postal_code_text();
-    sql.put_postal_code(&PostalCode {
+    let new = PostalCode {
         account_id: account.id.clone(),
         digest: Secret::new(normalize(&code)).digest(),
         address: address.to_owned(),
         ordered_at: now,
         expires_at: now + POSTAL_CODE_TTL_SECS,
         tries_left: POSTAL_CODE_TRIES,
-    })
-    .await?;
+    };
+    if let Err(retry_at) = sql
+        .order_postal_code(&new, letters.max, letters.window_secs)
+        .await?
+    {
+        let reached = Reached { retry_at };
+        limits::journal(audit, letters, Subject::Account(&account.id), reached, now).await;
+        return Err(ConfirmError::TooManyLetters { retry_at });
+    }
     let name = format!("{} {}", account.family_name, account.given_names());
     let message = Message {
         kind: Kind::Letter,
@@ -220,32 +242,33 @@ pub async fn enter_postal_code(
     now: UnixTime,
 ) -> Result<(), ConfirmError> {
     standard(account)?;
-    let code = sql
-        .postal_code(&account.id)
-        .await?
-        .filter(|c| c.expires_at > now)
-        .ok_or(ConfirmError::NoCode)?;
-    if code.tries_left == 0 {
-        return Err(ConfirmError::CodeSpent);
+    // The try is taken as the code is read, so parallel guesses share the
+    // tries; a right code is then used once.
+    let code = match sql.take_postal_try(&account.id, now).await? {
+        PostalTry::Taken(code) => code,
+        PostalTry::Spent => return Err(ConfirmError::CodeSpent),
+        PostalTry::Missing => return Err(ConfirmError::NoCode),
+    };
+    if Secret::new(normalize(typed)).matches_digest(&code.digest) {
+        if !sql.use_postal_code(&account.id, &code.digest).await? {
+            return Err(ConfirmError::NoCode);
+        }
+        return confirm(sql, audit, account, Method::Post, now).await;
     }
-    if !Secret::new(normalize(typed)).matches_digest(&code.digest) {
-        let left = sql.spend_postal_try(&account.id).await?;
-        audit
-            .record(
-                Entry::new(events::POSTAL_CODE_WRONG)
-                    .account(&account.id)
-                    .detail(serde_json::json!({"tries_left": left})),
-                now,
-            )
-            .await;
-        return Err(if left == 0 {
-            ConfirmError::CodeSpent
-        } else {
-            ConfirmError::WrongCode(left)
-        });
-    }
-    sql.delete_postal_code(&account.id).await?;
-    confirm(sql, audit, account, Method::Post, now).await
+    let left = code.tries_left;
+    audit
+        .record(
+            Entry::new(events::POSTAL_CODE_WRONG)
+                .account(&account.id)
+                .detail(serde_json::json!({"tries_left": left})),
+            now,
+        )
+        .await;
+    Err(if left == 0 {
+        ConfirmError::CodeSpent
+    } else {
+        ConfirmError::WrongCode(left)
+    })
 }
 
 /// `XXXX-XXXX` from an unambiguous alphabet (about 40 bits).
@@ -301,31 +324,51 @@ pub async fn by_signature(
     let subject = certs::verify(trust, &challenge, certificate_pem, signature, now)
         .map_err(|e| ConfirmError::Certificate(e.reason_ru()))?;
     if let Some(mismatch) = certs::mismatch(&subject, account) {
-        return Err(ConfirmError::Certificate(mismatch.reason_ru().into()));
-    }
-    // The number the certificate matched must be the one the registries
-    // checked, not one typed in since.
-    let number = match (&subject.snils, &account.snils) {
-        (Some(_), Some(_)) => PersonalNumber::Snils,
-        _ => PersonalNumber::Inn,
-    };
-    if !super::profile::number_checked(&app.sql, account, number).await? {
-        return Err(ConfirmError::Certificate(
-            match number {
-                PersonalNumber::Snils => {
-                    "СНИЛС из «Моих данных» ещё не проверен: дождитесь результата проверки"
-                }
-                PersonalNumber::Inn => {
-                    "ИНН из «Моих данных» ещё не проверен: дождитесь результата проверки"
-                }
+        // The certificate may carry a number typed into «Мои данные» whose
+        // check is still pending: say so rather than "does not match".
+        let reason = match pending_number(&app.sql, account, &subject).await? {
+            Some(PersonalNumber::Snils) => {
+                "СНИЛС из «Моих данных» ещё не проверен: дождитесь результата проверки"
             }
-            .into(),
-        ));
+            Some(PersonalNumber::Inn) => {
+                "ИНН из «Моих данных» ещё не проверен: дождитесь результата проверки"
+            }
+            None => mismatch.reason_ru(),
+        };
+        return Err(ConfirmError::Certificate(reason.into()));
     }
+    // The account's numbers are the checked ones by construction.
     let method = Method::Signature {
         certificate: subject.serial_hex,
     };
     confirm(&app.sql, &app.audit, account, method, now).await?;
     app.wake_jobs();
     Ok(())
+}
+
+/// The number of the certificate that is the one in the account's pending
+/// check (not in force yet), if any.
+async fn pending_number(
+    sql: &SqlStore,
+    account: &Account,
+    subject: &esign::CertifiedSubject,
+) -> Result<Option<PersonalNumber>, StoreError> {
+    let Some(pending) = sql
+        .latest_verification(&account.id)
+        .await?
+        .filter(|v| v.status == crate::model::VerificationStatus::Pending)
+    else {
+        return Ok(None);
+    };
+    let same = |ours: &Option<String>, theirs: &Option<String>| match (ours, theirs) {
+        (Some(ours), Some(theirs)) => certs::digits(ours) == certs::digits(theirs),
+        _ => false,
+    };
+    Ok(if same(&pending.data.snils, &subject.snils) {
+        Some(PersonalNumber::Snils)
+    } else if same(&pending.data.inn, &subject.inn) {
+        Some(PersonalNumber::Inn)
+    } else {
+        None
+    })
 }

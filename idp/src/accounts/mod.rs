@@ -11,6 +11,7 @@ pub mod second_factor;
 pub mod totp;
 
 use crate::clock::UnixTime;
+use crate::identifiers;
 use crate::model::{Account, AccountLevel, Secret};
 use crate::store::{SqlStore, StoreError};
 
@@ -28,7 +29,8 @@ pub enum AccountError {
     Invalid { field: &'static str, reason: String },
 }
 
-/// What an admin (or the demo seed) gives to create an account.
+/// What an admin (or the demo seed) gives to create an account. Its SNILS,
+/// INN and names count as checked (the admin vouches for them).
 #[derive(Debug, Clone, Default)]
 pub struct NewAccount {
     pub email: Option<String>,
@@ -76,14 +78,24 @@ pub async fn create_hashed(
             });
         }
     }
-    if let Some(email) = &new.email
-        && (!email.contains('@') || email.len() > 254)
-    {
-        return Err(AccountError::Invalid {
-            field: "email",
-            reason: "not an e-mail address".into(),
-        });
-    }
+    // Every identifier in its one stored form, as registration and the
+    // profile write them, so a login in any notation finds it and the
+    // unique indexes see duplicates in any notation.
+    let normal = |field: &'static str,
+                  value: Option<String>,
+                  form: fn(&str) -> Result<String, identifiers::Invalid>| {
+        value
+            .map(|v| form(&v))
+            .transpose()
+            .map_err(|why| AccountError::Invalid {
+                field,
+                reason: why.to_string(),
+            })
+    };
+    let email = normal("email", new.email, identifiers::email)?;
+    let phone = normal("phone", new.phone, identifiers::mobile_phone)?;
+    let snils = normal("snils", new.snils, identifiers::snils)?;
+    let inn = normal("inn", new.inn, identifiers::personal_inn)?;
     if let Some(date) = &new.birthdate
         && chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err()
     {
@@ -94,10 +106,10 @@ pub async fn create_hashed(
     }
     let account = Account {
         id: uuid::Uuid::new_v4().to_string(),
-        email: new.email.map(|e| e.trim().to_lowercase()),
-        phone: new.phone,
-        snils: new.snils,
-        inn: new.inn,
+        email,
+        phone,
+        snils,
+        inn,
         password_hash,
         family_name: new.family_name,
         given_name: new.given_name,
@@ -111,6 +123,8 @@ pub async fn create_hashed(
         level: new.level.unwrap_or(AccountLevel::Simplified),
         created_at: now,
         locked_until: None,
+        checked_at: now,
+        level_since: now,
     };
     match store.insert_account(&account).await {
         Err(StoreError::Conflict(_)) => Err(AccountError::Exists),

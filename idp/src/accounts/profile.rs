@@ -1,9 +1,12 @@
 //! «Мои данные» and the way to a standard account: the person fills in the
 //! profile, sends it to be checked against the state registries, and a
 //! background job (any node, after `registry_delay_secs`) records the
-//! answer, raises the account to standard on success and tells the person
-//! through the outbox. While a check is pending the data is read-only;
-//! editing supersedes the pending check, whose answer is then ignored.
+//! answer and tells the person through the outbox. The account's data is
+//! the CHECKED data only: an edit waits beside it as a pending check, and
+//! replaces it only when the check passes (then the level follows: see
+//! `SqlStore::finish_verification`). While a check is pending the edit is
+//! read-only; editing supersedes the pending check, whose answer is then
+//! ignored.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -18,7 +21,8 @@ use crate::model::{
     Account, AccountLevel, Passport, PersonalNumber, Profile, Verification, VerificationStatus,
 };
 use crate::registries::Verdict;
-use crate::store::{SqlStore, StoreError};
+use crate::store::StoreError;
+use crate::store::sql::Finished;
 
 /// Check a profile (payload: [`VerifyJob`]).
 pub const VERIFY: &str = "verify_profile";
@@ -105,7 +109,7 @@ pub enum ProfileError {
     /// A check is pending: the data is read-only.
     #[error("a verification is pending")]
     Pending,
-    /// The SNILS or INN belongs to another account.
+    /// Another account has this SNILS or INN checked.
     #[error("the SNILS or INN belongs to another account")]
     Taken,
     #[error(transparent)]
@@ -208,8 +212,9 @@ pub struct VerifyJob {
     pub verification: String,
 }
 
-/// Saves the profile and sends it to be checked. Refused while a check is
-/// pending (the data is read-only then).
+/// Sends the profile to be checked; the account's checked data stays until
+/// the check passes. Refused while a check is pending (the edit is
+/// read-only then), and when another account has the SNILS or INN checked.
 pub async fn submit(
     app: &AppState,
     account_id: &str,
@@ -222,6 +227,9 @@ pub async fn submit(
         return Err(ProfileError::Pending);
     }
     let profile = validate(form, today).map_err(ProfileError::Invalid)?;
+    if app.sql.number_holder(account_id, &profile).await?.is_some() {
+        return Err(ProfileError::Taken);
+    }
     let now = app.now();
     let verification = Verification {
         id: uuid::Uuid::new_v4().to_string(),
@@ -232,14 +240,7 @@ pub async fn submit(
         requested_at: now,
         finished_at: None,
     };
-    match app
-        .sql
-        .submit_profile(account_id, &profile, &verification, now)
-        .await
-    {
-        Err(StoreError::Conflict(_)) => return Err(ProfileError::Taken),
-        other => other?,
-    }
+    app.sql.submit_profile(&verification, now).await?;
     let job = VerifyJob {
         verification: verification.id.clone(),
     };
@@ -292,51 +293,119 @@ pub async fn run_check(app: &AppState, payload: &str) -> Result<(), JobError> {
         Verdict::Refused(reasons) => (false, reasons),
     };
     let now = app.now();
-    let recorded = app
+    let finished = app
         .sql
-        .finish_verification(&verification.id, passed, &mismatches, now)
+        .finish_verification(&verification.id, passed, &mismatches, duplicate_reason, now)
         .await
         .map_err(store)?;
-    if !recorded {
-        return Ok(());
-    }
-    let event = if passed {
-        events::VERIFICATION_PASSED
-    } else {
-        events::VERIFICATION_FAILED
+    let account = verification.account_id.as_str();
+    let journal = |event: &'static str, detail: serde_json::Value| {
+        Entry::new(event).account(account).detail(detail)
     };
-    app.audit
-        .record(
-            Entry::new(event).account(&verification.account_id).detail(
-                serde_json::json!({"verification": verification.id, "mismatches": mismatches}),
+    let id = &verification.id;
+    let (entry, outcome) = match finished {
+        Finished::Superseded => return Ok(()),
+        Finished::Refused => (
+            journal(
+                events::VERIFICATION_FAILED,
+                serde_json::json!({"verification": id, "mismatches": mismatches}),
             ),
-            now,
-        )
-        .await;
-    notify(app, &verification.account_id, passed, &mismatches)
-        .await
-        .map_err(store)
+            Outcome::Refused(mismatches),
+        ),
+        Finished::Duplicate {
+            other_account,
+            number,
+        } => (
+            journal(
+                events::VERIFICATION_DUPLICATE,
+                serde_json::json!({
+                    "verification": id,
+                    "number": number_name(number),
+                    "other_account": other_account,
+                }),
+            ),
+            Outcome::Refused(vec![duplicate_reason(number)]),
+        ),
+        Finished::Passed { from, to } => (
+            journal(
+                events::VERIFICATION_PASSED,
+                serde_json::json!({"verification": id, "level": to.as_str()}),
+            ),
+            Outcome::Passed { from, to },
+        ),
+    };
+    app.audit.record(entry, now).await;
+    if let Outcome::Passed { from, to } = outcome
+        && to < from
+    {
+        let detail = serde_json::json!({
+            "from": from.as_str(),
+            "to": to.as_str(),
+            "verification": id,
+            "reason": "identity_changed",
+        });
+        app.audit
+            .record(journal(events::ACCOUNT_LEVEL_LOWERED, detail), now)
+            .await;
+    }
+    notify(app, account, &outcome).await.map_err(store)
 }
 
-async fn notify(
-    app: &AppState,
-    account_id: &str,
-    passed: bool,
-    mismatches: &[String],
-) -> Result<(), StoreError> {
+/// What the person is told of a check.
+enum Outcome {
+    Passed {
+        from: AccountLevel,
+        to: AccountLevel,
+    },
+    Refused(Vec<String>),
+}
+
+fn number_name(number: PersonalNumber) -> &'static str {
+    match number {
+        PersonalNumber::Snils => "snils",
+        PersonalNumber::Inn => "inn",
+    }
+}
+
+/// Why a check is refused when another account has the number checked.
+fn duplicate_reason(number: PersonalNumber) -> String {
+    let name = match number {
+        PersonalNumber::Snils => "СНИЛС",
+        PersonalNumber::Inn => "ИНН",
+    };
+    format!(
+        "{name} уже подтверждён в другой учётной записи; если это ваш номер, обратитесь в службу поддержки"
+    )
+}
+
+async fn notify(app: &AppState, account_id: &str, outcome: &Outcome) -> Result<(), StoreError> {
     let Some(account) = app.sql.account(account_id).await? else {
         return Ok(());
     };
-    let text = if passed {
-        "Проверка данных завершена успешно: ваша учётная запись стала стандартной. \
-         Порталы увидят новый уровень после того, как вы войдёте заново. \
-         Чтобы получить подтверждённую учётную запись, подтвердите личность."
-            .to_owned()
-    } else {
-        format!(
-            "Проверка данных не пройдена: {}. Исправьте данные в разделе «Мои данные» и отправьте их на проверку ещё раз.",
+    let text = match outcome {
+        Outcome::Passed {
+            from: AccountLevel::Simplified,
+            ..
+        } => "Проверка данных завершена успешно: ваша учётная запись стала стандартной. \
+              Порталы увидят новый уровень после того, как вы войдёте заново. \
+              Чтобы получить подтверждённую учётную запись, подтвердите личность."
+            .to_owned(),
+        Outcome::Passed { from, to } if to < from => {
+            "Проверка данных завершена успешно: новые данные вступили в силу. Так как изменились \
+             ФИО, дата рождения или СНИЛС, учётная запись стала стандартной: подтвердите личность \
+             заново (в центре обслуживания, кодом из заказного письма или электронной подписью). \
+             Порталы увидят новый уровень после того, как вы войдёте заново."
+                .to_owned()
+        }
+        Outcome::Passed { .. } => {
+            "Проверка данных завершена успешно: новые данные вступили в силу, \
+             уровень учётной записи не изменился."
+                .to_owned()
+        }
+        Outcome::Refused(mismatches) => format!(
+            "Проверка данных не пройдена: {}. Действуют прежние данные. Исправьте данные в разделе «Мои данные» и отправьте их на проверку ещё раз.",
             mismatches.join("; ")
-        )
+        ),
     };
     let (kind, to) = match (&account.email, &account.phone) {
         (Some(email), _) => (Kind::Email, email.clone()),
@@ -357,33 +426,18 @@ async fn notify(
     .await
 }
 
-/// Whether a check vouches for `account`'s SNILS (or INN), so that a
-/// certificate carrying it may stand for the account. Never below standard.
-/// For a standard or confirmed account: when it is the number of the newest
-/// passed registry check, or, for an account that never sent its profile to
-/// be checked, the one an admin (or the demo) created it with. A number
-/// typed into the profile since is vouched for only once its check passes.
-pub async fn number_checked(
-    sql: &SqlStore,
-    account: &Account,
-    number: PersonalNumber,
-) -> Result<bool, StoreError> {
-    let of = |snils: &Option<String>, inn: &Option<String>| match number {
-        PersonalNumber::Snils => snils.as_deref().map(crate::certs::digits),
-        PersonalNumber::Inn => inn.as_deref().map(crate::certs::digits),
+/// Whether `account`'s SNILS (or INN) may stand for it, so that a
+/// certificate carrying it reaches the account. The numbers on an account
+/// are checked by construction (a passed registry check, or an admin, or
+/// the demo, created the account with them; an edit waits beside them until
+/// its check passes), so only the level is left to ask: never below
+/// standard.
+pub fn number_checked(account: &Account, number: PersonalNumber) -> bool {
+    let ours = match number {
+        PersonalNumber::Snils => &account.snils,
+        PersonalNumber::Inn => &account.inn,
     };
-    let Some(ours) = of(&account.snils, &account.inn) else {
-        return Ok(false);
-    };
-    if account.level < AccountLevel::Standard {
-        return Ok(false);
-    }
-    let vouched = match sql.latest_passed_verification(&account.id).await? {
-        Some(passed) => of(&passed.data.snils, &passed.data.inn),
-        None if sql.latest_verification(&account.id).await?.is_none() => Some(ours.clone()),
-        None => None,
-    };
-    Ok(vouched == Some(ours))
+    ours.is_some() && account.level >= AccountLevel::Standard
 }
 
 /// Seconds since the epoch as a calendar day (UTC), for date checks.

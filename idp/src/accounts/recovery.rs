@@ -6,6 +6,12 @@
 //! password ends every other session of the account and revokes its
 //! refresh tokens, lifts the lock of the password path, goes to the journal
 //! and is told to the owner.
+//!
+//! The code belongs to the account (for an unknown login, to the login), not
+//! to one browser: a recovery started while a code sent lately is live
+//! waits for that very code, which the owner has, instead of a new one that
+//! was never sent. So someone starting recoveries for another person's
+//! login neither floods their phone nor holds their own recovery back.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,19 +19,21 @@ use super::codes::{CodeCheck, SentCode};
 use super::password::{self, NewPasswordError};
 use crate::app::AppState;
 use crate::audit::{Entry, events};
+use crate::clock::UnixTime;
 use crate::delivery::{self, Kind, Message};
+use crate::limits::{self, Limit, Subject};
 use crate::login::session::{self, EndReason};
 use crate::model::{Account, Secret, random_token};
-use crate::store::{EphemeralExt, StoreError};
+use crate::store::{EphemeralExt, StoreError, Update, update_json};
 
 /// A recovery may take this long, and its code is valid as long.
 pub const RECOVERY_TTL_SECS: i64 = 15 * 60;
 /// Wrong codes before the recovery is spent.
 pub const CODE_TRIES: u32 = 3;
-/// At most one code per account this often, so nobody can flood the owner.
-const SEND_EVERY_SECS: u64 = 60;
-/// Recoveries one client IP may start per `ip_window_secs`.
-const STARTS_PER_IP: i64 = 10;
+/// At most one new code per account this often while the last one is
+/// live, so nobody can flood the owner; recoveries started meanwhile wait
+/// for that code.
+const SEND_EVERY_SECS: i64 = 60;
 
 /// The cookie of a recovery under way in this browser.
 pub const COOKIE: &str = "vhod_recovery";
@@ -42,23 +50,32 @@ pub enum RecoveryError {
     CodeSpent,
     #[error(transparent)]
     Password(#[from] NewPasswordError),
-    /// Too many recoveries from this address.
-    #[error("too many recoveries from this address")]
-    Throttled,
+    /// Too many recoveries from this client address this window.
+    #[error("too many recoveries from this address; wait {wait_secs} s")]
+    Limited { wait_secs: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// A recovery under way. For a login that names no account (or one with no
-/// verified contact) it looks the same, with a code nobody received.
+/// A recovery under way in one browser. For a login that names no account
+/// (or one with no verified contact) it looks the same, waiting for a code
+/// nobody received.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Recovery {
     account_id: Option<String>,
-    code: SentCode,
+    /// Where the code it waits for lives, and which code that is.
+    code_key: String,
+    code_id: String,
+    expires_at: UnixTime,
 }
 
 fn key(cookie: &str) -> String {
     format!("recovery:{}", Secret::new(cookie).digest())
+}
+
+/// The live code of the account `who` (or, for no account, of the login).
+fn code_key(who: &str) -> String {
+    format!("recovery-code:{who}")
 }
 
 /// Where the code for `account` goes: the verified phone, else the
@@ -71,47 +88,76 @@ fn channel(account: &Account) -> Option<(Kind, &str)> {
     }
 }
 
-/// Starts a recovery for `login`; returns the cookie that binds it to this
-/// browser. Sends a code only to a real account's verified contact.
-pub async fn start(app: &AppState, login: &str, ip: &str) -> Result<Secret, RecoveryError> {
-    let window = std::time::Duration::from_secs(app.config.ip_window_secs.max(1) as u64);
-    if app
-        .ephemeral
-        .incr(&format!("recovery-ip:{ip}"), window)
-        .await?
-        > STARTS_PER_IP
-    {
-        return Err(RecoveryError::Throttled);
-    }
+/// Starts a recovery for `login` from the client `address`; returns the
+/// cookie that binds it to this browser. A new code goes only to a real
+/// account's verified contact, and only when no code sent lately is live.
+pub async fn start(app: &AppState, login: &str, address: &str) -> Result<Secret, RecoveryError> {
     let now = app.now();
-    let account = super::find_by_login(&app.sql, login).await?;
-    let (code, plain) = SentCode::new(RECOVERY_TTL_SECS, CODE_TRIES, now);
-    let reachable = account.as_ref().and_then(|a| channel(a).map(|c| (a, c)));
-    if let Some((account, (kind, to))) = reachable {
-        let recent = app
-            .ephemeral
-            .incr(
-                &format!("recovery-sent:{}", account.id),
-                std::time::Duration::from_secs(SEND_EVERY_SECS),
-            )
-            .await?;
-        if recent == 1 {
-            delivery::send(app, &code_message(kind, to, &plain)).await?;
-        }
+    let limit = Limit {
+        name: "recovery_starts",
+        max: app.config.recovery_starts_per_address,
+        window_secs: app.config.ip_window_secs,
+    };
+    if let Err(reached) = limits::count(app, limit, Subject::Address(address)).await? {
+        return Err(RecoveryError::Limited {
+            wait_secs: reached.wait_secs(now),
+        });
     }
+    let account = super::find_by_login(&app.sql, login).await?;
+    // An unknown login has a code of its own too (in its normalized form),
+    // so that two browsers share its tries exactly as for an account.
+    let code_key = match &account {
+        Some(account) => code_key(&account.id),
+        None => {
+            let normalized = super::login_candidates(login).into_iter().next();
+            code_key(&Secret::new(normalized.unwrap_or_default()).digest())
+        }
+    };
+    let reachable = account.as_ref().and_then(channel);
+    let fresh = |code: &SentCode| {
+        code.tries_left > 0 && code.expires_at > now && code.sent_at + SEND_EVERY_SECS > now
+    };
+    let (code, plain) = update_json(
+        &*app.ephemeral,
+        &code_key,
+        |live: Option<SentCode>| match live.filter(fresh) {
+            Some(live) => (Update::Keep, (live, None)),
+            None => {
+                let (code, plain) = SentCode::new(RECOVERY_TTL_SECS, CODE_TRIES, now);
+                (
+                    Update::Put(code.clone(), RECOVERY_TTL_SECS),
+                    (code, Some(plain)),
+                )
+            }
+        },
+    )
+    .await?;
+    let sent = match (&plain, reachable) {
+        (Some(plain), Some((kind, to))) => {
+            delivery::send(app, &code_message(kind, to, plain)).await?;
+            true
+        }
+        _ => false,
+    };
     if let Some(account) = &account {
         app.audit
             .record(
                 Entry::new(events::PASSWORD_RECOVERY_STARTED)
                     .account(&account.id)
-                    .detail(serde_json::json!({"ip": ip, "code_sent": reachable.is_some()})),
+                    .detail(serde_json::json!({
+                        "ip": address,
+                        "code_sent": sent,
+                        "code_reused": plain.is_none(),
+                    })),
                 now,
             )
             .await;
     }
     let recovery = Recovery {
         account_id: account.map(|a| a.id),
-        code,
+        code_key,
+        code_id: code.id().to_owned(),
+        expires_at: code.expires_at,
     };
     let cookie = random_token(32);
     app.ephemeral
@@ -159,29 +205,53 @@ pub async fn finish(
     if new_password != repeated {
         return Err(NewPasswordError::Differ.into());
     }
-    // Taken while checked, so parallel guesses cannot share one try, and one
-    // code changes the password once; a wrong code puts it back a try less.
+    // The browser's recovery is taken while its code is checked, so one
+    // code changes the password once; the code's try is spent in the same
+    // atomic step as the comparison, so parallel guesses (from any
+    // browser) share its tries. A wrong code puts the recovery back.
     let key = key(cookie);
-    let mut recovery: Recovery = app
+    let recovery: Recovery = app
         .ephemeral
         .take_json(&key)
         .await?
         .ok_or(RecoveryError::NoRecovery)?;
     let now = app.now();
-    let account_id = match (recovery.code.check(code, now), &recovery.account_id) {
-        (CodeCheck::Right, Some(id)) => id.clone(),
-        (CodeCheck::Spent, _) => return Err(RecoveryError::CodeSpent),
-        // A right code for no account cannot happen by design; treat it,
-        // and a wrong one, alike.
-        _ => {
-            let tries_left = recovery.code.tries_left;
-            if tries_left == 0 {
-                return Err(RecoveryError::CodeSpent);
+    // Nobody received the code of a recovery without an account: a guess
+    // that happens to match it counts as wrong.
+    let typed = if recovery.account_id.is_some() {
+        code
+    } else {
+        ""
+    };
+    let checked = update_json(
+        &*app.ephemeral,
+        &recovery.code_key,
+        |live: Option<SentCode>| {
+            match live.filter(|c| c.id() == recovery.code_id) {
+                Some(mut live) => {
+                    let before = live.tries_left;
+                    let checked = live.check(typed, now);
+                    let ttl = live.expires_at - now;
+                    match checked {
+                        CodeCheck::Right => (Update::Delete, checked),
+                        _ if live.tries_left != before => (Update::Put(live, ttl), checked),
+                        _ => (Update::Keep, checked),
+                    }
+                }
+                // Used, expired, or replaced by a newer code.
+                None => (Update::Keep, CodeCheck::Spent),
             }
-            let ttl = (recovery.code.expires_at - now).max(1);
+        },
+    )
+    .await?;
+    let account_id = match (checked, &recovery.account_id) {
+        (CodeCheck::Right, Some(id)) => id.clone(),
+        (CodeCheck::Wrong { tries_left }, _) => {
+            let ttl = (recovery.expires_at - now).max(1);
             app.ephemeral.put_json(&key, &recovery, ttl).await?;
             return Err(RecoveryError::WrongCode { tries_left });
         }
+        _ => return Err(RecoveryError::CodeSpent),
     };
     let Some(account) = app.sql.account(&account_id).await? else {
         return Err(RecoveryError::NoRecovery);

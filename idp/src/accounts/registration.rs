@@ -18,8 +18,9 @@ use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
 use crate::delivery::{self, Kind, Message};
 use crate::identifiers::{self, Contact, Invalid};
+use crate::limits::{self, Limit, Subject};
 use crate::model::{Account, AccountLevel, Secret, random_token};
-use crate::store::{EphemeralExt, StoreError};
+use crate::store::{EphemeralExt, StoreError, Update, update_json};
 
 /// An SMS code is valid this long.
 pub const CODE_TTL_SECS: i64 = 5 * 60;
@@ -81,6 +82,10 @@ pub enum RegisterError {
     LinkSpent,
     #[error("wait {0} s before asking again")]
     TooSoon(i64),
+    /// Too many messages from this client address (or, `everyone`, from
+    /// all together) this window.
+    #[error("too many messages sent; wait {wait_secs} s")]
+    Limited { wait_secs: i64, everyone: bool },
     #[error("the passwords differ")]
     PasswordsDiffer,
     #[error(transparent)]
@@ -160,6 +165,7 @@ pub async fn start(
     app: &AppState,
     form: Start<'_>,
     browser: &str,
+    address: &str,
 ) -> Result<Registration, RegisterError> {
     let last_name = identifiers::name(form.last_name).map_err(invalid(Field::LastName))?;
     let first_name = identifiers::name(form.first_name).map_err(invalid(Field::FirstName))?;
@@ -177,7 +183,7 @@ pub async fn start(
         flow: form.flow.map(str::to_owned),
         created_at: now,
     };
-    send_proof(app, &mut registration).await?;
+    send_proof(app, &mut registration, address).await?;
     Ok(registration)
 }
 
@@ -186,6 +192,7 @@ pub async fn resend(
     app: &AppState,
     id: &str,
     browser: &str,
+    address: &str,
 ) -> Result<Registration, RegisterError> {
     let mut registration = Registration::load(app, id, browser).await?;
     if registration.step == Step::Password {
@@ -195,13 +202,17 @@ pub async fn resend(
     if wait > 0 {
         return Err(RegisterError::TooSoon(wait));
     }
-    send_proof(app, &mut registration).await?;
+    send_proof(app, &mut registration, address).await?;
     Ok(registration)
 }
 
 /// Sends the proof of contact (or, to a contact with an account, a notice
-/// instead) and saves the registration.
-async fn send_proof(app: &AppState, registration: &mut Registration) -> Result<(), RegisterError> {
+/// instead) and saves the registration. `address` is the client's.
+async fn send_proof(
+    app: &AppState,
+    registration: &mut Registration,
+    address: &str,
+) -> Result<(), RegisterError> {
     let now = app.now();
     // One message per contact a minute, however many registrations ask: a
     // stranger cannot flood someone's phone or mailbox.
@@ -213,6 +224,30 @@ async fn send_proof(app: &AppState, registration: &mut Registration) -> Result<(
         && until > now
     {
         return Err(RegisterError::TooSoon(until - now));
+    }
+    // SMS pumping: a message costs money, so their number per client
+    // address and in all is bounded, whichever contacts they go to.
+    let config = &app.config;
+    let per_address = Limit {
+        name: "registration_sends",
+        max: config.registration_sends_per_address,
+        window_secs: config.registration_window_secs,
+    };
+    let total = Limit {
+        name: "registration_sends_total",
+        max: config.registration_sends_total,
+        ..per_address
+    };
+    for (limit, subject) in [
+        (per_address, Subject::Address(address)),
+        (total, Subject::Everyone),
+    ] {
+        if let Err(reached) = limits::count(app, limit, subject).await? {
+            return Err(RegisterError::Limited {
+                wait_secs: reached.wait_secs(now),
+                everyone: matches!(subject, Subject::Everyone),
+            });
+        }
     }
     app.ephemeral
         .put_json(&throttle, &(now + RESEND_AFTER_SECS), RESEND_AFTER_SECS)
@@ -317,59 +352,90 @@ fn six_digits() -> String {
     format!("{:06}", rand::rng().random_range(0..1_000_000))
 }
 
-/// Checks the SMS code.
+/// What checking a code found.
+enum Checked {
+    /// Past the code step already.
+    Already(Registration),
+    Right(Registration),
+    Wrong(RegisterError),
+    /// Refused before any comparison.
+    Refused(RegisterError),
+}
+
+/// Checks the SMS code. The check and the try it spends are one atomic
+/// step, so guesses sent in parallel share the tries.
 pub async fn check_code(
     app: &AppState,
     id: &str,
     browser: &str,
     code: &str,
 ) -> Result<Registration, RegisterError> {
-    let mut registration = Registration::load(app, id, browser).await?;
-    let Step::Code {
-        digest,
-        expires_at,
-        tries_left,
-    } = &registration.step
-    else {
-        return Ok(registration);
-    };
-    if *tries_left == 0 || *expires_at <= app.now() {
-        return Err(RegisterError::CodeSpent);
+    if id.len() > 64 {
+        return Err(RegisterError::Gone);
     }
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(RegisterError::Invalid {
-            field: Field::Code,
-            reason: Invalid::Digits("6"),
-        });
-    }
-    let right = Secret::new(&code).matches_digest(digest);
-    let outcome = if right {
-        registration.step = Step::Password;
-        Ok(())
-    } else {
+    let well_formed = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
+    let now = app.now();
+    let checked = update_json(&*app.ephemeral, &key(id), |found: Option<Registration>| {
+        let found = found
+            .filter(|r| r.created_at + REGISTRATION_TTL_SECS > now)
+            .filter(|r| Secret::new(browser).matches_digest(&r.browser));
+        let Some(mut registration) = found else {
+            return (Update::Keep, Checked::Refused(RegisterError::Gone));
+        };
+        let Step::Code {
+            digest,
+            expires_at,
+            tries_left,
+        } = registration.step.clone()
+        else {
+            return (Update::Keep, Checked::Already(registration));
+        };
+        if tries_left == 0 || expires_at <= now {
+            return (Update::Keep, Checked::Refused(RegisterError::CodeSpent));
+        }
+        if !well_formed {
+            let invalid = RegisterError::Invalid {
+                field: Field::Code,
+                reason: Invalid::Digits("6"),
+            };
+            return (Update::Keep, Checked::Refused(invalid));
+        }
+        let ttl = registration.created_at + REGISTRATION_TTL_SECS - now;
+        if Secret::new(&code).matches_digest(&digest) {
+            registration.step = Step::Password;
+            let saved = registration.clone();
+            return (Update::Put(saved, ttl), Checked::Right(registration));
+        }
         let left = tries_left - 1;
         registration.step = Step::Code {
-            digest: digest.clone(),
-            expires_at: *expires_at,
+            digest,
+            expires_at,
             tries_left: left,
         };
-        Err(if left == 0 {
+        let wrong = if left == 0 {
             RegisterError::CodeSpent
         } else {
             RegisterError::WrongCode { tries_left: left }
-        })
+        };
+        (Update::Put(registration, ttl), Checked::Wrong(wrong))
+    })
+    .await?;
+    let (right, outcome) = match checked {
+        Checked::Already(registration) => return Ok(registration),
+        Checked::Refused(error) => return Err(error),
+        Checked::Right(registration) => (true, Ok(registration)),
+        Checked::Wrong(error) => (false, Err(error)),
     };
-    registration.save(app).await?;
     app.audit
         .record(
             Entry::new(events::REGISTRATION_CODE_CHECKED).detail(serde_json::json!({
-                "registration": registration.id, "right": right,
+                "registration": id, "right": right,
             })),
-            app.now(),
+            now,
         )
         .await;
-    outcome.map(|()| registration)
+    outcome
 }
 
 /// Follows an e-mail link: single use; the browser that opens it goes on.

@@ -2,6 +2,14 @@
 //! (confirmed with a first code), disable it, renew the recovery codes.
 //! Every change needs the password (the seeds), counts a wrong one toward
 //! the lockout, goes to the journal and is told to the owner.
+//!
+//! A second factor protects against sessions that existed before it: an
+//! enrollment belongs to the session that began it; enabling ends every
+//! other session of the account (back-channel logout, refresh tokens
+//! revoked) and makes this one two-factor, since it has just proven both;
+//! and once it is on, removing or replacing it, or renewing the recovery
+//! codes, needs a session at `aal2` or the code itself, not only the
+//! password.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,8 +18,9 @@ use super::totp;
 use crate::app::AppState;
 use crate::audit::{Entry, events};
 use crate::delivery::{self, Kind, Message};
-use crate::login::{self, LoginError};
-use crate::model::{Account, SecondFactor, SecondFactorRecord};
+use crate::login::session::{self, EndReason, Session};
+use crate::login::{self, Factor, LoginError};
+use crate::model::{Aal, Account, SecondFactor, SecondFactorRecord, Secret};
 use crate::store::{EphemeralExt, StoreError};
 
 /// An enrollment must be confirmed within this time.
@@ -38,6 +47,16 @@ pub enum SettingsError {
     CodeSpent,
     #[error("no second factor is enabled")]
     NotEnabled,
+    /// A session below `aal2` changes an enabled second factor: the code
+    /// (or a recovery code) is needed with the password.
+    #[error("the second factor's code is needed")]
+    CodeNeeded,
+    /// The code typed for such a change is wrong.
+    #[error("wrong second-factor code")]
+    WrongFactorCode,
+    /// Too many wrong codes lately.
+    #[error("too many wrong codes")]
+    CodesBlocked,
     /// The new password was not taken (the password change).
     #[error(transparent)]
     NewPassword(#[from] super::password::NewPasswordError),
@@ -51,7 +70,6 @@ pub enum SettingsError {
 impl From<LoginError> for SettingsError {
     fn from(e: LoginError) -> Self {
         match e {
-            LoginError::Locked { until } => Self::Locked { until },
             LoginError::Store(e) => Self::Store(e),
             LoginError::Busy | LoginError::Throttled => Self::Busy,
             LoginError::WrongCredentials => Self::WrongPassword,
@@ -63,7 +81,8 @@ impl From<LoginError> for SettingsError {
     }
 }
 
-/// A second factor being enabled, until its first code confirms it.
+/// A second factor being enabled, until its first code confirms it, in
+/// the session that began it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Enrollment {
     method: SecondFactor,
@@ -71,8 +90,21 @@ struct Enrollment {
     sms: Option<SentCode>,
 }
 
-fn enrollment_key(account_id: &str) -> String {
-    format!("enroll-second-factor:{account_id}")
+fn enrollment_key(account_id: &str, sid: &str) -> String {
+    format!("enroll-second-factor:{account_id}:{sid}")
+}
+
+/// The session asking for a change, and the code typed with it (empty
+/// when none): what proves the second factor besides the password.
+pub struct Proof<'a> {
+    pub session: &'a Session,
+    pub code: &'a str,
+}
+
+impl Proof<'_> {
+    fn key(&self, account: &Account) -> String {
+        enrollment_key(&account.id, &self.session.auth.sid)
+    }
 }
 
 /// What the settings page shows of a TOTP enrollment.
@@ -91,10 +123,12 @@ pub struct Status {
     pub sms_pending: bool,
 }
 
-pub async fn status(app: &AppState, account: &Account) -> Result<Status, StoreError> {
+/// The settings as the session `sid` sees them (its own enrollment only).
+pub async fn status(app: &AppState, account: &Account, sid: &str) -> Result<Status, StoreError> {
     let enabled = app.sql.second_factor(&account.id).await?;
     let recovery_codes_left = app.sql.recovery_codes_left(&account.id).await?;
-    let pending: Option<Enrollment> = app.ephemeral.get_json(&enrollment_key(&account.id)).await?;
+    let key = enrollment_key(&account.id, sid);
+    let pending: Option<Enrollment> = app.ephemeral.get_json(&key).await?;
     let totp_pending = pending
         .as_ref()
         .and_then(|e| e.sealed_secret.as_deref())
@@ -145,14 +179,79 @@ pub async fn check_password(
     Ok(())
 }
 
+/// What a change to an enabled second factor needs besides the password:
+/// a session at `aal2` or stronger, or `code`, a right code of the factor
+/// (from the app) or a recovery code, spent by this. Wrong codes count
+/// with the code step's.
+async fn prove_code(
+    app: &AppState,
+    account: &Account,
+    factor: SecondFactorRecord,
+    code: &str,
+    client: &login::Client<'_>,
+) -> Result<(), SettingsError> {
+    if login::guard::codes_blocked(app, &account.id).await? {
+        return Err(SettingsError::CodesBlocked);
+    }
+    let now = app.now();
+    let right = if codes::is_six_digits(code) {
+        let step = factor
+            .sealed_secret
+            .and_then(|sealed| totp::open(&app.master, &account.id, &sealed))
+            .and_then(|secret| totp::matching_step(&secret, code, now));
+        match step {
+            // A code is good once, here as at login.
+            Some(step) => app.sql.use_totp_step(&account.id, step).await?,
+            None => false,
+        }
+    } else {
+        let digest = codes::recovery_digest(&account.id, code);
+        app.sql.use_recovery_code(&account.id, &digest, now).await?
+    };
+    if !right {
+        if login::guard::code_failed(app, &account.id, client.ip).await? {
+            return Err(SettingsError::CodesBlocked);
+        }
+        return Err(SettingsError::WrongFactorCode);
+    }
+    login::guard::codes_succeeded(app, &account.id).await?;
+    Ok(())
+}
+
+/// The password, and for an enabled second factor a session at `aal2` or
+/// its code. Without the code nothing is checked, so the password is not
+/// tried for nothing.
+async fn check_both(
+    app: &AppState,
+    account: &Account,
+    password: &str,
+    proof: &Proof<'_>,
+    client: &login::Client<'_>,
+) -> Result<(), SettingsError> {
+    let factor = match proof.session.auth.aal < Aal::Aal2 {
+        true => app.sql.second_factor(&account.id).await?,
+        false => None,
+    };
+    if factor.is_some() && proof.code.is_empty() {
+        return Err(SettingsError::CodeNeeded);
+    }
+    check_password(app, account, password, client).await?;
+    match factor {
+        Some(factor) => prove_code(app, account, factor, proof.code, client).await,
+        None => Ok(()),
+    }
+}
+
 /// Starts enabling an authenticator app: a new secret to scan or type.
+/// Replacing an enabled factor needs what disabling it needs.
 pub async fn begin_totp(
     app: &AppState,
     account: &Account,
     password: &str,
+    proof: &Proof<'_>,
     client: &login::Client<'_>,
 ) -> Result<TotpEnrollment, SettingsError> {
-    check_password(app, account, password, client).await?;
+    check_both(app, account, password, proof, client).await?;
     let secret = totp::new_secret();
     let enrollment = Enrollment {
         method: SecondFactor::Totp,
@@ -160,7 +259,7 @@ pub async fn begin_totp(
         sms: None,
     };
     app.ephemeral
-        .put_json(&enrollment_key(&account.id), &enrollment, ENROLL_TTL_SECS)
+        .put_json(&proof.key(account), &enrollment, ENROLL_TTL_SECS)
         .await?;
     let setup = totp::setup(&secret, &label(account));
     Ok(TotpEnrollment {
@@ -170,14 +269,16 @@ pub async fn begin_totp(
 }
 
 /// Starts enabling SMS codes: a code goes to the verified phone.
+/// Replacing an enabled factor needs what disabling it needs.
 pub async fn begin_sms(
     app: &AppState,
     account: &Account,
     password: &str,
+    proof: &Proof<'_>,
     client: &login::Client<'_>,
 ) -> Result<(), SettingsError> {
     let phone = verified_phone(account).ok_or(SettingsError::NoPhone)?;
-    check_password(app, account, password, client).await?;
+    check_both(app, account, password, proof, client).await?;
     let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, app.now());
     let enrollment = Enrollment {
         method: SecondFactor::Sms,
@@ -185,7 +286,7 @@ pub async fn begin_sms(
         sms: Some(sent),
     };
     app.ephemeral
-        .put_json(&enrollment_key(&account.id), &enrollment, ENROLL_TTL_SECS)
+        .put_json(&proof.key(account), &enrollment, ENROLL_TTL_SECS)
         .await?;
     delivery::send(
         app,
@@ -213,16 +314,26 @@ pub fn sms_code(phone: &str, code: &str, purpose: &str) -> Message {
     }
 }
 
-/// Confirms the enrollment with its first code: the factor is on, and the
-/// ten recovery codes are returned to be shown once.
+/// A second factor just enabled: the recovery codes to show once, and
+/// the session's new cookie when it became two-factor.
+pub struct Enabled {
+    pub recovery_codes: Vec<String>,
+    pub cookie: Option<Secret>,
+}
+
+/// Confirms the session's enrollment with its first code: the factor is
+/// on, every other session of the account ends, this one becomes
+/// two-factor, and the ten recovery codes are returned to be shown once.
 pub async fn confirm(
     app: &AppState,
     account: &Account,
+    session: &Session,
     code: &str,
-) -> Result<Vec<String>, SettingsError> {
+    client: &login::Client<'_>,
+) -> Result<Enabled, SettingsError> {
     // Taken while checked, so parallel guesses cannot share one try and
     // one enrollment enables once; a wrong code puts it back.
-    let key = enrollment_key(&account.id);
+    let key = enrollment_key(&account.id, &session.auth.sid);
     let mut enrollment: Enrollment = app
         .ephemeral
         .take_json(&key)
@@ -274,6 +385,9 @@ pub async fn confirm(
         Some(record.method),
     )
     .await;
+    let sid = &session.auth.sid;
+    session::end_all(app, &account.id, Some(sid), EndReason::SecondFactorEnabled).await?;
+    let cookie = strengthen(app, session, record.method, client).await?;
     super::tell_owner(
         app,
         account,
@@ -285,17 +399,52 @@ pub async fn confirm(
         },
     )
     .await?;
-    Ok(recovery)
+    Ok(Enabled {
+        recovery_codes: recovery,
+        cookie,
+    })
 }
 
-/// Turns the second factor off (with the password).
+/// Makes the session that enabled `method` two-factor: it proved the
+/// password when the enrollment began and the factor's code just now,
+/// what a login with the factor proves. Its new cookie, if it changed.
+async fn strengthen(
+    app: &AppState,
+    session: &Session,
+    method: SecondFactor,
+    client: &login::Client<'_>,
+) -> Result<Option<Secret>, StoreError> {
+    let Some(cookie) = client.old_cookie else {
+        return Ok(None);
+    };
+    if session.auth.aal >= Aal::Aal2 {
+        return Ok(None);
+    }
+    let factor = match method {
+        SecondFactor::Totp => Factor::Totp,
+        SecondFactor::Sms => Factor::Sms,
+    };
+    let mut auth = session.auth.clone();
+    auth.aal = Aal::Aal2;
+    auth.auth_time = app.now();
+    for amr in [Factor::Password.amr(), factor.amr()] {
+        if !auth.amr.iter().any(|m| m == amr) {
+            auth.amr.push(amr.to_owned());
+        }
+    }
+    session::strengthen(app, cookie, auth).await
+}
+
+/// Turns the second factor off (with the password, and a session at
+/// `aal2` or the code).
 pub async fn disable(
     app: &AppState,
     account: &Account,
     password: &str,
+    proof: &Proof<'_>,
     client: &login::Client<'_>,
 ) -> Result<(), SettingsError> {
-    check_password(app, account, password, client).await?;
+    check_both(app, account, password, proof, client).await?;
     if !app.sql.disable_second_factor(&account.id).await? {
         return Err(SettingsError::NotEnabled);
     }
@@ -332,14 +481,16 @@ pub async fn reset_by_operator(
     Ok(removed)
 }
 
-/// New recovery codes in place of the old ones (with the password).
+/// New recovery codes in place of the old ones (with the password, and a
+/// session at `aal2` or the code).
 pub async fn renew_recovery_codes(
     app: &AppState,
     account: &Account,
     password: &str,
+    proof: &Proof<'_>,
     client: &login::Client<'_>,
 ) -> Result<Vec<String>, SettingsError> {
-    check_password(app, account, password, client).await?;
+    check_both(app, account, password, proof, client).await?;
     if app.sql.second_factor(&account.id).await?.is_none() {
         return Err(SettingsError::NotEnabled);
     }

@@ -55,9 +55,16 @@ pub mod events {
     pub const VERIFICATION_CANCELLED: &str = "verification.cancelled";
     pub const VERIFICATION_PASSED: &str = "verification.passed";
     pub const VERIFICATION_FAILED: &str = "verification.failed";
+    /// A passing check refused: another account has the SNILS or INN checked.
+    pub const VERIFICATION_DUPLICATE: &str = "verification.duplicate";
+    /// A passing check changed a confirmed identity: the account is standard.
+    pub const ACCOUNT_LEVEL_LOWERED: &str = "account.level_lowered";
     pub const REGISTRATION_CODE_SENT: &str = "registration.code_sent";
     pub const REGISTRATION_CONTACT_TAKEN: &str = "registration.contact_taken";
     pub const REGISTRATION_CODE_CHECKED: &str = "registration.code_checked";
+    /// A limit by volume was reached (registration messages, recoveries,
+    /// postal letters, login flows): once per window and whom it counts.
+    pub const LIMIT_REACHED: &str = "limit.reached";
     pub const KEY_GENERATED: &str = "key.generated";
     pub const KEY_ACTIVATED: &str = "key.activated";
     pub const KEY_ROTATED: &str = "key.rotated";

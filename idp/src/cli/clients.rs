@@ -5,7 +5,7 @@ use clap::{Args as ClapArgs, Subcommand};
 use keys::Algorithm;
 use serde::Serialize;
 
-use super::{admin_store, date, print_json};
+use super::{admin_store, date, print_json, print_shown};
 use crate::audit::{Audit, Entry, events};
 use crate::clients::{ClientRegistry, NewClient};
 use crate::clock::{Clock, SystemClock};
@@ -23,7 +23,11 @@ pub enum Command {
         json: bool,
     },
     /// Show one client, with the delivery of its back-channel logouts.
-    Show { id: String },
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Change where a client takes back-channel logout tokens, or what
     /// signs its access tokens.
     #[command(group(clap::ArgGroup::new("change").required(true).multiple(true)))]
@@ -219,7 +223,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Show { id } => {
+        Command::Show { id, json } => {
             let client = sql
                 .client(&id)
                 .await?
@@ -230,15 +234,18 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 || status.last_delivered_at.is_some()
                 || status.pending > 0
                 || !status.failed.is_empty();
-            print_json(&Shown {
-                client: view(&client),
-                backchannel_logout: known.then(|| Deliveries {
-                    last_delivered: status.last_delivered_at.map(date),
-                    pending: status.pending,
-                    last_error: status.last_error,
-                    failed: status.failed,
-                }),
-            })
+            print_shown(
+                &Shown {
+                    client: view(&client),
+                    backchannel_logout: known.then(|| Deliveries {
+                        last_delivered: status.last_delivered_at.map(date),
+                        pending: status.pending,
+                        last_error: status.last_error,
+                        failed: status.failed,
+                    }),
+                },
+                json,
+            )
         }
         Command::Update {
             id,
@@ -292,7 +299,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             audit
                 .record(Entry::new(events::CLIENT_REMOVED).client(&id), now)
                 .await;
-            println!("removed client `{id}`; its refresh tokens no longer work");
+            println!("removed client `{id}`; its access and refresh tokens no longer work");
             Ok(())
         }
     }

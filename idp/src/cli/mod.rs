@@ -9,6 +9,7 @@ mod migrate;
 mod orgs;
 mod serve;
 mod users;
+mod users_show;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -150,6 +151,55 @@ pub(crate) async fn admin_store(config: &Config) -> anyhow::Result<SqlStore> {
 pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
+}
+
+/// A `show` command's answer: JSON with `--json`, else the same as
+/// indented `key: value` lines for people.
+pub(crate) fn print_shown(value: &impl serde::Serialize, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(value);
+    }
+    let mut out = String::new();
+    text_lines(&serde_json::to_value(value)?, 0, &mut out);
+    print!("{out}");
+    Ok(())
+}
+
+fn text_lines(value: &serde_json::Value, indent: usize, out: &mut String) {
+    use serde_json::Value;
+    let scalar = |v: &Value| match v {
+        Value::Null => Some("-".to_owned()),
+        Value::String(s) => Some(s.clone()),
+        Value::Array(a) if a.is_empty() => Some("-".to_owned()),
+        Value::Array(_) | Value::Object(_) => None,
+        other => Some(other.to_string()),
+    };
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match scalar(v) {
+                    Some(text) => out.push_str(&format!("{pad}{key}: {text}\n")),
+                    None => {
+                        out.push_str(&format!("{pad}{key}:\n"));
+                        text_lines(v, indent + 2, out);
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                match scalar(v) {
+                    Some(text) => out.push_str(&format!("{pad}- {text}\n")),
+                    None => {
+                        out.push_str(&format!("{pad}-\n"));
+                        text_lines(v, indent + 2, out);
+                    }
+                }
+            }
+        }
+        other => out.push_str(&format!("{pad}{}\n", scalar(other).unwrap_or_default())),
+    }
 }
 
 pub(crate) fn date(unix: i64) -> String {

@@ -6,7 +6,7 @@
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::{admin_store, date, print_json};
+use super::{admin_store, date, print_json, print_shown};
 use crate::accounts;
 use crate::audit::Audit;
 use crate::clock::{Clock, SystemClock};
@@ -22,8 +22,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show an organization (by id or OGRN) with its employees, as JSON.
-    Show { org: String },
+    /// Show an organization (by id or OGRN) with its employees.
+    Show {
+        org: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Make a person an employee without an invitation.
     AddMember(MemberArgs),
     /// Give an employee other roles (the medical-worker data stays unless
@@ -191,16 +195,19 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Show { org } => {
+        Command::Show { org, json } => {
             let org = find_org(&sql, &org).await?;
             let mut members = Vec::new();
             for m in sql.members(&org.id).await? {
                 members.push(member_view(&sql, m).await?);
             }
-            print_json(&Shown {
-                org: org_view(&org),
-                members,
-            })
+            print_shown(
+                &Shown {
+                    org: org_view(&org),
+                    members,
+                },
+                json,
+            )
         }
         Command::AddMember(a) => {
             let (org, account) = (

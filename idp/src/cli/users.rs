@@ -26,8 +26,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show one account by e-mail, phone, SNILS or INN.
-    Show { login: String },
+    /// Show one account by e-mail, phone, SNILS or INN: its checked and
+    /// pending profile (numbers masked), level, locks, second factor and
+    /// live sessions.
+    Show {
+        login: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// List an account's live sessions: device, address, start, portals.
     Sessions {
         /// The account's e-mail, phone, SNILS or INN.
@@ -62,7 +68,9 @@ pub enum Command {
     },
     /// Remove an account's second factor and its recovery codes, for a
     /// person who lost both at a service centre (identity seen in person);
-    /// the password alone logs in again until they enable a new one.
+    /// the password alone logs in again until they enable a new one. Every
+    /// session of the account ends, as with `idp users logout` (a lost
+    /// phone may hold one).
     ResetSecondFactor {
         /// The account's e-mail, phone, SNILS or INN.
         login: String,
@@ -226,7 +234,9 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Show { login } => print_json(&view(&find(&sql, &login).await?)),
+        Command::Show { login, json } => {
+            super::users_show::show(&sql, find(&sql, &login).await?, json).await
+        }
         Command::Sessions { login, json } => {
             let account = find(&sql, &login).await?;
             let now = SystemClock.now();
@@ -312,10 +322,17 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 now,
             )
             .await?;
-            match removed {
-                true => println!("removed the second factor of account {}", account.id),
-                false => println!("account {} has no second factor", account.id),
+            if !removed {
+                println!("account {} has no second factor", account.id);
+                return Ok(());
             }
+            let ended = Ender::admin(&sql, &audit, now, name)
+                .end_all(&account.id, None, EndReason::SecondFactorReset)
+                .await?;
+            println!(
+                "removed the second factor of account {}; ended {ended} session(s)",
+                account.id
+            );
             Ok(())
         }
         Command::Confirm {

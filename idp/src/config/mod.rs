@@ -102,12 +102,38 @@ pub struct Config {
     pub esign_crl_files: Vec<PathBuf>,
     /// Wrong passwords in a row that lock an account's password path.
     pub lockout_threshold: i64,
-    /// How long the password path stays locked.
+    /// How long the password path stays locked the first time.
     pub lockout_secs: i64,
+    /// Each further `lockout_threshold` failures (during a lock too, and
+    /// until a success) lock it this many times longer than the last time.
+    pub lockout_growth: i64,
+    /// The longest one lock lasts from the failure that set it.
+    pub lockout_max_secs: i64,
     /// Failed logins one client IP may make per `ip_window_secs`, across
     /// all accounts, before it must wait.
     pub ip_failure_limit: i64,
     pub ip_window_secs: i64,
+    /// Recoveries one client address may start per `ip_window_secs`.
+    pub recovery_starts_per_address: i64,
+    /// Codes and links registration may send for one client address per
+    /// `registration_window_secs`, first sends and resends alike.
+    pub registration_sends_per_address: i64,
+    /// The same from all addresses together: the SMS and e-mail budget of
+    /// registration.
+    pub registration_sends_total: i64,
+    pub registration_window_secs: i64,
+    /// Letters with a confirmation code one account may order per
+    /// `postal_letters_window_secs`.
+    pub postal_letters_per_account: i64,
+    pub postal_letters_window_secs: i64,
+    /// New login flows one client address (a logged-in browser: its
+    /// account) may open per `flow_ttl_secs`.
+    pub flows_per_address: i64,
+    /// New login flows from everyone together per `flow_ttl_secs`; with
+    /// `flow_max_bytes` it bounds the memory flows hold.
+    pub flows_total: i64,
+    /// The largest authorization request a flow keeps, in bytes (as JSON).
+    pub flow_max_bytes: usize,
 }
 
 impl Default for Config {
@@ -150,8 +176,19 @@ impl Default for Config {
             esign_crl_files: Vec::new(),
             lockout_threshold: 5,
             lockout_secs: 30 * 60,
+            lockout_growth: 2,
+            lockout_max_secs: 24 * 3600,
             ip_failure_limit: 30,
             ip_window_secs: 10 * 60,
+            recovery_starts_per_address: 10,
+            registration_sends_per_address: 10,
+            registration_sends_total: 1000,
+            registration_window_secs: 3600,
+            postal_letters_per_account: 3,
+            postal_letters_window_secs: 30 * 24 * 3600,
+            flows_per_address: 100,
+            flows_total: 50_000,
+            flow_max_bytes: 8192,
         }
     }
 }
@@ -198,6 +235,41 @@ impl Config {
         if self.code_ttl_secs <= 0 || self.access_token_ttl_secs <= 0 || self.session_ttl_secs <= 0
         {
             return Err(ConfigError("lifetimes must be positive".into()));
+        }
+        if self.lockout_threshold < 1 || self.lockout_growth < 1 || self.lockout_secs < 1 {
+            return Err(ConfigError(
+                "lockout_threshold, lockout_growth and lockout_secs must be at least 1".into(),
+            ));
+        }
+        if self.lockout_max_secs < self.lockout_secs {
+            return Err(ConfigError(
+                "lockout_max_secs must not be shorter than lockout_secs".into(),
+            ));
+        }
+        let limits = [
+            (
+                "recovery_starts_per_address",
+                self.recovery_starts_per_address,
+            ),
+            (
+                "registration_sends_per_address",
+                self.registration_sends_per_address,
+            ),
+            ("registration_sends_total", self.registration_sends_total),
+            ("registration_window_secs", self.registration_window_secs),
+            (
+                "postal_letters_per_account",
+                self.postal_letters_per_account,
+            ),
+            (
+                "postal_letters_window_secs",
+                self.postal_letters_window_secs,
+            ),
+            ("flows_per_address", self.flows_per_address),
+            ("flows_total", self.flows_total),
+        ];
+        if let Some((name, _)) = limits.iter().find(|(_, value)| *value <= 0) {
+            return Err(ConfigError(format!("{name} must be positive")));
         }
         Ok(())
     }

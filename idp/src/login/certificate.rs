@@ -188,12 +188,8 @@ async fn owner(
         {
             forms.push(written);
         }
-        let mut checked = Vec::new();
-        for account in app.sql.accounts_by_number(number, forms).await? {
-            if profile::number_checked(&app.sql, &account, number).await? {
-                checked.push(account);
-            }
-        }
+        let mut checked = app.sql.accounts_by_number(number, forms).await?;
+        checked.retain(|account| profile::number_checked(account, number));
         // Two accounts vouched for with one number: neither is chosen.
         if let [_] = checked.as_slice() {
             return Ok(checked.pop());

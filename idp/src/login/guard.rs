@@ -1,11 +1,18 @@
-//! Guessing defences without lockout-DoS or enumeration. Three separate
-//! counts in the short-lived store, so every node sees the same numbers:
-//! wrong passwords per account (`lockout_threshold` in a row lock the
-//! account's password path for `lockout_secs`; certificate login stays
-//! open, so a guesser cannot lock the owner out of everything), and failed
-//! logins per client IP across all accounts (`ip_failure_limit` per
-//! `ip_window_secs`). A lock is told only to someone who then gives the
-//! right password, and to the owner, with a self-unlock link.
+//! Guessing defences without lockout-DoS, enumeration or a password
+//! oracle. Counts in the short-lived store, so every node sees the same
+//! numbers: failed password logins per account, and failed logins per
+//! client IP across all accounts (`ip_failure_limit` per `ip_window_secs`).
+//!
+//! Every `lockout_threshold` failures in a row (within `lockout_secs`) are
+//! a strike against the account: its password path locks for
+//! `lockout_secs`, each further strike `lockout_growth` times longer than
+//! the one before, never longer than `lockout_max_secs` from that strike.
+//! While it is locked every attempt counts as a failure, the right password
+//! too, and gets the answer a wrong one gets (NIST SP 800-63B §5.2.2: the
+//! lock must not tell a guesser that a guess was right). The owner learns
+//! of the lock, and when it ends, from the notice sent at the moment of
+//! locking, with a self-unlock link; recovery and certificate login stay
+//! open, so a guesser cannot lock the owner out of everything.
 
 use std::time::Duration;
 
@@ -26,6 +33,10 @@ fn code_failures_key(account_id: &str) -> String {
 
 fn ip_key(ip: &str) -> String {
     format!("login-failures-ip:{ip}")
+}
+
+fn strikes_key(account_id: &str) -> String {
+    format!("login-strikes:{account_id}")
 }
 
 fn unlock_key(token: &str) -> String {
@@ -62,8 +73,37 @@ pub fn admin_locked(account: &Account) -> bool {
         .is_some_and(|until| until >= ADMIN_LOCK)
 }
 
-/// A failed login from `ip`, for `account` when the login exists. Counts,
-/// and locks the account when this failure reaches the threshold.
+/// Why the password path of an account is closed, if it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// After wrong passwords, until a time.
+    Guessing,
+    /// By an admin, until an admin lifts it.
+    Admin,
+}
+
+impl Lock {
+    /// The reason the journal gives for a login refused by it.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Lock::Guessing => "locked",
+            Lock::Admin => "admin_locked",
+        }
+    }
+}
+
+/// The lock on `account`'s password path, if any.
+pub fn password_lock(app: &AppState, account: &Account) -> Option<Lock> {
+    if admin_locked(account) {
+        Some(Lock::Admin)
+    } else {
+        locked_until(app, account).map(|_| Lock::Guessing)
+    }
+}
+
+/// A failed login from `ip`, for `account` when the login exists (during
+/// a lock, every attempt). Counts, and strikes the account when this
+/// failure reaches the threshold.
 pub async fn failed(
     app: &AppState,
     account: Option<&Account>,
@@ -76,46 +116,99 @@ pub async fn failed(
     let Some(account) = account else {
         return Ok(());
     };
-    if locked_until(app, account).is_some() {
-        return Ok(());
-    }
+    let key = failures_key(&account.id);
     let count = app
         .ephemeral
-        .incr(&failures_key(&account.id), secs(app.config.lockout_secs))
+        .incr(&key, secs(app.config.lockout_secs))
         .await?;
     if count < app.config.lockout_threshold {
         return Ok(());
     }
-    lock(app, account, ip, request_id).await
+    app.ephemeral.delete(&key).await?;
+    strike(app, account, ip, request_id).await
 }
 
-async fn lock(
+/// How long the lock of the `strike`th strike in a row lasts.
+pub fn lock_secs(config: &crate::config::Config, strike: u32) -> i64 {
+    let mut secs = config.lockout_secs;
+    for _ in 1..strike {
+        if secs >= config.lockout_max_secs || config.lockout_growth <= 1 {
+            break;
+        }
+        secs = secs.saturating_mul(config.lockout_growth);
+    }
+    secs.min(config.lockout_max_secs)
+}
+
+/// Locks the password path for the next strike's time, or keeps a lock
+/// that ends later; tells the owner when a lock begins.
+async fn strike(
     app: &AppState,
     account: &Account,
     ip: &str,
     request_id: Option<&str>,
 ) -> Result<(), StoreError> {
     let now = app.now();
-    let until = now + app.config.lockout_secs;
-    if !app.sql.set_guessing_lock(&account.id, Some(until)).await? {
-        return Ok(()); // an admin's lock is there already
+    let strike = app
+        .ephemeral
+        .get_json::<u32>(&strikes_key(&account.id))
+        .await?
+        .unwrap_or(0)
+        + 1;
+    let length = lock_secs(&app.config, strike);
+    let until = now + length;
+    // Strikes are remembered until a success, an owner's unlock, or a
+    // quiet `lockout_max_secs` after this lock.
+    app.ephemeral
+        .put_json(
+            &strikes_key(&account.id),
+            &strike,
+            length + app.config.lockout_max_secs,
+        )
+        .await?;
+    if !app.sql.extend_guessing_lock(&account.id, until).await? {
+        return Ok(()); // an admin's lock, or a later end, is there already
     }
-    app.ephemeral.delete(&failures_key(&account.id)).await?;
+    let extended = locked_until(app, account).is_some();
     app.audit
         .record(
             Entry::new(events::ACCOUNT_LOCKED)
                 .account(&account.id)
                 .request(request_id)
-                .detail(serde_json::json!({"until": until, "ip": ip})),
+                .detail(serde_json::json!({
+                    "until": until,
+                    "ip": ip,
+                    "strike": strike,
+                    "extended": extended,
+                })),
             now,
         )
         .await;
+    if extended {
+        return Ok(()); // the owner was told when it began
+    }
+    notify(app, account, until, length).await
+}
+
+/// Tells the owner that the password path is locked until `until`, with a
+/// self-unlock link that works for at least `lockout_max_secs`.
+async fn notify(
+    app: &AppState,
+    account: &Account,
+    until: UnixTime,
+    length: i64,
+) -> Result<(), StoreError> {
+    let (kind, to) = match (&account.email, &account.phone) {
+        (Some(email), _) => (Kind::Email, email.clone()),
+        (None, Some(phone)) => (Kind::Sms, phone.clone()),
+        (None, None) => return Ok(()),
+    };
     let token = random_token(32);
     app.ephemeral
         .put_json(
             &unlock_key(token.expose()),
             &account.id,
-            app.config.lockout_secs,
+            length.max(app.config.lockout_max_secs),
         )
         .await?;
     let link = format!(
@@ -124,17 +217,21 @@ async fn lock(
         crate::paths::UNLOCK,
         token.expose()
     );
-    let (kind, to) = match (&account.email, &account.phone) {
-        (Some(email), _) => (Kind::Email, email.clone()),
-        (None, Some(phone)) => (Kind::Sms, phone.clone()),
-        (None, None) => return Ok(()),
+    let certificate = if super::certificate::available(app) {
+        " Вход по сертификату электронной подписи работает."
+    } else {
+        ""
     };
     let text = format!(
         "Кто-то {} раз подряд ввёл неверный пароль от вашей учётной записи, поэтому вход по паролю заблокирован до {}. \
-         Вход по сертификату работает. Если это были вы, разблокируйте вход сразу: {link}\n\
-         Если не вы — смените пароль после разблокировки.",
+         Пока блокировка действует, страница входа не говорит, верен ли пароль, а новые попытки продлевают её \
+         (не больше чем на {} после последней попытки).{certificate} \
+         Если это были вы, разблокируйте вход сразу: {link}\n\
+         Можно также восстановить доступ: «Забыли пароль?» на странице входа. \
+         Если неверные пароли вводили не вы — смените пароль после разблокировки.",
         app.config.lockout_threshold,
-        clock_time(until)
+        clock_time(until),
+        duration(app.config.lockout_max_secs),
     );
     delivery::send(
         app,
@@ -148,6 +245,15 @@ async fn lock(
         },
     )
     .await
+}
+
+/// A duration as people read it: `24 ч`, `90 мин`, `45 с`.
+fn duration(secs: i64) -> String {
+    match secs {
+        s if s % 3600 == 0 => format!("{} ч", s / 3600),
+        s if s % 60 == 0 => format!("{} мин", s / 60),
+        s => format!("{s} с"),
+    }
 }
 
 /// A wrong one-time code for `account_id` from `ip`: counted apart from
@@ -182,9 +288,11 @@ pub async fn codes_succeeded(app: &AppState, account_id: &str) -> Result<(), Sto
     app.ephemeral.delete(&code_failures_key(account_id)).await
 }
 
-/// A successful login: the account's count of wrong passwords starts over.
+/// A successful login: the account's counts of failures and strikes start
+/// over.
 pub async fn succeeded(app: &AppState, account: &Account) -> Result<(), StoreError> {
-    app.ephemeral.delete(&failures_key(&account.id)).await
+    app.ephemeral.delete(&failures_key(&account.id)).await?;
+    app.ephemeral.delete(&strikes_key(&account.id)).await
 }
 
 /// The owner (by the link, or by a new password) lifts the lock of wrong
@@ -195,6 +303,7 @@ pub async fn unlock_by_owner(
     by: &str,
 ) -> Result<bool, StoreError> {
     app.ephemeral.delete(&failures_key(account_id)).await?;
+    app.ephemeral.delete(&strikes_key(account_id)).await?;
     if !app.sql.set_guessing_lock(account_id, None).await? {
         return Ok(false);
     }
@@ -269,4 +378,33 @@ pub fn clock_time(unix: UnixTime) -> String {
     chrono::DateTime::from_timestamp(unix + 3 * 3600, 0)
         .map(|t| t.format("%H:%M (МСК) %d.%m.%Y").to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn each_strike_locks_longer_up_to_the_cap() {
+        let config = Config::default();
+        let lengths: Vec<i64> = (1..=8).map(|n| lock_secs(&config, n)).collect();
+        let (h, m) = (3600, 60);
+        assert_eq!(
+            lengths,
+            [30 * m, h, 2 * h, 4 * h, 8 * h, 16 * h, 24 * h, 24 * h]
+        );
+        // No overflow however long the guessing goes on.
+        let huge = Config {
+            lockout_growth: i64::MAX,
+            lockout_max_secs: i64::MAX,
+            ..Config::default()
+        };
+        assert_eq!(lock_secs(&huge, u32::MAX), i64::MAX);
+        let flat = Config {
+            lockout_growth: 1,
+            ..Config::default()
+        };
+        assert_eq!(lock_secs(&flat, 50), flat.lockout_secs);
+    }
 }

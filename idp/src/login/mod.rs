@@ -59,6 +59,12 @@ pub fn methods(app: &AppState, required: Aal) -> Methods {
 
 /// A password login toward `required`. `old_cookie` is the browser's
 /// previous session, ended once the new one starts.
+///
+/// Every failure gets one answer, [`LoginError::WrongCredentials`]: an
+/// unknown login, a wrong password, and any password while the password
+/// path is locked (after wrong passwords or by an admin). The password is
+/// verified on every path, so neither the answer nor its time tells a
+/// guesser that a guess was right (NIST SP 800-63B §5.2.2).
 pub async fn password_login(
     app: &AppState,
     login: &str,
@@ -67,29 +73,31 @@ pub async fn password_login(
     client: &Client<'_>,
 ) -> Result<Outcome, LoginError> {
     let now = app.now();
-    let failed = |account, reason| failure(client, "pwd", account, reason);
+    let failed = |account, detail| failure_with(client, "pwd", account, detail);
     if guard::ip_blocked(app, client.ip).await? {
-        app.audit.record(failed(None, "ip_throttled"), now).await;
+        let detail = serde_json::json!({"reason": "ip_throttled"});
+        app.audit.record(failed(None, detail), now).await;
         return Err(LoginError::Throttled);
     }
-    let account = match password::check(app, login, password_text).await? {
-        password::Checked::Right(account) => *account,
-        password::Checked::Wrong { account } => {
-            guard::failed(app, account.as_deref(), client.ip, client.request_id).await?;
-            let id = account.as_ref().map(|a| a.id.as_str());
-            app.audit.record(failed(id, "wrong_credentials"), now).await;
-            return Err(LoginError::WrongCredentials);
-        }
+    let (account, right) = match password::check(app, login, password_text).await? {
+        password::Checked::Right(account) => (Some(*account), true),
+        password::Checked::Wrong { account } => (account.map(|a| *a), false),
     };
-    // Told only now, after the right password: a guesser learns nothing.
-    if let Some(until) = guard::locked_until(app, &account) {
-        app.audit
-            .record(failed(Some(&account.id), "locked"), now)
-            .await;
-        return Err(LoginError::Locked { until });
+    let lock = account.as_ref().and_then(|a| guard::password_lock(app, a));
+    if let (Some(account), true, None) = (&account, right, lock) {
+        guard::succeeded(app, account).await?;
+        return proven(app, account, vec![Factor::Password], required, client).await;
     }
-    guard::succeeded(app, &account).await?;
-    proven(app, &account, vec![Factor::Password], required, client).await
+    guard::failed(app, account.as_ref(), client.ip, client.request_id).await?;
+    // The journal may know what the page must not: whether a locked
+    // account's password was right (someone has it).
+    let detail = match lock {
+        Some(lock) => serde_json::json!({"reason": lock.reason(), "password_right": right}),
+        None => serde_json::json!({"reason": "wrong_credentials"}),
+    };
+    let id = account.as_ref().map(|a| a.id.as_str());
+    app.audit.record(failed(id, detail), now).await;
+    Err(LoginError::WrongCredentials)
 }
 
 /// The journal entry of a failed login by `method` (RFC 8176 name).
@@ -99,9 +107,25 @@ fn failure<'e>(
     account: Option<&'e str>,
     reason: &str,
 ) -> Entry<'e> {
+    failure_with(
+        client,
+        method,
+        account,
+        serde_json::json!({"reason": reason}),
+    )
+}
+
+/// [`failure`] with more than the reason in `detail`.
+fn failure_with<'e>(
+    client: &Client<'e>,
+    method: &str,
+    account: Option<&'e str>,
+    mut detail: serde_json::Value,
+) -> Entry<'e> {
+    detail["method"] = method.into();
     let mut entry = Entry::new(events::LOGIN_FAILED)
         .request(client.request_id)
-        .detail(client.journal(serde_json::json!({"method": method, "reason": reason})));
+        .detail(client.journal(detail));
     if let Some(id) = account {
         entry = entry.account(id);
     }

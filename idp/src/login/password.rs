@@ -16,9 +16,10 @@ use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
-    /// One answer for unknown login and wrong password, so logins cannot be
-    /// probed.
-    #[error("wrong login or password")]
+    /// One answer for an unknown login, a wrong password, and any password
+    /// while the password path is locked, so neither logins nor passwords
+    /// can be probed.
+    #[error("wrong login or password, or the password path is locked")]
     WrongCredentials,
     /// Too many password checks under way; try again shortly.
     #[error("too many logins at once")]
@@ -26,11 +27,9 @@ pub enum LoginError {
     /// This client IP failed too often lately.
     #[error("too many failed logins from this address")]
     Throttled,
-    /// The password was right, but the password path is locked until then.
-    #[error("the password path is locked")]
-    Locked { until: crate::clock::UnixTime },
     /// The factors were right, but an admin locked the account: no login
-    /// of any kind until an admin lifts it.
+    /// of any kind until an admin lifts it (the password path answers
+    /// [`LoginError::WrongCredentials`] instead).
     #[error("the account is locked by an admin")]
     AdminLocked,
     /// The session a step-up was making stronger ended meanwhile.

@@ -53,6 +53,11 @@ pub enum EndReason {
     PasswordChanged,
     /// An admin locked the account (`idp users lock`).
     AdminLock,
+    /// A second factor was enabled; every other session ends.
+    SecondFactorEnabled,
+    /// Support removed a lost second factor
+    /// (`idp users reset-second-factor`).
+    SecondFactorReset,
 }
 
 impl EndReason {
@@ -65,6 +70,8 @@ impl EndReason {
             Self::Cli => "cli",
             Self::PasswordChanged => "password_changed",
             Self::AdminLock => "admin_lock",
+            Self::SecondFactorEnabled => "second_factor_enabled",
+            Self::SecondFactorReset => "second_factor_reset",
         }
     }
 }
@@ -228,8 +235,8 @@ pub async fn end(app: &AppState, sid: &str, reason: EndReason) -> Result<bool, S
 }
 
 /// Ends every live session of `account_id` but `except_sid`, and revokes
-/// the account's refresh tokens (but those of `except_sid`'s logins) and
-/// their access tokens; each portal that got tokens in an ended session is
+/// the account's grants (but those of `except_sid`'s logins), so their
+/// refresh and access tokens stop at once on every node; each portal that got tokens in an ended session is
 /// told by back-channel logout. Returns how many sessions ended.
 ///
 /// The password-change path calls it with `except_sid` = the current
@@ -293,7 +300,7 @@ pub async fn run_expiry(app: &AppState, payload: &str) -> Result<(), JobError> {
 }
 
 /// Ends sessions. A node passes itself ([`Ender::node`]): it also drops the
-/// short-lived entries, marks revoked access tokens and wakes its worker.
+/// short-lived entries and wakes its worker.
 /// The admin CLI has neither the server's short-lived store nor a worker
 /// ([`Ender::admin`]): the durable end is enough, since [`find`] reads it,
 /// and a server's worker sends the queued logouts.
@@ -374,15 +381,12 @@ impl<'a> Ender<'a> {
                 ended += 1;
             }
         }
+        // Durable, so the admin CLI stops access tokens as a node does:
+        // every check of an access token reads its grant.
         let revoked = self
             .sql
             .revoke_grants_of_account(account_id, except_sid)
             .await?;
-        if let Some(app) = self.node {
-            for grant in &revoked {
-                crate::oidc::tokens::mark_grant_revoked(app, grant).await?;
-            }
-        }
         self.audit
             .record(
                 Entry::new(events::SESSIONS_ENDED_ALL)

@@ -30,6 +30,11 @@ pub struct Account {
     /// The password path is locked until then (too many wrong passwords),
     /// or every login is, for good, at [`ADMIN_LOCK`].
     pub locked_until: Option<UnixTime>,
+    /// When the checked data (names, birth date, SNILS, INN, passport) last
+    /// changed: userinfo's `updated_at`.
+    pub checked_at: UnixTime,
+    /// When the account got its level.
+    pub level_since: UnixTime,
 }
 
 /// `locked_until` of an account an admin locked: the last second of 9999,

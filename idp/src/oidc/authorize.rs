@@ -13,9 +13,11 @@ use super::error::{ErrorCode, OAuthError};
 use super::flow::{Flow, FlowStep, Lookup};
 use super::params::Params;
 use super::redirect;
+use super::request::AuthRequest;
 use super::request::{self, max_age_exceeded};
 use super::tokens::id_token_hint;
 use crate::app::AppState;
+use crate::limits::{self, Limit, Subject};
 use crate::login::Session;
 use crate::model::{Aal, AccountLevel, AuthContext, Client, Release};
 
@@ -44,6 +46,14 @@ pub enum Decision {
     Continue(Flow),
     /// The flow link came from another browser: this one got a new flow.
     StartedOver(Flow),
+    /// Too many new login flows from this address (or, `everyone`, in
+    /// all): wait; `back` returns to the portal with
+    /// `temporarily_unavailable`.
+    TooManyFlows {
+        wait_secs: i64,
+        everyone: bool,
+        back: String,
+    },
     /// A page explaining a problem that cannot go back to the portal.
     Problem(Problem),
 }
@@ -61,11 +71,12 @@ pub enum Problem {
 }
 
 /// A new authorization request from the browser `browser` (the value of
-/// its binding cookie).
+/// its binding cookie) at the client `address`.
 pub async fn start(
     app: &AppState,
     params: &Params,
     browser: &str,
+    address: &str,
     session: Option<Session>,
 ) -> Decision {
     let client = match params.get("client_id") {
@@ -87,7 +98,18 @@ pub async fn start(
     }
     let verify_hint = |hint: &str| id_token_hint(app, hint).map(|h| h.sub);
     match request::validate(params, &client, redirect_uri, verify_hint) {
-        Ok(req) => evaluate(app, Flow::new(req, browser, app.now()), &client, session).await,
+        Ok(req) => {
+            // A logged-in browser counts for its account, others for their
+            // address.
+            let subject = match &session {
+                Some(s) => Subject::Account(&s.auth.account_id),
+                None => Subject::Address(address),
+            };
+            if let Err(refused) = admit(app, &req, subject).await {
+                return refused;
+            }
+            evaluate(app, Flow::new(req, browser, app.now()), &client, session).await
+        }
         // Client and redirect URI are trusted now: the error goes back.
         Err(error) => Decision::Redirect(redirect::with_error(
             redirect_uri,
@@ -107,7 +129,10 @@ pub async fn open(app: &AppState, flow_id: &str, browser: Option<&str>) -> Resul
         Ok(Lookup::Found(flow)) => Ok(flow),
         Ok(Lookup::Foreign(flow)) => match browser {
             Some(browser) => {
-                let fresh = Flow::new(flow.request, browser, app.now());
+                let origin = flow.origin.clone().unwrap_or_else(|| flow.id.clone());
+                restart_admitted(app, &flow.request, &origin).await?;
+                let mut fresh = Flow::new(flow.request, browser, app.now());
+                fresh.origin = Some(origin);
                 match fresh.save(app).await {
                     Ok(()) => Err(Decision::StartedOver(fresh)),
                     Err(e) => Err(unavailable(e)),
@@ -118,6 +143,84 @@ pub async fn open(app: &AppState, flow_id: &str, browser: Option<&str>) -> Resul
         Ok(Lookup::Missing) => Err(Decision::Problem(Problem::FlowExpired)),
         Err(e) => Err(unavailable(e)),
     }
+}
+
+/// Each flow is kept for `flow_ttl_secs`, so what one keeps and how many
+/// there are is capped: its request at `flow_max_bytes`, and new flows at
+/// `flows_per_address` per address (or account) and `flows_total` in all
+/// per `flow_ttl_secs`. Together they bound the memory flows hold.
+async fn admit(app: &AppState, req: &AuthRequest, subject: Subject<'_>) -> Result<(), Decision> {
+    let max = app.config.flow_max_bytes;
+    let size = serde_json::to_vec(req).map_or(usize::MAX, |bytes| bytes.len());
+    if size > max {
+        let error = OAuthError::invalid_request(format!(
+            "the authorization request is too large to keep ({size} bytes as stored, at most {max}): shorten `state`, `nonce`, `claims`, `acr_values` or `login_hint`"
+        ));
+        let back =
+            redirect::with_error(&req.redirect_uri, &error, req.state.as_deref(), &app.issuer);
+        return Err(Decision::Redirect(back));
+    }
+    let per = flows_limit(app, "flows", app.config.flows_per_address);
+    count_flow(app, req, per, subject).await?;
+    let total = flows_limit(app, "flows_total", app.config.flows_total);
+    count_flow(app, req, total, Subject::Everyone).await
+}
+
+/// A flow started over in another browser is a new flow too: counted in
+/// all, and at most [`RESTARTS`] times per flow (and the flows started
+/// over from it), so a link cannot be copied past the caps.
+async fn restart_admitted(app: &AppState, req: &AuthRequest, origin: &str) -> Result<(), Decision> {
+    let restarts = flows_limit(app, "flow_restarts", RESTARTS);
+    count_flow(app, req, restarts, Subject::Flow(origin)).await?;
+    let total = flows_limit(app, "flows_total", app.config.flows_total);
+    count_flow(app, req, total, Subject::Everyone).await
+}
+
+/// Times one flow may start over in another browser.
+const RESTARTS: i64 = 3;
+
+fn flows_limit(app: &AppState, name: &'static str, max: i64) -> Limit {
+    Limit {
+        name,
+        max,
+        window_secs: app.config.flow_ttl_secs,
+    }
+}
+
+async fn count_flow(
+    app: &AppState,
+    req: &AuthRequest,
+    limit: Limit,
+    subject: Subject<'_>,
+) -> Result<(), Decision> {
+    let reached = match limits::count(app, limit, subject).await {
+        Ok(Ok(())) => return Ok(()),
+        Ok(Err(reached)) => reached,
+        Err(e) => return Err(unavailable(e)),
+    };
+    let wait_secs = reached.wait_secs(app.now());
+    let everyone = matches!(subject, Subject::Everyone);
+    let error = OAuthError::new(
+        ErrorCode::TemporarilyUnavailable,
+        format!(
+            "too many login flows {}; try again in {wait_secs} seconds",
+            if everyone {
+                "are under way"
+            } else {
+                "were started from this address"
+            }
+        ),
+    );
+    let back = redirect::with_error(&req.redirect_uri, &error, req.state.as_deref(), &app.issuer);
+    Err(if req.prompt.none {
+        Decision::Redirect(back)
+    } else {
+        Decision::TooManyFlows {
+            wait_secs,
+            everyone,
+            back,
+        }
+    })
 }
 
 /// The flow `flow_id` as it waits at `step` (made from the account id) for

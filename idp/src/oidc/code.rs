@@ -1,8 +1,9 @@
 //! Authorization codes: 256 random bits, stored by digest, about a minute
-//! long. Redeeming swaps the code for a tombstone naming the grant it is
-//! about to create, in one atomic step, so a second use — even one racing
-//! the first — finds the tombstone and revokes that grant (RFC 6749
-//! §4.1.2).
+//! long. Redeeming checks the client and the `redirect_uri` first (RFC 6749
+//! §4.1.3), so a code presented wrongly stays good for its own client; then
+//! it swaps the code for a tombstone naming the grant it is about to
+//! create, in one atomic step, so a second use — even one racing the first
+//! — finds the tombstone and revokes that grant (RFC 6749 §4.1.2).
 
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,7 @@ use super::request::AuthRequest;
 use crate::app::AppState;
 use crate::clock::UnixTime;
 use crate::model::{AuthContext, Release, Scopes, Secret, random_token};
-use crate::store::{EphemeralExt, StoreError};
+use crate::store::{EphemeralExt, StoreError, Update, update_json};
 
 /// What a code stands for: the request, the login and the released claims.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -30,7 +31,12 @@ pub struct CodeGrant {
 #[serde(tag = "state", rename_all = "snake_case")]
 enum Entry {
     Issued(Box<CodeGrant>),
-    Redeemed { grant_id: String },
+    Redeemed {
+        grant_id: String,
+        /// Who redeemed it: only that client's second use is a replay.
+        #[serde(default)]
+        client_id: Option<String>,
+    },
 }
 
 /// What presenting a code found.
@@ -42,6 +48,10 @@ pub enum Redemption {
     Replayed { grant_id: String },
     /// Never issued, or long gone.
     Unknown,
+    /// Issued to (or redeemed by) another client; left as it was.
+    OtherClient,
+    /// The right client, another `redirect_uri`; left as it was.
+    OtherRedirect,
 }
 
 fn key(code: &str) -> String {
@@ -78,33 +88,40 @@ pub async fn issue(
     Ok(code)
 }
 
-/// Redeems a code for the grant `grant_id` the caller is about to create.
-/// Of two concurrent redemptions exactly one gets [`Redemption::Fresh`].
-pub async fn redeem(app: &AppState, code: &str, grant_id: &str) -> Result<Redemption, StoreError> {
+/// Redeems a code for `client_id`, presented with `redirect_uri`, for the
+/// grant `grant_id` the caller is about to create. Of two concurrent
+/// redemptions exactly one gets [`Redemption::Fresh`].
+pub async fn redeem(
+    app: &AppState,
+    code: &str,
+    client_id: &str,
+    redirect_uri: Option<&str>,
+    grant_id: &str,
+) -> Result<Redemption, StoreError> {
     // The tombstone outlives every access token the first use could mint.
     let ttl = app.config.access_token_ttl_secs.max(3600);
-    let tombstone = Entry::Redeemed {
-        grant_id: grant_id.to_owned(),
-    };
-    let previous = app.ephemeral.swap_json(&key(code), &tombstone, ttl).await?;
-    Ok(match previous {
-        Some(Entry::Issued(grant)) => Redemption::Fresh(grant),
-        Some(Entry::Redeemed { grant_id }) => {
-            // Keep the first use's tombstone: it names what to revoke.
-            app.ephemeral
-                .put_json(
-                    &key(code),
-                    &Entry::Redeemed {
-                        grant_id: grant_id.clone(),
-                    },
-                    ttl,
-                )
-                .await?;
-            Redemption::Replayed { grant_id }
+    update_json(&*app.ephemeral, &key(code), |entry| match entry {
+        None => (Update::Keep, Redemption::Unknown),
+        Some(Entry::Redeemed {
+            grant_id,
+            client_id: by,
+        }) => match by {
+            Some(by) if by != client_id => (Update::Keep, Redemption::OtherClient),
+            _ => (Update::Keep, Redemption::Replayed { grant_id }),
+        },
+        Some(Entry::Issued(grant)) if grant.client_id != client_id => {
+            (Update::Keep, Redemption::OtherClient)
         }
-        None => {
-            app.ephemeral.delete(&key(code)).await?;
-            Redemption::Unknown
+        Some(Entry::Issued(grant)) if Some(grant.redirect_uri.as_str()) != redirect_uri => {
+            (Update::Keep, Redemption::OtherRedirect)
+        }
+        Some(Entry::Issued(grant)) => {
+            let tombstone = Entry::Redeemed {
+                grant_id: grant_id.to_owned(),
+                client_id: Some(client_id.to_owned()),
+            };
+            (Update::Put(tombstone, ttl), Redemption::Fresh(grant))
         }
     })
+    .await
 }

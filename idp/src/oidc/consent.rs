@@ -6,7 +6,6 @@ use super::authorize::{self, Decision, Problem};
 use super::claims::{self, ClaimDef};
 use super::error::{ErrorCode, OAuthError};
 use super::flow::{Flow, FlowStep};
-use super::tokens;
 use crate::app::AppState;
 use crate::audit::{Entry, events};
 use crate::login::Session;
@@ -171,10 +170,8 @@ pub async fn withdraw(
     request_id: Option<&str>,
 ) -> Result<bool, StoreError> {
     let existed = app.sql.delete_consent(account_id, client_id).await?;
+    // Durable: every check of their access tokens reads it.
     let grants = app.sql.revoke_grants_of(account_id, client_id).await?;
-    for grant in &grants {
-        tokens::mark_grant_revoked(app, grant).await?;
-    }
     if existed || !grants.is_empty() {
         app.audit
             .record(

@@ -51,6 +51,10 @@ pub struct Flow {
     /// satisfies `prompt=select_account` for this flow.
     #[serde(default)]
     pub actor_chosen_by: Option<String>,
+    /// The flow this one started over from in another browser (the first
+    /// of the line): restarts are counted against it.
+    #[serde(default)]
+    pub origin: Option<String>,
 }
 
 /// What looking up a flow from a page found.
@@ -85,6 +89,7 @@ impl Flow {
             step: FlowStep::Authenticate,
             login_sid: None,
             actor_chosen_by: None,
+            origin: None,
         }
     }
 

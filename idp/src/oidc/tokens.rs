@@ -176,7 +176,10 @@ fn revoked_grant(grant_id: &str) -> String {
 }
 
 /// Checks an access token: signature by a key still accepted, type, issuer,
-/// expiry, and revocation marks.
+/// expiry, its own revocation mark (RFC 7009), and that its grant is live.
+/// The grant is read from the durable store, one primary-key lookup: a
+/// revocation made anywhere — another node, the admin CLI in a process of
+/// its own — stops the token at once.
 pub async fn verify_access_token(app: &AppState, token: &str) -> Result<AccessClaims, OAuthError> {
     let invalid = || OAuthError::invalid_token("the access token is invalid, expired or revoked");
     let verified = app
@@ -200,7 +203,7 @@ pub async fn verify_access_token(app: &AppState, token: &str) -> Result<AccessCl
         return Err(invalid());
     }
     if let Some(grant) = &claims.grant_id
-        && app.ephemeral.get(&revoked_grant(grant)).await?.is_some()
+        && !app.sql.grant_is_live(grant).await?
     {
         return Err(invalid());
     }
@@ -218,17 +221,16 @@ pub async fn revoke_access_token(app: &AppState, claims: &AccessClaims) -> Resul
     Ok(())
 }
 
-/// Revokes a whole grant: its access tokens for as long as any of them can
-/// live, then its refresh tokens. The mark comes first: a code redemption
-/// that stores the grant after this ran finds the mark (see
-/// [`grant_revoked`]).
+/// Revokes a whole grant, its access and refresh tokens. A mark comes
+/// first: a code redemption that stores the grant after this ran (a replay
+/// racing the first use) finds it (see [`grant_revoked`]).
 pub async fn revoke_grant(app: &AppState, grant_id: &str) -> Result<usize, StoreError> {
     mark_grant_revoked(app, grant_id).await?;
     app.sql.revoke_grant(grant_id).await
 }
 
-/// Marks the access tokens of a grant revoked.
-pub async fn mark_grant_revoked(app: &AppState, grant_id: &str) -> Result<(), StoreError> {
+/// Marks a grant revoked before its row may exist.
+async fn mark_grant_revoked(app: &AppState, grant_id: &str) -> Result<(), StoreError> {
     app.ephemeral
         .put_json(
             &revoked_grant(grant_id),
@@ -238,7 +240,7 @@ pub async fn mark_grant_revoked(app: &AppState, grant_id: &str) -> Result<(), St
         .await
 }
 
-/// Whether a grant was revoked within the access-token lifetime.
+/// Whether a grant was marked revoked within the access-token lifetime.
 pub async fn grant_revoked(app: &AppState, grant_id: &str) -> Result<bool, StoreError> {
     Ok(app.ephemeral.get(&revoked_grant(grant_id)).await?.is_some())
 }

@@ -109,25 +109,18 @@ async fn contact(app: &AppState, invitee: &Invitee) -> Result<Option<(Kind, Stri
     Ok(match invitee {
         Invitee::Phone(phone) => Some((Kind::Sms, phone.clone())),
         Invitee::Email(email) => Some((Kind::Email, email.clone())),
-        Invitee::Snils(snils) => {
-            let mut found = None;
-            for account in app
-                .sql
-                .accounts_by_number(PersonalNumber::Snils, vec![snils.clone()])
-                .await?
-            {
-                // The first account whose SNILS the registries checked.
-                if profile::number_checked(&app.sql, &account, PersonalNumber::Snils).await? {
-                    found = match (&account.email, &account.phone) {
-                        (Some(email), _) => Some((Kind::Email, email.clone())),
-                        (None, Some(phone)) => Some((Kind::Sms, phone.clone())),
-                        (None, None) => None,
-                    };
-                    break;
-                }
-            }
-            found
-        }
+        Invitee::Snils(snils) => app
+            .sql
+            .accounts_by_number(PersonalNumber::Snils, vec![snils.clone()])
+            .await?
+            .into_iter()
+            // The account whose SNILS is checked (unique among checked ones).
+            .find(|account| profile::number_checked(account, PersonalNumber::Snils))
+            .and_then(|account| match (account.email, account.phone) {
+                (Some(email), _) => Some((Kind::Email, email)),
+                (None, Some(phone)) => Some((Kind::Sms, phone)),
+                (None, None) => None,
+            }),
     })
 }
 
@@ -156,12 +149,8 @@ fn message(
 
 /// Whether `invitee` is this person: their verified phone or e-mail, or
 /// their SNILS checked against the registries.
-async fn addressed_to(
-    app: &AppState,
-    invitee: &Invitee,
-    account: &Account,
-) -> Result<bool, StoreError> {
-    Ok(match invitee {
+fn addressed_to(invitee: &Invitee, account: &Account) -> bool {
+    match invitee {
         Invitee::Phone(phone) => account.phone_verified && account.phone.as_ref() == Some(phone),
         Invitee::Email(email) => account.email_verified && account.email.as_ref() == Some(email),
         Invitee::Snils(snils) => {
@@ -169,9 +158,9 @@ async fn addressed_to(
                 .snils
                 .as_deref()
                 .is_some_and(|ours| crate::certs::digits(ours) == crate::certs::digits(snils));
-            same && profile::number_checked(&app.sql, account, PersonalNumber::Snils).await?
+            same && profile::number_checked(account, PersonalNumber::Snils)
         }
-    })
+    }
 }
 
 /// The pending invitations addressed to this person, with their
@@ -188,7 +177,7 @@ pub async fn for_person(
         invitees.push(Invitee::Email(email.clone()));
     }
     if let Some(snils) = &account.snils
-        && profile::number_checked(&app.sql, account, PersonalNumber::Snils).await?
+        && profile::number_checked(account, PersonalNumber::Snils)
         && let Ok(written) = identifiers::snils(snils)
     {
         invitees.push(Invitee::Snils(written));
@@ -216,7 +205,7 @@ pub async fn accept(
         .await?
         .filter(|i| i.accepted_at.is_none() && i.expires_at > now)
         .ok_or(OrgError::InvitationGone)?;
-    if !addressed_to(app, &invitation.invitee, account).await? {
+    if !addressed_to(&invitation.invitee, account) {
         return Err(OrgError::NotAddressee);
     }
     let org = app

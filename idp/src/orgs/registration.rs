@@ -341,6 +341,8 @@ mod tests {
             level: AccountLevel::Confirmed,
             created_at: 0,
             locked_until: None,
+            checked_at: 0,
+            level_since: 0,
         }
     }
 

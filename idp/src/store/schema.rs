@@ -22,6 +22,8 @@ diesel::table! {
         updated_at -> BigInt,
         address -> Nullable<Text>,
         locked_until -> Nullable<BigInt>,
+        checked_at -> Nullable<BigInt>,
+        level_since -> Nullable<BigInt>,
     }
 }
 
@@ -168,6 +170,8 @@ diesel::table! {
         ordered_at -> BigInt,
         expires_at -> BigInt,
         tries_left -> Integer,
+        letters -> Integer,
+        window_started_at -> BigInt,
     }
 }
 

@@ -325,7 +325,8 @@ async fn a_step_up_keeps_whom_the_person_acts_for() {
     let app = TestApp::spawn().await;
     let clinic = org_id(&app, 0).await;
     let browser = app.logged_in(NURSE).await;
-    let (secret, _) = crate::second_factor::enable_totp(&app, &browser).await;
+    // A one-factor session from before the factor.
+    let (secret, _) = crate::second_factor::enabled_behind_the_sessions(&app, NURSE).await;
     let url = app.auth_url(&[ORGS_SCOPE]);
     let tokens = redeem(&app, &through(&browser, &url, NURSE, Some(&clinic)).await).await;
     assert_eq!(id_claims(&tokens)["acr"], "urn:vhod:aal1");

@@ -528,3 +528,121 @@ async fn session_cookie_is_http_only_lax_and_secure_behind_https() {
             .unwrap();
     assert_eq!(discovery["issuer"], "https://id.example.ru");
 }
+
+/// A login flow is kept on the server for half an hour, so their number is
+/// capped: at most `flows_per_address` new flows per client address (per
+/// account, for a logged-in browser) and `flows_total` in all per
+/// `flow_ttl_secs`. Past the cap the person sees when to try again and a
+/// way back to the portal; a silent request (`prompt=none`) goes back to
+/// the portal with `temporarily_unavailable`. Journaled once a window.
+#[actix_web::test]
+async fn login_flows_from_one_address_are_capped() {
+    let app = TestApp::builder()
+        .config(|c| c.flows_per_address = 5)
+        .spawn()
+        .await;
+    for n in 0..5 {
+        let res = app.browser().get(&app.auth_url(&[])).await;
+        let location = Browser::location(&res);
+        assert_eq!(location.path(), "/login", "flow {n}");
+    }
+    let res = app.browser().get(&app.auth_url(&[])).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Попробуйте снова через"), "{body}");
+    assert!(
+        body.contains("temporarily_unavailable"),
+        "a way back: {body}"
+    );
+    let silent = redirected_error(&app, &[("prompt", "none")]).await;
+    assert_eq!(
+        query(&silent, "error").as_deref(),
+        Some("temporarily_unavailable")
+    );
+    let journal = app.state.sql.audit_events(50).await.unwrap();
+    let reached: Vec<_> = journal
+        .iter()
+        .filter(|e| e.event == "limit.reached")
+        .collect();
+    assert_eq!(reached.len(), 1, "{reached:?}");
+    assert_eq!(reached[0].detail["limit"], "flows");
+    app.clock.advance(app.state.config.flow_ttl_secs);
+    let res = app.browser().get(&app.auth_url(&[])).await;
+    assert_eq!(Browser::location(&res).path(), "/login");
+}
+
+/// A flow link opened in another browser starts a new flow there; one flow
+/// does so a few times only, so a link cannot be copied past the caps.
+#[actix_web::test]
+async fn a_flow_link_starts_over_elsewhere_a_few_times_only() {
+    let app = TestApp::spawn().await;
+    let res = app.browser().get(&app.auth_url(&[])).await;
+    let link = Browser::location(&res);
+    let flow = query(&link, "flow").unwrap();
+    let path = format!("/authorize/continue?flow={flow}");
+    for n in 0..3 {
+        let res = app.browser().get(&path).await;
+        assert_eq!(res.status(), 303, "restart {n}");
+        let next = Browser::location(&res);
+        assert_ne!(query(&next, "flow").as_deref(), Some(flow.as_str()));
+    }
+    let res = app.browser().get(&path).await;
+    assert_eq!(res.status(), 429);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Попробуйте снова через"), "{body}");
+}
+
+#[actix_web::test]
+async fn login_flows_in_all_are_capped() {
+    let app = TestApp::builder()
+        .config(|c| c.flows_total = 3)
+        .spawn()
+        .await;
+    for _ in 0..3 {
+        let res = app.browser().get(&app.auth_url(&[])).await;
+        assert_eq!(Browser::location(&res).path(), "/login");
+    }
+    let res = app.browser().get(&app.auth_url(&[])).await;
+    assert_eq!(res.status(), 429);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Сейчас начато слишком много входов"),
+        "{body}"
+    );
+}
+
+/// What one flow keeps is capped in size too (`flow_max_bytes`): a larger
+/// request goes back to the portal as `invalid_request` and is not kept.
+#[actix_web::test]
+async fn an_oversized_authorization_request_is_not_kept() {
+    let app = TestApp::spawn().await;
+    let quotes = "\"".repeat(1024);
+    let backslashes = "\\".repeat(512);
+    let acr = vec!["a"; 256].join(" ");
+    let mut claims = String::from("{\"userinfo\":{");
+    for n in 0..80 {
+        claims.push_str(&format!(
+            "\"c{n}\":{{\"value\":\"\\\"\\\"\\\"\\\"\\\"\\\"\"}},"
+        ));
+    }
+    claims.pop();
+    claims.push_str("}}");
+    assert!(claims.len() <= 4096);
+    let big = [
+        ("state", quotes.as_str()),
+        ("nonce", backslashes.as_str()),
+        ("acr_values", acr.as_str()),
+        ("claims", claims.as_str()),
+    ];
+    let res = app.browser().get(&app.auth_url(&big)).await;
+    assert_eq!(res.status(), 303);
+    let location = Browser::location(&res);
+    assert!(location.as_str().starts_with(REDIRECT), "{location}");
+    assert_eq!(
+        query(&location, "error").as_deref(),
+        Some("invalid_request")
+    );
+    let description = query(&location, "error_description").unwrap();
+    assert!(description.contains("too large"), "{description}");
+}

@@ -31,12 +31,18 @@ async fn standard_with_passport(app: &TestApp, login: &str) -> String {
         requested_at: app.state.now(),
         finished_at: None,
     };
-    sql.submit_profile(&account.id, &profile, &verification, app.state.now())
+    sql.submit_profile(&verification, app.state.now())
         .await
         .unwrap();
-    sql.finish_verification(&verification.id, true, &[], app.state.now())
-        .await
-        .unwrap();
+    sql.finish_verification(
+        &verification.id,
+        true,
+        &[],
+        |_| String::new(),
+        app.state.now(),
+    )
+    .await
+    .unwrap();
     assert_ne!(level(app, login).await, AccountLevel::Simplified);
     account.id
 }
@@ -312,4 +318,112 @@ async fn a_simplified_account_is_told_to_become_standard_first() {
         .await;
     assert_eq!(refused.status, 400);
     assert!(error_of(&refused).contains("только для стандартной"));
+}
+
+/// Orders a letter from the confirmation page; the response.
+async fn order(browser: &Browser, csrf: &str) -> reqwest::Response {
+    browser
+        .post(
+            "/account/confirm",
+            &[("csrf", csrf), ("action", "order"), ("address", ADDRESS)],
+        )
+        .await
+}
+
+/// Guesses sent in parallel share the code's tries: a try is taken in the
+/// same step as the comparison, so no more guesses are ever compared than
+/// the code allows. Rounds of a new letter and a burst of guesses, since on
+/// SQLite the race without that step is narrow.
+#[actix_web::test]
+async fn parallel_postal_guesses_share_the_tries() {
+    let app = TestApp::builder()
+        .config(|c| c.postal_letters_per_account = 100)
+        .spawn()
+        .await;
+    let account_id = standard_with_passport(&app, SIMPLE).await;
+    let (browser, page) = confirm_page(&app, SIMPLE).await;
+    let csrf = page.csrf();
+    let wrong_guesses = |journal: &[idp::model::AuditEvent]| {
+        journal
+            .iter()
+            .filter(|e| {
+                e.event == events::POSTAL_CODE_WRONG && e.account_id.as_deref() == Some(&account_id)
+            })
+            .count()
+    };
+    for round in 1..=6 {
+        assert_eq!(order(&browser, &csrf).await.status(), 200);
+        let mut guesses = tokio::task::JoinSet::new();
+        for _ in 0..40 {
+            let (http, url) = (
+                browser.client.clone(),
+                format!("{}/account/confirm", app.url),
+            );
+            let form = [
+                ("csrf", csrf.clone()),
+                ("action", "code".to_owned()),
+                ("code", "ZZZZ-ZZZZ".to_owned()),
+            ];
+            guesses.spawn(async move {
+                let res = http.post(url).form(&form).send().await.unwrap();
+                res.status().as_u16()
+            });
+        }
+        assert!(guesses.join_all().await.iter().all(|s| *s == 400));
+        let journal = app.state.sql.audit_events(1000).await.unwrap();
+        let compared = wrong_guesses(&journal);
+        assert_eq!(
+            compared,
+            round * POSTAL_CODE_TRIES as usize,
+            "round {round}: {compared} guesses compared in all"
+        );
+    }
+    let code = app.newest_message(ADDRESS, 6).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let late = browser
+        .submit(
+            "/account/confirm",
+            &[("csrf", &csrf), ("action", "code"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(late.status, 400, "the spent code confirms nothing");
+    assert_eq!(level(&app, SIMPLE).await, AccountLevel::Standard);
+}
+
+/// A registered letter costs money: one account orders at most
+/// `postal_letters_per_account` a window; then the page says when it may
+/// order again, and the journal says the limit was reached.
+#[actix_web::test]
+async fn postal_letters_are_limited_per_account() {
+    let app = TestApp::spawn().await;
+    let config = idp::config::Config::default();
+    let account_id = standard_with_passport(&app, SIMPLE).await;
+    let (browser, page) = confirm_page(&app, SIMPLE).await;
+    let csrf = page.csrf();
+    for n in 0..config.postal_letters_per_account {
+        assert_eq!(order(&browser, &csrf).await.status(), 200, "letter {n}");
+    }
+    let refused = order(&browser, &csrf).await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("Попробуйте снова через"), "{body}");
+    let letters = config.postal_letters_per_account as usize;
+    app.newest_message(ADDRESS, letters).await;
+    let journal = app.state.sql.audit_events(200).await.unwrap();
+    let ordered = journal
+        .iter()
+        .filter(|e| e.event == events::POSTAL_CODE_ORDERED)
+        .count();
+    assert_eq!(ordered, letters, "the refused order sent no letter");
+    assert!(journal.iter().any(|e| e.event == events::LIMIT_REACHED
+        && e.account_id.as_deref() == Some(&account_id)
+        && e.detail["limit"] == "postal_letters"));
+    // After the window another letter may be ordered (a new login: the
+    // session does not last that long).
+    app.clock.advance(config.postal_letters_window_secs);
+    let (browser, page) = confirm_page(&app, SIMPLE).await;
+    assert_eq!(order(&browser, &page.csrf()).await.status(), 200);
 }

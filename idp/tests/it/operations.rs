@@ -181,7 +181,10 @@ fn admin_cli_manages_clients_and_users() {
         cmd.env(key, value);
     }
     stdout(&cmd.output().unwrap());
-    let user = stdout(&idp(&config, &["users", "show", "ivan@example.ru"]));
+    let user = stdout(&idp(
+        &config,
+        &["users", "show", "ivan@example.ru", "--json"],
+    ));
     assert!(user.contains("\"level\": \"standard\""), "{user}");
     assert!(!user.contains("argon2"), "no password hash in output");
     let weak = idp(

@@ -227,7 +227,7 @@ fn a_client_added_without_scopes_gets_openid_only() {
     add("plain", &[]);
     add("wider", &["--scopes", "openid profile email"]);
     let shown = |id: &str| -> serde_json::Value {
-        serde_json::from_slice(&idp(&config, &["clients", "show", id]).stdout).unwrap()
+        serde_json::from_slice(&idp(&config, &["clients", "show", id, "--json"]).stdout).unwrap()
     };
     assert_eq!(shown("plain")["scopes"], "openid");
     assert_eq!(shown("wider")["scopes"], "email openid profile");

@@ -491,7 +491,8 @@ async fn support_manages_employees_from_the_cli_under_the_same_rules() {
         "--operator",
         "Иванова",
     ]));
-    let shown: serde_json::Value = serde_json::from_str(&ok(idp(&["orgs", "show", ogrn]))).unwrap();
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(idp(&["orgs", "show", ogrn, "--json"]))).unwrap();
     let member = shown["members"]
         .as_array()
         .unwrap()

@@ -84,6 +84,8 @@ async fn account(app: &TestApp, email: &str, verified: bool) -> Account {
         level: AccountLevel::Simplified,
         created_at: app.state.now(),
         locked_until: None,
+        checked_at: app.state.now(),
+        level_since: app.state.now(),
     };
     app.state.sql.insert_account(&account).await.unwrap();
     account
@@ -325,4 +327,111 @@ async fn parallel_guesses_share_the_three_tries() {
         "{checked} guesses were checked, three tries allowed"
     );
     assert!(!logs_in(&app, SIMPLE, NEW_PASSWORD).await);
+}
+
+#[actix_web::test]
+async fn recovery_stays_open_during_a_password_lock_and_lifts_it() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        assert!(!logs_in(&app, SIMPLE, "Wrong-pass1").await);
+    }
+    assert!(app.account(SIMPLE).await.locked_until.is_some());
+    assert!(!logs_in(&app, SIMPLE, PASSWORD).await, "locked");
+    let (browser, page) = start(&app, SIMPLE).await;
+    let sms = app.newest_message("+79990000000", 1).await;
+    let done = finish(&browser, &page, sms["code"].as_str().unwrap(), NEW_PASSWORD).await;
+    assert!(done.body.contains("recover-done"), "{}", done.body);
+    assert!(app.account(SIMPLE).await.locked_until.is_none());
+    assert!(logs_in(&app, SIMPLE, NEW_PASSWORD).await);
+}
+
+/// SMS to the demo phone so far, once at least `count` arrived.
+async fn sms_count(app: &TestApp, count: usize) -> usize {
+    app.newest_message("+79990000000", count).await;
+    let url = format!("{}/dev/outbox?to=%2B79990000000", app.url);
+    let sent: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    sent.as_array().unwrap().len()
+}
+
+/// Someone else starting a recovery for the owner's login (once a minute
+/// would do) never leaves the owner's recovery waiting on a code that was
+/// not sent: a recovery started while a code sent to the owner is fresh
+/// takes that very code, and the phone gets no second message.
+#[actix_web::test]
+async fn a_strangers_recovery_does_not_hold_back_the_owners() {
+    let app = TestApp::spawn().await;
+    start(&app, SIMPLE).await;
+    let code = app.newest_message("+79990000000", 1).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.clock.advance(30);
+    let (owner, page) = start(&app, "+7 999 000-00-00").await;
+    let done = finish(&owner, &page, &code, NEW_PASSWORD).await;
+    assert!(done.body.contains("recover-done"), "{}", done.body);
+    assert!(logs_in(&app, SIMPLE, NEW_PASSWORD).await);
+    // A later recovery sends a new code: the phone has two, not three.
+    app.clock.advance(60);
+    start(&app, SIMPLE).await;
+    assert_eq!(sms_count(&app, 2).await, 2, "one SMS per recovery code");
+}
+
+/// Wrong guesses can spend a code, but not hold the next one back: a
+/// recovery started after it is spent gets a new code at once.
+#[actix_web::test]
+async fn a_spent_code_is_replaced_at_once() {
+    let app = TestApp::spawn().await;
+    let (stranger, mut page) = start(&app, SIMPLE).await;
+    let sent = app.newest_message("+79990000000", 1).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = if sent == "123456" { "654321" } else { "123456" };
+    for _ in 0..3 {
+        page = finish(&stranger, &page, wrong, NEW_PASSWORD).await;
+    }
+    assert!(page.body.contains("Запросите новый код"), "{}", page.body);
+    let (owner, page) = start(&app, SIMPLE).await;
+    let code = app.newest_message("+79990000000", 2).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let done = finish(&owner, &page, &code, NEW_PASSWORD).await;
+    assert!(done.body.contains("recover-done"), "{}", done.body);
+    // The spent code does nothing for anyone.
+    let (late, page) = start(&app, SIMPLE).await;
+    let refused = finish(&late, &page, &sent, "Another-pass3!").await;
+    assert_eq!(refused.status, 400);
+    assert!(logs_in(&app, SIMPLE, NEW_PASSWORD).await);
+}
+
+/// One client address starts at most `recovery_starts_per_address`
+/// recoveries a window; then a page says when to try again, and the journal
+/// says the limit was reached.
+#[actix_web::test]
+async fn recoveries_from_one_address_are_limited() {
+    let app = TestApp::spawn().await;
+    let config = idp::config::Config::default();
+    for n in 0..config.recovery_starts_per_address {
+        start(&app, &format!("nobody{n}@example.ru")).await;
+    }
+    let browser = app.browser();
+    let form = browser.follow(browser.get("/recover").await).await;
+    let csrf = form.csrf();
+    let res = browser
+        .post("/recover", &[("csrf", &csrf), ("login", SIMPLE)])
+        .await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Попробуйте снова через"), "{body}");
+    let journal = app.state.sql.audit_events(100).await.unwrap();
+    assert!(
+        journal
+            .iter()
+            .any(|e| e.event == "limit.reached" && e.detail["limit"] == "recovery_starts"),
+        "journaled"
+    );
+    app.clock.advance(config.ip_window_secs);
+    start(&app, SIMPLE).await;
 }

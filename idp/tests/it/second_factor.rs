@@ -268,8 +268,9 @@ async fn recovery_codes_stand_in_for_the_code_once_each() {
 async fn a_one_factor_session_steps_up_with_the_code_alone() {
     let app = TestApp::spawn().await;
     let settings = app.logged_in(STANDARD).await;
-    let (secret, _) = enable_totp(&app, &settings).await;
-    // A browser with a one-factor session: the settings browser's.
+    // A one-factor session from before the factor, as an older version
+    // left it (enabling ends the others and makes its own two-factor).
+    let (secret, _) = enabled_behind_the_sessions(&app, STANDARD).await;
     let first = app.tokens(&settings, STANDARD, &[]).await;
     let first = claims(first["id_token"].as_str().unwrap());
     assert_eq!(first["acr"], "urn:vhod:aal1");
@@ -431,4 +432,106 @@ async fn support_removes_a_lost_second_factor() {
             .any(|e| e.event == "second_factor.disabled" && e.detail["operator"] == "Сидорова"),
         "audited with the operator"
     );
+}
+
+/// Turns on an authenticator app for `login` straight in the store, as an
+/// older version left it: sessions from before it are not ended. Its
+/// secret and recovery codes.
+pub async fn enabled_behind_the_sessions(app: &TestApp, login: &str) -> (Vec<u8>, Vec<String>) {
+    use idp::accounts::codes;
+    let account = app.account(login).await;
+    let secret = totp::new_secret();
+    let record = idp::model::SecondFactorRecord {
+        account_id: account.id.clone(),
+        method: idp::model::SecondFactor::Totp,
+        sealed_secret: Some(totp::seal(&app.state.master, &account.id, &secret)),
+        last_step: None,
+        enabled_at: app.state.now(),
+    };
+    let recovery = codes::new_recovery_codes();
+    let digests = recovery
+        .iter()
+        .map(|c| codes::recovery_digest(&account.id, c))
+        .collect();
+    app.state
+        .sql
+        .enable_second_factor(&record, digests)
+        .await
+        .unwrap();
+    (secret, recovery)
+}
+
+#[actix_web::test]
+async fn a_one_factor_session_needs_the_code_to_disable_renew_or_replace_it() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(STANDARD).await;
+    let (secret, recovery) = enabled_behind_the_sessions(&app, STANDARD).await;
+    let page = browser.follow(browser.get("/account/security").await).await;
+    assert!(page.body.contains("name=\"code\""), "asks the code");
+    for action in ["disable", "renew", "totp"] {
+        let refused = security(&browser, &[("action", action), ("password", PASSWORD)]).await;
+        assert_eq!(refused.status, 403, "{action}: {}", refused.body);
+        assert!(refused.body.contains("Код:"), "{}", refused.body);
+        assert!(!refused.body.contains("recovery-codes"), "{action}");
+    }
+    let wrong = security(
+        &browser,
+        &[
+            ("action", "renew"),
+            ("password", PASSWORD),
+            ("code", "000000"),
+        ],
+    )
+    .await;
+    if totp::code_at(&secret, app.state.now()) != "000000" {
+        assert_eq!(wrong.status, 400, "{}", wrong.body);
+    }
+    // A recovery code renews them; the app's code disables it.
+    let renewed = security(
+        &browser,
+        &[
+            ("action", "renew"),
+            ("password", PASSWORD),
+            ("code", &recovery[0]),
+        ],
+    )
+    .await;
+    assert_eq!(recovery_codes(&renewed.body).len(), 10, "{}", renewed.body);
+    let code = totp::code_at(&secret, app.state.now());
+    let off = security(
+        &browser,
+        &[
+            ("action", "disable"),
+            ("password", PASSWORD),
+            ("code", &code),
+        ],
+    )
+    .await;
+    assert!(off.body.contains("Второй фактор отключён"), "{}", off.body);
+}
+
+#[actix_web::test]
+async fn an_enrollment_belongs_to_the_session_that_began_it() {
+    let app = TestApp::spawn().await;
+    let owner = app.logged_in(STANDARD).await;
+    let other = app.logged_in(STANDARD).await;
+    let page = security(&owner, &[("action", "totp"), ("password", PASSWORD)]).await;
+    let secret = totp::from_base32(&element(&page.body, "totp-secret")).unwrap();
+    let seen = other.follow(other.get("/account/security").await).await;
+    assert!(!seen.body.contains("totp-secret"), "{}", seen.body);
+    let code = totp::code_at(&secret, app.state.now());
+    let taken = security(&other, &[("action", "confirm"), ("code", &code)]).await;
+    assert_eq!(taken.status, 400, "{}", taken.body);
+    let account = app.account(STANDARD).await;
+    assert!(
+        app.state
+            .sql
+            .second_factor(&account.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // The owner's session finishes it.
+    let done = security(&owner, &[("action", "confirm"), ("code", &code)]).await;
+    assert_eq!(recovery_codes(&done.body).len(), 10, "{}", done.body);
 }

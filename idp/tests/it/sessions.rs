@@ -289,7 +289,7 @@ async fn a_portal_refusing_the_token_is_not_retried_and_the_admin_sees_it() {
     let tokens = in_and_out(&app).await;
     let job = delivery_job(&app, |j| j.failed).await;
     assert_eq!(job.attempts, 1, "a 400 is final");
-    let out = idp(config, &["clients", "show", PORTAL]);
+    let out = idp(config, &["clients", "show", PORTAL, "--json"]);
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["backchannel_logout_uri"], rx.url);
     assert_eq!(shown["backchannel_logout_session_required"], true);
@@ -556,13 +556,14 @@ async fn an_admin_lock_ends_the_sessions_and_holds_until_an_admin_lifts_it() {
     catch_up(&app);
     assert_eq!(sid_of_logout(&rx.token(1).await), sid(&tokens));
 
-    // The right password gets no session, however long one waits.
+    // The right password gets no session, however long one waits, and
+    // the answer of a wrong one (no password oracle).
     app.clock.advance(365 * 24 * 3600);
     let page = browser.follow(browser.get(&app.auth_url(&[])).await).await;
     let refused = page.login(&browser, STANDARD).await;
-    assert_eq!(refused.status, 403);
+    assert_eq!(refused.status, 400);
     assert!(
-        refused.body.contains("заблокирован службой поддержки"),
+        refused.body.contains("Неверный логин или пароль"),
         "{}",
         refused.body
     );
@@ -574,4 +575,47 @@ async fn an_admin_lock_ends_the_sessions_and_holds_until_an_admin_lifts_it() {
         .await;
     let back = page.login(&browser, STANDARD).await;
     assert!(back.url.as_str().starts_with(REDIRECT), "{}", back.body);
+}
+
+#[actix_web::test]
+async fn enabling_a_second_factor_ends_every_other_session() {
+    let (app, rx) = with_portal(&[]).await;
+    let earlier = app.browser();
+    let tokens = portal_tokens(&app, &earlier, STANDARD, &[OFFLINE]).await;
+    let settings = app.logged_in(STANDARD).await;
+    crate::second_factor::enable_totp(&app, &settings).await;
+
+    assert!(
+        !logged_in(&app, &earlier).await,
+        "the earlier session ended"
+    );
+    assert_eq!(sid_of_logout(&rx.token(1).await), sid(&tokens));
+    let refresh = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+    ];
+    let res = app
+        .back_channel("/token", Some((PORTAL, PORTAL_SECRET)), &refresh)
+        .await;
+    assert_eq!(error_of(res).await.1, "invalid_grant");
+    let access = tokens["access_token"].as_str().unwrap();
+    assert_eq!(app.userinfo(access).await.status(), 401);
+
+    // The session that enabled it goes on, now with two factors.
+    let account = account_id(&app, STANDARD).await;
+    let open = app.state.sql.open_sessions_of(&account).await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].aal, idp::model::Aal::Aal2);
+    assert_eq!(open[0].amr, ["pwd", "otp"]);
+    let page = settings
+        .follow(settings.get("/account/security").await)
+        .await;
+    assert_eq!(page.url.path(), "/account/security", "{}", page.body);
+    let journal = app
+        .state
+        .sql
+        .audit_tail(None, Some(idp::audit::events::SESSION_ENDED.into()), 10)
+        .await
+        .unwrap();
+    assert!(journal[0].detail.contains("second_factor_enabled"));
 }

@@ -178,6 +178,74 @@ async fn redirect_uri_must_match_the_authorization_request() {
     assert!(description.contains("redirect_uri"));
 }
 
+/// RFC 6749 §4.1.3: the client is checked before the code is spent. A code
+/// presented by another client, or with another `redirect_uri`, stays
+/// good for its own client, and no false `code.reused` reaches the journal;
+/// another client presenting a redeemed code revokes nothing either.
+#[actix_web::test]
+async fn a_code_presented_wrongly_is_not_spent() {
+    let app = TestApp::spawn().await;
+    let code = code(&app, &[OFFLINE]).await;
+    let res = app
+        .back_channel(
+            "/token",
+            Some((OTHER_CLIENT, OTHER_SECRET)),
+            &form(&exchange(&code)),
+        )
+        .await;
+    let (_, error, description) = error_of(res).await;
+    assert_eq!(error, "invalid_grant");
+    assert!(description.contains("another client"), "{description}");
+    let mut elsewhere = exchange(&code);
+    elsewhere[2].1 = "http://127.0.0.1:8090/other".into();
+    let (_, error, description) = error_of(app.token(&form(&elsewhere)).await).await;
+    assert_eq!(error, "invalid_grant");
+    assert!(description.contains("redirect_uri"), "{description}");
+
+    let res = app.token(&form(&exchange(&code))).await;
+    assert_eq!(res.status(), 200, "the code is still good for its client");
+    let tokens: serde_json::Value = res.json().await.unwrap();
+    let res = app
+        .back_channel(
+            "/token",
+            Some((OTHER_CLIENT, OTHER_SECRET)),
+            &form(&exchange(&code)),
+        )
+        .await;
+    assert_eq!(error_of(res).await.1, "invalid_grant");
+    let at = tokens["access_token"].as_str().unwrap();
+    assert_eq!(app.userinfo(at).await.status(), 200, "nothing revoked");
+    let events = app.state.sql.audit_events(50).await.unwrap();
+    assert!(
+        !events.iter().any(|e| e.event == "code.reused"),
+        "no replay happened"
+    );
+}
+
+/// Presentations by another client racing the right one change nothing:
+/// the right client redeems the code once, and its tokens stay good.
+#[actix_web::test]
+async fn another_client_racing_the_right_one_spends_nothing() {
+    let app = TestApp::spawn().await;
+    for round in 0..4 {
+        let code = code(&app, &[]).await;
+        let body = exchange(&code);
+        let form = form(&body);
+        let other = || app.back_channel("/token", Some((OTHER_CLIENT, OTHER_SECRET)), &form);
+        let (a, b, right, c, d) =
+            tokio::join!(other(), other(), app.token(&form), other(), other());
+        for res in [a, b, c, d] {
+            assert_eq!(error_of(res).await.1, "invalid_grant", "round {round}");
+        }
+        assert_eq!(right.status(), 200, "round {round}");
+        let tokens: serde_json::Value = right.json().await.unwrap();
+        let at = tokens["access_token"].as_str().unwrap();
+        assert_eq!(app.userinfo(at).await.status(), 200, "round {round}");
+    }
+    let events = app.state.sql.audit_events(100).await.unwrap();
+    assert!(!events.iter().any(|e| e.event == "code.reused"));
+}
+
 #[actix_web::test]
 async fn pkce_is_checked() {
     let app = TestApp::spawn().await;

@@ -244,8 +244,9 @@ fn the_admin_sets_a_clients_access_token_algorithm() {
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    let shown =
-        |id: &str| -> Value { serde_json::from_str(&ok(&["clients", "show", id])).unwrap() };
+    let shown = |id: &str| -> Value {
+        serde_json::from_str(&ok(&["clients", "show", id, "--json"])).unwrap()
+    };
     let add = |id: &str, extra: &[&str]| {
         let mut args = vec![
             "clients",
@@ -285,5 +286,9 @@ fn the_admin_sets_a_clients_access_token_algorithm() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("access-token"), "{stderr}");
     }
-    assert!(!idp(&config, &["clients", "show", "bad"]).status.success());
+    assert!(
+        !idp(&config, &["clients", "show", "bad", "--json"])
+            .status
+            .success()
+    );
 }

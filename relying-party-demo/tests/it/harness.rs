@@ -156,6 +156,10 @@ impl Provider {
             &format!("{base}/"),
             "--backchannel-logout-uri",
             &format!("{base}/backchannel-logout"),
+            // What the cabinet asks for (a client gets `openid` only unless
+            // told more).
+            "--scopes",
+            "openid profile snils offline_access organizations",
         ]);
         let secret = out
             .lines()

@@ -104,12 +104,25 @@ struct ProfileInput {
     invalid: bool,
 }
 
+/// One line of the data in force.
+struct Line {
+    label: &'static str,
+    value: String,
+}
+
 #[derive(Template)]
 #[template(path = "profile.html")]
 struct ProfilePage<'a> {
     t: &'static Texts,
     csrf: &'a str,
     level: &'static str,
+    level_since: String,
+    /// The data in force: checked (or, on a simplified account, as
+    /// registered); what tokens, userinfo and portals get.
+    in_force: Vec<Line>,
+    checked: bool,
+    /// The newest check was refused: the form holds what it refused.
+    refused: bool,
     banner: Vec<String>,
     errors: Vec<String>,
     pending: bool,
@@ -147,16 +160,34 @@ fn stored(profile: &Profile, field: ProfileField) -> String {
     }
 }
 
+/// A field of the data in force as the person reads it.
+fn shown_value(profile: &Profile, field: ProfileField) -> String {
+    let value = stored(profile, field);
+    match field {
+        ProfileField::Gender => match value.as_str() {
+            "male" => "мужской".into(),
+            "female" => "женский".into(),
+            _ => value,
+        },
+        ProfileField::Birthdate | ProfileField::PassportIssued => {
+            chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d")
+                .map(|d| d.format("%d.%m.%Y").to_string())
+                .unwrap_or(value)
+        }
+        _ => value,
+    }
+}
+
 /// The «побудительный баннер»: where the account stands, what the next
 /// level gives and how to get it.
 fn banner(level: AccountLevel, latest: Option<&Verification>) -> Vec<String> {
     let mut lines = Vec::new();
     match latest.map(|v| (v.status, v)) {
         Some((VerificationStatus::Pending, _)) => lines.push(
-            "Данные отправлены на проверку в государственные реестры. Пока идёт проверка, их нельзя изменить; результат придёт сообщением и появится здесь.".into(),
+            "Данные отправлены на проверку в государственные реестры. Пока идёт проверка, действуют прежние данные, а новые нельзя изменить; результат придёт сообщением и появится здесь.".into(),
         ),
         Some((VerificationStatus::Failed, v)) => lines.push(format!(
-            "Проверка не пройдена: {}. Исправьте данные и отправьте их на проверку ещё раз.",
+            "Проверка не пройдена: {}. Действуют прежние данные. Исправьте данные и отправьте их на проверку ещё раз.",
             v.mismatches.join("; ")
         )),
         Some((VerificationStatus::Passed, _)) if level == AccountLevel::Standard => lines.push(
@@ -193,9 +224,23 @@ async fn profile_page(
     ) else {
         return problem(t, id, Problem::Unavailable);
     };
-    let pending = latest
-        .as_ref()
-        .is_some_and(|v| v.status == VerificationStatus::Pending);
+    let check = latest.as_ref().map(|v| v.status);
+    let pending = check == Some(VerificationStatus::Pending);
+    let refused = check == Some(VerificationStatus::Failed);
+    // The form holds the edit being checked or refused, else the data in
+    // force.
+    let shown = match &latest {
+        Some(v) if pending || refused => &v.data,
+        _ => &profile,
+    };
+    let in_force = ProfileField::ALL
+        .into_iter()
+        .map(|f| Line {
+            label: f.label(),
+            value: shown_value(&profile, f),
+        })
+        .filter(|line| !line.value.is_empty())
+        .collect();
     let fields = ProfileField::ALL
         .into_iter()
         .map(|f| ProfileInput {
@@ -208,7 +253,7 @@ async fn profile_page(
                     .flatten()
                     .unwrap_or_default()
                     .to_owned(),
-                None => stored(&profile, f),
+                None => stored(shown, f),
             },
             optional: matches!(f, ProfileField::MiddleName | ProfileField::Inn),
             date: matches!(f, ProfileField::Birthdate | ProfileField::PassportIssued),
@@ -220,6 +265,10 @@ async fn profile_page(
         t,
         csrf: &csrf,
         level: level_name(account.level),
+        level_since: profile_date(account.level_since),
+        in_force,
+        checked: account.level >= AccountLevel::Standard,
+        refused,
         banner: banner(account.level, latest.as_ref()),
         errors: errors
             .iter()
@@ -443,9 +492,15 @@ pub async fn confirm_submit(
     let (outcome, notice, field_name) = match params.get("action").ok().flatten() {
         Some("order") => {
             let address = field("address");
-            let ordered =
-                confirmation::order_postal_code(&app.sql, &app.audit, &account, &address, now)
-                    .await;
+            let ordered = confirmation::order_postal_code(
+                &app.sql,
+                &app.audit,
+                &account,
+                &address,
+                confirmation::letters_limit(&app.config),
+                now,
+            )
+            .await;
             (
                 ordered,
                 "Заказное письмо с кодом отправлено. Когда оно придёт, введите код ниже.",
@@ -497,6 +552,17 @@ pub async fn confirm_submit(
             .await
         }
         Err(ConfirmError::Store(_)) => problem(t, &id, Problem::Unavailable),
+        Err(ConfirmError::TooManyLetters { retry_at }) => {
+            let wait = (retry_at - now).max(1);
+            let message = format!(
+                "«Почтовый адрес с индексом»: писем с кодом заказано слишком много. {}",
+                super::try_again(&crate::http::i18n::RU, wait)
+            );
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            let error = Some((field_name, message));
+            let page = confirm_page(&app, &req, account_id, status, None, error, &id).await;
+            super::retry_after(page, wait)
+        }
         Err(e) => {
             let message = match e {
                 ConfirmError::WrongCode(left) => {

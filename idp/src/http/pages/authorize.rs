@@ -22,7 +22,8 @@ pub async fn authorize(
     };
     let t = texts(&req, params.get("ui_locales").ok().flatten());
     let (browser, cookie) = browser_id(&app, &req);
-    let next = authorize::start(&app, &params, &browser, session).await;
+    let address = super::client_address(&req);
+    let next = authorize::start(&app, &params, &browser, &address, session).await;
     with_cookie(decision(t, &id, next), cookie)
 }
 

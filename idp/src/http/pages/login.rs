@@ -44,8 +44,8 @@ struct LoginPage<'a> {
 struct FormState<'a> {
     login: &'a str,
     error: Option<&'static str>,
-    /// The lock message (after a right password only).
-    locked: Option<&'a str>,
+    /// A message composed for this request, shown instead of `error`.
+    message: Option<&'a str>,
     login_invalid: bool,
     password_invalid: bool,
 }
@@ -99,7 +99,7 @@ async fn render(
             flow_id: flow.map(|f| f.id.as_str()),
             client_name: client_name.as_deref(),
             login: state.login,
-            error: state.locked.or(state.error),
+            error: state.message.or(state.error),
             login_invalid: state.login_invalid,
             password_invalid: state.password_invalid,
             password: methods.password,
@@ -193,40 +193,24 @@ pub async fn submit(
     let outcome = login::password_login(&app, login, password_text, required, &client).await;
     match outcome {
         Ok(outcome) => finish(&app, t, &id, flow, outcome).await,
-        Err(LoginError::WrongCredentials) => {
+        // One page for every failure, a lock after a right password
+        // included: it says what a person can do if the login is locked.
+        Err(LoginError::WrongCredentials | LoginError::AdminLocked) => {
+            let mut message = format!("{} {}", t.wrong_credentials, t.locked);
+            if methods.certificate {
+                message = format!("{message} {}", t.locked_certificate);
+            }
             form_error(FormState {
                 login,
-                error: Some(t.wrong_credentials),
-                locked: None,
+                message: Some(&message),
                 login_invalid: true,
                 password_invalid: true,
+                ..Default::default()
             })
             .await
         }
         Err(LoginError::Busy) => busy(t, &id),
         Err(LoginError::Throttled) => throttled(t, &id),
-        Err(e @ (LoginError::Locked { .. } | LoginError::AdminLocked)) => {
-            let message = match e {
-                LoginError::Locked { until } => {
-                    format!("{} {}.", t.locked, login::guard::clock_time(until))
-                }
-                _ => t.admin_locked.to_owned(),
-            };
-            render(
-                &app,
-                &req,
-                t,
-                flow.as_ref(),
-                StatusCode::FORBIDDEN,
-                FormState {
-                    login,
-                    error: None,
-                    locked: Some(&message),
-                    ..Default::default()
-                },
-            )
-            .await
-        }
         // Certificate errors do not come from a password, nor a lost
         // step-up session from a new login.
         Err(

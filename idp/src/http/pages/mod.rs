@@ -97,13 +97,19 @@ pub struct Requester {
     old_cookie: Option<String>,
 }
 
+/// The client's address, for limits per address and the journal: the
+/// peer of the connection. The one place that decides it, so trusting a
+/// proxy's header later changes only this.
+pub fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
+}
+
 impl Requester {
     pub fn of(req: &HttpRequest) -> Self {
         Self {
-            ip: req
-                .peer_addr()
-                .map(|a| a.ip().to_string())
-                .unwrap_or_default(),
+            ip: client_address(req),
             // A header may carry a tab (no other control character): it
             // is shown on «Сеансы входа» and journaled, so it becomes a
             // space.
@@ -256,6 +262,53 @@ pub fn throttled(t: &'static Texts, id: &RequestId) -> HttpResponse {
     )
 }
 
+/// «Try again in N min.» (or hours, or days, rounded up) for a wait of
+/// `wait_secs`.
+pub fn try_again(t: &'static Texts, wait_secs: i64) -> String {
+    let up = |unit: i64| (wait_secs.max(1) + unit - 1) / unit;
+    let (n, unit) = match up(60) {
+        minutes if minutes <= 120 => (minutes, t.minutes),
+        _ if up(3600) <= 48 => (up(3600), t.hours),
+        _ => (up(86_400), t.days),
+    };
+    format!("{} {n} {unit}", t.try_again_in)
+}
+
+/// Adds `Retry-After` (RFC 9110 §10.2.3) to a refusal by a limit.
+pub fn retry_after(mut res: HttpResponse, wait_secs: i64) -> HttpResponse {
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&wait_secs.max(1).to_string())
+    {
+        res.headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, value);
+    }
+    res
+}
+
+/// A limit by volume was reached: what was too much, when to try again
+/// (HTTP 429 with `Retry-After`), and a way back to the portal if any.
+pub fn limited(
+    t: &'static Texts,
+    id: &RequestId,
+    message: &str,
+    wait_secs: i64,
+    back: Option<String>,
+) -> HttpResponse {
+    let hint = try_again(t, wait_secs);
+    let res = error_page(
+        t,
+        id,
+        Failure {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            title: t.error_title,
+            message,
+            hint: &hint,
+            back,
+            details: None,
+        },
+    );
+    retry_after(res, wait_secs)
+}
+
 pub fn csrf_failed(t: &'static Texts, id: &RequestId) -> HttpResponse {
     error_page(
         t,
@@ -345,6 +398,17 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
                     details: None,
                 },
             )
+        }
+        Decision::TooManyFlows {
+            wait_secs,
+            everyone,
+            back,
+        } => {
+            let message = match everyone {
+                true => t.flows_limited_everyone,
+                false => t.flows_limited,
+            };
+            limited(t, id, message, wait_secs, Some(back))
         }
         Decision::Problem(p) => problem(t, id, p),
     }

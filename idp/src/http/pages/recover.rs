@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{Requester, html, problem, see_other, texts, with_cookie};
+use super::{html, problem, see_other, texts, with_cookie};
 use crate::accounts::password::{NewPasswordError, PUNCTUATION, PolicyError};
 use crate::accounts::recovery::{self, COOKIE, RecoveryError};
 use crate::app::AppState;
@@ -115,15 +115,17 @@ pub async fn start(
             error,
         );
     }
-    let requester = Requester::of(&req);
-    let client = requester.client(&id);
-    match recovery::start(&app, login, client.ip).await {
+    let address = super::client_address(&req);
+    match recovery::start(&app, login, &address).await {
         Ok(cookie) => {
             let mut res = see_other(&with_flow(paths::RECOVER_PASSWORD, flow_id));
             let _ = res.add_cookie(&login_cookie(&app, COOKIE, cookie.expose()));
             res
         }
-        Err(RecoveryError::Throttled) => super::throttled(texts(&req, None), &id),
+        Err(RecoveryError::Limited { wait_secs }) => {
+            let t = texts(&req, None);
+            super::limited(t, &id, t.recovery_limited, wait_secs, None)
+        }
         Err(_) => problem(texts(&req, None), &id, Problem::Unavailable),
     }
 }
@@ -181,7 +183,7 @@ fn refusal(error: &RecoveryError) -> Option<(RecoverView, String)> {
             RecoverView::Code,
             "Новый пароль ещё раз: пароли не совпадают.".to_owned(),
         ),
-        RecoveryError::Throttled | RecoveryError::Store(_) => return None,
+        RecoveryError::Limited { .. } | RecoveryError::Store(_) => return None,
     })
 }
 

@@ -101,7 +101,8 @@ fn field(params: &Params, name: &str) -> String {
 }
 
 /// The message for a refusal, naming its field.
-fn refusal(r: &RegisterTexts, error: &RegisterError) -> (Field, String) {
+fn refusal(t: &'static Texts, error: &RegisterError) -> (Field, String) {
+    let r = register_texts(t);
     let label = |f: Field| match f {
         Field::LastName => r.last_name,
         Field::FirstName => r.first_name,
@@ -119,6 +120,20 @@ fn refusal(r: &RegisterTexts, error: &RegisterError) -> (Field, String) {
         RegisterError::CodeSpent => (Field::Code, r.code_spent.into()),
         RegisterError::LinkSpent => (Field::Contact, r.link_spent.into()),
         RegisterError::TooSoon(secs) => (Field::Code, format!("{} {secs}.", r.too_soon)),
+        RegisterError::Limited {
+            wait_secs,
+            everyone,
+        } => {
+            let what = if *everyone {
+                r.limited_everyone
+            } else {
+                r.limited
+            };
+            (
+                Field::Contact,
+                format!("{what} {}", super::try_again(t, *wait_secs)),
+            )
+        }
         RegisterError::PasswordsDiffer => (Field::Password2, r.passwords_differ.into()),
         RegisterError::Password(policy) => (
             Field::Password,
@@ -132,6 +147,25 @@ fn refusal(r: &RegisterTexts, error: &RegisterError) -> (Field, String) {
         ),
         RegisterError::Taken => (Field::Contact, r.taken.into()),
         RegisterError::Gone | RegisterError::Store(_) => (Field::Contact, r.gone.into()),
+    }
+}
+
+/// A refused first page or resend: 429 (with `Retry-After` for a limit)
+/// when it is a matter of waiting, else 400.
+fn refused_page(
+    app: &AppState,
+    req: &HttpRequest,
+    error: &RegisterError,
+    view: View,
+    refused: Option<(Field, String)>,
+) -> HttpResponse {
+    let many = StatusCode::TOO_MANY_REQUESTS;
+    match error {
+        RegisterError::TooSoon(_) => page(app, req, many, view, None, refused),
+        RegisterError::Limited { wait_secs, .. } => {
+            super::retry_after(page(app, req, many, view, None, refused), *wait_secs)
+        }
+        _ => page(app, req, StatusCode::BAD_REQUEST, view, None, refused),
     }
 }
 
@@ -206,22 +240,19 @@ pub async fn submit(
         contact: &contact,
         flow,
     };
-    match registration::start(&app, start, &browser).await {
+    let address = super::client_address(&req);
+    match registration::start(&app, start, &browser, &address).await {
         Ok(registration) => with_cookie(see_other(&step_path(&registration)), cookie),
         Err(RegisterError::Store(e)) => gone(&app, &req, &RegisterError::Store(e)),
         Err(error) => {
-            let r = register_texts(texts(&req, None));
             let view = View::Start {
                 last_name,
                 first_name,
                 contact,
                 flow: flow.map(str::to_owned),
             };
-            let status = match error {
-                RegisterError::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            page(&app, &req, status, view, None, Some(refusal(r, &error)))
+            let refused = Some(refusal(texts(&req, None), &error));
+            refused_page(&app, &req, &error, view, refused)
         }
     }
 }
@@ -261,7 +292,6 @@ pub async fn code(
         Ok(registration) => see_other(&step_path(&registration)),
         Err(error @ (RegisterError::Gone | RegisterError::Store(_))) => gone(&app, &req, &error),
         Err(error) => {
-            let r = register_texts(texts(&req, None));
             let to = load(&app, &req, &params)
                 .await
                 .map(|r| r.contact)
@@ -272,7 +302,7 @@ pub async fn code(
                 StatusCode::BAD_REQUEST,
                 View::Code { reg, to },
                 None,
-                Some(refusal(r, &error)),
+                Some(refusal(texts(&req, None), &error)),
             )
         }
     }
@@ -284,22 +314,18 @@ pub async fn resend(
     CsrfForm(params): CsrfForm,
 ) -> HttpResponse {
     let (browser, _) = browser_id(&app, &req);
-    match registration::resend(&app, &field(&params, "reg"), &browser).await {
+    let address = super::client_address(&req);
+    match registration::resend(&app, &field(&params, "reg"), &browser, &address).await {
         Ok(registration) => see_other(&format!("{}&sent=1", step_path(&registration))),
-        Err(error @ RegisterError::TooSoon(_)) => match load(&app, &req, &params).await {
-            Ok(registration) => {
-                let r = register_texts(texts(&req, None));
-                page(
-                    &app,
-                    &req,
-                    StatusCode::TOO_MANY_REQUESTS,
-                    view_of(&registration),
-                    None,
-                    Some(refusal(r, &error)),
-                )
+        Err(error @ (RegisterError::TooSoon(_) | RegisterError::Limited { .. })) => {
+            match load(&app, &req, &params).await {
+                Ok(registration) => {
+                    let refused = Some(refusal(texts(&req, None), &error));
+                    refused_page(&app, &req, &error, view_of(&registration), refused)
+                }
+                Err(error) => gone(&app, &req, &error),
             }
-            Err(error) => gone(&app, &req, &error),
-        },
+        }
         Err(error) => gone(&app, &req, &error),
     }
 }
@@ -333,17 +359,14 @@ pub async fn confirm(
     let (browser, cookie) = browser_id(&app, &req);
     match registration::confirm_link(&app, &field(&params, "token"), &browser).await {
         Ok(registration) => with_cookie(see_other(&step_path(&registration)), cookie),
-        Err(error @ RegisterError::LinkSpent) => {
-            let r = register_texts(texts(&req, None));
-            page(
-                &app,
-                &req,
-                StatusCode::BAD_REQUEST,
-                View::Gone,
-                None,
-                Some(refusal(r, &error)),
-            )
-        }
+        Err(error @ RegisterError::LinkSpent) => page(
+            &app,
+            &req,
+            StatusCode::BAD_REQUEST,
+            View::Gone,
+            None,
+            Some(refusal(texts(&req, None), &error)),
+        ),
         Err(error) => gone(&app, &req, &error),
     }
 }
@@ -370,14 +393,13 @@ pub async fn password(
             return gone(&app, &req, &error);
         }
         Err(error) => {
-            let r = register_texts(texts(&req, None));
             return page(
                 &app,
                 &req,
                 StatusCode::BAD_REQUEST,
                 View::Password { reg },
                 None,
-                Some(refusal(r, &error)),
+                Some(refusal(texts(&req, None), &error)),
             );
         }
     };

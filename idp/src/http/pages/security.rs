@@ -9,12 +9,13 @@ use askama::Template;
 
 use super::{Requester, html, problem, texts, with_cookie};
 use crate::accounts::password::NewPasswordError;
-use crate::accounts::second_factor::{self, SettingsError, Status, verified_phone};
+use crate::accounts::second_factor::{self, Proof, SettingsError, Status, verified_phone};
 use crate::accounts::{recovery, totp};
 use crate::app::AppState;
 use crate::http::RequestId;
-use crate::http::extract::{CsrfForm, SessionUser, csrf_token};
+use crate::http::extract::{CsrfForm, SessionUser, csrf_token, session_cookie};
 use crate::http::i18n::Texts;
+use crate::login::Session;
 use crate::login::guard::clock_time;
 use crate::login::second_factor::masked_phone;
 use crate::model::{Account, SecondFactor};
@@ -38,6 +39,8 @@ struct SecurityPage<'a> {
     recovery_codes: Vec<String>,
     error: Option<String>,
     notice: Option<&'a str>,
+    /// This session is below `aal2`: changing the factor asks its code.
+    code_needed: bool,
 }
 
 /// The QR code of an `otpauth://` URI as inline SVG.
@@ -70,7 +73,7 @@ async fn render(
     app: &AppState,
     req: &HttpRequest,
     id: &RequestId,
-    account: &Account,
+    (account, session): (&Account, &Session),
     status: StatusCode,
     said: Said<'_>,
 ) -> HttpResponse {
@@ -79,10 +82,11 @@ async fn render(
         recovery_codes_left,
         totp_pending,
         sms_pending,
-    }) = second_factor::status(app, account).await
+    }) = second_factor::status(app, account, &session.auth.sid).await
     else {
         return problem(texts(req, None), id, Problem::Unavailable);
     };
+    let code_needed = enabled.is_some() && session.auth.aal < crate::model::Aal::Aal2;
     let enabled = enabled.map(|f| {
         let since = clock_time(f.enabled_at);
         match f.method {
@@ -105,6 +109,7 @@ async fn render(
         recovery_codes: said.recovery_codes,
         error: said.error,
         notice: said.notice,
+        code_needed,
     };
     with_cookie(html(status, &page), cookie)
 }
@@ -122,7 +127,8 @@ pub async fn page(
     let Some(account) = account_of(&app, &session.auth.account_id).await else {
         return problem(texts(&req, None), &id, Problem::Unavailable);
     };
-    render(&app, &req, &id, &account, StatusCode::OK, Said::default()).await
+    let who = (&account, &session);
+    render(&app, &req, &id, who, StatusCode::OK, Said::default()).await
 }
 
 /// The Russian message for a refused change, naming the field.
@@ -140,6 +146,9 @@ fn refusal(error: &SettingsError) -> Option<String> {
         SettingsError::WrongCode { tries_left: None } => "Код: неверный код. Проверьте время на телефоне и введите код, который показывает приложение сейчас.".into(),
         SettingsError::CodeSpent => "Код: код устарел или попытки закончились, начните подключение заново.".into(),
         SettingsError::NotEnabled => "Второй фактор не подключён.".into(),
+        SettingsError::CodeNeeded => "Код: этот сеанс начат без второго фактора — введите код из приложения или резервный код (или войдите заново с кодом).".into(),
+        SettingsError::WrongFactorCode => "Код: неверный код из приложения или резервный код.".into(),
+        SettingsError::CodesBlocked => "Код: слишком много неверных кодов, попробуйте позже.".into(),
         SettingsError::NewPassword(NewPasswordError::Differ) => {
             "Новый пароль ещё раз: пароли не совпадают.".into()
         }
@@ -165,37 +174,47 @@ pub async fn change(
     let (action, password, code) = (field("action"), field("password"), field("code").trim());
     let requester = Requester::of(&req);
     let client = requester.client(&id);
+    let who = (&account, &session);
     if matches!(action, "totp" | "sms" | "disable" | "renew" | "password") && password.is_empty() {
         let said = Said {
             error: Some("Пароль: введите пароль от учётной записи.".into()),
             ..Default::default()
         };
-        return render(&app, &req, &id, &account, StatusCode::BAD_REQUEST, said).await;
+        return render(&app, &req, &id, who, StatusCode::BAD_REQUEST, said).await;
     }
+    let proof = Proof {
+        session: &session,
+        code,
+    };
+    // A session made two-factor by enabling gets a new cookie.
+    let mut new_cookie = None;
     let result: Result<Said<'_>, SettingsError> = match action {
-        "totp" => second_factor::begin_totp(&app, &account, password, &client)
+        "totp" => second_factor::begin_totp(&app, &account, password, &proof, &client)
             .await
             .map(|_| Said::default()),
-        "sms" => second_factor::begin_sms(&app, &account, password, &client)
+        "sms" => second_factor::begin_sms(&app, &account, password, &proof, &client)
             .await
             .map(|()| Said::default()),
         "confirm" if code.is_empty() => Err(SettingsError::WrongCode { tries_left: None }),
-        "confirm" => second_factor::confirm(&app, &account, code)
+        "confirm" => second_factor::confirm(&app, &account, &session, code, &client)
             .await
-            .map(|codes| Said {
-                recovery_codes: codes,
-                notice: Some(
-                    "Второй фактор подключён. Теперь после пароля мы будем спрашивать код.",
-                ),
-                ..Default::default()
+            .map(|enabled| {
+                new_cookie = enabled.cookie;
+                Said {
+                    recovery_codes: enabled.recovery_codes,
+                    notice: Some(
+                        "Второй фактор подключён. Теперь после пароля мы будем спрашивать код. Все другие сеансы входа завершены.",
+                    ),
+                    ..Default::default()
+                }
             }),
-        "disable" => second_factor::disable(&app, &account, password, &client)
+        "disable" => second_factor::disable(&app, &account, password, &proof, &client)
             .await
             .map(|()| Said {
                 notice: Some("Второй фактор отключён."),
                 ..Default::default()
             }),
-        "renew" => second_factor::renew_recovery_codes(&app, &account, password, &client)
+        "renew" => second_factor::renew_recovery_codes(&app, &account, password, &proof, &client)
             .await
             .map(|codes| Said {
                 recovery_codes: codes,
@@ -226,7 +245,10 @@ pub async fn change(
             };
             let status = match error {
                 SettingsError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-                SettingsError::Locked { .. } | SettingsError::Refused => StatusCode::FORBIDDEN,
+                SettingsError::Locked { .. }
+                | SettingsError::Refused
+                | SettingsError::CodeNeeded => StatusCode::FORBIDDEN,
+                SettingsError::CodesBlocked => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::BAD_REQUEST,
             };
             let said = Said {
@@ -236,5 +258,18 @@ pub async fn change(
             (status, said)
         }
     };
-    render(&app, &req, &id, &account, status, said).await
+    let Some(cookie) = new_cookie else {
+        return render(&app, &req, &id, who, status, said).await;
+    };
+    // The page as the stronger session sees it, with its cookie.
+    let stronger = Session {
+        auth: crate::model::AuthContext {
+            aal: crate::model::Aal::Aal2,
+            ..session.auth.clone()
+        },
+        ..session.clone()
+    };
+    let mut res = render(&app, &req, &id, (&account, &stronger), status, said).await;
+    let _ = res.add_cookie(&session_cookie(&app, cookie.expose()));
+    res
 }

@@ -112,7 +112,8 @@ pub static CLAIMS: [ClaimDef; 17] = [
     claim("birthdate", "profile", |s| json!(s.account.birthdate)),
     claim("gender", "profile", |s| json!(s.account.gender)),
     claim("locale", "profile", |_| json!("ru-RU")),
-    claim("updated_at", "profile", |s| json!(s.account.created_at)),
+    // When the checked data last changed (an edit counts once its check passes).
+    claim("updated_at", "profile", |s| json!(s.account.checked_at)),
     claim("email", "email", |s| json!(s.account.email)),
     claim("email_verified", "email", |s| {
         let a = s.account;

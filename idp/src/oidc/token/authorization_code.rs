@@ -25,7 +25,15 @@ pub async fn exchange(
 ) -> Result<TokenResponse, OAuthError> {
     let now = app.now();
     let grant_id = uuid::Uuid::new_v4().to_string();
-    let grant = match code::redeem(app, presented.code, &grant_id).await? {
+    let redeemed = code::redeem(
+        app,
+        presented.code,
+        &client.id,
+        presented.redirect_uri,
+        &grant_id,
+    )
+    .await?;
+    let grant = match redeemed {
         Redemption::Fresh(grant) => grant,
         Redemption::Replayed { grant_id } => {
             // A second use: whoever holds the code may be an attacker, so
@@ -49,22 +57,22 @@ pub async fn exchange(
                 "the authorization code is invalid, expired or already used",
             ));
         }
+        Redemption::OtherClient => {
+            return Err(OAuthError::invalid_grant(
+                "the authorization code was issued to another client",
+            ));
+        }
+        Redemption::OtherRedirect => {
+            return Err(OAuthError::invalid_grant(
+                "redirect_uri must be the one sent in the authorization request",
+            ));
+        }
     };
-    if grant.client_id != client.id {
-        return Err(OAuthError::invalid_grant(
-            "the authorization code was issued to another client",
-        ));
-    }
     if grant.expires_at <= now {
         return Err(OAuthError::invalid_grant(format!(
             "the authorization code has expired (codes are valid for {} seconds)",
             app.config.code_ttl_secs
         )));
-    }
-    if presented.redirect_uri != Some(grant.redirect_uri.as_str()) {
-        return Err(OAuthError::invalid_grant(
-            "redirect_uri must be the one sent in the authorization request",
-        ));
     }
     check_pkce(grant.code_challenge.as_deref(), presented.code_verifier)?;
     // The portal gets tokens in this session: it is told when the session

@@ -60,6 +60,26 @@ impl Ephemeral for MemoryStore {
             .map(|(v, _)| v))
     }
 
+    async fn replace_if(
+        &self,
+        key: &str,
+        expected: &[u8],
+        new: Option<Vec<u8>>,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        let now = Instant::now();
+        let mut entries = self.entries();
+        let current = entries.get(key).filter(|(_, expires)| *expires > now);
+        if current.is_none_or(|(value, _)| value.as_slice() != expected) {
+            return Ok(false);
+        }
+        match new {
+            Some(value) => entries.insert(key.to_owned(), (value, now + ttl)),
+            None => entries.remove(key),
+        };
+        Ok(true)
+    }
+
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.entries().remove(key);
         Ok(())

@@ -31,6 +31,17 @@ pub trait Ephemeral: Send + Sync {
         value: Vec<u8>,
         ttl: Duration,
     ) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Replaces the value with `new` (deletes it, for `None`) only while it
+    /// is still `expected`, in one atomic step; whether it did. A use that
+    /// must check a value before spending it (a code and its tries) reads,
+    /// checks, and writes with this, reading again when it lost a race.
+    async fn replace_if(
+        &self,
+        key: &str,
+        expected: &[u8],
+        new: Option<Vec<u8>>,
+        ttl: Duration,
+    ) -> Result<bool, StoreError>;
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
     /// Adds one to a counter and returns it; a new counter lives `ttl`
     /// (the window counts from the first increment).
@@ -77,6 +88,66 @@ pub trait EphemeralExt: Ephemeral {
 }
 
 impl<S: Ephemeral + ?Sized> EphemeralExt for S {}
+
+/// What [`update_json`] is to do with the value it read.
+pub enum Update<T> {
+    Keep,
+    /// Write this, to live `ttl_secs`.
+    Put(T, i64),
+    Delete,
+}
+
+/// Reads `key`, lets `change` decide from what it found, and writes the
+/// decision only if nobody changed the value meanwhile; otherwise reads
+/// again. So a check and what it spends (a code's tries) are one atomic
+/// step, without taking the value away from a concurrent reader.
+pub async fn update_json<T, R>(
+    store: &(impl Ephemeral + ?Sized),
+    key: &str,
+    mut change: impl FnMut(Option<T>) -> (Update<T>, R),
+) -> Result<R, StoreError>
+where
+    T: Serialize + DeserializeOwned,
+{
+    // Each lost race means another caller wrote; a caller writes only
+    // while tries are left, so a few rounds always suffice.
+    for _ in 0..16 {
+        let bytes = store.get(key).await?;
+        let (update, answer) = change(decode(bytes.clone())?);
+        let new = match update {
+            Update::Keep => return Ok(answer),
+            Update::Put(value, ttl_secs) => Some((
+                serde_json::to_vec(&value).map_err(|e| StoreError::Cache(e.to_string()))?,
+                ttl_secs,
+            )),
+            Update::Delete => None,
+        };
+        let done = match (bytes, new) {
+            (Some(old), Some((value, ttl))) => {
+                let ttl = Duration::from_secs(ttl.max(1) as u64);
+                store.replace_if(key, &old, Some(value), ttl).await?
+            }
+            (Some(old), None) => {
+                store
+                    .replace_if(key, &old, None, Duration::from_secs(1))
+                    .await?
+            }
+            // Nothing was there: nothing for a concurrent caller to spend.
+            (None, Some((value, ttl))) => {
+                let ttl = Duration::from_secs(ttl.max(1) as u64);
+                store.put(key, value, ttl).await?;
+                true
+            }
+            (None, None) => true,
+        };
+        if done {
+            return Ok(answer);
+        }
+    }
+    Err(StoreError::Cache(
+        "a short-lived value kept changing".into(),
+    ))
+}
 
 fn decode<T: DeserializeOwned>(bytes: Option<Vec<u8>>) -> Result<Option<T>, StoreError> {
     bytes

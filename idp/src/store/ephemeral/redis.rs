@@ -87,6 +87,39 @@ impl Ephemeral for RedisStore {
             .map_err(err)
     }
 
+    async fn replace_if(
+        &self,
+        key: &str,
+        expected: &[u8],
+        new: Option<Vec<u8>>,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        // A script runs alone on the server: nothing comes between the
+        // comparison and the write.
+        static SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
+            redis::Script::new(
+                r"
+                if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+                if ARGV[2] == 'set' then
+                    redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+                else
+                    redis.call('DEL', KEYS[1])
+                end
+                return 1",
+            )
+        });
+        let mut conn = self.conn.clone();
+        let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        let mut invocation = SCRIPT.key(self.key(key));
+        invocation.arg(expected);
+        match new {
+            Some(value) => invocation.arg("set").arg(value).arg(ms),
+            None => invocation.arg("del").arg("").arg(ms),
+        };
+        let replaced: i64 = invocation.invoke_async(&mut conn).await.map_err(err)?;
+        Ok(replaced == 1)
+    }
+
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
         let mut conn = self.conn.clone();
         conn.del::<_, ()>(self.key(key)).await.map_err(err)

@@ -27,6 +27,9 @@ struct Row {
     updated_at: i64,
     address: Option<String>,
     locked_until: Option<i64>,
+    /// NULL only until an account from before these columns is settled.
+    checked_at: Option<i64>,
+    level_since: Option<i64>,
 }
 
 impl TryFrom<Row> for Account {
@@ -50,6 +53,8 @@ impl TryFrom<Row> for Account {
             phone_verified: r.phone_verified != 0,
             created_at: r.created_at,
             locked_until: r.locked_until,
+            checked_at: r.checked_at.unwrap_or(r.created_at),
+            level_since: r.level_since.unwrap_or(r.created_at),
         })
     }
 }
@@ -75,6 +80,8 @@ impl From<&Account> for Row {
             updated_at: a.created_at,
             address: a.address.clone(),
             locked_until: a.locked_until,
+            checked_at: Some(a.checked_at),
+            level_since: Some(a.level_since),
         }
     }
 }
@@ -135,6 +142,23 @@ impl SqlStore {
                 .is_null()
                 .or(accounts::locked_until.lt(ADMIN_LOCK));
             Ok(diesel::update(accounts::table.find(id).filter(not_admin))
+                .set(accounts::locked_until.eq(until))
+                .execute(conn)?
+                == 1)
+        })
+        .await
+    }
+
+    /// Locks an account's password path until at least `until`: sets it
+    /// unless a lock that ends later (an admin's among them) is there;
+    /// whether it changed.
+    pub async fn extend_guessing_lock(&self, id: &str, until: i64) -> Result<bool, StoreError> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            let earlier = accounts::locked_until
+                .is_null()
+                .or(accounts::locked_until.lt(until));
+            Ok(diesel::update(accounts::table.find(id).filter(earlier))
                 .set(accounts::locked_until.eq(until))
                 .execute(conn)?
                 == 1)

@@ -151,9 +151,19 @@ impl SqlStore {
     }
 
     /// Deletes a client; returns whether it existed.
+    /// Deletes a client (its refresh tokens go with it) and revokes its
+    /// grants, so its access tokens stop at once; whether it existed.
     pub async fn delete_client(&self, id: &str) -> Result<bool, StoreError> {
+        use crate::store::schema::grants;
         let id = id.to_owned();
-        self.run(move |conn| Ok(diesel::delete(clients::table.find(id)).execute(conn)? > 0))
-            .await
+        self.run(move |conn| {
+            conn.transaction(|conn| {
+                diesel::update(grants::table.filter(grants::client_id.eq(&id)))
+                    .set(grants::revoked.eq(1))
+                    .execute(conn)?;
+                Ok(diesel::delete(clients::table.find(&id)).execute(conn)? > 0)
+            })
+        })
+        .await
     }
 }

@@ -122,6 +122,22 @@ impl SqlStore {
         .await
     }
 
+    /// Whether the grant `id` exists and is not revoked: what every check
+    /// of an access token reads (one primary-key lookup), so a revocation
+    /// by any node or the admin CLI stops its access tokens at once.
+    pub async fn grant_is_live(&self, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            let revoked: Option<i32> = g::table
+                .find(id)
+                .select(g::revoked)
+                .first(conn)
+                .optional()?;
+            Ok(revoked == Some(0))
+        })
+        .await
+    }
+
     /// Revokes a grant and its refresh tokens; returns how many refresh
     /// tokens were live.
     pub async fn revoke_grant(&self, id: &str) -> Result<usize, StoreError> {

@@ -61,14 +61,16 @@ impl Migrations {
                 .map(|v| v.to_string())
                 .collect::<Vec<_>>()
         });
-        self.chain_old_audit_entries()?;
+        self.after_migrating()?;
         Ok(applied)
     }
 
-    /// Chains audit entries written before the journal was a chain: SQL
-    /// cannot hash them on SQLite, so the code does, once, right after the
-    /// migration that numbered them (appends would do it too, later).
-    fn chain_old_audit_entries(&self) -> Result<(), StoreError> {
+    /// What SQL cannot do, right after migrating (each step is idempotent):
+    /// chains audit entries written before the journal was a chain (SQL
+    /// cannot hash them on SQLite; appends would do it too, later), settles
+    /// accounts from before the checked-data rule, and brings stored
+    /// identifiers to their one form.
+    fn after_migrating(&self) -> Result<(), StoreError> {
         let mut conn = if self.url.starts_with("postgres") {
             AnyConnection::Postgresql(diesel::PgConnection::establish(&self.url).map_err(err)?)
         } else {
@@ -78,7 +80,16 @@ impl Migrations {
             AnyConnection::Sqlite(conn)
         };
         super::audit::chain_old_entries(&mut conn)?;
+        super::settle::settle_accounts(&mut conn)?;
+        super::settle::normalize_identifiers(&mut conn)?;
         Ok(())
+    }
+
+    /// Reverts the newest applied migration (tests of what migrating settles).
+    pub fn revert_last(&self) -> Result<String, StoreError> {
+        with_harness!(self, |conn, source| {
+            Ok(conn.revert_last_migration(source).map_err(err)?.to_string())
+        })
     }
 
     /// Reverts every applied migration (tests and `idp migrate --revert-all`).

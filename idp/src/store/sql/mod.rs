@@ -15,10 +15,13 @@ mod profiles;
 mod refresh;
 mod second_factors;
 mod sessions;
+mod settle;
 
+pub use confirmation::PostalTry;
 pub use keys::KeyChange;
 pub use migrations::Migrations;
 pub use orgs::{Accepted, MemberChange, MemberChanged};
+pub use profiles::Finished;
 
 use std::time::Duration;
 

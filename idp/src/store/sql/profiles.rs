@@ -1,15 +1,18 @@
-//! Profiles («Мои данные») and their verifications. A profile is the claims
-//! in `accounts` plus the identity document in `profiles`; saving changes
-//! both in one transaction.
+//! Profiles («Мои данные») and their verifications. The claims in
+//! `accounts` and the identity document in `profiles` are the CHECKED data
+//! only; an edit waits as a pending verification (which keeps the
+//! submitted data) and replaces them only when its check passes, in the
+//! transaction that records the answer.
 
 use diesel::prelude::*;
 
 use super::{AnyConnection, SqlStore, corrupt};
 use crate::clock::UnixTime;
-use crate::model::{AccountLevel, Passport, Profile, Verification, VerificationStatus};
+use crate::model::{
+    AccountLevel, Passport, PersonalNumber, Profile, Verification, VerificationStatus,
+};
 use crate::store::StoreError;
 use crate::store::schema::{accounts as a, profiles as p, verifications as v};
-
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = p)]
 struct ProfileRow {
@@ -64,62 +67,215 @@ fn latest(conn: &mut AnyConnection, account_id: &str) -> Result<Option<Verificat
         .transpose()
 }
 
-impl SqlStore {
-    /// The profile of an account (`None` when the account does not exist).
-    pub async fn profile(&self, account_id: &str) -> Result<Option<Profile>, StoreError> {
-        let account = self.account(account_id).await?;
-        let Some(account) = account else {
-            return Ok(None);
+/// What recording a registries' answer did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finished {
+    /// The request was superseded meanwhile: nothing recorded.
+    Superseded,
+    /// Refused by the registries: the checked data stays.
+    Refused,
+    /// Passed: the submitted data is now the checked data, and the account
+    /// moved from level `from` to `to` (the same when it stayed).
+    Passed {
+        from: AccountLevel,
+        to: AccountLevel,
+    },
+    /// Passed, but another account has this number checked: refused.
+    Duplicate {
+        other_account: String,
+        number: PersonalNumber,
+    },
+}
+
+/// The checked profile of an account and its level; `None` when there is
+/// no such account.
+pub(super) fn checked(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<(Profile, AccountLevel)>, StoreError> {
+    type Claims = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+    );
+    let claims: Option<Claims> = a::table
+        .find(id)
+        .select((
+            a::family_name,
+            a::given_name,
+            a::middle_name,
+            a::gender,
+            a::birthdate,
+            a::snils,
+            a::inn,
+            a::level,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((family_name, given_name, middle_name, gender, birthdate, snils, inn, level)) = claims
+    else {
+        return Ok(None);
+    };
+    let row = p::table.find(id).first::<ProfileRow>(conn).optional()?;
+    let passport = row.as_ref().and_then(|r| {
+        Some(Passport {
+            series: r.passport_series.clone()?,
+            number: r.passport_number.clone()?,
+            issued_on: r.passport_issued_on.clone()?,
+            issuer: r.passport_issuer.clone()?,
+            issuer_code: r.passport_issuer_code.clone()?,
+        })
+    });
+    let profile = Profile {
+        family_name,
+        given_name,
+        middle_name,
+        gender,
+        birthdate,
+        birthplace: row.and_then(|r| r.birthplace),
+        snils,
+        inn,
+        passport,
+    };
+    Ok(Some((profile, level.parse().map_err(corrupt)?)))
+}
+
+/// Another account that has `profile`'s SNILS (or else INN) checked.
+pub(super) fn holder(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    profile: &Profile,
+) -> Result<Option<(String, PersonalNumber)>, StoreError> {
+    if let Some(snils) = &profile.snils
+        && let Some(other) = a::table
+            .filter(a::snils.eq(snils).and(a::id.ne(account_id)))
+            .select(a::id)
+            .first::<String>(conn)
+            .optional()?
+    {
+        return Ok(Some((other, PersonalNumber::Snils)));
+    }
+    if let Some(inn) = &profile.inn
+        && let Some(other) = a::table
+            .filter(a::inn.eq(inn).and(a::id.ne(account_id)))
+            .select(a::id)
+            .first::<String>(conn)
+            .optional()?
+    {
+        return Ok(Some((other, PersonalNumber::Inn)));
+    }
+    Ok(None)
+}
+
+/// Makes `profile` the checked data of an account: its claims and its
+/// identity document. `checked_at` moves only when the data changed.
+pub(super) fn put_checked(
+    conn: &mut AnyConnection,
+    id: &str,
+    profile: &Profile,
+    changed: bool,
+    now: UnixTime,
+) -> Result<(), StoreError> {
+    diesel::update(a::table.find(id))
+        .set((
+            a::family_name.eq(&profile.family_name),
+            a::given_name.eq(&profile.given_name),
+            a::middle_name.eq(&profile.middle_name),
+            a::gender.eq(&profile.gender),
+            a::birthdate.eq(&profile.birthdate),
+            a::snils.eq(&profile.snils),
+            a::inn.eq(&profile.inn),
+            a::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if changed {
+        diesel::update(a::table.find(id))
+            .set(a::checked_at.eq(Some(now)))
+            .execute(conn)?;
+    }
+    diesel::delete(p::table.find(id)).execute(conn)?;
+    if profile.passport.is_some() || profile.birthplace.is_some() {
+        let passport = profile.passport.clone();
+        let row = ProfileRow {
+            account_id: id.to_owned(),
+            birthplace: profile.birthplace.clone(),
+            passport_series: passport.as_ref().map(|p| p.series.clone()),
+            passport_number: passport.as_ref().map(|p| p.number.clone()),
+            passport_issued_on: passport.as_ref().map(|p| p.issued_on.clone()),
+            passport_issuer: passport.as_ref().map(|p| p.issuer.clone()),
+            passport_issuer_code: passport.as_ref().map(|p| p.issuer_code.clone()),
+            updated_at: now,
         };
+        diesel::insert_into(p::table).values(&row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The level a passing check leaves: simplified becomes standard;
+/// confirmed stays only for the identity it confirmed (names, birth date,
+/// SNILS), so a new passport of the same person keeps it.
+fn level_after_check(level: AccountLevel, before: &Profile, after: &Profile) -> AccountLevel {
+    let identity = |p: &Profile| {
+        (
+            p.family_name.clone(),
+            p.given_name.clone(),
+            p.middle_name.clone(),
+            p.birthdate.clone(),
+            p.snils.clone(),
+        )
+    };
+    match level {
+        AccountLevel::Confirmed if identity(before) == identity(after) => AccountLevel::Confirmed,
+        _ => AccountLevel::Standard,
+    }
+}
+
+impl SqlStore {
+    /// The checked profile of an account (`None` when the account does not
+    /// exist).
+    pub async fn profile(&self, account_id: &str) -> Result<Option<Profile>, StoreError> {
         let id = account_id.to_owned();
-        let row = self
-            .run(move |conn| Ok(p::table.find(id).first::<ProfileRow>(conn).optional()?))
-            .await?;
-        let passport = row.as_ref().and_then(|r| {
-            Some(Passport {
-                series: r.passport_series.clone()?,
-                number: r.passport_number.clone()?,
-                issued_on: r.passport_issued_on.clone()?,
-                issuer: r.passport_issuer.clone()?,
-                issuer_code: r.passport_issuer_code.clone()?,
-            })
-        });
-        Ok(Some(Profile {
-            family_name: account.family_name,
-            given_name: account.given_name,
-            middle_name: account.middle_name,
-            gender: account.gender,
-            birthdate: account.birthdate,
-            birthplace: row.and_then(|r| r.birthplace),
-            snils: account.snils,
-            inn: account.inn,
-            passport,
-        }))
+        self.run(move |conn| Ok(checked(conn, &id)?.map(|(profile, _)| profile)))
+            .await
     }
 
-    /// Saves a profile and opens a verification of it, superseding a pending
-    /// one, in one transaction. `Conflict` when the SNILS or INN belongs to
-    /// another account.
-    pub async fn submit_profile(
+    /// Another account that has this SNILS (or else INN) checked.
+    pub async fn number_holder(
         &self,
         account_id: &str,
         profile: &Profile,
+    ) -> Result<Option<(String, PersonalNumber)>, StoreError> {
+        let (id, profile) = (account_id.to_owned(), profile.clone());
+        self.run(move |conn| holder(conn, &id, &profile)).await
+    }
+
+    /// Makes `profile` the checked data of an account without a check: what
+    /// an admin (or the demo) creates an account with.
+    pub async fn put_checked_profile(
+        &self,
+        account_id: &str,
+        profile: &Profile,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        let (id, profile) = (account_id.to_owned(), profile.clone());
+        self.run(move |conn| conn.transaction(|conn| put_checked(conn, &id, &profile, true, now)))
+            .await
+    }
+
+    /// Opens a verification of the submitted data (`verification.data`),
+    /// superseding a pending one, in one transaction. The checked data is
+    /// not touched.
+    pub async fn submit_profile(
+        &self,
         verification: &Verification,
         now: UnixTime,
     ) -> Result<(), StoreError> {
-        let id = account_id.to_owned();
-        let passport = profile.passport.clone().unwrap_or_default();
-        let row = ProfileRow {
-            account_id: id.clone(),
-            birthplace: profile.birthplace.clone(),
-            passport_series: Some(passport.series),
-            passport_number: Some(passport.number),
-            passport_issued_on: Some(passport.issued_on),
-            passport_issuer: Some(passport.issuer),
-            passport_issuer_code: Some(passport.issuer_code),
-            updated_at: now,
-        };
-        let profile = profile.clone();
+        let id = verification.account_id.clone();
         let mut verification = VerificationRow {
             id: verification.id.clone(),
             account_id: id.clone(),
@@ -132,20 +288,6 @@ impl SqlStore {
         };
         self.run(move |conn| {
             conn.transaction(|conn| {
-                diesel::update(a::table.find(&id))
-                    .set((
-                        a::family_name.eq(&profile.family_name),
-                        a::given_name.eq(&profile.given_name),
-                        a::middle_name.eq(&profile.middle_name),
-                        a::gender.eq(&profile.gender),
-                        a::birthdate.eq(&profile.birthdate),
-                        a::snils.eq(&profile.snils),
-                        a::inn.eq(&profile.inn),
-                        a::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                diesel::delete(p::table.find(&id)).execute(conn)?;
-                diesel::insert_into(p::table).values(&row).execute(conn)?;
                 cancel(conn, &id, now)?;
                 let last: Option<i64> = v::table
                     .filter(v::account_id.eq(&id))
@@ -168,25 +310,6 @@ impl SqlStore {
     ) -> Result<Option<Verification>, StoreError> {
         let id = account_id.to_owned();
         self.run(move |conn| latest(conn, &id)).await
-    }
-
-    /// The newest verification of an account that passed.
-    pub async fn latest_passed_verification(
-        &self,
-        account_id: &str,
-    ) -> Result<Option<Verification>, StoreError> {
-        let id = account_id.to_owned();
-        self.run(move |conn| {
-            v::table
-                .filter(v::account_id.eq(&id))
-                .filter(v::status.eq(VerificationStatus::Passed.as_str()))
-                .order(v::seq.desc())
-                .first::<VerificationRow>(conn)
-                .optional()?
-                .map(Verification::try_from)
-                .transpose()
-        })
-        .await
     }
 
     pub async fn verification(&self, id: &str) -> Result<Option<Verification>, StoreError> {
@@ -212,25 +335,44 @@ impl SqlStore {
         self.run(move |conn| cancel(conn, &id, now)).await
     }
 
-    /// Records the registries' answer if the request is still pending, and
-    /// on success raises a simplified account to standard; false when the
-    /// request was superseded meanwhile.
+    /// Records the registries' answer if the request is still pending. On
+    /// success, in the same transaction, the submitted data becomes the
+    /// checked data and the level follows it ([`level_after_check`]),
+    /// unless another account has its SNILS or INN checked: then the
+    /// request is refused with `duplicate_reason`.
     pub async fn finish_verification(
         &self,
         id: &str,
         passed: bool,
         mismatches: &[String],
+        duplicate_reason: fn(PersonalNumber) -> String,
         now: UnixTime,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Finished, StoreError> {
         let id = id.to_owned();
-        let outcome = serde_json::to_string(mismatches).map_err(corrupt)?;
-        let status = if passed {
-            VerificationStatus::Passed
-        } else {
-            VerificationStatus::Failed
-        };
+        let mismatches = mismatches.to_vec();
         self.run(move |conn| {
             conn.transaction(|conn| {
+                let Some(row) = v::table
+                    .find(&id)
+                    .filter(v::status.eq(VerificationStatus::Pending.as_str()))
+                    .first::<VerificationRow>(conn)
+                    .optional()?
+                else {
+                    return Ok(Finished::Superseded);
+                };
+                let data: Profile = serde_json::from_str(&row.data).map_err(corrupt)?;
+                let duplicate = match passed {
+                    true => holder(conn, &row.account_id, &data)?,
+                    false => None,
+                };
+                let (status, outcome) = match (&duplicate, passed) {
+                    (Some((_, number)), _) => {
+                        (VerificationStatus::Failed, vec![duplicate_reason(*number)])
+                    }
+                    (None, true) => (VerificationStatus::Passed, Vec::new()),
+                    (None, false) => (VerificationStatus::Failed, mismatches),
+                };
+                let outcome = serde_json::to_string(&outcome).map_err(corrupt)?;
                 let updated = diesel::update(
                     v::table
                         .find(&id)
@@ -242,20 +384,29 @@ impl SqlStore {
                     v::finished_at.eq(Some(now)),
                 ))
                 .execute(conn)?;
-                if updated == 1 && passed {
-                    let account: String = v::table.find(&id).select(v::account_id).first(conn)?;
-                    diesel::update(
-                        a::table
-                            .find(account)
-                            .filter(a::level.eq(AccountLevel::Simplified.as_str())),
-                    )
-                    .set((
-                        a::level.eq(AccountLevel::Standard.as_str()),
-                        a::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
+                if updated != 1 {
+                    return Ok(Finished::Superseded);
                 }
-                Ok(updated == 1)
+                if let Some((other_account, number)) = duplicate {
+                    return Ok(Finished::Duplicate {
+                        other_account,
+                        number,
+                    });
+                }
+                if !passed {
+                    return Ok(Finished::Refused);
+                }
+                let Some((before, from)) = checked(conn, &row.account_id)? else {
+                    return Ok(Finished::Superseded);
+                };
+                let to = level_after_check(from, &before, &data);
+                put_checked(conn, &row.account_id, &data, before != data, now)?;
+                if to != from {
+                    diesel::update(a::table.find(&row.account_id))
+                        .set((a::level.eq(to.as_str()), a::level_since.eq(Some(now))))
+                        .execute(conn)?;
+                }
+                Ok(Finished::Passed { from, to })
             })
         })
         .await
