@@ -79,8 +79,9 @@ pub async fn count(
 
 /// What an address is counted as: an IPv4 address itself, an IPv6 address
 /// by its /64 (one subscriber usually has a whole /64, so counting single
-/// addresses would let one person through 2^64 times).
-fn bucket(address: &str) -> String {
+/// addresses would let one person through 2^64 times). Every count per
+/// client address goes through this.
+pub fn bucket(address: &str) -> String {
     match address.parse::<std::net::IpAddr>() {
         Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
             Some(v4) => v4.to_string(),

@@ -17,6 +17,7 @@ use crate::clock::UnixTime;
 use crate::delivery::{self, Kind, Message};
 use crate::identifiers::{self, Invalid};
 use crate::jobs::{self, JobError};
+use crate::login::session::{self, EndReason};
 use crate::model::{
     Account, AccountLevel, Passport, PersonalNumber, Profile, Verification, VerificationStatus,
 };
@@ -347,6 +348,11 @@ pub async fn run_check(app: &AppState, payload: &str) -> Result<(), JobError> {
         app.audit
             .record(journal(events::ACCOUNT_LEVEL_LOWERED, detail), now)
             .await;
+        // Every session and grant carries the level it had at login: none
+        // may go on saying `confirmed` beside an identity nobody confirmed.
+        session::end_all(app, account, None, EndReason::LevelLowered)
+            .await
+            .map_err(store)?;
     }
     notify(app, account, &outcome).await.map_err(store)
 }
@@ -394,7 +400,7 @@ async fn notify(app: &AppState, account_id: &str, outcome: &Outcome) -> Result<(
             "Проверка данных завершена успешно: новые данные вступили в силу. Так как изменились \
              ФИО, дата рождения или СНИЛС, учётная запись стала стандартной: подтвердите личность \
              заново (в центре обслуживания, кодом из заказного письма или электронной подписью). \
-             Порталы увидят новый уровень после того, как вы войдёте заново."
+             Все сеансы входа завершены: войдите заново, и порталы увидят новый уровень."
                 .to_owned()
         }
         Outcome::Passed { .. } => {

@@ -214,16 +214,25 @@ async fn send_proof(
     address: &str,
 ) -> Result<(), RegisterError> {
     let now = app.now();
-    // One message per contact a minute, however many registrations ask: a
-    // stranger cannot flood someone's phone or mailbox.
+    // One message per contact a minute, however many registrations ask,
+    // even at once (the minute is taken in one atomic step): a stranger
+    // cannot flood someone's phone or mailbox.
     let throttle = format!(
         "registration-sent:{}",
         Secret::new(&registration.contact).digest()
     );
-    if let Some(until) = app.ephemeral.get_json::<UnixTime>(&throttle).await?
-        && until > now
-    {
-        return Err(RegisterError::TooSoon(until - now));
+    let until = now + RESEND_AFTER_SECS;
+    let taken = update_json(
+        &*app.ephemeral,
+        &throttle,
+        |last: Option<UnixTime>| match last {
+            Some(last) if last > now => (Update::Keep, Err(last - now)),
+            _ => (Update::Put(until, RESEND_AFTER_SECS), Ok(())),
+        },
+    )
+    .await?;
+    if let Err(wait) = taken {
+        return Err(RegisterError::TooSoon(wait));
     }
     // SMS pumping: a message costs money, so their number per client
     // address and in all is bounded, whichever contacts they go to.
@@ -243,15 +252,22 @@ async fn send_proof(
         (total, Subject::Everyone),
     ] {
         if let Err(reached) = limits::count(app, limit, subject).await? {
+            // Nothing is sent: the contact's minute is given back.
+            update_json(
+                &*app.ephemeral,
+                &throttle,
+                |last: Option<UnixTime>| match last == Some(until) {
+                    true => (Update::Delete, ()),
+                    false => (Update::Keep, ()),
+                },
+            )
+            .await?;
             return Err(RegisterError::Limited {
                 wait_secs: reached.wait_secs(now),
                 everyone: matches!(subject, Subject::Everyone),
             });
         }
     }
-    app.ephemeral
-        .put_json(&throttle, &(now + RESEND_AFTER_SECS), RESEND_AFTER_SECS)
-        .await?;
     let taken = app
         .sql
         .account_by_login(&registration.contact)

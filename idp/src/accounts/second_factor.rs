@@ -172,7 +172,17 @@ pub async fn check_password(
         .passwords
         .verify(password.to_owned(), account.password_hash.clone())
         .await?;
-    if !right {
+    // The check takes a while, and guesses sent at once with this one may
+    // have locked the password path meanwhile: a right password found
+    // under a lock counts and answers as a wrong one (as in a row, it would
+    // have met the lock), so a burst tells a guesser nothing more.
+    let locked = right
+        && app
+            .sql
+            .account(&account.id)
+            .await?
+            .is_none_or(|now| login::guard::locked_until(app, &now).is_some());
+    if !right || locked {
         login::guard::failed(app, Some(account), client.ip, client.request_id).await?;
         return Err(SettingsError::WrongPassword);
     }
@@ -190,9 +200,9 @@ async fn prove_code(
     code: &str,
     client: &login::Client<'_>,
 ) -> Result<(), SettingsError> {
-    if login::guard::codes_blocked(app, &account.id).await? {
+    let Some(taken) = login::guard::take_code_try(app, &account.id).await? else {
         return Err(SettingsError::CodesBlocked);
-    }
+    };
     let now = app.now();
     let right = if codes::is_six_digits(code) {
         let step = factor
@@ -209,7 +219,7 @@ async fn prove_code(
         app.sql.use_recovery_code(&account.id, &digest, now).await?
     };
     if !right {
-        if login::guard::code_failed(app, &account.id, client.ip).await? {
+        if login::guard::code_failed(app, taken, client.ip).await? {
             return Err(SettingsError::CodesBlocked);
         }
         return Err(SettingsError::WrongFactorCode);

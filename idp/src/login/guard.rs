@@ -31,8 +31,10 @@ fn code_failures_key(account_id: &str) -> String {
     format!("code-failures:{account_id}")
 }
 
+/// Failures count per client address as every limit does: an IPv6
+/// client by its /64.
 fn ip_key(ip: &str) -> String {
-    format!("login-failures-ip:{ip}")
+    format!("login-failures-ip:{}", crate::limits::bucket(ip))
 }
 
 fn strikes_key(account_id: &str) -> String {
@@ -256,13 +258,12 @@ fn duration(secs: i64) -> String {
     }
 }
 
-/// A wrong one-time code for `account_id` from `ip`: counted apart from
-/// wrong passwords; true when it closes the code step (`lockout_threshold`
-/// wrong codes within `lockout_secs`).
-pub async fn code_failed(app: &AppState, account_id: &str, ip: &str) -> Result<bool, StoreError> {
-    app.ephemeral
-        .incr(&ip_key(ip), secs(app.config.ip_window_secs))
-        .await?;
+/// A try at a one-time code of `account_id`, taken in one atomic count
+/// before the code is compared, so guesses sent at once (from many logins
+/// waiting for their code) share the account's tries as guesses in a row
+/// do: `lockout_threshold` within `lockout_secs`, counted apart from wrong
+/// passwords. `None` when the code step is closed; else which try this is.
+pub async fn take_code_try(app: &AppState, account_id: &str) -> Result<Option<i64>, StoreError> {
     let count = app
         .ephemeral
         .incr(
@@ -270,20 +271,19 @@ pub async fn code_failed(app: &AppState, account_id: &str, ip: &str) -> Result<b
             secs(app.config.lockout_secs),
         )
         .await?;
-    Ok(count >= app.config.lockout_threshold)
+    Ok((count <= app.config.lockout_threshold).then_some(count))
 }
 
-/// Whether the account's code step is closed by too many wrong codes.
-pub async fn codes_blocked(app: &AppState, account_id: &str) -> Result<bool, StoreError> {
-    let count: Option<Vec<u8>> = app.ephemeral.get(&code_failures_key(account_id)).await?;
-    let count = count
-        .and_then(|v| String::from_utf8(v).ok())
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(0);
-    Ok(count >= app.config.lockout_threshold)
+/// The code of try `taken` ([`take_code_try`]) was wrong, from `ip`: it
+/// counts for the address too; true when it closed the code step.
+pub async fn code_failed(app: &AppState, taken: i64, ip: &str) -> Result<bool, StoreError> {
+    app.ephemeral
+        .incr(&ip_key(ip), secs(app.config.ip_window_secs))
+        .await?;
+    Ok(taken >= app.config.lockout_threshold)
 }
 
-/// A right code: the count of wrong ones starts over.
+/// A right code: the count of tries starts over.
 pub async fn codes_succeeded(app: &AppState, account_id: &str) -> Result<(), StoreError> {
     app.ephemeral.delete(&code_failures_key(account_id)).await
 }

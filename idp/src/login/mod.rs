@@ -79,10 +79,16 @@ pub async fn password_login(
         app.audit.record(failed(None, detail), now).await;
         return Err(LoginError::Throttled);
     }
-    let (account, right) = match password::check(app, login, password_text).await? {
+    let (mut account, right) = match password::check(app, login, password_text).await? {
         password::Checked::Right(account) => (Some(*account), true),
         password::Checked::Wrong { account } => (account.map(|a| *a), false),
     };
+    if let (true, Some(read)) = (right, &account) {
+        // The check takes a while, and guesses sent at once with this one
+        // may have locked the account meanwhile: a right password is
+        // judged by the lock in force now, as if they had come in a row.
+        account = app.sql.account(&read.id).await?;
+    }
     let lock = account.as_ref().and_then(|a| guard::password_lock(app, a));
     if let (Some(account), true, None) = (&account, right, lock) {
         guard::succeeded(app, account).await?;

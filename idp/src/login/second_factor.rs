@@ -18,7 +18,7 @@ use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
 use crate::delivery;
 use crate::model::{Aal, Account, SecondFactor, Secret, random_token};
-use crate::store::{EphemeralExt, StoreError};
+use crate::store::{EphemeralExt, StoreError, Update, update_json};
 
 /// The cookie of a login waiting for its code.
 pub const COOKIE: &str = "vhod_pending";
@@ -109,7 +109,9 @@ pub async fn begin(
         created_at: app.now(),
     };
     if method == SecondFactor::Sms && send_code {
-        send_sms(app, account, &mut pending).await?;
+        // Within the account's minute no code goes: the page offers to
+        // send one when the minute is over.
+        let _within_the_minute = send_sms(app, account, &mut pending).await?;
     }
     let cookie = random_token(32);
     app.ephemeral
@@ -118,20 +120,42 @@ pub async fn begin(
     Ok(cookie)
 }
 
+/// Sends a login code to the account's phone, unless one went less than a
+/// minute ago to any login of the account: `Err` then holds the seconds to
+/// wait. One minute per account, whichever login, step-up or resend asks,
+/// so neither a script that knows the password nor many waiting logins
+/// pump SMS to the phone.
 async fn send_sms(
     app: &AppState,
     account: &Account,
     pending: &mut Pending,
-) -> Result<(), StoreError> {
+) -> Result<Result<(), i64>, StoreError> {
     // Enabling SMS codes needed a verified phone; a phone changed since
     // gets no code, and the person uses a recovery code.
     let Some(phone) = verified_phone(account) else {
-        return Ok(());
+        return Ok(Ok(()));
     };
-    let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, app.now());
+    let now = app.now();
+    let minute = format!("login-sms:{}", account.id);
+    let taken = update_json(
+        &*app.ephemeral,
+        &minute,
+        |last: Option<UnixTime>| match last {
+            Some(at) if at + RESEND_AFTER_SECS > now => {
+                (Update::Keep, Err(at + RESEND_AFTER_SECS - now))
+            }
+            _ => (Update::Put(now, RESEND_AFTER_SECS), Ok(())),
+        },
+    )
+    .await?;
+    if taken.is_err() {
+        return Ok(taken);
+    }
+    let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, now);
     pending.sms = Some(sent);
     pending.sent_to = Some(masked_phone(phone));
-    delivery::send(app, &sms_code(phone, &code, "входа")).await
+    delivery::send(app, &sms_code(phone, &code, "входа")).await?;
+    Ok(Ok(()))
 }
 
 /// The login waiting in this browser, if any.
@@ -164,12 +188,9 @@ pub async fn step_up(
     };
     let factors = vec![Factor::Password];
     let sid = Some(session.auth.sid.clone());
-    // A page load starts a step-up: at most one SMS a minute from here (the
-    // person can ask for another on the page).
-    let every = std::time::Duration::from_secs(RESEND_AFTER_SECS as u64);
-    let key = format!("step-up-sms:{}", account.id);
-    let send = factor.method != SecondFactor::Sms || app.ephemeral.incr(&key, every).await? == 1;
-    let cookie = begin(app, &account, factors, required, factor.method, sid, send).await?;
+    // A page load starts a step-up: at most one SMS a minute, as for every
+    // login (the person can ask for another on the page).
+    let cookie = begin(app, &account, factors, required, factor.method, sid, true).await?;
     Ok(StepUp::Pending(cookie))
 }
 
@@ -191,7 +212,9 @@ pub async fn resend(app: &AppState, cookie: &str) -> Result<(), CodeError> {
         .account(&pending.account_id)
         .await?
         .ok_or(CodeError::NoLogin)?;
-    send_sms(app, &account, &mut pending).await?;
+    if let Err(wait_secs) = send_sms(app, &account, &mut pending).await? {
+        return Err(CodeError::TooSoon { wait_secs });
+    }
     save(app, cookie, &pending).await?;
     Ok(())
 }
@@ -221,9 +244,9 @@ pub async fn submit(
         .account(&pending.account_id)
         .await?
         .ok_or(CodeError::NoLogin)?;
-    if guard::codes_blocked(app, &account.id).await? {
+    let Some(taken) = guard::take_code_try(app, &account.id).await? else {
         return Err(CodeError::Blocked);
-    }
+    };
     let now = app.now();
     let checked = if codes::is_six_digits(code) {
         check_code(app, &account, &mut pending, code, now).await?
@@ -238,7 +261,7 @@ pub async fn submit(
         Ok(factor) => factor,
         Err(tries_left) => {
             let method = pending.method.as_str();
-            let blocked = guard::code_failed(app, &account.id, client.ip).await?;
+            let blocked = guard::code_failed(app, taken, client.ip).await?;
             app.audit
                 .record(
                     super::failure(client, method, Some(&account.id), "wrong_code"),

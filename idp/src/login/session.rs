@@ -58,6 +58,9 @@ pub enum EndReason {
     /// Support removed a lost second factor
     /// (`idp users reset-second-factor`).
     SecondFactorReset,
+    /// A check changed the confirmed identity: the account is standard now,
+    /// and no session may go on vouching for it as confirmed.
+    LevelLowered,
 }
 
 impl EndReason {
@@ -72,6 +75,7 @@ impl EndReason {
             Self::AdminLock => "admin_lock",
             Self::SecondFactorEnabled => "second_factor_enabled",
             Self::SecondFactorReset => "second_factor_reset",
+            Self::LevelLowered => "level_lowered",
         }
     }
 }

@@ -5,6 +5,7 @@ mod fixtures;
 mod harness;
 
 mod acting;
+mod attacks;
 mod audit;
 mod authorize;
 mod certificate_login;

@@ -28,6 +28,16 @@ impl Ephemeral for MemoryStore {
         Ok(())
     }
 
+    async fn put_new(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<bool, StoreError> {
+        let now = Instant::now();
+        let mut entries = self.entries();
+        if entries.get(key).is_some_and(|(_, expires)| *expires > now) {
+            return Ok(false);
+        }
+        entries.insert(key.to_owned(), (value, now + ttl));
+        Ok(true)
+    }
+
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let now = Instant::now();
         Ok(self

@@ -19,6 +19,9 @@ use super::StoreError;
 #[async_trait]
 pub trait Ephemeral: Send + Sync {
     async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError>;
+    /// Stores the value only while the key holds none, in one atomic step;
+    /// whether it did. Of two concurrent callers, one creates it.
+    async fn put_new(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<bool, StoreError>;
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
     /// Reads and deletes in one atomic step: of two concurrent callers, at
     /// most one gets the value.
@@ -132,11 +135,11 @@ where
                     .replace_if(key, &old, None, Duration::from_secs(1))
                     .await?
             }
-            // Nothing was there: nothing for a concurrent caller to spend.
+            // Nothing was there: created only if a concurrent caller did
+            // not create it first (two would each send a code, say).
             (None, Some((value, ttl))) => {
                 let ttl = Duration::from_secs(ttl.max(1) as u64);
-                store.put(key, value, ttl).await?;
-                true
+                store.put_new(key, value, ttl).await?
             }
             (None, None) => true,
         };

@@ -61,6 +61,18 @@ impl Ephemeral for RedisStore {
             .map_err(err)
     }
 
+    async fn put_new(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<bool, StoreError> {
+        let mut conn = self.conn.clone();
+        // SET ... NX answers OK when it set the value, nil when one was there.
+        let set: Option<String> = self
+            .set(key, value, ttl)
+            .arg("NX")
+            .query_async(&mut conn)
+            .await
+            .map_err(err)?;
+        Ok(set.is_some())
+    }
+
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let mut conn = self.conn.clone();
         conn.get(self.key(key)).await.map_err(err)

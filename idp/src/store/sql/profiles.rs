@@ -12,7 +12,7 @@ use crate::model::{
     AccountLevel, Passport, PersonalNumber, Profile, Verification, VerificationStatus,
 };
 use crate::store::StoreError;
-use crate::store::schema::{accounts as a, profiles as p, verifications as v};
+use crate::store::schema::{accounts as a, postal_codes as pc, profiles as p, verifications as v};
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = p)]
 struct ProfileRow {
@@ -220,6 +220,15 @@ pub(super) fn put_checked(
 /// confirmed stays only for the identity it confirmed (names, birth date,
 /// SNILS), so a new passport of the same person keeps it.
 fn level_after_check(level: AccountLevel, before: &Profile, after: &Profile) -> AccountLevel {
+    match level {
+        AccountLevel::Confirmed if same_identity(before, after) => AccountLevel::Confirmed,
+        _ => AccountLevel::Standard,
+    }
+}
+
+/// Whether two profiles name the same person: names, birth date, SNILS
+/// (what a confirmation vouches for).
+fn same_identity(a: &Profile, b: &Profile) -> bool {
     let identity = |p: &Profile| {
         (
             p.family_name.clone(),
@@ -229,10 +238,7 @@ fn level_after_check(level: AccountLevel, before: &Profile, after: &Profile) -> 
             p.snils.clone(),
         )
     };
-    match level {
-        AccountLevel::Confirmed if identity(before) == identity(after) => AccountLevel::Confirmed,
-        _ => AccountLevel::Standard,
-    }
+    identity(a) == identity(b)
 }
 
 impl SqlStore {
@@ -401,6 +407,13 @@ impl SqlStore {
                 };
                 let to = level_after_check(from, &before, &data);
                 put_checked(conn, &row.account_id, &data, before != data, now)?;
+                if !same_identity(&before, &data) {
+                    // A letter on its way was ordered for the identity
+                    // before: its code must not confirm this one.
+                    diesel::update(pc::table.find(&row.account_id))
+                        .set(pc::expires_at.eq(now))
+                        .execute(conn)?;
+                }
                 if to != from {
                     diesel::update(a::table.find(&row.account_id))
                         .set((a::level.eq(to.as_str()), a::level_since.eq(Some(now))))
