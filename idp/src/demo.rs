@@ -347,6 +347,7 @@ pub async fn seed_with(ctx: &Ctx, password_hash: &str) -> anyhow::Result<Vec<Str
         min_account_level: None,
         min_aal: None,
         id_token_alg: "RS256".into(),
+        access_token_alg: None,
         backchannel_logout_uri: None,
     };
     let second = NewClient {

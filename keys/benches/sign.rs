@@ -20,6 +20,7 @@ fn main() {
     for (label, alg, bits) in [
         ("RS256 (2048)", Algorithm::RS256, 2048),
         ("RS256 (3072)", Algorithm::RS256, 3072),
+        ("PS256 (2048)", Algorithm::PS256, 2048),
         ("ES256", Algorithm::ES256, 0),
         ("EdDSA", Algorithm::EdDSA, 0),
     ] {

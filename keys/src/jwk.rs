@@ -46,8 +46,9 @@ impl Jwk {
         }
     }
 
-    pub(crate) fn rsa(n: &[u8], e: &[u8]) -> Self {
-        let mut jwk = Self::new("RSA", "RS256");
+    /// An RSA key for `alg` (RS256 or PS256).
+    pub(crate) fn rsa(alg: &str, n: &[u8], e: &[u8]) -> Self {
+        let mut jwk = Self::new("RSA", alg);
         jwk.n = Some(b64(strip_leading_zeros(n)));
         jwk.e = Some(b64(strip_leading_zeros(e)));
         jwk.with_thumbprint_kid()

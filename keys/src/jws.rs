@@ -53,13 +53,17 @@ pub fn verify(token: &str, keys: &[Jwk]) -> Result<VerifiedJws, KeyError> {
 
 fn verify_signature(jwk: &Jwk, message: &[u8], sig: &[u8]) -> Result<(), KeyError> {
     let part = |v: &Option<String>| v.as_deref().ok_or(KeyError::MalformedKey).and_then(unb64);
-    let ok = match jwk.alg.as_str() {
-        "RS256" => signature::RsaPublicKeyComponents {
+    let rsa = |padding| -> Result<bool, KeyError> {
+        Ok(signature::RsaPublicKeyComponents {
             n: part(&jwk.n)?,
             e: part(&jwk.e)?,
         }
-        .verify(&signature::RSA_PKCS1_2048_8192_SHA256, message, sig)
-        .is_ok(),
+        .verify(padding, message, sig)
+        .is_ok())
+    };
+    let ok = match jwk.alg.as_str() {
+        "RS256" => rsa(&signature::RSA_PKCS1_2048_8192_SHA256)?,
+        "PS256" => rsa(&signature::RSA_PSS_2048_8192_SHA256)?,
         "ES256" => {
             let mut point = vec![4u8];
             point.extend(part(&jwk.x)?);

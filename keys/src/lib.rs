@@ -1,7 +1,7 @@
 //! Signing keys for Vhod.
 //!
 //! * [`SigningKey`]: a key pair parsed once and held in memory, that signs
-//!   compact JWS (RS256, ES256, EdDSA) with `ring`;
+//!   compact JWS (RS256, PS256, ES256, EdDSA) with `ring`;
 //! * [`Jwk`] / [`verify`]: the public half as a JSON Web Key (RFC 7517), with
 //!   `kid` the RFC 7638 thumbprint, and JWS verification against a key set;
 //! * [`MasterKey`]: AES-256-GCM encryption of private keys at rest;

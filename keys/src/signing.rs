@@ -7,7 +7,7 @@ use std::str::FromStr;
 use ring::rand::SystemRandom;
 use ring::signature::{
     ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RSA_PKCS1_SHA256,
-    RsaKeyPair,
+    RSA_PSS_SHA256, RsaKeyPair,
 };
 use serde::{Deserialize, Serialize};
 
@@ -17,17 +17,26 @@ use crate::{KeyError, b64};
 /// JWS algorithms Vhod signs with (RFC 7518 names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Algorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-256: the OpenID Connect default.
     RS256,
+    /// RSASSA-PSS with SHA-256 (RFC 7518 §3.5), with an RSA key of its own.
+    PS256,
     ES256,
     EdDSA,
 }
 
 impl Algorithm {
-    pub const ALL: [Algorithm; 3] = [Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA];
+    pub const ALL: [Algorithm; 4] = [
+        Algorithm::RS256,
+        Algorithm::PS256,
+        Algorithm::ES256,
+        Algorithm::EdDSA,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Algorithm::RS256 => "RS256",
+            Algorithm::PS256 => "PS256",
             Algorithm::ES256 => "ES256",
             Algorithm::EdDSA => "EdDSA",
         }
@@ -58,6 +67,7 @@ enum Pair {
 
 /// A private signing key with its public JWK.
 pub struct SigningKey {
+    alg: Algorithm,
     pair: Pair,
     jwk: Jwk,
     rng: SystemRandom,
@@ -74,12 +84,13 @@ impl fmt::Debug for SigningKey {
 
 impl SigningKey {
     /// Generates a key; returns it with its PKCS#8 DER encoding (to be
-    /// encrypted before it is stored). `rsa_bits` is used for RS256 only.
+    /// encrypted before it is stored). `rsa_bits` is used for RS256 and
+    /// PS256 only.
     pub fn generate(alg: Algorithm, rsa_bits: usize) -> Result<(Self, Vec<u8>), KeyError> {
         let rng = SystemRandom::new();
         let pkcs8 = match alg {
             // ring signs RSA but cannot generate RSA keys.
-            Algorithm::RS256 => {
+            Algorithm::RS256 | Algorithm::PS256 => {
                 use rsa::pkcs8::EncodePrivateKey;
                 let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, rsa_bits)
                     .map_err(|_| KeyError::Generation)?;
@@ -107,10 +118,10 @@ impl SigningKey {
     pub fn from_pkcs8(alg: Algorithm, der: &[u8]) -> Result<Self, KeyError> {
         let rng = SystemRandom::new();
         let (pair, jwk) = match alg {
-            Algorithm::RS256 => {
+            Algorithm::RS256 | Algorithm::PS256 => {
                 let pair = RsaKeyPair::from_pkcs8(der).map_err(|_| KeyError::MalformedKey)?;
                 let public: ring::rsa::PublicKeyComponents<Vec<u8>> = pair.public().into();
-                let jwk = Jwk::rsa(&public.n, &public.e);
+                let jwk = Jwk::rsa(alg.as_str(), &public.n, &public.e);
                 (Pair::Rsa(pair), jwk)
             }
             Algorithm::ES256 => {
@@ -128,7 +139,12 @@ impl SigningKey {
                 (Pair::Ed(pair), jwk)
             }
         };
-        Ok(Self { pair, jwk, rng })
+        Ok(Self {
+            alg,
+            pair,
+            jwk,
+            rng,
+        })
     }
 
     pub fn kid(&self) -> &str {
@@ -136,11 +152,7 @@ impl SigningKey {
     }
 
     pub fn algorithm(&self) -> Algorithm {
-        match self.pair {
-            Pair::Rsa(_) => Algorithm::RS256,
-            Pair::Ec(_) => Algorithm::ES256,
-            Pair::Ed(_) => Algorithm::EdDSA,
-        }
+        self.alg
     }
 
     /// The public half, for the JWKS.
@@ -164,8 +176,13 @@ impl SigningKey {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         match &self.pair {
             Pair::Rsa(pair) => {
+                let padding: &dyn ring::signature::RsaEncoding = if self.alg == Algorithm::PS256 {
+                    &RSA_PSS_SHA256
+                } else {
+                    &RSA_PKCS1_SHA256
+                };
                 let mut signature = vec![0; pair.public().modulus_len()];
-                pair.sign(&RSA_PKCS1_SHA256, &self.rng, message, &mut signature)
+                pair.sign(padding, &self.rng, message, &mut signature)
                     .map_err(|_| KeyError::Signing)?;
                 Ok(signature)
             }

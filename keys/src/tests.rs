@@ -16,6 +16,7 @@ fn header(token: &str) -> serde_json::Value {
 fn every_algorithm_signs_and_verifies() {
     for (alg, bits) in [
         (Algorithm::RS256, 2048),
+        (Algorithm::PS256, 2048),
         (Algorithm::ES256, 0),
         (Algorithm::EdDSA, 0),
     ] {
@@ -34,6 +35,46 @@ fn every_algorithm_signs_and_verifies() {
         assert_eq!(verified.kid, key.kid());
         assert_eq!(verified.claims, claims());
     }
+}
+
+/// PS256 is RSASSA-PSS (RFC 7518 §3.5) with a key of its own: its JWK says
+/// `PS256`, ring's PSS verifier accepts its signatures and the PKCS#1 v1.5
+/// one does not, and a token relabelled between RS256 and PS256 fails.
+#[test]
+fn ps256_signs_with_pss_under_a_key_of_its_own() {
+    use ring::signature::{
+        RSA_PKCS1_2048_8192_SHA256, RSA_PSS_2048_8192_SHA256, RsaPublicKeyComponents,
+    };
+    let (key, der) = SigningKey::generate(Algorithm::PS256, 2048).unwrap();
+    let jwk = key.public_jwk();
+    assert_eq!((jwk.kty.as_str(), jwk.alg.as_str()), ("RSA", "PS256"));
+    let token = key.sign_jwt("at+jwt", &claims()).unwrap();
+    let parts: Vec<&str> = token.split('.').collect();
+    let message = format!("{}.{}", parts[0], parts[1]);
+    let signature = crate::unb64(parts[2]).unwrap();
+    let public = RsaPublicKeyComponents {
+        n: crate::unb64(jwk.n.as_ref().unwrap()).unwrap(),
+        e: crate::unb64(jwk.e.as_ref().unwrap()).unwrap(),
+    };
+    assert!(
+        public
+            .verify(&RSA_PSS_2048_8192_SHA256, message.as_bytes(), &signature)
+            .is_ok()
+    );
+    assert!(
+        public
+            .verify(&RSA_PKCS1_2048_8192_SHA256, message.as_bytes(), &signature)
+            .is_err()
+    );
+
+    // The same modulus held for RS256 has the same kid: the JWK's `alg`
+    // keeps the two apart (the key ring generates a pair per algorithm).
+    let as_rs256 = SigningKey::from_pkcs8(Algorithm::RS256, &der).unwrap();
+    let relabelled = as_rs256.sign_jwt("at+jwt", &claims()).unwrap();
+    assert!(
+        verify(&relabelled, std::slice::from_ref(jwk)).is_err(),
+        "RS256 signature under a PS256 key"
+    );
 }
 
 #[test]
@@ -102,6 +143,7 @@ fn malformed_tokens_are_errors_not_panics() {
 fn pkcs8_round_trip_keeps_the_kid() {
     for (alg, bits) in [
         (Algorithm::RS256, 2048),
+        (Algorithm::PS256, 2048),
         (Algorithm::ES256, 0),
         (Algorithm::EdDSA, 0),
     ] {

@@ -2,6 +2,7 @@
 //! back-channel logouts fare.
 
 use clap::{Args as ClapArgs, Subcommand};
+use keys::Algorithm;
 use serde::Serialize;
 
 use super::{admin_store, date, print_json, print_shown};
@@ -27,16 +28,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Change where a client takes back-channel logout tokens.
+    /// Change where a client takes back-channel logout tokens, or what
+    /// signs its access tokens.
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true)))]
     Update {
         id: String,
         /// https (or loopback http) URL with the scheme, host and port of
         /// one of its redirect URIs.
-        #[arg(long, required_unless_present = "no_backchannel_logout")]
+        #[arg(long, group = "change")]
         backchannel_logout_uri: Option<String>,
         /// Stop sending it back-channel logout tokens.
-        #[arg(long, conflicts_with = "backchannel_logout_uri")]
+        #[arg(long, conflicts_with = "backchannel_logout_uri", group = "change")]
         no_backchannel_logout: bool,
+        /// Access-token signature algorithm: RS256, PS256, ES256, EdDSA, or
+        /// `default` for the server's `access_token_alg`.
+        #[arg(long, value_parser = access_token_alg, group = "change")]
+        access_token_alg: Option<AlgChoice>,
     },
     /// Remove a client.
     Remove { id: String },
@@ -74,14 +81,34 @@ pub struct AddArgs {
     /// admin said so).
     #[arg(long)]
     pub scopes: Option<String>,
-    /// ID token signature algorithm.
+    /// ID token signature algorithm: RS256, PS256, ES256 or EdDSA.
     #[arg(long, default_value = "RS256")]
     pub id_token_alg: String,
+    /// Access-token signature algorithm: RS256, PS256, ES256 or EdDSA
+    /// (default: the server's `access_token_alg`).
+    #[arg(long, value_parser = access_token_alg)]
+    pub access_token_alg: Option<AlgChoice>,
     /// Where the portal takes back-channel logout tokens (OpenID Connect
     /// Back-Channel Logout 1.0): https (or loopback http), with the scheme,
     /// host and port of one of its redirect URIs.
     #[arg(long)]
     pub backchannel_logout_uri: Option<String>,
+}
+
+/// `--access-token-alg`: an algorithm, or `default` (`None`): the server's
+/// setting.
+#[derive(Debug, Clone, Copy)]
+pub struct AlgChoice(Option<Algorithm>);
+
+fn access_token_alg(value: &str) -> Result<AlgChoice, String> {
+    if value == "default" {
+        return Ok(AlgChoice(None));
+    }
+    value.parse().map(|a| AlgChoice(Some(a))).map_err(|_| {
+        format!(
+            "unsupported access-token algorithm `{value}` (RS256, PS256, ES256, EdDSA or default)"
+        )
+    })
 }
 
 #[derive(Serialize)]
@@ -96,6 +123,8 @@ struct View<'a> {
     min_account_level: Option<AccountLevel>,
     min_acr: Option<&'static str>,
     id_token_signed_response_alg: &'a str,
+    /// `null`: the server's `access_token_alg`.
+    access_token_alg: Option<&'static str>,
     backchannel_logout_uri: Option<&'a str>,
     /// Always true: every logout token carries `sid`.
     backchannel_logout_session_required: bool,
@@ -130,6 +159,7 @@ fn view(c: &Client) -> View<'_> {
         min_account_level: c.min_account_level,
         min_acr: c.min_aal.map(Aal::as_urn),
         id_token_signed_response_alg: &c.id_token_alg,
+        access_token_alg: c.access_token_alg.map(Algorithm::as_str),
         backchannel_logout_uri: c.backchannel_logout_uri.as_deref(),
         backchannel_logout_session_required: true,
         created: date(c.created_at),
@@ -155,6 +185,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 min_account_level: a.min_level,
                 min_aal: a.min_acr,
                 id_token_alg: a.id_token_alg,
+                access_token_alg: a.access_token_alg.and_then(|c| c.0),
                 backchannel_logout_uri: a.backchannel_logout_uri,
             };
             let (client, secret) = registry.register(new, now).await?;
@@ -219,22 +250,45 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
         Command::Update {
             id,
             backchannel_logout_uri,
-            no_backchannel_logout: _,
+            no_backchannel_logout,
+            access_token_alg,
         } => {
-            registry
-                .set_backchannel_logout_uri(&id, backchannel_logout_uri.as_deref())
-                .await?;
-            audit
-                .record(
-                    Entry::new(events::CLIENT_UPDATED).client(&id).detail(
-                        serde_json::json!({"backchannel_logout_uri": backchannel_logout_uri}),
+            if backchannel_logout_uri.is_some() || no_backchannel_logout {
+                registry
+                    .set_backchannel_logout_uri(&id, backchannel_logout_uri.as_deref())
+                    .await?;
+                audit
+                    .record(
+                        Entry::new(events::CLIENT_UPDATED).client(&id).detail(
+                            serde_json::json!({"backchannel_logout_uri": backchannel_logout_uri}),
+                        ),
+                        now,
+                    )
+                    .await;
+                match backchannel_logout_uri {
+                    Some(uri) => {
+                        println!("client `{id}` takes back-channel logout tokens at {uri}")
+                    }
+                    None => println!("client `{id}` is no longer sent back-channel logout tokens"),
+                }
+            }
+            if let Some(AlgChoice(alg)) = access_token_alg {
+                registry.set_access_token_alg(&id, alg).await?;
+                let shown = alg.map_or("default", Algorithm::as_str);
+                audit
+                    .record(
+                        Entry::new(events::CLIENT_UPDATED)
+                            .client(&id)
+                            .detail(serde_json::json!({"access_token_alg": shown})),
+                        now,
+                    )
+                    .await;
+                match alg {
+                    Some(alg) => println!("client `{id}` gets {alg} access tokens"),
+                    None => println!(
+                        "client `{id}` gets access tokens signed as the server's access_token_alg says"
                     ),
-                    now,
-                )
-                .await;
-            match backchannel_logout_uri {
-                Some(uri) => println!("client `{id}` takes back-channel logout tokens at {uri}"),
-                None => println!("client `{id}` is no longer sent back-channel logout tokens"),
+                }
             }
             Ok(())
         }

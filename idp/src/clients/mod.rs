@@ -54,6 +54,8 @@ pub struct NewClient {
     pub min_account_level: Option<AccountLevel>,
     pub min_aal: Option<Aal>,
     pub id_token_alg: String,
+    /// What signs its access tokens; `None`: the server's setting.
+    pub access_token_alg: Option<keys::Algorithm>,
     /// Where the portal takes back-channel logout tokens.
     pub backchannel_logout_uri: Option<String>,
 }
@@ -134,6 +136,7 @@ impl ClientRegistry {
             min_account_level: new.min_account_level,
             min_aal: new.min_aal,
             id_token_alg: new.id_token_alg,
+            access_token_alg: new.access_token_alg,
             created_at: now,
             backchannel_logout_uri: new.backchannel_logout_uri,
         };
@@ -160,6 +163,19 @@ impl ClientRegistry {
         }
         self.cache().remove(id);
         self.store.set_backchannel_logout_uri(id, uri).await?;
+        Ok(())
+    }
+
+    /// Sets or (`None`) clears the algorithm of a client's access tokens.
+    pub async fn set_access_token_alg(
+        &self,
+        id: &str,
+        alg: Option<keys::Algorithm>,
+    ) -> Result<(), ClientError> {
+        self.cache().remove(id);
+        if !self.store.set_access_token_alg(id, alg).await? {
+            return Err(ClientError::NotFound(id.to_owned()));
+        }
         Ok(())
     }
 

@@ -46,6 +46,9 @@ pub struct Config {
     pub demo: bool,
     /// Size of generated RSA keys.
     pub rsa_bits: usize,
+    /// What signs access tokens of clients that chose nothing: RS256,
+    /// PS256, ES256 or EdDSA (`IDP_ACCESS_TOKEN_ALG`).
+    pub access_token_alg: keys::Algorithm,
     pub code_ttl_secs: i64,
     pub access_token_ttl_secs: i64,
     pub id_token_ttl_secs: i64,
@@ -147,6 +150,7 @@ impl Default for Config {
             auto_migrate: false,
             demo: false,
             rsa_bits: 2048,
+            access_token_alg: keys::Algorithm::RS256,
             code_ttl_secs: 60,
             access_token_ttl_secs: 600,
             id_token_ttl_secs: 600,

@@ -101,6 +101,9 @@ pub struct Client {
     /// The weakest authentication this portal accepts.
     pub min_aal: Option<Aal>,
     pub id_token_alg: String,
+    /// What signs its access tokens; `None`: the server's
+    /// `access_token_alg`.
+    pub access_token_alg: Option<keys::Algorithm>,
     pub created_at: UnixTime,
     /// Where it takes back-channel logout tokens (Back-Channel Logout 1.0).
     pub backchannel_logout_uri: Option<String>,

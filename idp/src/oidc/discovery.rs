@@ -31,6 +31,9 @@ pub fn metadata(ctx: &Ctx) -> Value {
         "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": algs,
+        // Not registered metadata, but what a resource server needs to know
+        // (RFC 9068 tokens; each client may choose, see `idp clients`).
+        "access_token_signing_alg_values_supported": algs,
         "userinfo_signing_alg_values_supported": [],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],

@@ -63,10 +63,11 @@ pub enum Holder<'a> {
     },
 }
 
-/// Mints an access token for a person or for the client itself.
+/// Mints an access token for a person or for the client itself, signed
+/// with the client's algorithm, else the server's.
 pub fn access_token(
     ctx: &Ctx,
-    client_id: &str,
+    client: &Client,
     scopes: &Scopes,
     holder: Holder<'_>,
 ) -> Result<String, OAuthError> {
@@ -80,6 +81,7 @@ pub fn access_token(
             org,
         } => (Some(auth), Some(grant_id), Some(userinfo_claims), org),
     };
+    let client_id = client.id.as_str();
     let claims = AccessClaims {
         iss: ctx.issuer.to_string(),
         sub: auth.map_or_else(|| client_id.to_owned(), |a| a.account_id.clone()),
@@ -98,10 +100,10 @@ pub fn access_token(
         userinfo_claims: userinfo_claims.cloned().unwrap_or_default(),
         org: org.cloned(),
     };
-    let key = ctx
-        .keys
-        .signer(Algorithm::RS256)
-        .map_err(OAuthError::server_error)?;
+    let alg = client
+        .access_token_alg
+        .unwrap_or(ctx.config.access_token_alg);
+    let key = ctx.keys.signer(alg).map_err(OAuthError::server_error)?;
     key.sign_jwt(ACCESS_TOKEN_TYP, &claims)
         .map_err(OAuthError::server_error)
 }
@@ -158,7 +160,7 @@ pub fn at_hash(alg: Algorithm, access_token: &str) -> String {
     use base64::Engine;
     let algorithm = match alg {
         Algorithm::EdDSA => &ring::digest::SHA512,
-        Algorithm::RS256 | Algorithm::ES256 => &ring::digest::SHA256,
+        Algorithm::RS256 | Algorithm::PS256 | Algorithm::ES256 => &ring::digest::SHA256,
     };
     let digest = ring::digest::digest(algorithm, access_token.as_bytes());
     let half = &digest.as_ref()[..digest.as_ref().len() / 2];

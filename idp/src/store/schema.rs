@@ -41,6 +41,7 @@ diesel::table! {
         created_at -> BigInt,
         min_acr -> Nullable<Text>,
         backchannel_logout_uri -> Nullable<Text>,
+        access_token_alg -> Nullable<Text>,
     }
 }
 

@@ -84,3 +84,68 @@ async fn consents_page_needs_a_login() {
     assert_eq!(page.url.path(), "/account/consents");
     assert!(page.body.contains("Вы пока не давали согласий"));
 }
+
+/// One person consents to one portal in several tabs at the same moment
+/// (found by the benchmark's interactive flow on PostgreSQL): every tab
+/// gets its code, none a 503, and one consent is kept.
+#[actix_web::test]
+async fn consents_given_at_once_in_several_tabs_all_succeed() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(STANDARD).await;
+    let mut pages = Vec::new();
+    for _ in 0..8 {
+        let page = browser
+            .follow(browser.get(&app.auth_url(&[("prompt", "consent")])).await)
+            .await;
+        assert_eq!(page.url.path(), "/consent", "{}", page.body);
+        pages.push(page);
+    }
+    let posts = pages.iter().map(|page| {
+        let (csrf, flow) = (page.csrf(), page.hidden("flow"));
+        let browser = &browser;
+        async move {
+            browser
+                .post(
+                    "/consent",
+                    &[("csrf", &csrf), ("flow", &flow), ("decision", "allow")],
+                )
+                .await
+                .status()
+        }
+    });
+    let mut statuses = Vec::new();
+    for status in join_all(posts.collect()).await {
+        statuses.push(status.as_u16());
+    }
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    let account = app.account(STANDARD).await;
+    let kept = app.state.sql.consents_of(&account.id).await.unwrap();
+    assert_eq!(
+        kept.iter().filter(|c| c.client_id == DEMO_CLIENT).count(),
+        1
+    );
+}
+
+/// Runs the futures at once on this thread and collects their outputs.
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in futures.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => out[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(Option::unwrap).collect()
+}

@@ -55,8 +55,8 @@ async fn jwks_publishes_the_signing_key_with_cache_headers() {
     let jwks: serde_json::Value = res.json().await.unwrap();
     let keys = jwks["keys"].as_array().unwrap();
     let algs: Vec<&str> = keys.iter().map(|k| k["alg"].as_str().unwrap()).collect();
-    assert_eq!(algs.len(), 3);
-    for alg in ["RS256", "ES256", "EdDSA"] {
+    assert_eq!(algs.len(), 4);
+    for alg in ["RS256", "PS256", "ES256", "EdDSA"] {
         assert!(algs.contains(&alg), "{algs:?}");
     }
     let rsa = keys.iter().find(|k| k["alg"] == "RS256").unwrap();

@@ -77,6 +77,7 @@ pub async fn openidconnect_flow(
     let id_token = tokens.id_token().expect("an ID token");
     let id_verifier = client.id_token_verifier().set_allowed_algs([
         CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+        CoreJwsSigningAlgorithm::RsaSsaPssSha256,
         CoreJwsSigningAlgorithm::EcdsaP256Sha256,
         CoreJwsSigningAlgorithm::EdDsa,
     ]);

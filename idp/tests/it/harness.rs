@@ -183,6 +183,7 @@ impl Builder {
             min_account_level: None,
             min_aal: None,
             id_token_alg: "RS256".into(),
+            access_token_alg: None,
             backchannel_logout_uri: None,
         };
         let other = NewClient {
@@ -253,6 +254,7 @@ impl TestApp {
             min_account_level: None::<AccountLevel>,
             min_aal: None,
             id_token_alg: "RS256".into(),
+            access_token_alg: None,
             backchannel_logout_uri: None,
         }
     }

@@ -38,4 +38,5 @@ mod signature;
 mod signing_keys;
 mod support;
 mod token;
+mod token_algorithms;
 mod userinfo;

@@ -52,7 +52,11 @@ async fn start_up_migrates_the_embedded_database_but_not_production() {
         let (_, created) = result.expect("embedded mode migrates by itself");
         assert!(!created.migrations.is_empty());
         assert!(created.master_key, "embedded mode generates a master key");
-        assert_eq!(created.signing_keys.len(), 3, "RS256, ES256 and EdDSA");
+        assert_eq!(
+            created.signing_keys.len(),
+            4,
+            "RS256, PS256, ES256 and EdDSA"
+        );
     }
 }
 

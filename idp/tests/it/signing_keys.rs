@@ -337,7 +337,7 @@ async fn rewrap_moves_every_key_to_the_new_master_key() {
 #[actix_web::test]
 async fn clients_choose_their_id_token_algorithm() {
     let app = TestApp::spawn().await;
-    for alg in ["ES256", "EdDSA"] {
+    for alg in ["PS256", "ES256", "EdDSA"] {
         let id = format!("portal-{}", alg.to_lowercase());
         let mut client = app.new_client(&id);
         client.id_token_alg = alg.into();

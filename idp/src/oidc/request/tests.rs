@@ -19,6 +19,7 @@ fn client(public: bool) -> Client {
         min_account_level: None::<AccountLevel>,
         min_aal: None,
         id_token_alg: "RS256".into(),
+        access_token_alg: None,
         backchannel_logout_uri: None,
         created_at: 0,
     }

@@ -38,6 +38,6 @@ pub fn exchange(
         ));
     }
     let scopes = asked.intersect(&client.scopes);
-    let token = tokens::access_token(ctx, &client.id, &scopes, tokens::Holder::Client)?;
+    let token = tokens::access_token(ctx, client, &scopes, tokens::Holder::Client)?;
     Ok(TokenResponse::new(ctx, token, &scopes))
 }

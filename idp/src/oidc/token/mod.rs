@@ -124,7 +124,7 @@ async fn user_tokens(ctx: &Ctx, grant: UserGrant<'_>) -> Result<TokenResponse, O
     let personal = claims::id_token_claims(&subject, release);
     let access_token = super::tokens::access_token(
         ctx,
-        &grant.client.id,
+        grant.client,
         grant.scopes,
         super::tokens::Holder::Person {
             auth: grant.auth,

@@ -20,6 +20,7 @@ struct Row {
     created_at: i64,
     min_acr: Option<String>,
     backchannel_logout_uri: Option<String>,
+    access_token_alg: Option<String>,
 }
 
 impl TryFrom<Row> for Client {
@@ -40,6 +41,11 @@ impl TryFrom<Row> for Client {
                 ),
                 None => None,
             },
+            access_token_alg: r
+                .access_token_alg
+                .map(|a| a.parse())
+                .transpose()
+                .map_err(corrupt)?,
             id: r.id,
             name: r.name,
             secret_hash: r.secret_hash,
@@ -68,6 +74,7 @@ impl From<&Client> for Row {
             created_at: c.created_at,
             min_acr: c.min_aal.map(|a| a.as_urn().to_owned()),
             backchannel_logout_uri: c.backchannel_logout_uri.clone(),
+            access_token_alg: c.access_token_alg.map(|a| a.as_str().to_owned()),
         }
     }
 }
@@ -120,6 +127,23 @@ impl SqlStore {
         self.run(move |conn| {
             Ok(diesel::update(clients::table.find(id))
                 .set(clients::backchannel_logout_uri.eq(uri))
+                .execute(conn)?
+                > 0)
+        })
+        .await
+    }
+
+    /// Sets (or with `None` clears, so the server's setting applies) what
+    /// signs a client's access tokens; returns whether the client exists.
+    pub async fn set_access_token_alg(
+        &self,
+        id: &str,
+        alg: Option<keys::Algorithm>,
+    ) -> Result<bool, StoreError> {
+        let (id, alg) = (id.to_owned(), alg.map(|a| a.as_str().to_owned()));
+        self.run(move |conn| {
+            Ok(diesel::update(clients::table.find(id))
+                .set(clients::access_token_alg.eq(alg))
                 .execute(conn)?
                 > 0)
         })

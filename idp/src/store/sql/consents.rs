@@ -49,23 +49,45 @@ impl SqlStore {
     }
 
     /// Stores the consent, replacing an earlier one for the same client.
+    /// Consents given at once in two tabs both succeed: an insert that
+    /// loses the race to another updates what that one inserted.
     pub async fn save_consent(&self, c: &Consent) -> Result<(), StoreError> {
+        use diesel::result::{DatabaseErrorKind, Error};
         let c = c.clone();
         self.run(move |conn| {
-            conn.transaction(|conn| {
-                diesel::delete(consents::table.find((&c.account_id, &c.client_id)))
-                    .execute(conn)?;
-                diesel::insert_into(consents::table)
-                    .values((
-                        consents::account_id.eq(&c.account_id),
-                        consents::client_id.eq(&c.client_id),
-                        consents::scopes.eq(c.scopes.to_string()),
-                        consents::granted_at.eq(c.granted_at),
-                        consents::claims.eq(c.claims.iter().cloned().collect::<Vec<_>>().join(" ")),
-                    ))
-                    .execute(conn)?;
-                Ok(())
-            })
+            let key = (&c.account_id, &c.client_id);
+            let scopes = c.scopes.to_string();
+            let claims = c.claims.iter().cloned().collect::<Vec<_>>().join(" ");
+            let values = (
+                consents::scopes.eq(&scopes),
+                consents::granted_at.eq(c.granted_at),
+                consents::claims.eq(&claims),
+            );
+            if diesel::update(consents::table.find(key))
+                .set(values)
+                .execute(conn)?
+                > 0
+            {
+                return Ok(());
+            }
+            let inserted = diesel::insert_into(consents::table)
+                .values((
+                    consents::account_id.eq(&c.account_id),
+                    consents::client_id.eq(&c.client_id),
+                    consents::scopes.eq(&scopes),
+                    consents::granted_at.eq(c.granted_at),
+                    consents::claims.eq(&claims),
+                ))
+                .execute(conn);
+            match inserted {
+                Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                    diesel::update(consents::table.find(key))
+                        .set(values)
+                        .execute(conn)?;
+                    Ok(())
+                }
+                other => other.map(drop).map_err(Into::into),
+            }
         })
         .await
     }
