@@ -41,7 +41,10 @@ pub fn production() -> bool {
 
 pub fn database_url() -> String {
     std::env::var("VHOD_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+        // No TLS on loopback: libpq's OpenSSL clean-up at exit crashed this
+        // binary (SIGSEGV in OPENSSL_cleanup) while the pools of finished
+        // tests still held TLS connections.
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test?sslmode=disable".into())
 }
 
 pub fn redis_url() -> String {
