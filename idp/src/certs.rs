@@ -51,7 +51,8 @@ pub fn verify(
     esign::verify(trust, challenge, &signed, now)
 }
 
-/// How a verified certificate differs from an account's data.
+/// How a verified certificate differs from an account's data (the pages
+/// word it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mismatch {
     Snils,
@@ -62,20 +63,6 @@ pub enum Mismatch {
 }
 
 impl Mismatch {
-    /// The reason for a person, after «Неверный сертификат: ».
-    pub fn reason_ru(self) -> &'static str {
-        match self {
-            Mismatch::Snils => "СНИЛС в сертификате не совпадает с указанным в «Моих данных»",
-            Mismatch::Inn => "ИНН в сертификате не совпадает с указанным в «Моих данных»",
-            Mismatch::NoIdentifier => {
-                "в сертификате нет СНИЛС или ИНН, совпадающего с «Моими данными»"
-            }
-            Mismatch::Name => {
-                "фамилия, имя или отчество в сертификате не совпадают с «Моими данными»"
-            }
-        }
-    }
-
     /// The reason as the journal keeps it.
     pub fn code(self) -> &'static str {
         match self {

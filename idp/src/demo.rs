@@ -454,7 +454,7 @@ async fn seed_organizations(ctx: &Ctx) -> anyhow::Result<Vec<String>> {
                 org_id: org.id.clone(),
                 at: now,
                 event: crate::audit::events::ORG_REGISTERED.into(),
-                actor: format!("оператор {DEMO_OPERATOR}"),
+                actor: crate::orgs::Actor::Operator(DEMO_OPERATOR).name(),
                 detail: serde_json::json!({"head": crate::orgs::full_name(&head), "certificate": "demo"}),
             };
             ctx.sql.insert_organization(&org, &founder, &event).await?;

@@ -7,14 +7,14 @@
 use async_trait::async_trait;
 
 use crate::jobs::JobError;
-use crate::model::Profile;
+use crate::model::{CheckReason, Profile};
 
 /// What the registries said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Confirmed,
-    /// What did not match, for the person (Russian).
-    Refused(Vec<String>),
+    /// What did not match.
+    Refused(Vec<CheckReason>),
 }
 
 #[async_trait]
@@ -40,16 +40,12 @@ impl Registries for Simulator {
         if let Some(snils) = &profile.snils
             && UNKNOWN_SNILS.contains(&snils.as_str())
         {
-            refused.push(format!(
-                "СНИЛС {snils} не найден в Социальном фонде России или принадлежит другому человеку"
-            ));
+            refused.push(CheckReason::snils_unknown(snils));
         }
         if let Some(passport) = &profile.passport {
             let both = format!("{} {}", passport.series, passport.number);
             if INVALID_PASSPORTS.contains(&both.as_str()) {
-                refused.push(format!(
-                    "паспорт {both} по данным МВД России недействителен или выдан другому человеку"
-                ));
+                refused.push(CheckReason::passport_invalid(&both));
             }
         }
         Ok(if refused.is_empty() {

@@ -11,6 +11,7 @@ use crate::clock::UnixTime;
 use crate::config::Config;
 use crate::delivery::{self, Kind, Message};
 use crate::limits::{self, Limit, Reached, Subject};
+use crate::messages::Notice;
 use crate::model::{Account, AccountLevel, PersonalNumber, PostalCode, Secret};
 use crate::store::{PostalTry, SqlStore, StoreError};
 
@@ -67,9 +68,16 @@ pub enum ConfirmError {
     /// Not a postal address (index, city, street, house, flat).
     #[error("not a postal address")]
     Address,
-    /// The certificate or signature does not confirm (Russian reason).
+    /// The certificate or the signature is not valid or not trusted.
     #[error("wrong certificate: {0}")]
-    Certificate(String),
+    Certificate(esign::CertError),
+    /// A valid certificate of someone else (its SNILS, INN or name).
+    #[error("the certificate is not this person's: {}", .0.code())]
+    NotTheirs(certs::Mismatch),
+    /// The certificate carries a number typed into the profile whose check
+    /// is still pending.
+    #[error("the {0:?} in the profile is not checked yet")]
+    Unchecked(PersonalNumber),
     /// No live challenge: it expired or was used.
     #[error("the challenge expired or was used")]
     NoChallenge,
@@ -115,13 +123,12 @@ pub async fn confirm(
         )
         .await;
     if let Some((kind, to)) = contact(account) {
-        let text = "Личность подтверждена: ваша учётная запись стала подтверждённой. \
-                    Порталы увидят новый уровень после того, как вы войдёте заново.";
+        let words = Notice::Confirmed.words();
         let message = Message {
             kind,
             to,
-            subject: "Учётная запись подтверждена".into(),
-            text: text.into(),
+            subject: words.subject,
+            text: words.text,
             code: None,
             link: None,
         };
@@ -212,14 +219,16 @@ pub async fn order_postal_code(
         return Err(ConfirmError::TooManyLetters { retry_at });
     }
     let name = format!("{} {}", account.family_name, account.given_names());
+    let words = Notice::PostalCode {
+        name: &name,
+        code: &code,
+    }
+    .words();
     let message = Message {
         kind: Kind::Letter,
         to: address.to_owned(),
-        subject: "Код подтверждения личности (заказное письмо)".into(),
-        text: format!(
-            "{name}\n\nКод подтверждения личности: {code}\n\nВведите его в разделе «Мои данные» → «Подтвердить личность». \
-             Код действует 60 дней. Никому его не сообщайте."
-        ),
+        subject: words.subject,
+        text: words.text,
         code: Some(code),
         link: None,
     };
@@ -322,20 +331,14 @@ pub async fn by_signature(
         .ok_or(ConfirmError::NoChallenge)?;
     let now = ctx.now();
     let subject = certs::verify(trust, &challenge, certificate_pem, signature, now)
-        .map_err(|e| ConfirmError::Certificate(e.reason_ru()))?;
+        .map_err(ConfirmError::Certificate)?;
     if let Some(mismatch) = certs::mismatch(&subject, account) {
         // The certificate may carry a number typed into «Мои данные» whose
         // check is still pending: say so rather than "does not match".
-        let reason = match pending_number(&ctx.sql, account, &subject).await? {
-            Some(PersonalNumber::Snils) => {
-                "СНИЛС из «Моих данных» ещё не проверен: дождитесь результата проверки"
-            }
-            Some(PersonalNumber::Inn) => {
-                "ИНН из «Моих данных» ещё не проверен: дождитесь результата проверки"
-            }
-            None => mismatch.reason_ru(),
-        };
-        return Err(ConfirmError::Certificate(reason.into()));
+        return Err(match pending_number(&ctx.sql, account, &subject).await? {
+            Some(number) => ConfirmError::Unchecked(number),
+            None => ConfirmError::NotTheirs(mismatch),
+        });
     }
     // The account's numbers are the checked ones by construction.
     let method = Method::Signature {

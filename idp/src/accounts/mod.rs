@@ -182,7 +182,7 @@ pub async fn find_by_login(store: &SqlStore, login: &str) -> Result<Option<Accou
 pub async fn tell_owner(
     ctx: &crate::ctx::Ctx,
     account: &Account,
-    text: &str,
+    change: crate::messages::Change,
 ) -> Result<(), StoreError> {
     use crate::delivery::{Kind, Message};
     let (kind, to) = match (&account.email, &account.phone) {
@@ -190,14 +190,12 @@ pub async fn tell_owner(
         (_, Some(phone)) if account.phone_verified => (Kind::Sms, phone.clone()),
         _ => return Ok(()),
     };
-    let text = format!(
-        "{text} Если это были не вы, восстановите пароль («Забыли пароль?» на странице входа) и проверьте раздел «Безопасность»."
-    );
+    let words = crate::messages::Notice::Changed(change).words();
     ctx.queue_message(&Message {
         kind,
         to,
-        subject: "Изменены настройки входа".into(),
-        text,
+        subject: words.subject,
+        text: words.text,
         code: None,
         link: None,
     })

@@ -18,8 +18,10 @@ use crate::delivery::{Kind, Message};
 use crate::identifiers::{self, Invalid};
 use crate::jobs::JobError;
 use crate::login::session::{self, EndReason};
+use crate::messages::{Check, Notice};
 use crate::model::{
-    Account, AccountLevel, Passport, PersonalNumber, Profile, Verification, VerificationStatus,
+    Account, AccountLevel, CheckReason, Passport, PersonalNumber, Profile, Verification,
+    VerificationStatus,
 };
 use crate::registries::Verdict;
 use crate::store::StoreError;
@@ -63,25 +65,6 @@ impl ProfileField {
             Self::PassportIssuer => "passport_issuer",
             Self::PassportIssuerCode => "passport_issuer_code",
             Self::Inn => "inn",
-        }
-    }
-
-    /// The Russian label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::LastName => "Фамилия",
-            Self::FirstName => "Имя",
-            Self::MiddleName => "Отчество",
-            Self::Gender => "Пол",
-            Self::Birthdate => "Дата рождения",
-            Self::Birthplace => "Место рождения",
-            Self::Snils => "СНИЛС",
-            Self::PassportSeries => "Серия паспорта",
-            Self::PassportNumber => "Номер паспорта",
-            Self::PassportIssued => "Дата выдачи паспорта",
-            Self::PassportIssuer => "Кем выдан",
-            Self::PassportIssuerCode => "Код подразделения",
-            Self::Inn => "ИНН",
         }
     }
 
@@ -298,7 +281,7 @@ pub async fn run_check(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
     let now = ctx.now();
     let finished = ctx
         .sql
-        .finish_verification(&verification.id, passed, &mismatches, duplicate_reason, now)
+        .finish_verification(&verification.id, passed, &mismatches, now)
         .await
         .map_err(store)?;
     let account = verification.account_id.as_str();
@@ -327,7 +310,7 @@ pub async fn run_check(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
                     "other_account": other_account,
                 }),
             ),
-            Outcome::Refused(vec![duplicate_reason(number)]),
+            Outcome::Refused(vec![CheckReason::number_taken(number)]),
         ),
         Finished::Passed { from, to } => (
             journal(
@@ -365,7 +348,7 @@ enum Outcome {
         from: AccountLevel,
         to: AccountLevel,
     },
-    Refused(Vec<String>),
+    Refused(Vec<CheckReason>),
 }
 
 fn number_name(number: PersonalNumber) -> &'static str {
@@ -375,46 +358,20 @@ fn number_name(number: PersonalNumber) -> &'static str {
     }
 }
 
-/// Why a check is refused when another account has the number checked.
-fn duplicate_reason(number: PersonalNumber) -> String {
-    let name = match number {
-        PersonalNumber::Snils => "СНИЛС",
-        PersonalNumber::Inn => "ИНН",
-    };
-    format!(
-        "{name} уже подтверждён в другой учётной записи; если это ваш номер, обратитесь в службу поддержки"
-    )
-}
-
 async fn notify(ctx: &Ctx, account_id: &str, outcome: &Outcome) -> Result<(), StoreError> {
     let Some(account) = ctx.sql.account(account_id).await? else {
         return Ok(());
     };
-    let text = match outcome {
+    let check = match outcome {
         Outcome::Passed {
             from: AccountLevel::Simplified,
             ..
-        } => "Проверка данных завершена успешно: ваша учётная запись стала стандартной. \
-              Порталы увидят новый уровень после того, как вы войдёте заново. \
-              Чтобы получить подтверждённую учётную запись, подтвердите личность."
-            .to_owned(),
-        Outcome::Passed { from, to } if to < from => {
-            "Проверка данных завершена успешно: новые данные вступили в силу. Так как изменились \
-             ФИО, дата рождения или СНИЛС, учётная запись стала стандартной: подтвердите личность \
-             заново (в центре обслуживания, кодом из заказного письма или электронной подписью). \
-             Все сеансы входа завершены: войдите заново, и порталы увидят новый уровень."
-                .to_owned()
-        }
-        Outcome::Passed { .. } => {
-            "Проверка данных завершена успешно: новые данные вступили в силу, \
-             уровень учётной записи не изменился."
-                .to_owned()
-        }
-        Outcome::Refused(mismatches) => format!(
-            "Проверка данных не пройдена: {}. Действуют прежние данные. Исправьте данные в разделе «Мои данные» и отправьте их на проверку ещё раз.",
-            mismatches.join("; ")
-        ),
+        } => Check::Promoted,
+        Outcome::Passed { from, to } if to < from => Check::Demoted,
+        Outcome::Passed { .. } => Check::Updated,
+        Outcome::Refused(reasons) => Check::Refused(reasons),
     };
+    let words = Notice::Checked(check).words();
     let (kind, to) = match (&account.email, &account.phone) {
         (Some(email), _) => (Kind::Email, email.clone()),
         (None, Some(phone)) => (Kind::Sms, phone.clone()),
@@ -423,8 +380,8 @@ async fn notify(ctx: &Ctx, account_id: &str, outcome: &Outcome) -> Result<(), St
     ctx.queue_message(&Message {
         kind,
         to,
-        subject: "Результат проверки данных".into(),
-        text,
+        subject: words.subject,
+        text: words.text,
         code: None,
         link: None,
     })

@@ -167,15 +167,12 @@ pub async fn start(ctx: &Ctx, login: &str, address: &str) -> Result<Secret, Reco
 }
 
 fn code_message(kind: Kind, to: &str, code: &str) -> Message {
-    let text = format!(
-        "Код для восстановления пароля на Вход: {code}. Действует 15 минут. Никому его не сообщайте. \
-         Если вы не восстанавливали пароль, ничего не делайте: без кода пароль не изменить."
-    );
+    let words = crate::messages::Notice::RecoveryCode { code }.words();
     Message {
         kind,
         to: to.to_owned(),
-        subject: "Восстановление пароля".into(),
-        text,
+        subject: words.subject,
+        text: words.text,
         code: Some(code.to_owned()),
         link: None,
     }
@@ -306,10 +303,5 @@ pub async fn set_password(
             now,
         )
         .await;
-    super::tell_owner(
-        ctx,
-        account,
-        "Пароль от вашей учётной записи изменён; все другие сеансы входа завершены.",
-    )
-    .await
+    super::tell_owner(ctx, account, crate::messages::Change::PasswordChanged).await
 }

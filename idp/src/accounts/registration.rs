@@ -19,6 +19,7 @@ use crate::ctx::Ctx;
 use crate::delivery::{Kind, Message};
 use crate::identifiers::{self, Contact, Invalid};
 use crate::limits::{self, Limit, Subject};
+use crate::messages::{Notice, Purpose};
 use crate::model::{Account, AccountLevel, Secret, random_token};
 use crate::store::{EphemeralExt, StoreError, Update, update_json};
 
@@ -288,13 +289,16 @@ async fn send_proof(
         if taken {
             notice_taken(Kind::Sms, &registration.contact)
         } else {
+            let words = Notice::Code {
+                purpose: Purpose::Registration,
+                code: &code,
+            }
+            .words();
             Message {
                 kind: Kind::Sms,
                 to: registration.contact.clone(),
-                subject: "Код подтверждения".into(),
-                text: format!(
-                    "Код для регистрации на Вход: {code}. Действует 5 минут. Никому его не сообщайте."
-                ),
+                subject: words.subject,
+                text: words.text,
                 code: Some(code),
                 link: None,
             }
@@ -316,14 +320,16 @@ async fn send_proof(
                 crate::paths::REGISTER_CONFIRM,
                 token.expose()
             );
+            let words = Notice::ConfirmEmail {
+                first_name: &registration.first_name,
+                link: &link,
+            }
+            .words();
             Message {
                 kind: Kind::Email,
                 to: registration.contact.clone(),
-                subject: "Подтверждение адреса электронной почты".into(),
-                text: format!(
-                    "Здравствуйте, {}!\n\nЧтобы завершить регистрацию на Вход, перейдите по ссылке (она действует 15 минут и один раз):\n{link}\n\nЕсли вы не регистрировались, просто удалите это письмо.",
-                    registration.first_name
-                ),
+                subject: words.subject,
+                text: words.text,
                 code: None,
                 link: Some(link),
             }
@@ -350,14 +356,12 @@ async fn send_proof(
 }
 
 fn notice_taken(kind: Kind, to: &str) -> Message {
+    let words = Notice::AlreadyRegistered.words();
     Message {
         kind,
         to: to.to_owned(),
-        subject: "Попытка регистрации".into(),
-        text:
-            "С этим контактом уже связана учётная запись на Вход, поэтому вторую создать нельзя. \
-               Войдите с ним или восстановите пароль. Если это были не вы, ничего делать не нужно."
-                .into(),
+        subject: words.subject,
+        text: words.text,
         code: None,
         link: None,
     }
@@ -413,7 +417,7 @@ pub async fn check_code(
         if !well_formed {
             let invalid = RegisterError::Invalid {
                 field: Field::Code,
-                reason: Invalid::Digits("6"),
+                reason: Invalid::Digits(&[6]),
             };
             return (Update::Keep, Checked::Refused(invalid));
         }

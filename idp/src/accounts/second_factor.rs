@@ -20,6 +20,7 @@ use crate::ctx::{Busy, Ctx};
 use crate::delivery::{Kind, Message};
 use crate::login::session::{self, EndReason, Session};
 use crate::login::{self, Factor, LoginError};
+use crate::messages::{Change, Notice, Purpose};
 use crate::model::{Aal, Account, SecondFactor, SecondFactorRecord, Secret};
 use crate::store::{EphemeralExt, StoreError};
 
@@ -306,7 +307,7 @@ pub async fn begin_sms(
     ctx.ephemeral
         .put_json(&proof.key(account), &enrollment, ENROLL_TTL_SECS)
         .await?;
-    ctx.queue_message(&sms_code(phone, &code, "подключения входа по SMS-коду"))
+    ctx.queue_message(&sms_code(phone, &code, Purpose::EnableSms))
         .await?;
     Ok(())
 }
@@ -316,14 +317,13 @@ pub fn verified_phone(account: &Account) -> Option<&str> {
 }
 
 /// The SMS that carries a one-time code for `purpose`.
-pub fn sms_code(phone: &str, code: &str, purpose: &str) -> Message {
+pub fn sms_code(phone: &str, code: &str, purpose: Purpose) -> Message {
+    let words = Notice::Code { purpose, code }.words();
     Message {
         kind: Kind::Sms,
         to: phone.to_owned(),
-        subject: "Код подтверждения".into(),
-        text: format!(
-            "Код для {purpose} на Вход: {code}. Действует 5 минут. Никому его не сообщайте."
-        ),
+        subject: words.subject,
+        text: words.text,
         code: Some(code.to_owned()),
         link: None,
     }
@@ -407,10 +407,8 @@ pub async fn confirm(
         ctx,
         account,
         match record.method {
-            SecondFactor::Totp => {
-                "К вашей учётной записи подключён вход с кодом из приложения-аутентификатора."
-            }
-            SecondFactor::Sms => "К вашей учётной записи подключён вход с кодом из SMS.",
+            SecondFactor::Totp => Change::TotpEnabled,
+            SecondFactor::Sms => Change::SmsEnabled,
         },
     )
     .await?;
@@ -464,12 +462,7 @@ pub async fn disable(
         return Err(SettingsError::NotEnabled);
     }
     journal(ctx, account, events::SECOND_FACTOR_DISABLED, None).await;
-    super::tell_owner(
-        ctx,
-        account,
-        "Второй фактор входа отключён: теперь для входа достаточно пароля.",
-    )
-    .await?;
+    super::tell_owner(ctx, account, Change::SecondFactorDisabled).await?;
     Ok(())
 }
 

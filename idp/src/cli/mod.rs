@@ -202,10 +202,9 @@ fn text_lines(value: &serde_json::Value, indent: usize, out: &mut String) {
     }
 }
 
+/// A moment for the operator: `crate::dates` in English.
 pub(crate) fn date(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|| unix.to_string())
+    crate::dates::date_time(unix, crate::model::Lang::En)
 }
 
 #[cfg(test)]

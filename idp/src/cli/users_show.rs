@@ -136,7 +136,7 @@ pub(super) async fn show(sql: &SqlStore, account: Account, json: bool) -> anyhow
             data: profile_view(&latest.data),
             requested: date(latest.requested_at),
             finished: latest.finished_at.map(date),
-            reasons: latest.mismatches.clone(),
+            reasons: latest.mismatches.iter().map(ToString::to_string).collect(),
             same_number_as: same_number(sql, &account.id, &latest.data).await?,
         };
         match latest.status {

@@ -52,7 +52,7 @@ impl Transport for Smtp {
         let (to, text) = match (&self.postal_mailbox, message.kind) {
             (Some(service), Kind::Letter) => (
                 service.clone(),
-                format!("Адрес: {}\n\n{}", message.to, message.text),
+                crate::messages::ru::postal_cover(&message.to, &message.text),
             ),
             _ => (
                 message

@@ -78,10 +78,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(UNLOCK, web::post().to(pages::unlock::unlock))
     .route(ACCOUNT, web::get().to(pages::account::profile))
     .route(ACCOUNT, web::post().to(pages::account::update_profile))
-    .route(ACCOUNT_CONFIRM, web::get().to(pages::account::confirm_form))
+    .route(ACCOUNT_CONFIRM, web::get().to(pages::confirm::confirm_form))
     .route(
         ACCOUNT_CONFIRM,
-        web::post().to(pages::account::confirm_submit),
+        web::post().to(pages::confirm::confirm_submit),
     )
     .route(ACCOUNT_SECURITY, web::get().to(pages::security::page))
     .route(ACCOUNT_SECURITY, web::post().to(pages::security::change))

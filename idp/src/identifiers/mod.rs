@@ -1,56 +1,67 @@
 //! Russian identifiers and contacts as people type them: checked (with the
 //! control digits where there are any) and brought to one stored form.
-//! Each check says what is wrong in words a person understands; the page
-//! that shows it names the field.
+//! Each check says what is wrong as an [`Invalid`]; the page that shows it
+//! words it in the page's language and names the field.
 
 #[cfg(test)]
 mod tests;
 
 use chrono::NaiveDate;
 
-/// Why a value was refused. `Display` is the Russian explanation.
+/// Why a value was refused: typed, worded by the page catalogues (which
+/// name the field); `Display` is English, for the operator and the logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Invalid {
-    #[error("заполните поле")]
+    #[error("required")]
     Empty,
-    #[error("не больше {0} символов")]
+    #[error("at most {0} characters")]
     TooLong(usize),
-    #[error("должно состоять из {0} цифр")]
-    Digits(&'static str),
-    #[error("контрольное число не совпадает: проверьте, нет ли опечатки")]
+    /// The numbers of digits allowed (one, or either of two).
+    #[error("must have {} digits", digit_counts(.0))]
+    Digits(&'static [usize]),
+    #[error("the control digits do not match")]
     Checksum,
-    #[error("допустимы только буквы, пробел, дефис и апостроф")]
+    #[error("only letters, spaces, hyphens and apostrophes")]
     NameCharacters,
-    #[error("укажите мобильный телефон в формате +7 9XX XXX-XX-XX")]
+    #[error("a mobile phone number, +7 9XX XXX-XX-XX")]
     Phone,
-    #[error("укажите адрес электронной почты в формате name@example.ru")]
+    #[error("an e-mail address, name@example.ru")]
     Email,
-    #[error("укажите дату в формате ДД.ММ.ГГГГ")]
+    #[error("a date, DD.MM.YYYY")]
     Date,
-    #[error("дата не может быть в будущем")]
+    #[error("a date in the future")]
     FutureDate,
-    #[error("дата не может быть раньше 1900 года")]
+    #[error("a date before 1900")]
     AncientDate,
-    #[error("укажите код подразделения в формате XXX-XXX")]
+    #[error("a division code, XXX-XXX")]
     IssuerCode,
-    #[error("выберите мужской или женский")]
+    #[error("male or female")]
     Gender,
-    #[error("не может быть раньше даты рождения")]
+    #[error("before the birth date")]
     BeforeBirth,
-    #[error("данные проверяются и пока не могут быть изменены")]
+    #[error("being checked, read-only")]
     ReadOnly,
-    #[error("уже указан в другой учётной записи")]
+    #[error("on another account already")]
     Taken,
-    #[error("не может содержать переводы строк и служебные символы")]
+    #[error("line breaks or control characters")]
     Control,
-    #[error("выберите один из вариантов")]
+    #[error("one of the choices")]
     Choice,
-    #[error("выберите хотя бы одну роль")]
+    #[error("at least one role")]
     NoRole,
-    #[error("укажите телефон, адрес электронной почты или СНИЛС")]
+    #[error("a phone, an e-mail address or a SNILS")]
     Invitee,
-    #[error("медицинскими работниками могут быть только сотрудники медицинской организации")]
+    #[error("only employees of a medical organization can be medical workers")]
     NotMedical,
+}
+
+/// `10 or 12`.
+pub fn digit_counts(counts: &[usize]) -> String {
+    counts
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// The digits of `text`, ignoring the separators people type (spaces,
@@ -62,13 +73,14 @@ fn digits(text: &str) -> Option<Vec<u32>> {
         .collect()
 }
 
-fn exactly(text: &str, n: usize, words: &'static str) -> Result<Vec<u32>, Invalid> {
+/// Exactly `count[0]` digits.
+fn exactly(text: &str, count: &'static [usize]) -> Result<Vec<u32>, Invalid> {
     if text.trim().is_empty() {
         return Err(Invalid::Empty);
     }
     digits(text)
-        .filter(|d| d.len() == n)
-        .ok_or(Invalid::Digits(words))
+        .filter(|d| d.len() == count[0])
+        .ok_or(Invalid::Digits(count))
 }
 
 fn weighted(digits: &[u32], weights: &[u32]) -> u32 {
@@ -86,7 +98,7 @@ fn join(digits: &[u32]) -> String {
 /// sum of the first nine digits (weights 9..1) modulo 101, 100 and 101
 /// giving 00; numbers up to 001-001-998 predate it and are not checked.
 pub fn snils(text: &str) -> Result<String, Invalid> {
-    let d = exactly(text, 11, "11")?;
+    let d = exactly(text, &[11])?;
     let number: u32 = d[..9].iter().fold(0, |n, d| n * 10 + d);
     if number > 1_001_998 {
         let sum = weighted(&d[..9], &[9, 8, 7, 6, 5, 4, 3, 2, 1]);
@@ -108,7 +120,7 @@ pub fn inn(text: &str) -> Result<String, Invalid> {
     if text.trim().is_empty() {
         return Err(Invalid::Empty);
     }
-    let d = digits(text).ok_or(Invalid::Digits("10 или 12"))?;
+    let d = digits(text).ok_or(Invalid::Digits(&[10, 12]))?;
     let control = |n: usize, weights: &[u32]| weighted(&d[..n], weights) % 11 % 10 == d[n];
     let valid = match d.len() {
         10 => control(9, &[2, 4, 10, 3, 5, 9, 4, 6, 8]),
@@ -116,7 +128,7 @@ pub fn inn(text: &str) -> Result<String, Invalid> {
             control(10, &[7, 2, 4, 10, 3, 5, 9, 4, 6, 8])
                 && control(11, &[3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8])
         }
-        _ => return Err(Invalid::Digits("10 или 12")),
+        _ => return Err(Invalid::Digits(&[10, 12])),
     };
     if valid {
         Ok(join(&d))
@@ -131,7 +143,7 @@ pub fn personal_inn(text: &str) -> Result<String, Invalid> {
     if inn.len() == 12 {
         Ok(inn)
     } else {
-        Err(Invalid::Digits("12"))
+        Err(Invalid::Digits(&[12]))
     }
 }
 
@@ -142,11 +154,11 @@ pub fn ogrn(text: &str) -> Result<String, Invalid> {
     if text.trim().is_empty() {
         return Err(Invalid::Empty);
     }
-    let d = digits(text).ok_or(Invalid::Digits("13 или 15"))?;
+    let d = digits(text).ok_or(Invalid::Digits(&[13, 15]))?;
     let modulus = match d.len() {
         13 => 11,
         15 => 13,
-        _ => return Err(Invalid::Digits("13 или 15")),
+        _ => return Err(Invalid::Digits(&[13, 15])),
     };
     let rest = d[..d.len() - 1]
         .iter()
@@ -176,17 +188,17 @@ pub fn line(text: &str, max: usize) -> Result<String, Invalid> {
 
 /// KPP: 9 digits.
 pub fn kpp(text: &str) -> Result<String, Invalid> {
-    exactly(text, 9, "9").map(|d| join(&d))
+    exactly(text, &[9]).map(|d| join(&d))
 }
 
 /// Passport series (4 digits) and number (6 digits), stored as `XXXX` and
 /// `XXXXXX`.
 pub fn passport_series(text: &str) -> Result<String, Invalid> {
-    exactly(text, 4, "4").map(|d| join(&d))
+    exactly(text, &[4]).map(|d| join(&d))
 }
 
 pub fn passport_number(text: &str) -> Result<String, Invalid> {
-    exactly(text, 6, "6").map(|d| join(&d))
+    exactly(text, &[6]).map(|d| join(&d))
 }
 
 /// The passport issuer's code, stored as `XXX-XXX`.

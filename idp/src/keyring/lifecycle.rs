@@ -90,10 +90,9 @@ fn active_of<'a>(all: &'a [StoredKey], alg: &str) -> Option<&'a StoredKey> {
         .find(|k| k.alg == alg && k.state == KeyState::Active.as_str())
 }
 
+/// A moment in an error for the operator: `crate::dates` in English.
 pub fn date(unix: UnixTime) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|| unix.to_string())
+    crate::dates::date_time(unix, crate::model::Lang::En)
 }
 
 /// Generates a `next` key: published at once, signing nothing yet.

@@ -83,20 +83,6 @@ impl Refusal {
             Refusal::NotTheirs(mismatch) => mismatch.code(),
         }
     }
-
-    /// The reason for a person, in Russian, after «Неверный сертификат: »
-    /// (`NoChallenge` is no fault of the certificate: the page says so).
-    pub fn reason_ru(&self) -> String {
-        match self {
-            Refusal::NoChallenge => "запрос для подписи устарел или уже использован".into(),
-            Refusal::Invalid(e) => e.reason_ru(),
-            Refusal::NoNumber => "в сертификате нет ни СНИЛС, ни ИНН владельца".into(),
-            Refusal::NoAccount => "с этим СНИЛС или ИНН не связана учётная запись, где они проверены: \
-                войдите по паролю и заполните «Мои данные» — после проверки данных вход по сертификату заработает"
-                .into(),
-            Refusal::NotTheirs(mismatch) => mismatch.reason_ru().into(),
-        }
-    }
 }
 
 impl fmt::Display for Refusal {

@@ -219,40 +219,23 @@ async fn notify(
         crate::paths::UNLOCK,
         token.expose()
     );
-    let certificate = if super::certificate::available(ctx) {
-        " Вход по сертификату электронной подписи работает."
-    } else {
-        ""
-    };
-    let text = format!(
-        "Кто-то {} раз подряд ввёл неверный пароль от вашей учётной записи, поэтому вход по паролю заблокирован до {}. \
-         Пока блокировка действует, страница входа не говорит, верен ли пароль, а новые попытки продлевают её \
-         (не больше чем на {} после последней попытки).{certificate} \
-         Если это были вы, разблокируйте вход сразу: {link}\n\
-         Можно также восстановить доступ: «Забыли пароль?» на странице входа. \
-         Если неверные пароли вводили не вы — смените пароль после разблокировки.",
-        ctx.config.lockout_threshold,
-        clock_time(until),
-        duration(ctx.config.lockout_max_secs),
-    );
+    let words = crate::messages::Notice::PasswordLocked {
+        failures: ctx.config.lockout_threshold,
+        until,
+        extension_secs: ctx.config.lockout_max_secs,
+        certificate: super::certificate::available(ctx),
+        link: &link,
+    }
+    .words();
     ctx.queue_message(&Message {
         kind,
         to,
-        subject: "Вход по паролю заблокирован".into(),
-        text,
+        subject: words.subject,
+        text: words.text,
         code: None,
         link: Some(link),
     })
     .await
-}
-
-/// A duration as people read it: `24 ч`, `90 мин`, `45 с`.
-fn duration(secs: i64) -> String {
-    match secs {
-        s if s % 3600 == 0 => format!("{} ч", s / 3600),
-        s if s % 60 == 0 => format!("{} мин", s / 60),
-        s => format!("{s} с"),
-    }
 }
 
 /// A try at a one-time code of `account_id`, taken in one atomic count
@@ -364,13 +347,6 @@ pub async fn unlock_by_link(ctx: &Ctx, token: &str) -> Result<bool, StoreError> 
         Some(id) => unlock_by_owner(ctx, &id, "owner").await,
         None => Ok(false),
     }
-}
-
-/// `HH:MM` Moscow time, as the seeds tell the unlock time.
-pub fn clock_time(unix: UnixTime) -> String {
-    chrono::DateTime::from_timestamp(unix + 3 * 3600, 0)
-        .map(|t| t.format("%H:%M (МСК) %d.%m.%Y").to_string())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

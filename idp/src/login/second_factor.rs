@@ -153,7 +153,8 @@ async fn send_sms(
     let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, now);
     pending.sms = Some(sent);
     pending.sent_to = Some(masked_phone(phone));
-    ctx.queue_message(&sms_code(phone, &code, "входа")).await?;
+    let purpose = crate::messages::Purpose::Login;
+    ctx.queue_message(&sms_code(phone, &code, purpose)).await?;
     Ok(Ok(()))
 }
 

@@ -2,11 +2,13 @@
 //! the stores keep.
 
 pub mod chain;
+mod checks;
 pub mod events;
 mod orgs;
 mod records;
 mod secret;
 
+pub use checks::{CheckReason, Refused};
 pub use orgs::*;
 pub use records::*;
 pub use secret::{Secret, random_token, sha256_hex};
@@ -15,6 +17,30 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+/// The language of a page: Russian by default, English on request. Messages
+/// sent to people are Russian (their language is not known then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Ru,
+    En,
+}
+
+impl Lang {
+    /// The language tag (`<html lang>`, `ui_locales`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ru => "ru",
+            Self::En => "en",
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// How well a person's identity is proven (ESIA's account levels; NIST IAL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -33,14 +59,6 @@ impl AccountLevel {
             Self::Simplified => "simplified",
             Self::Standard => "standard",
             Self::Confirmed => "confirmed",
-        }
-    }
-
-    pub fn title_ru(self) -> &'static str {
-        match self {
-            Self::Simplified => "упрощённая",
-            Self::Standard => "стандартная",
-            Self::Confirmed => "подтверждённая",
         }
     }
 }

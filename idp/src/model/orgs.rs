@@ -29,13 +29,6 @@ impl OrgKind {
             .into_iter()
             .find(|k| k.as_str() == text)
     }
-
-    pub fn title_ru(self) -> &'static str {
-        match self {
-            Self::LegalEntity => "юридическое лицо",
-            Self::Entrepreneur => "индивидуальный предприниматель",
-        }
-    }
 }
 
 /// An employee's role in one organization. Roles mean something only in
@@ -64,14 +57,6 @@ impl Role {
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == text)
-    }
-
-    pub fn title_ru(self) -> &'static str {
-        match self {
-            Self::Admin => "администратор",
-            Self::Manager => "руководитель",
-            Self::Specialist => "сотрудник",
-        }
     }
 }
 
@@ -191,7 +176,7 @@ pub struct Invitation {
     pub invitee: Invitee,
     pub roles: Roles,
     pub medical_worker: Option<MedicalWorker>,
-    /// Who invited, as the journal names them.
+    /// Who invited, as stored ([`ChangedBy::read`]).
     pub invited_by: String,
     pub created_at: UnixTime,
     pub expires_at: UnixTime,
@@ -207,7 +192,54 @@ pub struct OrgEvent {
     pub at: UnixTime,
     /// What happened, e.g. `member.removed`.
     pub event: String,
-    /// Who did it: a person's name, or «оператор …».
+    /// Who did it, as stored ([`ChangedBy::read`]).
     pub actor: String,
     pub detail: serde_json::Value,
+}
+
+/// Who made a change to an organization, as its journal and invitations
+/// store them: a person by full name, or support by the operator's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangedBy {
+    Person(String),
+    Operator(String),
+}
+
+impl ChangedBy {
+    const OPERATOR: &str = "operator:";
+    /// How rows written before this form name an operator.
+    const OPERATOR_BEFORE: &str = "оператор ";
+
+    /// The stored form: the name, or `operator:` and the name (a person's
+    /// name has no colon).
+    pub fn stored(&self) -> String {
+        match self {
+            Self::Person(name) => name.clone(),
+            Self::Operator(name) => format!("{}{name}", Self::OPERATOR),
+        }
+    }
+
+    pub fn read(stored: &str) -> Self {
+        match stored
+            .strip_prefix(Self::OPERATOR)
+            .or_else(|| stored.strip_prefix(Self::OPERATOR_BEFORE))
+        {
+            Some(name) => Self::Operator(name.to_owned()),
+            None => Self::Person(stored.to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChangedBy;
+
+    #[test]
+    fn who_changed_is_read_back_in_either_stored_form() {
+        let operator = ChangedBy::Operator("Иванова".into());
+        assert_eq!(ChangedBy::read(&operator.stored()), operator);
+        assert_eq!(ChangedBy::read("оператор Иванова"), operator);
+        let person = ChangedBy::Person("Подтверждёнов Иван Сергеевич".into());
+        assert_eq!(ChangedBy::read(&person.stored()), person);
+    }
 }

@@ -41,7 +41,8 @@ pub struct Account {
 /// which no wait reaches; only an admin lifts it (`idp users unlock`).
 pub const ADMIN_LOCK: UnixTime = 253_402_300_799;
 /// The state numbers a qualified certificate names a person by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PersonalNumber {
     /// СНИЛС, 11 digits.
     Snils,
@@ -363,8 +364,8 @@ pub struct Verification {
     pub status: VerificationStatus,
     /// The profile as submitted.
     pub data: Profile,
-    /// What did not match, when it failed (in Russian, for the person).
-    pub mismatches: Vec<String>,
+    /// What did not match, when it failed.
+    pub mismatches: Vec<super::CheckReason>,
     pub requested_at: UnixTime,
     pub finished_at: Option<UnixTime>,
 }

@@ -133,16 +133,17 @@ fn message(
     to: String,
 ) -> Message {
     let link = format!("{}{}", ctx.issuer, crate::paths::ORGS);
-    let roles: Vec<&str> = invitation.roles.iter().map(|r| r.title_ru()).collect();
+    let words = crate::messages::Notice::Invitation {
+        org: &org.short_name,
+        roles: &invitation.roles,
+        link: &link,
+    }
+    .words();
     Message {
         kind,
         to,
-        subject: "Приглашение в организацию".into(),
-        text: format!(
-            "«{}» приглашает вас стать сотрудником (роли: {}). Войдите в Вход и примите приглашение в разделе «Организации»: {link}. Приглашение действует 7 дней.",
-            org.short_name,
-            roles.join(", ")
-        ),
+        subject: words.subject,
+        text: words.text,
         code: None,
         link: Some(link),
     }

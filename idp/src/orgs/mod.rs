@@ -24,7 +24,8 @@ use crate::clock::UnixTime;
 use crate::ctx::Ctx;
 use crate::identifiers::{self, Invalid};
 use crate::model::{
-    Account, Invitation, MedicalWorker, Membership, OrgEvent, Organization, Role, Roles, roles_text,
+    Account, ChangedBy, Invitation, MedicalWorker, Membership, OrgEvent, OrgKind, Organization,
+    Role, Roles, roles_text,
 };
 use crate::store::{MemberChange, MemberChanged, SqlStore, StoreError};
 
@@ -42,12 +43,13 @@ pub enum Actor<'a> {
 }
 
 impl Actor<'_> {
-    /// How the journal names the actor.
+    /// How the journal names the actor (its stored form).
     pub fn name(&self) -> String {
         match self {
-            Actor::Member(account) => full_name(account),
-            Actor::Operator(name) => format!("оператор {name}"),
+            Actor::Member(account) => ChangedBy::Person(full_name(account)),
+            Actor::Operator(name) => ChangedBy::Operator((*name).to_owned()),
         }
+        .stored()
     }
 
     fn account_id(&self) -> Option<&str> {
@@ -63,7 +65,7 @@ pub fn full_name(account: &Account) -> String {
     format!("{} {}", account.family_name, account.given_names())
 }
 
-/// A field of the organization forms; errors name it in Russian.
+/// A field of the organization forms; errors name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrgField {
     Kind,
@@ -100,25 +102,6 @@ impl OrgField {
             Self::Position => "position",
         }
     }
-
-    /// How the page names it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Kind => "Вид",
-            Self::FullName => "Полное наименование",
-            Self::ShortName => "Сокращённое наименование",
-            Self::Ogrn => "ОГРН или ОГРНИП",
-            Self::Inn => "ИНН",
-            Self::Kpp => "КПП",
-            Self::LegalAddress => "Юридический адрес",
-            Self::ActualAddress => "Фактический адрес",
-            Self::Certificate => "Сертификат",
-            Self::Invitee => "Телефон, электронная почта или СНИЛС",
-            Self::Roles => "Роли",
-            Self::Specialty => "Специальность",
-            Self::Position => "Должность",
-        }
-    }
 }
 
 /// Why something about an organization was refused.
@@ -149,9 +132,12 @@ pub enum OrgError {
     /// Only a confirmed account may register an organization.
     #[error("only a confirmed account may register an organization")]
     NotConfirmed,
-    /// The certificate does not vouch for the application (Russian reason).
+    /// The certificate or the signature is not valid or not trusted.
     #[error("wrong certificate: {0}")]
-    Certificate(String),
+    Certificate(esign::CertError),
+    /// A valid certificate that does not vouch for this application.
+    #[error("the certificate does not vouch for the application: {0:?}")]
+    Mismatch(OrgMismatch),
     /// No live challenge: it expired or was used.
     #[error("the challenge expired or was used")]
     NoChallenge,
@@ -163,6 +149,21 @@ pub enum OrgError {
     Exists,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// How a valid certificate fails to vouch for an application by its head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgMismatch {
+    /// It has no OGRN (an entrepreneur's: OGRNIP) of an organization.
+    NoOgrn(OrgKind),
+    /// Its OGRN (OGRNIP) is another.
+    Ogrn(OrgKind),
+    /// It has no INN of an organization.
+    NoInn,
+    /// Its INN is another.
+    Inn,
+    /// It is not the head's: their SNILS, INN or name differ.
+    NotTheHead(crate::certs::Mismatch),
 }
 
 /// An organization as one person may see it.

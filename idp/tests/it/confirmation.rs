@@ -34,15 +34,9 @@ async fn standard_with_passport(app: &TestApp, login: &str) -> String {
     sql.submit_profile(&verification, app.state.now())
         .await
         .unwrap();
-    sql.finish_verification(
-        &verification.id,
-        true,
-        &[],
-        |_| String::new(),
-        app.state.now(),
-    )
-    .await
-    .unwrap();
+    sql.finish_verification(&verification.id, true, &[], app.state.now())
+        .await
+        .unwrap();
     assert_ne!(level(app, login).await, AccountLevel::Simplified);
     account.id
 }

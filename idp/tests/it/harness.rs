@@ -538,6 +538,15 @@ impl Page {
         self.hidden("csrf")
     }
 
+    /// The text a person reads on the page, without the markup (data in
+    /// a sentence is marked up, `<span lang="ru">`).
+    pub fn text(&self) -> String {
+        scraper::Html::parse_document(&self.body)
+            .root_element()
+            .text()
+            .collect()
+    }
+
     /// Submits the login form of this page.
     pub async fn login(&self, browser: &Browser, login: &str) -> Page {
         let (csrf, flow) = (self.csrf(), self.hidden("flow"));
@@ -571,6 +580,24 @@ impl Browser {
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(user_agent)
+                .build()
+                .unwrap(),
+            base: base.to_owned(),
+        }
+    }
+
+    /// A browser whose every request says `Accept-Language: accept_language`.
+    pub fn with_language(base: &str, accept_language: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT_LANGUAGE,
+            reqwest::header::HeaderValue::from_str(accept_language).unwrap(),
+        );
+        Self {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .default_headers(headers)
                 .build()
                 .unwrap(),
             base: base.to_owned(),

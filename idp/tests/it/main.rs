@@ -19,6 +19,7 @@ mod e2e;
 mod grants;
 mod input_headers;
 mod introspect_revoke;
+mod languages;
 mod levels;
 mod lockout;
 mod login;

@@ -1,17 +1,18 @@
 //! The person's own pages: «Мои данные» and the check that makes an account
-//! standard; consents given to portals, and withdrawing them.
+//! standard; consents given to portals, and withdrawing them. The
+//! confirmation of the identity is in `confirm`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{html, problem, see_other, texts, with_cookie, with_own_scripts};
-use crate::accounts::confirmation::{self, ConfirmError};
+use super::{html, problem, see_other, texts, with_cookie};
 use crate::accounts::profile::{self, ProfileError, ProfileField};
 use crate::ctx::Ctx;
+use crate::dates;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, SessionUser, csrf_token};
-use crate::http::i18n::{Texts, claim_description, scope_description};
+use crate::http::i18n::Texts;
 use crate::http::routes::paths;
 use crate::identifiers::Invalid;
 use crate::model::{AccountLevel, Profile, Verification, VerificationStatus};
@@ -53,12 +54,10 @@ pub async fn consents(
             scopes: c
                 .scopes
                 .iter()
-                .filter_map(|s| scope_description(t, s))
-                .chain(c.claims.iter().map(|n| claim_description(t, n)))
+                .filter_map(|s| (t.say.scope)(s))
+                .chain(c.claims.iter().map(|n| (t.say.claim)(n)))
                 .collect(),
-            granted: chrono::DateTime::from_timestamp(c.granted_at, 0)
-                .map(|d| d.format("%d.%m.%Y %H:%M UTC").to_string())
-                .unwrap_or_default(),
+            granted: dates::date_time(c.granted_at, t.lang),
             client_id: c.client_id,
         })
         .collect();
@@ -108,6 +107,9 @@ struct ProfileInput {
 struct Line {
     label: &'static str,
     value: String,
+    /// The value is the person's data as entered (marked `lang="ru"`), not
+    /// a word of the page.
+    data: bool,
 }
 
 #[derive(Template)]
@@ -131,14 +133,6 @@ struct ProfilePage<'a> {
     contacts: String,
 }
 
-fn level_name(level: AccountLevel) -> &'static str {
-    match level {
-        AccountLevel::Simplified => "упрощённая",
-        AccountLevel::Standard => "стандартная",
-        AccountLevel::Confirmed => "подтверждённая",
-    }
-}
-
 /// The stored value of a field.
 fn stored(profile: &Profile, field: ProfileField) -> String {
     use ProfileField as F;
@@ -160,48 +154,47 @@ fn stored(profile: &Profile, field: ProfileField) -> String {
     }
 }
 
-/// A field of the data in force as the person reads it.
-fn shown_value(profile: &Profile, field: ProfileField) -> String {
+/// A line of the data in force as the person reads it: the gender and
+/// the dates in the page's language, the rest as entered.
+fn line_in_force(t: &Texts, profile: &Profile, field: ProfileField) -> Line {
     let value = stored(profile, field);
-    match field {
-        ProfileField::Gender => match value.as_str() {
-            "male" => "мужской".into(),
-            "female" => "женский".into(),
-            _ => value,
-        },
-        ProfileField::Birthdate | ProfileField::PassportIssued => {
-            chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d")
-                .map(|d| d.format("%d.%m.%Y").to_string())
-                .unwrap_or(value)
+    let p = &t.profile;
+    let (value, data) = match (field, value.as_str()) {
+        (ProfileField::Gender, "male") => (p.male_value.into(), false),
+        (ProfileField::Gender, "female") => (p.female_value.into(), false),
+        (ProfileField::Birthdate | ProfileField::PassportIssued, _) => {
+            match chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
+                Ok(day) => (dates::day(day, t.lang), false),
+                Err(_) => (value, true),
+            }
         }
-        _ => value,
+        _ => (value, true),
+    };
+    Line {
+        label: (t.say.profile_field)(field),
+        value,
+        data,
     }
 }
 
 /// The «побудительный баннер»: where the account stands, what the next
 /// level gives and how to get it.
-fn banner(level: AccountLevel, latest: Option<&Verification>) -> Vec<String> {
+fn banner(t: &Texts, level: AccountLevel, latest: Option<&Verification>) -> Vec<String> {
+    let p = &t.profile;
     let mut lines = Vec::new();
     match latest.map(|v| (v.status, v)) {
-        Some((VerificationStatus::Pending, _)) => lines.push(
-            "Данные отправлены на проверку в государственные реестры. Пока идёт проверка, действуют прежние данные, а новые нельзя изменить; результат придёт сообщением и появится здесь.".into(),
-        ),
-        Some((VerificationStatus::Failed, v)) => lines.push(format!(
-            "Проверка не пройдена: {}. Действуют прежние данные. Исправьте данные и отправьте их на проверку ещё раз.",
-            v.mismatches.join("; ")
-        )),
-        Some((VerificationStatus::Passed, _)) if level == AccountLevel::Standard => lines.push(
-            "Проверка пройдена: учётная запись стандартная. Порталы увидят новый уровень после нового входа.".into(),
-        ),
+        Some((VerificationStatus::Pending, _)) => lines.push(p.check_pending.into()),
+        Some((VerificationStatus::Failed, v)) => {
+            lines.push((p.check_refused)(&(t.say.check_reasons)(&v.mismatches)))
+        }
+        Some((VerificationStatus::Passed, _)) if level == AccountLevel::Standard => {
+            lines.push(p.check_passed.into())
+        }
         _ => {}
     }
     match level {
-        AccountLevel::Simplified => lines.push(
-            "Стандартная учётная запись открывает большинство услуг, например запись к врачу. Заполните СНИЛС и паспорт и отправьте данные на проверку.".into(),
-        ),
-        AccountLevel::Standard => lines.push(
-            "Подтверждённая учётная запись открывает все услуги: медицинские документы, кабинет организации. Подтвердите личность в центре обслуживания с паспортом, кодом из заказного письма или электронной подписью.".into(),
-        ),
+        AccountLevel::Simplified => lines.push(p.next_standard.into()),
+        AccountLevel::Standard => lines.push(p.next_confirmed.into()),
         AccountLevel::Confirmed => {}
     }
     lines
@@ -235,17 +228,14 @@ async fn profile_page(
     };
     let in_force = ProfileField::ALL
         .into_iter()
-        .map(|f| Line {
-            label: f.label(),
-            value: shown_value(&profile, f),
-        })
+        .map(|f| line_in_force(t, &profile, f))
         .filter(|line| !line.value.is_empty())
         .collect();
     let fields = ProfileField::ALL
         .into_iter()
         .map(|f| ProfileInput {
             name: f.name(),
-            label: f.label(),
+            label: (t.say.profile_field)(f),
             value: match typed {
                 Some(params) => params
                     .get(f.name())
@@ -264,15 +254,15 @@ async fn profile_page(
     let page = ProfilePage {
         t,
         csrf: &csrf,
-        level: level_name(account.level),
-        level_since: profile_date(account.level_since),
+        level: (t.say.level)(account.level),
+        level_since: dates::date(account.level_since, t.lang),
         in_force,
         checked: account.level >= AccountLevel::Standard,
         refused,
-        banner: banner(account.level, latest.as_ref()),
+        banner: banner(t, account.level, latest.as_ref()),
         errors: errors
             .iter()
-            .map(|(f, why)| format!("«{}»: {why}", f.label()))
+            .map(|(f, why)| (t.say.field_error)((t.say.profile_field)(*f), &(t.say.invalid)(why)))
             .collect(),
         pending,
         fields,
@@ -361,246 +351,5 @@ pub async fn update_profile(
             .await
         }
         Err(ProfileError::Store(_)) => problem(t, &id, Problem::Unavailable),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "confirm.html")]
-struct ConfirmPage<'a> {
-    t: &'static Texts,
-    csrf: &'a str,
-    standard: bool,
-    /// Series and number of the passport on file, partly hidden.
-    passport: Option<String>,
-    /// When the letter with a live code was sent.
-    letter: Option<String>,
-    address: String,
-    notice: Option<&'a str>,
-    error: Option<String>,
-    code_invalid: bool,
-    address_invalid: bool,
-    certificate_invalid: bool,
-    /// What to sign, when signatures are configured.
-    challenge: Option<String>,
-}
-
-async fn confirm_page(
-    ctx: &Ctx,
-    req: &HttpRequest,
-    account_id: &str,
-    status: StatusCode,
-    notice: Option<&str>,
-    error: Option<(&str, String)>,
-    id: &RequestId,
-) -> HttpResponse {
-    let t = texts(req, None);
-    let (Ok(Some(account)), Ok(Some(profile)), Ok(code)) = (
-        ctx.sql.account(account_id).await,
-        ctx.sql.profile(account_id).await,
-        ctx.sql.postal_code(account_id).await,
-    ) else {
-        return problem(t, id, Problem::Unavailable);
-    };
-    let now = ctx.now();
-    let code = code.filter(|c| c.expires_at > now && c.tries_left > 0);
-    let challenge = match (&ctx.esign, account.level) {
-        (Some(_), AccountLevel::Standard) => {
-            match confirmation::signature_challenge(ctx, account_id).await {
-                Ok(challenge) => Some(challenge),
-                Err(_) => return problem(t, id, Problem::Unavailable),
-            }
-        }
-        _ => None,
-    };
-    let (csrf, cookie) = csrf_token(ctx, req);
-    let (field, error) = match error {
-        Some((field, message)) => (field, Some(message)),
-        None => ("", None),
-    };
-    let page = ConfirmPage {
-        t,
-        csrf: &csrf,
-        standard: account.level == AccountLevel::Standard,
-        passport: profile.passport.map(|p| {
-            format!(
-                "{} ****{}",
-                p.series,
-                &p.number[p.number.len().saturating_sub(2)..]
-            )
-        }),
-        letter: code.as_ref().map(|c| profile_date(c.ordered_at)),
-        address: code
-            .map(|c| c.address)
-            .or(account.address)
-            .unwrap_or_default(),
-        notice,
-        error,
-        code_invalid: field == "code",
-        address_invalid: field == "address",
-        certificate_invalid: field == "certificate",
-        challenge,
-    };
-    with_own_scripts(with_cookie(html(status, &page), cookie))
-}
-
-fn profile_date(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|d| d.format("%d.%m.%Y").to_string())
-        .unwrap_or_default()
-}
-
-pub async fn confirm_form(
-    ctx: web::Data<Ctx>,
-    req: HttpRequest,
-    SessionUser(session): SessionUser,
-    id: RequestId,
-) -> HttpResponse {
-    confirm_page(
-        &ctx,
-        &req,
-        &session.auth.account_id,
-        StatusCode::OK,
-        None,
-        None,
-        &id,
-    )
-    .await
-}
-
-pub async fn confirm_submit(
-    ctx: web::Data<Ctx>,
-    req: HttpRequest,
-    SessionUser(session): SessionUser,
-    CsrfForm(params): CsrfForm,
-    id: RequestId,
-) -> HttpResponse {
-    let account_id = &session.auth.account_id;
-    let t = texts(&req, None);
-    let Ok(Some(account)) = ctx.sql.account(account_id).await else {
-        return problem(t, &id, Problem::Unavailable);
-    };
-    let now = ctx.now();
-    let field = |name: &str| {
-        params
-            .get(name)
-            .ok()
-            .flatten()
-            .unwrap_or_default()
-            .trim()
-            .to_owned()
-    };
-    let (outcome, notice, field_name) = match params.get("action").ok().flatten() {
-        Some("order") => {
-            let address = field("address");
-            let ordered = confirmation::order_postal_code(
-                &ctx.sql,
-                &ctx.audit,
-                &account,
-                &address,
-                confirmation::letters_limit(&ctx.config),
-                now,
-            )
-            .await;
-            (
-                ordered,
-                "Заказное письмо с кодом отправлено. Когда оно придёт, введите код ниже.",
-                "address",
-            )
-        }
-        Some("code") => {
-            let entered = confirmation::enter_postal_code(
-                &ctx.sql,
-                &ctx.audit,
-                &account,
-                &field("code"),
-                now,
-            )
-            .await;
-            if entered.is_ok() {
-                ctx.jobs.wake();
-                return see_other(&format!("{}?confirmed=1", paths::ACCOUNT));
-            }
-            (entered, "", "code")
-        }
-        Some("signature") => {
-            let signed = confirmation::by_signature(
-                &ctx,
-                &account,
-                &field("certificate"),
-                &field("signature"),
-            )
-            .await;
-            if signed.is_ok() {
-                return see_other(&format!("{}?confirmed=1", paths::ACCOUNT));
-            }
-            (signed, "", "certificate")
-        }
-        _ => return see_other(paths::ACCOUNT_CONFIRM),
-    };
-    ctx.jobs.wake();
-    match outcome {
-        Ok(()) => {
-            confirm_page(
-                &ctx,
-                &req,
-                account_id,
-                StatusCode::OK,
-                Some(notice),
-                None,
-                &id,
-            )
-            .await
-        }
-        Err(ConfirmError::Store(_)) => problem(t, &id, Problem::Unavailable),
-        Err(ConfirmError::TooManyLetters { retry_at }) => {
-            let wait = (retry_at - now).max(1);
-            let message = format!(
-                "«Почтовый адрес с индексом»: писем с кодом заказано слишком много. {}",
-                super::try_again(&crate::http::i18n::RU, wait)
-            );
-            let status = StatusCode::TOO_MANY_REQUESTS;
-            let error = Some((field_name, message));
-            let page = confirm_page(&ctx, &req, account_id, status, None, error, &id).await;
-            super::retry_after(page, wait)
-        }
-        Err(e) => {
-            let message = match e {
-                ConfirmError::WrongCode(left) => {
-                    format!("«Код из письма»: неверный код, осталось попыток: {left}.")
-                }
-                ConfirmError::CodeSpent => {
-                    "«Код из письма»: код введён неверно слишком много раз. Закажите новое письмо."
-                        .into()
-                }
-                ConfirmError::NoCode => {
-                    "«Код из письма»: код не заказан или истёк. Закажите новое письмо.".into()
-                }
-                ConfirmError::NotStandard(_) => {
-                    "Подтвердить личность можно только для стандартной учётной записи.".into()
-                }
-                ConfirmError::Address => {
-                    "«Почтовый адрес с индексом»: укажите индекс, город, улицу, дом и квартиру"
-                        .into()
-                }
-                ConfirmError::Certificate(reason) => format!("Неверный сертификат: {reason}."),
-                ConfirmError::NoChallenge => {
-                    "Запрос для подписи устарел: подпишите новый запрос ниже.".into()
-                }
-                ConfirmError::SignatureOff => {
-                    "Подтверждение электронной подписью на этом сервере не настроено.".into()
-                }
-                other => other.to_string(),
-            };
-            confirm_page(
-                &ctx,
-                &req,
-                account_id,
-                StatusCode::BAD_REQUEST,
-                None,
-                Some((field_name, message)),
-                &id,
-            )
-            .await
-        }
     }
 }

@@ -10,7 +10,7 @@ use super::{decision, html, problem, step_page, texts, with_cookie};
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, CurrentSession, RequestParams, browser_id, csrf_token};
-use crate::http::i18n::{Texts, role_title};
+use crate::http::i18n::Texts;
 use crate::oidc::actor;
 use crate::oidc::authorize::Problem;
 use crate::oidc::flow::FlowStep;
@@ -60,7 +60,7 @@ pub async fn form(
             roles: membership
                 .roles
                 .iter()
-                .map(|r| role_title(t, *r))
+                .map(|r| (t.say.role)(*r))
                 .collect::<Vec<_>>()
                 .join(", "),
         })

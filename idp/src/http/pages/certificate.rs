@@ -12,7 +12,7 @@ use super::{Requester, html, problem, with_cookie, with_own_scripts};
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token};
-use crate::http::i18n::{CertificateTexts, Texts, certificate_refusal, certificate_texts};
+use crate::http::i18n::{CertificateTexts, Texts};
 use crate::login::certificate::{self, Refusal, Signed};
 use crate::login::{self, LoginError};
 use crate::oidc::authorize::Problem;
@@ -64,7 +64,7 @@ async fn show(
     let (csrf, csrf_cookie) = csrf_token(ctx, req);
     let page = CertificatePage {
         t,
-        c: certificate_texts(t),
+        c: &t.certificate,
         csrf: &csrf,
         flow_id: flow.map(|f| f.id.as_str()),
         client_name: client_name.as_deref(),
@@ -119,7 +119,7 @@ pub async fn submit(
         Err(page) => return page,
     };
     let t = flow_texts(&req, flow.as_ref());
-    let c = certificate_texts(t);
+    let c = &t.certificate;
     let browser = browser_id(&ctx, &req);
     let again = |status, error| {
         let browser = browser.clone();
@@ -145,7 +145,7 @@ pub async fn submit(
     match outcome {
         Ok(outcome) => finish(&ctx, t, &id, flow, outcome).await,
         Err(LoginError::Certificate(refusal)) => {
-            let message = certificate_refusal(t, &refusal);
+            let message = (t.say.certificate_login)(&refusal);
             again(status_of(&refusal), Some(message)).await
         }
         // Switched off meanwhile: the page says so.

@@ -10,7 +10,7 @@ use super::{decision, html, problem, step_page, texts, with_cookie};
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, CurrentSession, RequestParams, browser_id, csrf_token};
-use crate::http::i18n::{Texts, claim_description, scope_description};
+use crate::http::i18n::Texts;
 use crate::oidc::authorize::Problem;
 use crate::oidc::flow::FlowStep;
 use crate::oidc::{OAuthError, consent};
@@ -59,13 +59,9 @@ pub async fn form(
             scopes: page
                 .scopes
                 .iter()
-                .filter_map(|s| scope_description(t, s))
+                .filter_map(|s| (t.say.scope)(s))
                 .collect(),
-            claims: page
-                .claims
-                .iter()
-                .map(|c| claim_description(t, c.name))
-                .collect(),
+            claims: page.claims.iter().map(|c| (t.say.claim)(c.name)).collect(),
         },
     );
     with_cookie(res, csrf_cookie)

@@ -126,6 +126,7 @@ fn invalid(t: &'static Texts, id: &RequestId, e: &OAuthError) -> HttpResponse {
         Failure {
             status: StatusCode::BAD_REQUEST,
             title: t.error_title,
+            portal: None,
             message: t.bad_request,
             hint: t.bad_request_hint,
             back: None,

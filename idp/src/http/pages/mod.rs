@@ -6,6 +6,7 @@ pub mod account;
 pub mod actor;
 pub mod authorize;
 pub mod certificate;
+pub mod confirm;
 pub mod consent;
 pub mod login;
 pub mod logout;
@@ -34,6 +35,8 @@ use crate::oidc::authorize::{Decision, Problem};
 struct ErrorPage<'a> {
     t: &'static Texts,
     title: &'a str,
+    /// The portal the message is about, named before it.
+    portal: Option<&'a str>,
     message: &'a str,
     hint: &'a str,
     back: Option<String>,
@@ -149,6 +152,7 @@ pub fn see_other(location: &str) -> HttpResponse {
 pub struct Failure<'a> {
     pub status: StatusCode,
     pub title: &'a str,
+    pub portal: Option<&'a str>,
     pub message: &'a str,
     pub hint: &'a str,
     pub back: Option<String>,
@@ -161,6 +165,7 @@ pub fn error_page(t: &'static Texts, id: &RequestId, f: Failure<'_>) -> HttpResp
         &ErrorPage {
             t,
             title: f.title,
+            portal: f.portal,
             message: f.message,
             hint: f.hint,
             back: f.back,
@@ -175,6 +180,7 @@ pub fn problem(t: &'static Texts, id: &RequestId, problem: Problem) -> HttpRespo
         Problem::BadRequest(e) => Failure {
             status: StatusCode::BAD_REQUEST,
             title: t.error_title,
+            portal: None,
             message: t.bad_request,
             hint: t.bad_request_hint,
             back: None,
@@ -183,6 +189,7 @@ pub fn problem(t: &'static Texts, id: &RequestId, problem: Problem) -> HttpRespo
         Problem::FlowExpired => Failure {
             status: StatusCode::BAD_REQUEST,
             title: t.error_title,
+            portal: None,
             message: t.flow_expired,
             hint: t.flow_expired_hint,
             back: None,
@@ -191,6 +198,7 @@ pub fn problem(t: &'static Texts, id: &RequestId, problem: Problem) -> HttpRespo
         Problem::FlowCompleted { back } => Failure {
             status: StatusCode::OK,
             title: t.flow_completed,
+            portal: None,
             message: t.flow_completed,
             hint: t.flow_completed_hint,
             back: back.clone(),
@@ -199,6 +207,7 @@ pub fn problem(t: &'static Texts, id: &RequestId, problem: Problem) -> HttpRespo
         Problem::Unavailable => Failure {
             status: StatusCode::SERVICE_UNAVAILABLE,
             title: t.error_title,
+            portal: None,
             message: t.unavailable,
             hint: t.unavailable_hint,
             back: None,
@@ -216,6 +225,7 @@ pub fn busy(t: &'static Texts, id: &RequestId) -> HttpResponse {
         Failure {
             status: StatusCode::SERVICE_UNAVAILABLE,
             title: t.error_title,
+            portal: None,
             message: t.busy,
             hint: t.busy_hint,
             back: None,
@@ -238,6 +248,7 @@ pub fn bad_form(t: &'static Texts, id: &RequestId, error: &OAuthError) -> HttpRe
         Failure {
             status: StatusCode::BAD_REQUEST,
             title: t.error_title,
+            portal: None,
             message: t.bad_form,
             hint: t.bad_form_hint,
             back: None,
@@ -254,6 +265,7 @@ pub fn throttled(t: &'static Texts, id: &RequestId) -> HttpResponse {
         Failure {
             status: StatusCode::TOO_MANY_REQUESTS,
             title: t.error_title,
+            portal: None,
             message: t.throttled,
             hint: t.throttled_hint,
             back: None,
@@ -300,6 +312,7 @@ pub fn limited(
         Failure {
             status: StatusCode::TOO_MANY_REQUESTS,
             title: t.error_title,
+            portal: None,
             message,
             hint: &hint,
             back,
@@ -316,6 +329,7 @@ pub fn csrf_failed(t: &'static Texts, id: &RequestId) -> HttpResponse {
         Failure {
             status: StatusCode::FORBIDDEN,
             title: t.error_title,
+            portal: None,
             message: t.csrf_failed,
             hint: t.csrf_failed_hint,
             back: None,
@@ -380,11 +394,11 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
             back,
         } => {
             let message = format!(
-                "«{client_name}»: {} «{}». ({}: «{}»)",
+                "{} «{}». ({}: «{}»)",
                 t.level_text,
-                level_title(t, required),
+                (t.say.level)(required),
                 t.consent_account,
-                level_title(t, current)
+                (t.say.level)(current)
             );
             error_page(
                 t,
@@ -392,6 +406,7 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
                 Failure {
                     status: StatusCode::FORBIDDEN,
                     title: t.level_title,
+                    portal: Some(&client_name),
                     message: &message,
                     hint: t.level_hint,
                     back: Some(back),
@@ -414,14 +429,6 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
     }
 }
 
-fn level_title(t: &Texts, level: crate::model::AccountLevel) -> &'static str {
-    if t.lang == "ru" {
-        level.title_ru()
-    } else {
-        level.as_str()
-    }
-}
-
 pub async fn not_found(req: HttpRequest, id: RequestId) -> HttpResponse {
     let t = texts(&req, None);
     error_page(
@@ -430,6 +437,7 @@ pub async fn not_found(req: HttpRequest, id: RequestId) -> HttpResponse {
         Failure {
             status: StatusCode::NOT_FOUND,
             title: t.error_title,
+            portal: None,
             message: t.not_found,
             hint: t.flow_expired_hint,
             back: None,

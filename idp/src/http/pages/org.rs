@@ -8,14 +8,15 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::orgs::{field, refusal, roles_ru};
+use super::orgs::{field, refusal};
 use super::{html, problem, see_other, texts, with_cookie};
 use crate::ctx::Ctx;
+use crate::dates;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, SessionAccount, csrf_token};
 use crate::http::i18n::Texts;
-use crate::login::guard::clock_time;
-use crate::model::{Account, OrgEvent, OrgKind, Organization, Role, Roles, parse_roles};
+use crate::http::i18n::{JournalEntry, Piece, roles};
+use crate::model::{Account, ChangedBy, OrgEvent, Organization, Role, Roles, parse_roles};
 use crate::oidc::Params;
 use crate::oidc::authorize::Problem;
 use crate::orgs::invitations::{self, NewInvitation};
@@ -47,7 +48,7 @@ struct OrgPage<'a> {
     csrf: &'a str,
     org: Organization,
     kind: &'static str,
-    ogrn_label: &'static str,
+    ogrn_name: &'static str,
     my_roles: Option<String>,
     members: Vec<Member>,
     invitations: Vec<Pending>,
@@ -74,7 +75,7 @@ async fn org_page(
     id: &RequestId,
     account: &Account,
     org_id: &str,
-    notice: Option<&str>,
+    notice: Option<Notice>,
     refused: Refused<'_>,
 ) -> HttpResponse {
     let t = texts(req, None);
@@ -90,7 +91,7 @@ async fn org_page(
             Member {
                 account: a.id.clone(),
                 name: full_name(a),
-                roles: roles_ru(&m.roles),
+                roles: roles(t, &m.roles),
                 admin: m.is(Role::Admin),
                 manager: m.is(Role::Manager),
                 specialist: m.is(Role::Specialist),
@@ -111,25 +112,22 @@ async fn org_page(
         .iter()
         .map(|i| Pending {
             invitee: i.invitee.value().to_owned(),
-            roles: roles_ru(&i.roles),
-            expires: clock_time(i.expires_at),
+            roles: roles(t, &i.roles),
+            expires: dates::date_time(i.expires_at, t.lang),
         })
         .collect();
     let (csrf, cookie) = csrf_token(ctx, req);
     let page = OrgPage {
         t,
         csrf: &csrf,
-        kind: view.org.kind.title_ru(),
-        ogrn_label: match view.org.kind {
-            OrgKind::LegalEntity => "ОГРН",
-            OrgKind::Entrepreneur => "ОГРНИП",
-        },
+        kind: (t.say.org_kind)(view.org.kind),
+        ogrn_name: (t.say.ogrn_name)(view.org.kind),
         org: view.org,
-        my_roles: view.me.map(|m| roles_ru(&m.roles)),
+        my_roles: view.me.map(|m| roles(t, &m.roles)),
         members,
         invitations,
         manages: view.manages,
-        notice,
+        notice: notice.map(|n| n.text(t)),
         error: refused.error,
         invitee: refused.invitee.to_owned(),
         invitee_invalid: refused.invitee_invalid,
@@ -144,13 +142,15 @@ async fn org_page(
 /// person's organizations page with the reason.
 fn refused_page(req: &HttpRequest, id: &RequestId, e: &OrgError) -> HttpResponse {
     let t = texts(req, None);
-    match refusal(e) {
-        Some((status, message)) => {
+    match refusal(t, e) {
+        Some((status, lines)) => {
+            let message = lines.join(" ");
             let failure = super::Failure {
                 status,
                 title: t.error_title,
+                portal: None,
                 message: &message,
-                hint: "Откройте «Организации» и выберите организацию из списка.",
+                hint: t.orgs.refused_hint,
                 back: Some(paths::ORGS.to_owned()),
                 details: None,
             };
@@ -261,13 +261,13 @@ async fn changed_or_refused(
         }
         Err(e) => e,
     };
-    match (&e, refusal(&e)) {
+    match (&e, refusal(texts(req, None), &e)) {
         // Nothing of the organization may be shown: a stranger's page.
         (OrgError::NotFound, _) | (_, None) => refused_page(req, id, &e),
-        (_, Some((status, message))) => {
+        (_, Some((status, lines))) => {
             let refused = Refused {
                 status: Some(status),
-                error: Some(message),
+                error: Some(lines.join(" ")),
                 ..typed
             };
             org_page(ctx, req, id, account, org_id, None, refused).await
@@ -275,34 +275,45 @@ async fn changed_or_refused(
     }
 }
 
+/// What a redirect to the organization's page asks it to say.
+#[derive(Clone, Copy)]
+enum Notice {
+    Registered,
+    Joined,
+    Invited,
+    Changed,
+}
+
+impl Notice {
+    fn text(self, t: &'static Texts) -> &'static str {
+        match self {
+            Notice::Registered => t.orgs.registered,
+            Notice::Joined => t.orgs.joined,
+            Notice::Invited => t.orgs.invited,
+            Notice::Changed => t.orgs.changed,
+        }
+    }
+}
+
 /// The notice a redirect to the organization's page asks for.
-fn notice(params: &RequestParams) -> Option<&'static str> {
+fn notice(params: &RequestParams) -> Option<Notice> {
     let params = params.0.as_ref().ok()?;
     let asked = |name| params.get(name).ok().flatten().is_some();
     [
-        (
-            "registered",
-            "Организация зарегистрирована. Вы её администратор: пригласите сотрудников.",
-        ),
-        (
-            "joined",
-            "Вы приняли приглашение и теперь сотрудник организации.",
-        ),
-        (
-            "invited",
-            "Приглашение отправлено. Человек примет его в разделе «Организации» после входа.",
-        ),
-        ("changed", "Изменения сохранены и записаны в журнал."),
+        ("registered", Notice::Registered),
+        ("joined", Notice::Joined),
+        ("invited", Notice::Invited),
+        ("changed", Notice::Changed),
     ]
     .into_iter()
     .find(|(name, _)| asked(name))
-    .map(|(_, text)| text)
+    .map(|(_, notice)| notice)
 }
 
 struct Line {
     at: String,
-    actor: String,
-    text: String,
+    actor: Vec<Piece>,
+    text: Vec<Piece>,
 }
 
 #[derive(Template)]
@@ -314,43 +325,41 @@ struct JournalPage<'a> {
     items: Vec<Line>,
 }
 
-/// A journal entry in words.
-fn describe(event: &OrgEvent) -> String {
+/// A journal entry as the page tells it, its roles in the page's words.
+fn entry(t: &Texts, event: &OrgEvent) -> JournalEntry {
     use crate::audit::events as e;
     let d = &event.detail;
     let text = |key: &str| d[key].as_str().unwrap_or_default().to_owned();
-    let roles = |key: &str| {
-        parse_roles(d[key].as_str().unwrap_or_default()).map_or_else(String::new, |r| roles_ru(&r))
+    let roles_of = |key: &str| {
+        parse_roles(d[key].as_str().unwrap_or_default()).map_or_else(String::new, |r| roles(t, &r))
     };
     match event.event.as_str() {
-        e::ORG_REGISTERED => format!(
-            "организация зарегистрирована, руководитель {}, сертификат {}",
-            text("head"),
-            text("certificate")
-        ),
-        e::ORG_MEMBER_INVITED => format!(
-            "приглашение для {}, роли: {}",
-            text("invitee"),
-            roles("roles")
-        ),
-        e::ORG_INVITATION_ACCEPTED => format!(
-            "{} принял(а) приглашение, роли: {}",
-            text("member"),
-            roles("roles")
-        ),
-        e::ORG_MEMBER_ADDED => format!("{} добавлен(а), роли: {}", text("member"), roles("roles")),
-        e::ORG_ROLES_CHANGED => format!(
-            "{}: роли «{}» заменены на «{}»",
-            text("member"),
-            roles("roles_before"),
-            roles("roles")
-        ),
-        e::ORG_MEMBER_REMOVED => format!(
-            "{} удалён(а) из сотрудников (роли были: {})",
-            text("member"),
-            roles("roles_before")
-        ),
-        other => other.to_owned(),
+        e::ORG_REGISTERED => JournalEntry::Registered {
+            head: text("head"),
+            certificate: text("certificate"),
+        },
+        e::ORG_MEMBER_INVITED => JournalEntry::Invited {
+            invitee: text("invitee"),
+            roles: roles_of("roles"),
+        },
+        e::ORG_INVITATION_ACCEPTED => JournalEntry::Accepted {
+            member: text("member"),
+            roles: roles_of("roles"),
+        },
+        e::ORG_MEMBER_ADDED => JournalEntry::Added {
+            member: text("member"),
+            roles: roles_of("roles"),
+        },
+        e::ORG_ROLES_CHANGED => JournalEntry::RolesChanged {
+            member: text("member"),
+            before: roles_of("roles_before"),
+            after: roles_of("roles"),
+        },
+        e::ORG_MEMBER_REMOVED => JournalEntry::Removed {
+            member: text("member"),
+            before: roles_of("roles_before"),
+        },
+        other => JournalEntry::Other(other.to_owned()),
     }
 }
 
@@ -374,9 +383,9 @@ pub async fn journal(
         items: entries
             .iter()
             .map(|e| Line {
-                at: clock_time(e.at),
-                actor: e.actor.clone(),
-                text: describe(e),
+                at: dates::date_time(e.at, t.lang),
+                actor: (t.say.changed_by)(&ChangedBy::read(&e.actor)),
+                text: (t.say.journal)(&entry(t, e)),
             })
             .collect(),
     };

@@ -1,5 +1,4 @@
-//! «Организации» (Russian only, like the other account pages): the
-//! person's organizations and the invitations waiting for them, accepting
+//! «Организации»: the person's organizations and the invitations waiting for them, accepting
 //! one, and registering an organization with its qualified certificate.
 //! One organization's own pages are in `org`. The rules are `crate::orgs`'s.
 
@@ -9,92 +8,36 @@ use askama::Template;
 
 use super::{html, problem, see_other, texts, with_cookie, with_own_scripts};
 use crate::ctx::Ctx;
+use crate::dates;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, SessionAccount, csrf_token};
 use crate::http::i18n::Texts;
-use crate::login::guard::clock_time;
-use crate::model::{Account, AccountLevel, Roles};
+use crate::http::i18n::{Piece, roles};
+use crate::model::{Account, AccountLevel, ChangedBy, OrgKind};
 use crate::oidc::Params;
 use crate::oidc::authorize::Problem;
 use crate::orgs::registration::{self, Application, Signed};
 use crate::orgs::{OrgError, OrgField, Orgs, invitations};
 use crate::paths;
 
-/// Roles in Russian, for a page.
-pub(super) fn roles_ru(roles: &Roles) -> String {
-    roles
-        .iter()
-        .map(|r| r.title_ru())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The status and the Russian message of a refusal; `None` for a store
-/// failure (the page says the service is unavailable).
-pub(super) fn refusal(e: &OrgError) -> Option<(StatusCode, String)> {
+/// The status of a refusal and what the page says, one line per wrong
+/// field; `None` for a store failure (the page says the service is
+/// unavailable).
+pub(super) fn refusal(t: &Texts, e: &OrgError) -> Option<(StatusCode, Vec<String>)> {
     use StatusCode as S;
-    Some(match e {
-        OrgError::NotFound => (
-            S::NOT_FOUND,
-            "Организация не найдена, или вы в ней не работаете.".into(),
-        ),
-        OrgError::Forbidden(role) => (
-            S::FORBIDDEN,
-            format!(
-                "Это может сделать только {} организации.",
-                role.title_ru()
-            ),
-        ),
-        OrgError::Invalid(errors) => (
-            S::BAD_REQUEST,
-            errors
-                .iter()
-                .map(|(field, why)| format!("«{}»: {why}.", field.label()))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        OrgError::NotMember => (
-            S::NOT_FOUND,
-            "Этот человек не работает в организации.".into(),
-        ),
-        OrgError::LastAdmin => (
-            S::CONFLICT,
-            "В организации должен остаться хотя бы один администратор: сначала назначьте администратором другого сотрудника.".into(),
-        ),
-        OrgError::AlreadyMember => (
-            S::CONFLICT,
-            "Вы уже сотрудник этой организации.".into(),
-        ),
-        OrgError::InvitationGone => (
-            S::GONE,
-            "Приглашение уже принято, истекло или не найдено. Попросите администратора организации пригласить вас снова.".into(),
-        ),
-        OrgError::NotAddressee => (
-            S::FORBIDDEN,
-            "Приглашение адресовано другому человеку: принять его может только тот, чьи телефон, электронная почта или СНИЛС в нём указаны.".into(),
-        ),
-        OrgError::NotConfirmed => (
-            S::FORBIDDEN,
-            "Зарегистрировать организацию может только руководитель с подтверждённой учётной записью: сначала подтвердите личность.".into(),
-        ),
-        OrgError::Certificate(reason) => (
-            S::BAD_REQUEST,
-            format!("«Сертификат»: неверный сертификат: {reason}."),
-        ),
-        OrgError::NoChallenge => (
-            S::BAD_REQUEST,
-            "Запрос для подписи устарел: подпишите новый запрос ниже.".into(),
-        ),
-        OrgError::SignatureOff => (
-            S::SERVICE_UNAVAILABLE,
-            "Регистрация организаций на этом сервере не настроена: нет доверенных удостоверяющих центров.".into(),
-        ),
-        OrgError::Exists => (
-            S::CONFLICT,
-            "«ОГРН или ОГРНИП»: организация с этим ОГРН уже зарегистрирована.".into(),
-        ),
+    let status = match e {
+        OrgError::NotFound | OrgError::NotMember => S::NOT_FOUND,
+        OrgError::Forbidden(_) | OrgError::NotAddressee | OrgError::NotConfirmed => S::FORBIDDEN,
+        OrgError::Invalid(_)
+        | OrgError::Certificate(_)
+        | OrgError::Mismatch(_)
+        | OrgError::NoChallenge => S::BAD_REQUEST,
+        OrgError::LastAdmin | OrgError::AlreadyMember | OrgError::Exists => S::CONFLICT,
+        OrgError::InvitationGone => S::GONE,
+        OrgError::SignatureOff => S::SERVICE_UNAVAILABLE,
         OrgError::Store(_) => return None,
-    })
+    };
+    Some((status, (t.say.org_error)(e)))
 }
 
 /// A form field's value, `""` when absent.
@@ -112,7 +55,7 @@ struct MyInvitation {
     id: String,
     org: String,
     roles: String,
-    by: String,
+    by: Vec<Piece>,
     expires: String,
 }
 
@@ -147,15 +90,15 @@ async fn orgs_page(
         .map(|(org, membership)| MyOrg {
             id: org.id,
             name: org.short_name,
-            roles: roles_ru(&membership.roles),
+            roles: roles(t, &membership.roles),
         })
         .collect();
     let invitations = waiting
         .into_iter()
         .map(|(invitation, org)| MyInvitation {
-            roles: roles_ru(&invitation.roles),
-            expires: clock_time(invitation.expires_at),
-            by: invitation.invited_by,
+            roles: roles(t, &invitation.roles),
+            expires: dates::date_time(invitation.expires_at, t.lang),
+            by: (t.say.changed_by)(&ChangedBy::read(&invitation.invited_by)),
             id: invitation.id,
             org: org.short_name,
         })
@@ -195,9 +138,9 @@ pub async fn accept(
             "{}?joined=1",
             paths::org_path(paths::ORG, &org.id)
         )),
-        Err(e) => match refusal(&e) {
-            Some((status, message)) => {
-                orgs_page(&ctx, &req, &id, &account, status, Some(message)).await
+        Err(e) => match refusal(t, &e) {
+            Some((status, lines)) => {
+                orgs_page(&ctx, &req, &id, &account, status, Some(lines.join(" "))).await
             }
             None => problem(t, &id, Problem::Unavailable),
         },
@@ -258,27 +201,22 @@ async fn new_page(
     };
     let invalid: Vec<OrgField> = match error {
         Some(OrgError::Invalid(errors)) => errors.iter().map(|(f, _)| *f).collect(),
-        Some(OrgError::Certificate(_) | OrgError::NoChallenge) => vec![OrgField::Certificate],
+        Some(OrgError::Certificate(_) | OrgError::Mismatch(_) | OrgError::NoChallenge) => {
+            vec![OrgField::Certificate]
+        }
         Some(OrgError::Exists) => vec![OrgField::Ogrn],
         _ => Vec::new(),
     };
-    let errors = match error.and_then(refusal) {
-        Some((_, message)) => match error {
-            // One line per wrong field.
-            Some(OrgError::Invalid(errors)) => errors
-                .iter()
-                .map(|(field, why)| format!("«{}»: {why}.", field.label()))
-                .collect(),
-            _ => vec![message],
-        },
-        None => Vec::new(),
-    };
+    let errors = error
+        .and_then(|e| refusal(t, e))
+        .map(|(_, lines)| lines)
+        .unwrap_or_default();
     let typed_value = |name| typed.map(|p| field(p, name)).unwrap_or_default();
     let fields = TEXT_FIELDS
         .into_iter()
         .map(|f| Input {
             name: f.name(),
-            label: f.label(),
+            label: (t.say.org_field)(f),
             value: typed_value(f.name()).to_owned(),
             invalid: invalid.contains(&f),
         })
@@ -336,7 +274,7 @@ pub async fn register(
             "{}?registered=1",
             paths::org_path(paths::ORG, &org.id)
         )),
-        Err(e) => match refusal(&e) {
+        Err(e) => match refusal(t, &e) {
             Some((status, _)) => {
                 new_page(&ctx, &req, &id, &account, status, Some(&params), Some(&e)).await
             }

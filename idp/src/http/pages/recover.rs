@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{html, problem, see_other, texts, with_cookie};
-use crate::accounts::password::{NewPasswordError, PUNCTUATION, PolicyError};
+use crate::accounts::password::PUNCTUATION;
 use crate::accounts::recovery::{self, COOKIE, RecoveryError};
 use crate::ctx::Ctx;
 use crate::http::RequestId;
@@ -101,7 +101,7 @@ pub async fn start(
         .unwrap_or_default()
         .trim();
     if login.is_empty() {
-        let error = Some("Логин: введите телефон, почту, СНИЛС или ИНН.".to_owned());
+        let error = Some(texts(&req, None).recover.login_missing.to_owned());
         return render(
             &ctx,
             &req,
@@ -142,45 +142,14 @@ pub async fn code_form(
     }
 }
 
-/// Why the policy refused a new password, in Russian, naming the field.
-pub(super) fn new_password_refusal(p: &PolicyError) -> String {
-    match p {
-        PolicyError::TooShort => "Новый пароль: не короче 8 символов.".to_owned(),
-        PolicyError::TooLong => "Новый пароль: не длиннее 128 символов.".to_owned(),
-        PolicyError::MissingClass => {
-            "Новый пароль: нужны латинские строчная и заглавная буквы и цифра.".to_owned()
-        }
-        PolicyError::BadCharacter | PolicyError::Hashing => {
-            format!("Новый пароль: допустимы только латинские буквы, цифры и знаки {PUNCTUATION}")
-        }
+/// The step to show again after a refusal; `None` when the service
+/// failed.
+fn view_after(error: &RecoveryError) -> Option<RecoverView> {
+    match error {
+        RecoveryError::WrongCode { .. } | RecoveryError::Password(_) => Some(RecoverView::Code),
+        RecoveryError::CodeSpent | RecoveryError::NoRecovery => Some(RecoverView::Start),
+        RecoveryError::Limited { .. } | RecoveryError::Store(_) => None,
     }
-}
-
-/// The Russian message for a refused recovery, naming the field.
-fn refusal(error: &RecoveryError) -> Option<(RecoverView, String)> {
-    Some(match error {
-        RecoveryError::WrongCode { tries_left } => (
-            RecoverView::Code,
-            format!("Код: неверный код, осталось попыток: {tries_left}."),
-        ),
-        RecoveryError::CodeSpent => (
-            RecoverView::Start,
-            "Код: код устарел или попытки закончились. Запросите новый код.".to_owned(),
-        ),
-        RecoveryError::NoRecovery => (
-            RecoverView::Start,
-            "Время на восстановление истекло или оно начато в другом браузере. Начните заново."
-                .to_owned(),
-        ),
-        RecoveryError::Password(NewPasswordError::Policy(p)) => {
-            (RecoverView::Code, new_password_refusal(p))
-        }
-        RecoveryError::Password(NewPasswordError::Differ) => (
-            RecoverView::Code,
-            "Новый пароль ещё раз: пароли не совпадают.".to_owned(),
-        ),
-        RecoveryError::Limited { .. } | RecoveryError::Store(_) => return None,
-    })
 }
 
 pub async fn finish(
@@ -208,15 +177,12 @@ pub async fn finish(
             let _ = res.add_cookie(&gone(&ctx));
             res
         }
-        Err(error) => match refusal(&error) {
-            Some((view, message)) => render(
-                &ctx,
-                &req,
-                flow_id,
-                StatusCode::BAD_REQUEST,
-                view,
-                Some(message),
-            ),
+        Err(error) => match view_after(&error) {
+            Some(view) => {
+                let message = (texts(&req, None).say.recovery_error)(&error);
+                let status = StatusCode::BAD_REQUEST;
+                render(&ctx, &req, flow_id, status, view, Some(message))
+            }
             None => problem(texts(&req, None), &id, Problem::Unavailable),
         },
     }

@@ -12,7 +12,7 @@ use crate::accounts::registration::{self, Field, RegisterError, Registration, St
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
-use crate::http::i18n::{RegisterTexts, Texts, register_texts};
+use crate::http::i18n::{RegisterTexts, Texts};
 use crate::login::{self, Outcome};
 use crate::model::Aal;
 use crate::oidc::Params;
@@ -80,7 +80,7 @@ fn page(
         status,
         &RegisterPage {
             t,
-            r: register_texts(t),
+            r: &t.register,
             csrf: &csrf,
             view,
             notice,
@@ -102,7 +102,7 @@ fn field(params: &Params, name: &str) -> String {
 
 /// The message for a refusal, naming its field.
 fn refusal(t: &'static Texts, error: &RegisterError) -> (Field, String) {
-    let r = register_texts(t);
+    let r = &t.register;
     let label = |f: Field| match f {
         Field::LastName => r.last_name,
         Field::FirstName => r.first_name,
@@ -111,9 +111,11 @@ fn refusal(t: &'static Texts, error: &RegisterError) -> (Field, String) {
         Field::Password => r.password,
         Field::Password2 => r.password2,
     };
-    let named = |f: Field, reason: &dyn std::fmt::Display| (f, format!("«{}»: {reason}", label(f)));
     match error {
-        RegisterError::Invalid { field, reason } => named(*field, reason),
+        RegisterError::Invalid { field, reason } => (
+            *field,
+            (t.say.field_error)(label(*field), &(t.say.invalid)(reason)),
+        ),
         RegisterError::WrongCode { tries_left } => {
             (Field::Code, format!("{} {tries_left}.", r.wrong_code))
         }
@@ -259,7 +261,7 @@ pub async fn step(ctx: web::Data<Ctx>, req: HttpRequest, params: RequestParams) 
     match load(&ctx, &req, &params).await {
         Ok(registration) => {
             let sent = params.get("sent").ok().flatten().is_some();
-            let r = register_texts(texts(&req, None));
+            let r = &texts(&req, None).register;
             page(
                 &ctx,
                 &req,

@@ -183,6 +183,7 @@ pub async fn submit(
             let failure = Failure {
                 status: StatusCode::TOO_MANY_REQUESTS,
                 title: t.code_title,
+                portal: None,
                 message: t.code_blocked,
                 hint: t.throttled_hint,
                 back: None,
@@ -198,6 +199,7 @@ pub async fn submit(
             let failure = Failure {
                 status: StatusCode::FORBIDDEN,
                 title: t.code_title,
+                portal: None,
                 message: t.admin_locked,
                 hint: t.unavailable_hint,
                 back: None,

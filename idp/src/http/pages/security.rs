@@ -8,15 +8,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{Requester, html, problem, texts, with_cookie};
-use crate::accounts::password::NewPasswordError;
 use crate::accounts::second_factor::{self, Proof, SettingsError, Status, verified_phone};
 use crate::accounts::{recovery, totp};
 use crate::ctx::Ctx;
+use crate::dates;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, SessionUser, csrf_token, session_cookie};
 use crate::http::i18n::Texts;
 use crate::login::Session;
-use crate::login::guard::clock_time;
 use crate::login::second_factor::masked_phone;
 use crate::model::{Account, SecondFactor};
 use crate::oidc::authorize::Problem;
@@ -31,8 +30,9 @@ struct TotpSetup {
 struct SecurityPage<'a> {
     t: &'static Texts,
     csrf: &'a str,
+    /// Which second factor is on, since when, and how many recovery codes
+    /// are left.
     enabled: Option<String>,
-    codes_left: u32,
     totp_setup: Option<TotpSetup>,
     sms_pending: bool,
     phone: Option<String>,
@@ -86,20 +86,22 @@ async fn render(
     else {
         return problem(texts(req, None), id, Problem::Unavailable);
     };
+    let t = texts(req, None);
+    let s = &t.security;
     let code_needed = enabled.is_some() && session.auth.aal < crate::model::Aal::Aal2;
     let enabled = enabled.map(|f| {
-        let since = clock_time(f.enabled_at);
-        match f.method {
-            SecondFactor::Totp => format!("код из приложения-аутентификатора (с {since})"),
-            SecondFactor::Sms => format!("код из SMS (с {since})"),
-        }
+        let since = dates::date_time(f.enabled_at, t.lang);
+        let method = match f.method {
+            SecondFactor::Totp => (s.method_totp)(&since),
+            SecondFactor::Sms => (s.method_sms)(&since),
+        };
+        (s.enabled)(&method, recovery_codes_left)
     });
     let (csrf, cookie) = csrf_token(ctx, req);
     let page = SecurityPage {
-        t: texts(req, None),
+        t,
         csrf: &csrf,
         enabled,
-        codes_left: recovery_codes_left,
         totp_setup: totp_pending.map(|p| TotpSetup {
             secret: totp::grouped(&p.secret_base32),
             qr_svg: qr_svg(&p.uri),
@@ -131,35 +133,6 @@ pub async fn page(
     render(&ctx, &req, &id, who, StatusCode::OK, Said::default()).await
 }
 
-/// The Russian message for a refused change, naming the field.
-fn refusal(error: &SettingsError) -> Option<String> {
-    Some(match error {
-        SettingsError::WrongPassword => "Пароль: неверный пароль.".into(),
-        SettingsError::Locked { until } => format!(
-            "Пароль: вход по паролю заблокирован после неверных попыток до {}.",
-            clock_time(*until)
-        ),
-        SettingsError::Busy => "Сейчас слишком много проверок пароля, повторите через несколько секунд.".into(),
-        SettingsError::NoPhone => "Телефон: SMS-коды можно подключить только к подтверждённому мобильному телефону.".into(),
-        SettingsError::NotStarted => "Код: подключение не начато или устарело, начните заново.".into(),
-        SettingsError::WrongCode { tries_left: Some(n) } => format!("Код: неверный код, осталось попыток: {n}."),
-        SettingsError::WrongCode { tries_left: None } => "Код: неверный код. Проверьте время на телефоне и введите код, который показывает приложение сейчас.".into(),
-        SettingsError::CodeSpent => "Код: код устарел или попытки закончились, начните подключение заново.".into(),
-        SettingsError::NotEnabled => "Второй фактор не подключён.".into(),
-        SettingsError::CodeNeeded => "Код: этот сеанс начат без второго фактора — введите код из приложения или резервный код (или войдите заново с кодом).".into(),
-        SettingsError::WrongFactorCode => "Код: неверный код из приложения или резервный код.".into(),
-        SettingsError::CodesBlocked => "Код: слишком много неверных кодов, попробуйте позже.".into(),
-        SettingsError::NewPassword(NewPasswordError::Differ) => {
-            "Новый пароль ещё раз: пароли не совпадают.".into()
-        }
-        SettingsError::NewPassword(NewPasswordError::Policy(p)) => {
-            super::recover::new_password_refusal(p)
-        }
-        SettingsError::Refused => "Учётная запись заблокирована администратором: изменить настройки нельзя.".into(),
-        SettingsError::Store(_) => return None,
-    })
-}
-
 pub async fn change(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
@@ -172,12 +145,13 @@ pub async fn change(
     };
     let field = |name| params.get(name).ok().flatten().unwrap_or_default();
     let (action, password, code) = (field("action"), field("password"), field("code").trim());
+    let t = texts(&req, None);
     let requester = Requester::of(&req);
     let client = requester.client(&id);
     let who = (&account, &session);
     if matches!(action, "totp" | "sms" | "disable" | "renew" | "password") && password.is_empty() {
         let said = Said {
-            error: Some("Пароль: введите пароль от учётной записи.".into()),
+            error: Some(t.security.password_missing.into()),
             ..Default::default()
         };
         return render(&ctx, &req, &id, who, StatusCode::BAD_REQUEST, said).await;
@@ -202,23 +176,21 @@ pub async fn change(
                 new_cookie = enabled.cookie;
                 Said {
                     recovery_codes: enabled.recovery_codes,
-                    notice: Some(
-                        "Второй фактор подключён. Теперь после пароля мы будем спрашивать код. Все другие сеансы входа завершены.",
-                    ),
+                    notice: Some(t.security.enabled_notice),
                     ..Default::default()
                 }
             }),
         "disable" => second_factor::disable(&ctx, &account, password, &proof, &client)
             .await
             .map(|()| Said {
-                notice: Some("Второй фактор отключён."),
+                notice: Some(t.security.disabled_notice),
                 ..Default::default()
             }),
         "renew" => second_factor::renew_recovery_codes(&ctx, &account, password, &proof, &client)
             .await
             .map(|codes| Said {
                 recovery_codes: codes,
-                notice: Some("Старые резервные коды больше не действуют."),
+                notice: Some(t.security.renewed_notice),
                 ..Default::default()
             }),
         "password" => recovery::change(
@@ -232,17 +204,16 @@ pub async fn change(
         )
         .await
         .map(|()| Said {
-            notice: Some("Пароль изменён. Все другие сеансы входа завершены."),
+            notice: Some(t.security.password_changed),
             ..Default::default()
         }),
         _ => Err(SettingsError::NotStarted),
     };
     let (status, said) = match result {
         Ok(said) => (StatusCode::OK, said),
+        Err(SettingsError::Store(_)) => return problem(t, &id, Problem::Unavailable),
         Err(error) => {
-            let Some(message) = refusal(&error) else {
-                return problem(texts(&req, None), &id, Problem::Unavailable);
-            };
+            let message = (t.say.settings_error)(&error);
             let status = match error {
                 SettingsError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 SettingsError::Locked { .. }

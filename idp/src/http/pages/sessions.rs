@@ -12,7 +12,6 @@ use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, SessionUser, csrf_token};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
-use crate::login::guard::clock_time;
 use crate::login::session::{self, EndReason, Session};
 use crate::oidc::authorize::Problem;
 
@@ -56,7 +55,7 @@ async fn page(
                 .user_agent
                 .unwrap_or_else(|| t.sessions_unknown_device.to_owned()),
             ip: s.ip,
-            started: clock_time(s.created_at),
+            started: crate::dates::date_time(s.created_at, t.lang),
             portals,
             sid: s.sid,
         })

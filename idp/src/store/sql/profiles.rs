@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::{AnyConnection, SqlStore, corrupt};
 use crate::clock::UnixTime;
 use crate::model::{
-    AccountLevel, Passport, PersonalNumber, Profile, Verification, VerificationStatus,
+    AccountLevel, CheckReason, Passport, PersonalNumber, Profile, Verification, VerificationStatus,
 };
 use crate::store::StoreError;
 use crate::store::schema::{accounts as a, postal_codes as pc, profiles as p, verifications as v};
@@ -345,13 +345,12 @@ impl SqlStore {
     /// success, in the same transaction, the submitted data becomes the
     /// checked data and the level follows it ([`level_after_check`]),
     /// unless another account has its SNILS or INN checked: then the
-    /// request is refused with `duplicate_reason`.
+    /// request is refused for that ([`CheckReason::number_taken`]).
     pub async fn finish_verification(
         &self,
         id: &str,
         passed: bool,
-        mismatches: &[String],
-        duplicate_reason: fn(PersonalNumber) -> String,
+        mismatches: &[CheckReason],
         now: UnixTime,
     ) -> Result<Finished, StoreError> {
         let id = id.to_owned();
@@ -372,9 +371,10 @@ impl SqlStore {
                     false => None,
                 };
                 let (status, outcome) = match (&duplicate, passed) {
-                    (Some((_, number)), _) => {
-                        (VerificationStatus::Failed, vec![duplicate_reason(*number)])
-                    }
+                    (Some((_, number)), _) => (
+                        VerificationStatus::Failed,
+                        vec![CheckReason::number_taken(*number)],
+                    ),
                     (None, true) => (VerificationStatus::Passed, Vec::new()),
                     (None, false) => (VerificationStatus::Failed, mismatches),
                 };
