@@ -75,7 +75,9 @@ impl fmt::Display for Role {
         f.write_str(match self {
             Self::Admin => "администратор",
             Self::Manager => "руководитель",
-            Self::Specialist => "специалист",
+            // The provider's word for `specialist` (its pages and
+            // docs/organizations.md): «сотрудник».
+            Self::Specialist => "сотрудник",
             Self::Other => "другая роль",
         })
     }
@@ -162,6 +164,9 @@ impl Person {
 pub(crate) mod testing {
     use super::*;
 
+    /// The OGRN of the provider's demo clinic (`idp/src/demo.rs`).
+    pub const CLINIC_OGRN: &str = "1027700000019";
+
     /// A private person of `level`, with the demo's confirmed profile.
     pub fn person(level: Level) -> Person {
         Person {
@@ -184,11 +189,11 @@ pub(crate) mod testing {
     /// the `org` and `orgs` claims of the contract (issue 11).
     pub fn acting(roles: &str) -> Person {
         let org = format!(
-            r#"{{"id": "0b6c3c1e-1", "ogrn": "1027700000001", "inn": "7700000001",
+            r#"{{"id": "0b6c3c1e-1", "ogrn": "{CLINIC_OGRN}", "inn": "7701000019",
                 "name": "ГБУЗ «Городская поликлиника № 1»", "roles": {roles}}}"#
         );
         let membership = format!(
-            r#"[{{"id": "0b6c3c1e-1", "ogrn": "1027700000001", "inn": "7700000001",
+            r#"[{{"id": "0b6c3c1e-1", "ogrn": "{CLINIC_OGRN}", "inn": "7701000019",
                  "name": "ГБУЗ «Городская поликлиника № 1»", "roles": {roles},
                  "medical_worker": {{"specialty": "терапия", "position": "врач-терапевт"}}}}]"#
         );

@@ -36,7 +36,7 @@ pub async fn health(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageEr
         Area::MedicalWorker,
     ]
     .into_iter()
-    .map(|area| AreaCard::new(&person, area))
+    .map(|area| AreaCard::new(&person, area, &ctx.clinics))
     .collect();
     let page = HealthPage {
         nav: Nav::of(&person),

@@ -71,10 +71,15 @@ async fn each_role_opens_its_staff_area_and_is_refused_the_others_by_name() {
     let (status, body) = f.get(acting(r#"["admin"]"#), STAFF_EMPLOYEES).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Лечащева Мария Петровна") && body.contains("Настройки"));
-    let (status, body) = f.get(acting(r#"["admin"]"#), STAFF_REPORTS).await;
+    // The administrator opens every staff area.
+    for path in [STAFF_REPORTS, STAFF_SCHEDULE] {
+        let (status, body) = f.get(acting(r#"["admin"]"#), path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    let (status, body) = f.get(acting(r#"["specialist"]"#), STAFF_REPORTS).await;
     assert_eq!(status, 403);
     assert!(
-        body.contains("Нужна роль <strong>руководитель</strong>"),
+        body.contains("Нужна роль «руководитель» или «администратор»"),
         "{body}"
     );
 
@@ -90,13 +95,33 @@ async fn each_role_opens_its_staff_area_and_is_refused_the_others_by_name() {
     );
     let (status, body) = f.get(acting(r#"["specialist"]"#), STAFF_EMPLOYEES).await;
     assert_eq!(status, 403);
-    assert!(body.contains("администратор"));
+    assert!(body.contains("Нужна роль «администратор»"), "{body}");
+    assert!(
+        body.contains("Ваши роли: сотрудник."),
+        "the provider's word"
+    );
 
     let (status, body) = f.get(acting(r#"["admin", "manager"]"#), STAFF).await;
     assert_eq!(status, 200);
     assert!(
-        body.contains("ГБУЗ «Городская поликлиника № 1»") && body.contains("ОГРН 1027700000001")
+        body.contains("ГБУЗ «Городская поликлиника № 1»") && body.contains("ОГРН 1027700000019")
     );
+}
+
+#[actix_web::test]
+async fn another_organizations_admin_never_sees_the_clinics_data() {
+    let f = fixture();
+    let mut lab_admin = acting(r#"["admin"]"#);
+    let org = lab_admin.org.as_mut().unwrap();
+    org.ogrn = "1027700000020".into();
+    org.name = "ООО «Лаборатория «Анализ»»".into();
+    for path in [STAFF, STAFF_EMPLOYEES, STAFF_REPORTS, STAFF_SCHEDULE] {
+        let (status, body) = f.get(lab_admin.clone(), path).await;
+        assert_eq!(status, 403, "{path}: {body}");
+        assert!(body.contains("id=\"not-our-clinic\""), "{path}: {body}");
+        assert!(!body.contains("Лечащева"), "{path}: the clinic's doctors");
+        assert!(body.contains("choose=org"), "{path}: switching is offered");
+    }
 }
 
 #[actix_web::test]

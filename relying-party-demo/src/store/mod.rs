@@ -42,6 +42,8 @@ pub struct Clinic {
     pub address: String,
     pub phone: String,
     pub hours: String,
+    /// The clinic's organization at the provider.
+    pub ogrn: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -174,6 +176,25 @@ impl Store {
         .await
     }
 
+    /// The OGRNs of the clinics served (read once, at start).
+    pub fn clinic_ogrns(&self) -> Result<Vec<String>, StoreError> {
+        let mut c = self.pool.get()?;
+        Ok(clinics::table
+            .filter(clinics::ogrn.is_not_null())
+            .select(clinics::ogrn.assume_not_null())
+            .load(&mut c)?)
+    }
+
+    /// The clinic of an organization, with its doctors.
+    pub async fn clinic_of(&self, ogrn: &str) -> Result<Option<(Clinic, Vec<Doctor>)>, StoreError> {
+        let ogrn = ogrn.to_owned();
+        Ok(self
+            .clinics()
+            .await?
+            .into_iter()
+            .find(|(clinic, _)| clinic.ogrn.as_deref() == Some(ogrn.as_str())))
+    }
+
     pub async fn doctors(&self) -> Result<Vec<Doctor>, StoreError> {
         self.run(|c| {
             Ok(doctors::table
@@ -202,12 +223,18 @@ impl Store {
         .await
     }
 
-    /// A doctor's live appointments, found by the doctor's full name.
-    pub async fn schedule_of(&self, full_name: &str) -> Result<Vec<Appointment>, StoreError> {
+    /// A doctor's live appointments at a clinic, found by the doctor's
+    /// full name.
+    pub async fn schedule_of(
+        &self,
+        clinic: i32,
+        full_name: &str,
+    ) -> Result<Vec<Appointment>, StoreError> {
         let name = full_name.to_owned();
         self.run(move |c| {
             Ok(appointments::table
                 .inner_join(doctors::table)
+                .filter(doctors::clinic_id.eq(clinic))
                 .filter(doctors::full_name.eq(name))
                 .filter(appointments::cancelled_at.is_null())
                 .order((appointments::day, appointments::time))
@@ -263,13 +290,15 @@ impl Store {
         .await
     }
 
-    /// Live visits per doctor and per day, for the manager's report.
-    pub async fn report(&self) -> Result<(Vec<Count>, Vec<Count>), StoreError> {
+    /// A clinic's live visits per doctor and per day, for the manager's
+    /// report.
+    pub async fn report(&self, clinic: i32) -> Result<(Vec<Count>, Vec<Count>), StoreError> {
         use diesel::dsl::count_star;
-        self.run(|c| {
+        self.run(move |c| {
             let count = |(key, visits)| Count { key, visits };
             let per_doctor = appointments::table
                 .inner_join(doctors::table)
+                .filter(doctors::clinic_id.eq(clinic))
                 .filter(appointments::cancelled_at.is_null())
                 .group_by(doctors::full_name)
                 .select((doctors::full_name, count_star()))
@@ -279,6 +308,8 @@ impl Store {
                 .map(count)
                 .collect();
             let per_day = appointments::table
+                .inner_join(doctors::table)
+                .filter(doctors::clinic_id.eq(clinic))
                 .filter(appointments::cancelled_at.is_null())
                 .group_by(appointments::day)
                 .select((appointments::day, count_star()))

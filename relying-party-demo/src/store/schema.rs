@@ -7,6 +7,7 @@ diesel::table! {
         address -> Text,
         phone -> Text,
         hours -> Text,
+        ogrn -> Nullable<Text>,
     }
 }
 

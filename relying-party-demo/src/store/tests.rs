@@ -60,7 +60,7 @@ async fn the_report_counts_live_visits_per_doctor_and_day() {
     store.book(visit("a", 1, "2026-12-01")).await.unwrap();
     store.book(visit("b", 2, "2026-12-01")).await.unwrap();
     store.book(visit("c", 2, "2026-12-02")).await.unwrap();
-    let (per_doctor, per_day) = store.report().await.unwrap();
+    let (per_doctor, per_day) = store.report(1).await.unwrap();
     assert_eq!(
         per_doctor,
         vec![
@@ -77,7 +77,7 @@ async fn the_report_counts_live_visits_per_doctor_and_day() {
     assert_eq!(per_day.len(), 2);
     assert_eq!(
         store
-            .schedule_of("Сердцев Олег Иванович")
+            .schedule_of(1, "Сердцев Олег Иванович")
             .await
             .unwrap()
             .len(),
