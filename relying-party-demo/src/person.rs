@@ -110,6 +110,16 @@ pub struct MedicalWorker {
     pub position: String,
 }
 
+impl MedicalWorker {
+    /// The specialty, when it is written in Russian: the provider passes
+    /// what the organization typed, and a Russian page shows no English
+    /// word («(therapist)»).
+    pub fn specialty_ru(&self) -> Option<&str> {
+        let s = self.specialty.trim();
+        (!s.is_empty() && !s.chars().any(|c| c.is_ascii_alphabetic())).then_some(s)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FullName {
     pub family: String,
@@ -149,6 +159,16 @@ impl Person {
         self.name
             .as_ref()
             .map_or_else(|| "Пользователь".to_owned(), |n| n.to_string())
+    }
+
+    /// How a letter addresses the person: the given name and patronymic
+    /// («Иван Сергеевич»), never «Фамилия Имя».
+    pub fn greeting_name(&self) -> Option<String> {
+        let name = self.name.as_ref()?;
+        Some(match &name.middle {
+            Some(middle) => format!("{} {middle}", name.given),
+            None => name.given.clone(),
+        })
     }
 
     /// The membership of the acting organization, with its medical-worker

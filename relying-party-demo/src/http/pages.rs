@@ -114,7 +114,8 @@ pub struct HomePage {
 #[template(path = "health.html")]
 pub struct HealthPage {
     pub nav: Nav,
-    pub name: String,
+    /// «Иван Сергеевич».
+    pub name: Option<String>,
     pub level: Level,
     pub areas: Vec<AreaCard>,
 }
@@ -132,8 +133,11 @@ pub struct AppointmentsPage {
     pub nav: Nav,
     pub appointments: Vec<(Appointment, Doctor)>,
     pub doctors: Vec<Doctor>,
-    /// The first bookable day, YYYY-MM-DD.
-    pub day: String,
+    /// The doctor the form books.
+    pub doctor: Doctor,
+    /// The days the doctor receives: `YYYY-MM-DD` and «пн, 14 декабря 2026».
+    pub days: Vec<(String, String)>,
+    /// The visit times of the first of them (the same each day of a shift).
     pub times: Vec<String>,
     pub notice: Option<String>,
     pub problem: Option<String>,

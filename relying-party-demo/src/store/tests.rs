@@ -17,6 +17,20 @@ fn visit(sub: &str, doctor_id: i32, day: &str) -> NewAppointment {
     }
 }
 
+#[test]
+fn a_new_database_opens_its_connections_without_lock_errors() {
+    for _ in 0..3 {
+        let (_dir, store) = store();
+        // Every pooled connection is open once `open` returns.
+        assert_eq!(store.pool.state().connections, 4);
+        assert_eq!(
+            store.connection_errors(),
+            0,
+            "«database is locked» at start"
+        );
+    }
+}
+
 #[tokio::test]
 async fn migrations_seed_the_reference_data_and_the_register() {
     let (_dir, store) = store();

@@ -420,7 +420,15 @@ async fn a_patient_books_and_cancels_an_appointment_and_a_doctor_is_found_in_the
         .unwrap();
     assert!(has(&browser, "#no-appointments").await);
     click(&browser, "#book button[type=submit]").await;
-    assert_eq!(text(&browser, "#notice").await, "Вы записаны.");
+    let notice = text(&browser, "#notice").await;
+    assert!(notice.starts_with("Вы записаны: "), "{notice}");
+    // A weekday of the therapist's (пн–пт), in Russian.
+    assert!(
+        ["пн, ", "вт, ", "ср, ", "чт, ", "пт, "]
+            .iter()
+            .any(|d| notice.contains(d)),
+        "{notice}"
+    );
     assert!(has(&browser, "#appointments").await);
     shots.take(&browser, "booked").await;
     click(&browser, "#appointments button[type=submit]").await;
