@@ -26,6 +26,8 @@ pub enum PageError {
         decision: Decision,
         session: Box<Session>,
         links: Links,
+        /// The OGRNs of the cabinet's clinics.
+        clinics: Vec<String>,
     },
     #[error("login failed: {0}")]
     Login(#[from] LoginError),
@@ -91,7 +93,8 @@ impl PageError {
                 decision,
                 session,
                 links,
-            } => RefusedPage::new(*area, decision, session, links).render(),
+                clinics,
+            } => RefusedPage::new(*area, decision, session, links, clinics).render(),
             Self::Login(e) => ErrorPage::login(e, None).render(),
             Self::Callback(e, links) => ErrorPage::login(e, Some(links)).render(),
             Self::NotFound => ErrorPage::plain(

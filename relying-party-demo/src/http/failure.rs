@@ -132,7 +132,7 @@ fn provider(error: &str, description: &str, links: Option<&AccountLinks>) -> Wor
                     "Повысить уровень в профиле Госуслуг",
                 ),
             );
-            w.steps = raise_steps(needed, has);
+            w.steps = raise_steps(&needed, &has);
             w
         }
         ("access_denied", _) => words(
@@ -175,12 +175,12 @@ fn provider(error: &str, description: &str, links: Option<&AccountLinks>) -> Wor
 }
 
 /// How to go from `has` to `needed`, step by step.
-pub fn raise_steps(needed: Level, has: Level) -> Vec<String> {
+pub fn raise_steps(needed: &Level, has: &Level) -> Vec<String> {
     let mut steps = Vec::new();
-    if has == Level::Simplified {
+    if *has == Level::Simplified {
         steps.push("Заполните паспорт и СНИЛС в «Моих данных» на Госуслугах и дождитесь проверки — учётная запись станет стандартной.".to_owned());
     }
-    if needed == Level::Confirmed {
+    if *needed == Level::Confirmed {
         steps.push("Подтвердите личность: в центре обслуживания, кодом из письма или электронной подписью.".to_owned());
     }
     steps.push("Вернитесь в кабинет и войдите заново: новый уровень виден кабинету только после нового входа.".to_owned());

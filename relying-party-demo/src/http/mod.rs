@@ -124,6 +124,7 @@ impl App {
                 decision,
                 session: Box::new(session),
                 links: self.links().await,
+                clinics: self.clinics.clone(),
             }),
         }
     }

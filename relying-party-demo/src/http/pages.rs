@@ -223,11 +223,31 @@ pub struct RefusedPage {
     pub account_url: String,
     pub relogin_url: String,
     pub offers_orgs: bool,
+    /// Another of the person's clinics where their roles open the area.
+    pub switch_to: Option<String>,
 }
 
 impl RefusedPage {
-    pub fn new(area: Area, decision: &Decision, session: &Session, links: &Links) -> Self {
+    pub fn new(
+        area: Area,
+        decision: &Decision,
+        session: &Session,
+        links: &Links,
+        clinics: &[String],
+    ) -> Self {
         let next = area_path(area);
+        let person = &session.person;
+        let switch_to = match decision {
+            Decision::NeedRole { needed, .. } => person
+                .orgs
+                .iter()
+                .filter(|m| person.org.as_ref().is_none_or(|o| o.id != m.org.id))
+                .find(|m| {
+                    clinics.contains(&m.org.ogrn) && needed.iter().any(|r| m.org.roles.contains(r))
+                })
+                .map(|m| m.org.name.clone()),
+            _ => None,
+        };
         let (heading, reason, relogin_url) = match decision.clone() {
             Decision::NeedLevel { needed, has } => (
                 "Недостаточный уровень учётной записи",
@@ -258,6 +278,7 @@ impl RefusedPage {
             account_url: links.account.clone(),
             relogin_url,
             offers_orgs: links.offers_orgs,
+            switch_to,
         }
     }
 }

@@ -30,15 +30,24 @@ pub async fn home(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageErro
 
 pub async fn health(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
     let person = ctx.enter(&req, Area::Reference).await?.person;
-    let areas = [
+    let mut areas = vec![
         Area::Reference,
         Area::Appointments,
         Area::Records,
         Area::MedicalWorker,
-    ]
-    .into_iter()
-    .map(|area| AreaCard::new(&person, area, &ctx.clinics))
-    .collect();
+    ];
+    // People who work for an organization see the staff areas too.
+    if person.org.is_some() || !person.orgs.is_empty() {
+        areas.extend([
+            Area::StaffEmployees,
+            Area::StaffReports,
+            Area::StaffSchedule,
+        ]);
+    }
+    let areas = areas
+        .into_iter()
+        .map(|area| AreaCard::new(&person, area, &ctx.clinics))
+        .collect();
     let page = HealthPage {
         nav: Nav::of(&person),
         name: person.greeting_name(),

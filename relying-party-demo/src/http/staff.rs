@@ -38,6 +38,7 @@ pub async fn home(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageErro
                 area: Area::StaffEmployees,
                 decision,
                 links: ctx.links().await,
+                clinics: ctx.clinics.clone(),
                 session: Box::new(session),
             });
         }

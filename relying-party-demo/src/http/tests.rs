@@ -170,6 +170,28 @@ async fn pages_greet_by_name_and_patronymic_and_show_no_english_words() {
 }
 
 #[actix_web::test]
+async fn the_hub_marks_what_this_person_may_open_and_refusals_offer_the_fix() {
+    let f = fixture();
+    let (_, body) = f.get(acting(r#"["manager"]"#), HEALTH).await;
+    assert!(
+        body.contains("data-open=\"true\"") && body.contains("Отчёты"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Закрыто. Нужна роль «администратор»."),
+        "{body}"
+    );
+    // A level refusal: the profile is the action, a new login comes after.
+    let (_, body) = f.get(person(Level::Standard), RECORDS).await;
+    assert!(body.contains("id=\"account-link\""), "{body}");
+    assert!(!body.contains("Подтверждёнов Иван Сергеевич!"));
+    // A role refusal with no other clinic to switch to: no login offered.
+    let (_, body) = f.get(acting(r#"["specialist"]"#), STAFF_EMPLOYEES).await;
+    assert!(body.contains("Попросите его назначить вам роль"), "{body}");
+    assert!(!body.contains("id=\"relogin\""), "{body}");
+}
+
+#[actix_web::test]
 async fn each_role_opens_its_staff_area_and_is_refused_the_others_by_name() {
     let f = fixture();
     let (status, body) = f.get(acting(r#"["admin"]"#), STAFF_EMPLOYEES).await;
