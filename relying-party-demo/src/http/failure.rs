@@ -94,6 +94,11 @@ impl ErrorPage {
                 relogin,
             ),
         };
+        // What the provider said, for support, when the page cannot say it.
+        let support = match error {
+            LoginError::Provider { error, .. } if w.code == "provider_error" => Some(error.clone()),
+            _ => None,
+        };
         Self {
             nav: Nav::default(),
             code: w.code.to_owned(),
@@ -101,6 +106,7 @@ impl ErrorPage {
             message: w.message,
             steps: w.steps,
             action: w.action,
+            support,
         }
     }
 }

@@ -293,6 +293,8 @@ pub struct ErrorPage {
     pub steps: Vec<String>,
     /// The one thing to do next, when something can help.
     pub action: Option<Action>,
+    /// The provider's error code, for the cabinet's support.
+    pub support: Option<String>,
 }
 
 /// A link that fixes what a page reports.
@@ -323,6 +325,7 @@ impl ErrorPage {
             message: message.to_owned(),
             steps: Vec::new(),
             action: None,
+            support: None,
         }
     }
 }

@@ -345,6 +345,12 @@ async fn each_error_the_provider_sends_back_gets_its_page() {
             code
         };
         assert_eq!(page.error_code().as_deref(), Some(expected));
+        if code == "server_error" {
+            assert!(
+                page.body
+                    .contains("<code id=\"error-code\">server_error</code>")
+            );
+        }
         // A new login helps, except where the account lacks a way in.
         assert_eq!(
             page.body.contains("Войти заново"),
