@@ -37,5 +37,6 @@ pub mod oidc;
 pub mod orgs;
 pub mod paths;
 pub mod registries;
+pub mod sessions;
 pub mod store;
 pub mod worker;

@@ -18,10 +18,10 @@ use super::totp;
 use crate::audit::{Entry, events};
 use crate::ctx::{Busy, Ctx};
 use crate::delivery::{Kind, Message};
-use crate::login::session::{self, EndReason, Session};
 use crate::login::{self, Factor, LoginError};
 use crate::messages::{Change, Notice, Purpose};
 use crate::model::{Aal, Account, SecondFactor, SecondFactorRecord, Secret};
+use crate::sessions::{self, EndReason, Session};
 use crate::store::{EphemeralExt, StoreError};
 
 /// An enrollment must be confirmed within this time.
@@ -170,7 +170,7 @@ pub async fn check_password(
     ctx: &Ctx,
     account: &Account,
     password: &str,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<(), SettingsError> {
     if let Some(until) = login::guard::locked_until(ctx, account) {
         return Err(SettingsError::Locked { until });
@@ -192,7 +192,7 @@ pub async fn check_password(
             .await?
             .is_none_or(|now| login::guard::locked_until(ctx, &now).is_some());
     if !right || locked {
-        login::guard::failed(ctx, Some(account), client.ip, client.request_id).await?;
+        login::guard::failed(ctx, Some(account), browser.ip, browser.request_id).await?;
         return Err(SettingsError::WrongPassword);
     }
     Ok(())
@@ -207,7 +207,7 @@ async fn prove_code(
     account: &Account,
     factor: SecondFactorRecord,
     code: &str,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<(), SettingsError> {
     let Some(taken) = login::guard::take_code_try(ctx, &account.id).await? else {
         return Err(SettingsError::CodesBlocked);
@@ -228,7 +228,7 @@ async fn prove_code(
         ctx.sql.use_recovery_code(&account.id, &digest, now).await?
     };
     if !right {
-        if login::guard::code_failed(ctx, taken, client.ip).await? {
+        if login::guard::code_failed(ctx, taken, browser.ip).await? {
             return Err(SettingsError::CodesBlocked);
         }
         return Err(SettingsError::WrongFactorCode);
@@ -245,7 +245,7 @@ async fn check_both(
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<(), SettingsError> {
     let factor = match proof.session.auth.aal < Aal::Aal2 {
         true => ctx.sql.second_factor(&account.id).await?,
@@ -254,9 +254,9 @@ async fn check_both(
     if factor.is_some() && proof.code.is_empty() {
         return Err(SettingsError::CodeNeeded);
     }
-    check_password(ctx, account, password, client).await?;
+    check_password(ctx, account, password, browser).await?;
     match factor {
-        Some(factor) => prove_code(ctx, account, factor, proof.code, client).await,
+        Some(factor) => prove_code(ctx, account, factor, proof.code, browser).await,
         None => Ok(()),
     }
 }
@@ -268,9 +268,9 @@ pub async fn begin_totp(
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<TotpEnrollment, SettingsError> {
-    check_both(ctx, account, password, proof, client).await?;
+    check_both(ctx, account, password, proof, browser).await?;
     let secret = totp::new_secret();
     let enrollment = Enrollment {
         method: SecondFactor::Totp,
@@ -294,10 +294,10 @@ pub async fn begin_sms(
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<(), SettingsError> {
     let phone = verified_phone(account).ok_or(SettingsError::NoPhone)?;
-    check_both(ctx, account, password, proof, client).await?;
+    check_both(ctx, account, password, proof, browser).await?;
     let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, ctx.now());
     let enrollment = Enrollment {
         method: SecondFactor::Sms,
@@ -344,7 +344,7 @@ pub async fn confirm(
     account: &Account,
     session: &Session,
     code: &str,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<Enabled, SettingsError> {
     // Taken while checked, so parallel guesses cannot share one try and
     // one enrollment enables once; a wrong code puts it back.
@@ -401,8 +401,8 @@ pub async fn confirm(
     )
     .await;
     let sid = &session.auth.sid;
-    session::end_all(ctx, &account.id, Some(sid), EndReason::SecondFactorEnabled).await?;
-    let cookie = strengthen(ctx, session, record.method, client).await?;
+    sessions::end_all(ctx, &account.id, Some(sid), EndReason::SecondFactorEnabled).await?;
+    let cookie = strengthen(ctx, session, record.method, browser).await?;
     super::tell_owner(
         ctx,
         account,
@@ -425,9 +425,9 @@ async fn strengthen(
     ctx: &Ctx,
     session: &Session,
     method: SecondFactor,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<Option<Secret>, StoreError> {
-    let Some(cookie) = client.old_cookie else {
+    let Some(cookie) = browser.old_cookie else {
         return Ok(None);
     };
     if session.auth.aal >= Aal::Aal2 {
@@ -445,7 +445,7 @@ async fn strengthen(
             auth.amr.push(amr.to_owned());
         }
     }
-    session::strengthen(ctx, cookie, auth).await
+    sessions::strengthen(ctx, cookie, auth).await
 }
 
 /// Turns the second factor off (with the password, and a session at
@@ -455,9 +455,9 @@ pub async fn disable(
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<(), SettingsError> {
-    check_both(ctx, account, password, proof, client).await?;
+    check_both(ctx, account, password, proof, browser).await?;
     if !ctx.sql.disable_second_factor(&account.id).await? {
         return Err(SettingsError::NotEnabled);
     }
@@ -496,9 +496,9 @@ pub async fn renew_recovery_codes(
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<Vec<String>, SettingsError> {
-    check_both(ctx, account, password, proof, client).await?;
+    check_both(ctx, account, password, proof, browser).await?;
     if ctx.sql.second_factor(&account.id).await?.is_none() {
         return Err(SettingsError::NotEnabled);
     }

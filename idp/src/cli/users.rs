@@ -13,8 +13,8 @@ use crate::accounts::{self, NewAccount};
 use crate::audit::{Audit, Entry, events};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::login::session::{EndReason, Ender};
 use crate::model::{Account, AccountLevel, Secret, SessionRecord};
+use crate::sessions::{EndReason, Ender};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::advance::Factor;
-use super::{Client, LoginError, Outcome, Session, finish, guard};
+use super::{LoginError, Outcome, finish, guard};
 use crate::accounts::codes::{self, CodeCheck, SentCode};
 use crate::accounts::second_factor::{SMS_CODE_TRIES, SMS_CODE_TTL_SECS, sms_code, verified_phone};
 use crate::accounts::totp;
@@ -17,6 +17,7 @@ use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
 use crate::model::{Aal, Account, SecondFactor, Secret, random_token};
+use crate::sessions::{Browser, Session};
 use crate::store::{EphemeralExt, StoreError, Update, update_json};
 
 /// The cookie of a login waiting for its code.
@@ -227,7 +228,7 @@ pub async fn submit(
     ctx: &Ctx,
     cookie: &str,
     code: &str,
-    client: &Client<'_>,
+    browser: &Browser<'_>,
 ) -> Result<Outcome, CodeError> {
     // Taken, so one pending login finishes once even under a double submit.
     let mut pending: Pending = match cookie.len() <= 100 {
@@ -257,10 +258,10 @@ pub async fn submit(
         Ok(factor) => factor,
         Err(tries_left) => {
             let method = pending.method.as_str();
-            let blocked = guard::code_failed(ctx, taken, client.ip).await?;
+            let blocked = guard::code_failed(ctx, taken, browser.ip).await?;
             ctx.audit
                 .record(
-                    super::failure(client, method, Some(&account.id), "wrong_code"),
+                    super::failure(browser, method, Some(&account.id), "wrong_code"),
                     now,
                 )
                 .await;
@@ -269,8 +270,8 @@ pub async fn submit(
                     .record(
                         Entry::new(events::SECOND_FACTOR_BLOCKED)
                             .account(&account.id)
-                            .request(client.request_id)
-                            .detail(serde_json::json!({"ip": client.ip})),
+                            .request(browser.request_id)
+                            .detail(serde_json::json!({"ip": browser.ip})),
                         now,
                     )
                     .await;
@@ -294,7 +295,7 @@ pub async fn submit(
         pending.factors,
         pending.required,
         pending.sid,
-        client,
+        browser,
     )
     .await?)
 }

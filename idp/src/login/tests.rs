@@ -15,8 +15,8 @@ fn password_hash() -> String {
         .clone()
 }
 
-fn browser() -> Client<'static> {
-    Client {
+fn browser() -> Browser<'static> {
+    Browser {
         ip: "192.0.2.1",
         user_agent: Some("unit test"),
         old_cookie: None,
@@ -62,7 +62,7 @@ async fn a_password_login_starts_a_session_and_a_wrong_password_does_not() {
     let Outcome::Started { cookie, sid } = outcome else {
         panic!("no session: {outcome:?}");
     };
-    let session = session::find(&ctx, Some(cookie.expose()))
+    let session = crate::sessions::find(&ctx, Some(cookie.expose()))
         .await
         .unwrap()
         .expect("the session is live");

@@ -18,8 +18,8 @@ use super::request::{self, max_age_exceeded};
 use super::tokens::id_token_hint;
 use crate::ctx::Ctx;
 use crate::limits::{self, Limit, Subject};
-use crate::login::Session;
 use crate::model::{Aal, AccountLevel, AuthContext, Client, Release};
+use crate::sessions::Session;
 
 /// What the browser sees next.
 #[derive(Debug)]

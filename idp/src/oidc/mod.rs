@@ -5,7 +5,6 @@
 
 pub mod actor;
 pub mod authorize;
-pub mod backchannel;
 pub mod claims;
 pub mod code;
 pub mod consent;

@@ -141,7 +141,7 @@ pub async fn submit(
     let requester = Requester::of(&req);
     let required = required(flow.as_ref());
     let outcome =
-        certificate::login(&ctx, &browser.0, signed, required, &requester.client(&id)).await;
+        certificate::login(&ctx, &browser.0, signed, required, &requester.browser(&id)).await;
     match outcome {
         Ok(outcome) => finish(&ctx, t, &id, flow, outcome).await,
         Err(LoginError::Certificate(refusal)) => {

@@ -405,13 +405,13 @@ pub async fn password(
     let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
     let t = texts(&req, None);
     let requester = Requester::of(&req);
-    let client = requester.client(&id);
+    let browser = requester.browser(&id);
     match login::proven(
         &ctx,
         &account,
         vec![login::Factor::Password],
         required,
-        &client,
+        &browser,
     )
     .await
     {
