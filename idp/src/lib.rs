@@ -20,6 +20,7 @@ pub mod cli;
 pub mod clients;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod ctx;
 pub mod dates;
 pub mod delivery;

@@ -15,10 +15,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::codes::{CodeCheck, SentCode};
-use super::password::{self, NewPasswordError};
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
+use crate::credentials::codes::{CodeCheck, SentCode};
+use crate::credentials::password::{self, NewPasswordError};
 use crate::ctx::Ctx;
 use crate::delivery::{Kind, Message};
 use crate::limits::{self, Limit, Subject};
@@ -294,7 +294,7 @@ pub async fn set_password(
     let now = ctx.now();
     ctx.sql.set_password_hash(&account.id, hash, now).await?;
     sessions::end_all(ctx, &account.id, keep_sid, EndReason::PasswordChanged).await?;
-    crate::login::guard::unlock_by_owner(ctx, &account.id, by).await?;
+    crate::credentials::guard::unlock_by_owner(ctx, &account.id, by).await?;
     ctx.audit
         .record(
             Entry::new(events::PASSWORD_CHANGED)

@@ -7,36 +7,19 @@
 //! logins: a certificate cannot be guessed (every attempt needs a live
 //! challenge, a certificate of a trusted CA and its private key), and
 //! someone guessing passwords, from anywhere, must not lock the owner out.
-//! Every attempt is journaled with the certificate's serial.
+//! Every attempt is journaled with the certificate's serial. The challenge
+//! is `credentials::certificate`'s.
 
 use std::fmt;
 
 use super::{Factor, LoginError, Outcome, failure, proven};
 use crate::accounts::profile;
 use crate::certs::{self, Mismatch};
+use crate::credentials::certificate;
 use crate::ctx::Ctx;
-use crate::model::{Aal, Account, PersonalNumber, Secret};
+use crate::model::{Aal, Account, PersonalNumber};
 use crate::sessions::Browser;
 use crate::store::StoreError;
-
-/// The challenge's prefix: a signature made here serves nothing else.
-const PURPOSE: &str = "vhod-login";
-
-/// One challenge per browser, keyed by the digest of its binding cookie:
-/// nobody is known yet, and another browser must not use it.
-fn challenge_key(browser: &str) -> String {
-    format!("login-challenge:{}", Secret::new(browser).digest())
-}
-
-/// Whether certificate login is on: trusted CAs are configured.
-pub fn available(ctx: &Ctx) -> bool {
-    ctx.esign.is_some()
-}
-
-/// A fresh challenge for this browser (an earlier one no longer counts).
-pub async fn challenge(ctx: &Ctx, browser: &str) -> Result<String, StoreError> {
-    certs::issue(ctx, &challenge_key(browser), PURPOSE).await
-}
 
 /// What the person sent: the certificate and the signature over the
 /// challenge.
@@ -117,7 +100,7 @@ pub async fn login(
         certificate: serial.as_deref(),
         ..*browser
     };
-    let Some(challenge) = certs::take(ctx, &challenge_key(binding)).await? else {
+    let Some(challenge) = certificate::take_challenge(ctx, binding).await? else {
         return Err(refused(ctx, &browser, None, Refusal::NoChallenge).await);
     };
     let now = ctx.now();

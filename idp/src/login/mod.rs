@@ -8,7 +8,6 @@
 
 pub mod advance;
 pub mod certificate;
-pub mod guard;
 pub mod password;
 pub mod second_factor;
 #[cfg(test)]
@@ -18,6 +17,7 @@ pub use advance::{Factor, Need, Progress, advance};
 pub use password::LoginError;
 
 use crate::audit::{Entry, events};
+use crate::credentials::{self, guard, lockout};
 use crate::ctx::Ctx;
 use crate::model::{Aal, SecondFactor, Secret};
 use crate::sessions::{self, Browser};
@@ -54,7 +54,7 @@ pub struct Methods {
 pub fn methods(ctx: &Ctx, required: Aal) -> Methods {
     Methods {
         password: advance::reached(&[Factor::Password, Factor::Totp]) >= required,
-        certificate: certificate::available(ctx),
+        certificate: credentials::certificate::available(ctx),
     }
 }
 
@@ -90,7 +90,9 @@ pub async fn password_login(
         // judged by the lock in force now, as if they had come in a row.
         account = ctx.sql.account(&read.id).await?;
     }
-    let lock = account.as_ref().and_then(|a| guard::password_lock(ctx, a));
+    let lock = account
+        .as_ref()
+        .and_then(|a| lockout::password_lock(a, ctx.now()));
     if let (Some(account), true, None) = (&account, right, lock) {
         guard::succeeded(ctx, account).await?;
         return proven(ctx, account, vec![Factor::Password], required, browser).await;
@@ -164,7 +166,7 @@ async fn finish(
 ) -> Result<Outcome, LoginError> {
     let (old_cookie, request_id) = (browser.old_cookie, browser.request_id);
     let now = ctx.now();
-    if guard::admin_locked(account) {
+    if lockout::admin_locked(account) {
         ctx.audit
             .record(
                 Entry::new(events::LOGIN_FAILED)
@@ -203,7 +205,9 @@ async fn finish(
         // one-factor session starts, and the flow's step-up page says how
         // to enable one (or lets the person give up).
         Need::Unreachable if required == Aal::Aal2 => advance::authenticated(&progress, sid, now),
-        Need::Certificate if certificate::available(ctx) => return Ok(Outcome::Certificate),
+        Need::Certificate if credentials::certificate::available(ctx) => {
+            return Ok(Outcome::Certificate);
+        }
         Need::Certificate | Need::Unreachable => {
             ctx.audit
                 .record(

@@ -11,7 +11,7 @@ const PASSWORD: &str = "Unit-pass1!";
 /// The Argon2id hash of [`PASSWORD`], made once per test process.
 fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| accounts::password::hash(&Secret::new(PASSWORD)).unwrap())
+    HASH.get_or_init(|| crate::credentials::password::hash(&Secret::new(PASSWORD)).unwrap())
         .clone()
 }
 

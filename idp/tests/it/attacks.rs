@@ -438,7 +438,7 @@ async fn a_burst_of_guesses_in_the_settings_is_judged_by_the_lock_its_checks_end
 /// asked first whether tries were left, so a burst was compared whole.)
 #[actix_web::test]
 async fn a_burst_of_code_guesses_from_many_waiting_logins_shares_the_tries() {
-    use idp::accounts::totp;
+    use idp::credentials::totp;
     use idp::login::second_factor::submit;
     use idp::login::{Outcome, password_login};
     use idp::model::{Aal, SecondFactor, SecondFactorRecord};

@@ -9,6 +9,7 @@ use askama::Template;
 
 use super::login::{client_name, finish, flow_texts, load_flow, required};
 use super::{Requester, html, problem, with_cookie, with_own_scripts};
+use crate::credentials;
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token};
@@ -51,8 +52,8 @@ async fn show(
     error: Option<String>,
 ) -> HttpResponse {
     let t = flow_texts(req, flow);
-    let challenge = if certificate::available(ctx) {
-        match certificate::challenge(ctx, &browser).await {
+    let challenge = if credentials::certificate::available(ctx) {
+        match credentials::certificate::challenge(ctx, &browser).await {
             Ok(challenge) => Some(challenge),
             Err(_) => return problem(t, id, Problem::Unavailable),
         }

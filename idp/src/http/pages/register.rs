@@ -7,8 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{Requester, decision, html, problem, see_other, texts, with_cookie};
-use crate::accounts::password::PolicyError;
 use crate::accounts::registration::{self, Field, RegisterError, Registration, Start, Step};
+use crate::credentials::password::PolicyError;
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};

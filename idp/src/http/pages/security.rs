@@ -8,8 +8,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{Requester, html, problem, texts, with_cookie};
-use crate::accounts::second_factor::{self, Proof, SettingsError, Status, verified_phone};
-use crate::accounts::{recovery, totp};
+use crate::accounts::recovery;
+use crate::accounts::second_factor::{self, Proof, SettingsError, Status};
+use crate::credentials::second_factor::verified_phone;
+use crate::credentials::totp;
 use crate::ctx::Ctx;
 use crate::dates;
 use crate::http::RequestId;
