@@ -22,7 +22,7 @@ use super::routes::paths;
 use crate::ctx::Ctx;
 use crate::model::random_token;
 use crate::oidc::flow::{BROWSER_COOKIE, new_browser_id};
-use crate::oidc::token::ClientCredentials;
+use crate::oidc::token_endpoint::ClientCredentials;
 use crate::oidc::{OAuthError, Params};
 use crate::sessions::{self, Session};
 

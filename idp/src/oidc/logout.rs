@@ -4,10 +4,10 @@
 //! without asking only when an ID token of this very session names it;
 //! otherwise the person confirms, so no site can log anyone out.
 
+use super::auth_request::preview;
 use super::error::OAuthError;
 use super::params::Params;
 use super::redirect;
-use super::request::preview;
 use super::tokens::{IdTokenHint, verify_id_token_hint};
 use crate::audit::{Entry, events};
 use crate::ctx::Ctx;
