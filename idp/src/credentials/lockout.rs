@@ -116,29 +116,11 @@ pub fn closes_code_step(config: &Config, taken: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::AccountLevel;
 
     fn account(locked_until: Option<UnixTime>) -> Account {
         Account {
-            id: "acc".into(),
-            email: None,
-            phone: None,
-            snils: None,
-            inn: None,
-            password_hash: String::new(),
-            family_name: "Ф".into(),
-            given_name: "И".into(),
-            middle_name: None,
-            birthdate: None,
-            gender: None,
-            address: None,
-            email_verified: false,
-            phone_verified: false,
-            level: AccountLevel::Standard,
-            created_at: 0,
             locked_until,
-            checked_at: 0,
-            level_since: 0,
+            ..Account::for_tests("acc")
         }
     }
 

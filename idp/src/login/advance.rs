@@ -86,27 +86,7 @@ mod tests {
     use crate::model::AccountLevel;
 
     fn account() -> Account {
-        Account {
-            id: "acc".into(),
-            email: None,
-            phone: None,
-            snils: None,
-            inn: None,
-            password_hash: String::new(),
-            family_name: "Ф".into(),
-            given_name: "И".into(),
-            middle_name: None,
-            birthdate: None,
-            gender: None,
-            address: None,
-            email_verified: false,
-            phone_verified: false,
-            level: AccountLevel::Standard,
-            created_at: 0,
-            locked_until: None,
-            checked_at: 0,
-            level_since: 0,
-        }
+        Account::for_tests("acc")
     }
 
     #[test]
