@@ -1,7 +1,8 @@
 //! Demo data for `idp serve --demo`, seeded idempotently.
 
-use crate::accounts::{self, AccountError, NewAccount, password, totp};
+use crate::accounts::{self, AccountError, NewAccount};
 use crate::clients::{ClientError, NewClient};
+use crate::credentials::{password, totp};
 use crate::ctx::Ctx;
 use crate::model::{
     AccountLevel, MedicalWorker, Membership, OrgEvent, OrgKind, Organization, Passport, Profile,
