@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod confirmation;
+pub mod levels;
 pub mod password;
 pub mod profile;
 pub mod recovery;

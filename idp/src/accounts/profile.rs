@@ -281,7 +281,13 @@ pub async fn run_check(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
     let now = ctx.now();
     let finished = ctx
         .sql
-        .finish_verification(&verification.id, passed, &mismatches, now)
+        .finish_verification(
+            &verification.id,
+            passed,
+            &mismatches,
+            now,
+            super::levels::after_check,
+        )
         .await
         .map_err(store)?;
     let account = verification.account_id.as_str();

@@ -321,6 +321,16 @@ pub struct Profile {
     pub passport: Option<Passport>,
 }
 
+/// What a passing registry check does to an account: decided by
+/// `accounts::levels::after_check`, applied by the store in the transaction
+/// that records the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AfterCheck {
+    pub level: AccountLevel,
+    /// Names, birth date or SNILS changed.
+    pub identity_changed: bool,
+}
+
 /// Where a request to check a profile stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
