@@ -3,7 +3,7 @@
 //! A login follows one path through the modules:
 //! `http::pages::authorize` -> [`oidc::authorize`] (validate, decide) ->
 //! `http::pages::login` -> [`login`] (password, SSO session) ->
-//! `http::pages::consent` -> [`oidc::consent`] -> [`oidc::code`] (the code,
+//! `http::pages::consent` -> [`oidc::authorize::consent`] -> [`oidc::code`] (the code,
 //! redirected to the portal) -> `http::endpoints::token` ->
 //! [`oidc::token`] (ID, access and refresh tokens) ->
 //! `http::endpoints::userinfo` -> [`oidc::userinfo`].
