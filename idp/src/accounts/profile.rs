@@ -412,3 +412,6 @@ pub fn number_checked(account: &Account, number: PersonalNumber) -> bool {
 pub fn today(now: UnixTime) -> NaiveDate {
     chrono::DateTime::from_timestamp(now, 0).map_or(NaiveDate::MIN, |t| t.date_naive())
 }
+
+#[cfg(test)]
+mod tests;

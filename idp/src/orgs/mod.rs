@@ -18,6 +18,8 @@ pub mod claims;
 pub mod invitations;
 pub mod registration;
 pub mod rules;
+#[cfg(test)]
+mod tests;
 
 use serde_json::json;
 
