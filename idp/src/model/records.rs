@@ -116,6 +116,29 @@ impl Client {
     }
 }
 
+#[cfg(test)]
+impl Client {
+    /// A confidential portal for unit tests: `portal`, registered for
+    /// `scope`, redirecting to `https://portal.example/cb`.
+    pub fn for_tests(scope: &str) -> Client {
+        Client {
+            id: "portal".into(),
+            name: "Portal".into(),
+            secret_hash: Some("digest".into()),
+            redirect_uris: vec!["https://portal.example/cb".into()],
+            post_logout_redirect_uris: Vec::new(),
+            scopes: crate::model::Scopes::parse(scope),
+            skip_consent: false,
+            min_account_level: None,
+            min_aal: None,
+            id_token_alg: "RS256".into(),
+            access_token_alg: None,
+            backchannel_logout_uri: None,
+            created_at: 0,
+        }
+    }
+}
+
 /// A person's remembered consent for one client: exactly what the consent
 /// pages showed and the person allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -47,17 +47,7 @@ async fn registered() -> (Ctx, Account, Organization) {
         Some(SNILS),
     )
     .await;
-    let form = Application {
-        kind: "legal_entity",
-        full_name: "Общество с ограниченной ответственностью «Ромашка»",
-        short_name: "ООО «Ромашка»",
-        ogrn: "1027700000030",
-        inn: "7701000033",
-        kpp: "770101001",
-        legal_address: "г. Москва, ул. Ленина, д. 1",
-        actual_address: "г. Москва, ул. Ленина, д. 1",
-        medical: false,
-    };
+    let form = registration::tests::good();
     let person = Holder::person(
         "Иванова",
         "Мария Петровна",

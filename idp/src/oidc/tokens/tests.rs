@@ -12,21 +12,7 @@ const ISSUER: &str = "https://vhod.example";
 const NOW: UnixTime = 1_700_000_000;
 
 fn client() -> Client {
-    Client {
-        id: "portal".into(),
-        name: "Portal".into(),
-        secret_hash: Some("digest".into()),
-        redirect_uris: vec!["https://portal.example/cb".into()],
-        post_logout_redirect_uris: Vec::new(),
-        scopes: Scopes::parse("openid profile organizations"),
-        skip_consent: false,
-        min_account_level: None,
-        min_aal: None,
-        id_token_alg: "ES256".into(),
-        access_token_alg: None,
-        backchannel_logout_uri: None,
-        created_at: 0,
-    }
+    Client::for_tests("openid profile organizations")
 }
 
 fn auth() -> AuthContext {
