@@ -4,7 +4,7 @@
 //! `http::pages::authorize` -> [`oidc::authorize`] (validate, decide) ->
 //! `http::pages::login` -> [`login`] (a factor from [`credentials`], the SSO
 //! session in [`sessions`]) ->
-//! `http::pages::consent` -> [`oidc::consent`] -> [`oidc::code`] (the code,
+//! `http::pages::consent` -> [`oidc::authorize::consent`] -> [`oidc::code`] (the code,
 //! redirected to the portal) -> `http::endpoints::token` ->
 //! [`oidc::token_endpoint`] (ID, access and refresh tokens) ->
 //! `http::endpoints::userinfo` -> [`oidc::userinfo`].

@@ -2,6 +2,7 @@
 //! password verification; self-registration ([`registration`]).
 
 pub mod confirmation;
+pub mod levels;
 pub mod profile;
 pub mod recovery;
 pub mod registration;

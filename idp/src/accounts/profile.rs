@@ -281,7 +281,13 @@ pub async fn run_check(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
     let now = ctx.now();
     let finished = ctx
         .sql
-        .finish_verification(&verification.id, passed, &mismatches, now)
+        .finish_verification(
+            &verification.id,
+            passed,
+            &mismatches,
+            now,
+            super::levels::after_check,
+        )
         .await
         .map_err(store)?;
     let account = verification.account_id.as_str();
@@ -406,3 +412,6 @@ pub fn number_checked(account: &Account, number: PersonalNumber) -> bool {
 pub fn today(now: UnixTime) -> NaiveDate {
     chrono::DateTime::from_timestamp(now, 0).map_or(NaiveDate::MIN, |t| t.date_naive())
 }
+
+#[cfg(test)]
+mod tests;

@@ -131,6 +131,17 @@ impl Membership {
     }
 }
 
+/// A change to one employee: decided by `orgs::rules::change_member`,
+/// executed by the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberChange {
+    Roles {
+        roles: Roles,
+        medical_worker: Option<MedicalWorker>,
+    },
+    Remove,
+}
+
 /// Whom an invitation is for: the person with this verified phone or
 /// e-mail, or this checked SNILS.
 #[derive(Debug, Clone, PartialEq, Eq)]

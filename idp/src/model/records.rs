@@ -145,6 +145,29 @@ impl Client {
     }
 }
 
+#[cfg(test)]
+impl Client {
+    /// A confidential portal for unit tests: `portal`, registered for
+    /// `scope`, redirecting to `https://portal.example/cb`.
+    pub fn for_tests(scope: &str) -> Client {
+        Client {
+            id: "portal".into(),
+            name: "Portal".into(),
+            secret_hash: Some("digest".into()),
+            redirect_uris: vec!["https://portal.example/cb".into()],
+            post_logout_redirect_uris: Vec::new(),
+            scopes: crate::model::Scopes::parse(scope),
+            skip_consent: false,
+            min_account_level: None,
+            min_aal: None,
+            id_token_alg: "RS256".into(),
+            access_token_alg: None,
+            backchannel_logout_uri: None,
+            created_at: 0,
+        }
+    }
+}
+
 /// A person's remembered consent for one client: exactly what the consent
 /// pages showed and the person allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,6 +371,16 @@ pub struct Profile {
     pub snils: Option<String>,
     pub inn: Option<String>,
     pub passport: Option<Passport>,
+}
+
+/// What a passing registry check does to an account: decided by
+/// `accounts::levels::after_check`, applied by the store in the transaction
+/// that records the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AfterCheck {
+    pub level: AccountLevel,
+    /// Names, birth date or SNILS changed.
+    pub identity_changed: bool,
 }
 
 /// Where a request to check a profile stands.

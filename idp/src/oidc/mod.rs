@@ -3,12 +3,10 @@
 //! back-channel) and discovery.
 //! Plain Rust that returns decisions; `http/` renders them.
 
-pub mod actor;
 pub mod auth_request;
 pub mod authorize;
 pub mod claims;
 pub mod code;
-pub mod consent;
 pub mod discovery;
 pub mod error;
 pub mod flow;

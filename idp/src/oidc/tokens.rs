@@ -1,5 +1,7 @@
 //! Minting and checking tokens: ID tokens (Core §2), JWT access tokens
-//! (RFC 9068), and revocation marks for access tokens.
+//! (RFC 9068), and revocation marks for access tokens. The claim sets are
+//! made from plain values ([`access_claims`], [`id_claims`]) apart from
+//! signing them.
 
 use std::collections::BTreeSet;
 
@@ -71,7 +73,42 @@ pub fn access_token(
     scopes: &Scopes,
     holder: Holder<'_>,
 ) -> Result<String, OAuthError> {
-    let now = ctx.now();
+    let claims = access_claims(
+        &ctx.issuer,
+        client,
+        scopes,
+        holder,
+        Lifetime {
+            now: ctx.now(),
+            ttl_secs: ctx.config.access_token_ttl_secs,
+        },
+        random_token(16).expose(),
+    );
+    let alg = client
+        .access_token_alg
+        .unwrap_or(ctx.config.access_token_alg);
+    let key = ctx.keys.signer(alg).map_err(OAuthError::server_error)?;
+    key.sign_jwt(ACCESS_TOKEN_TYP, &claims)
+        .map_err(OAuthError::server_error)
+}
+
+/// When a token is made and how long it lives.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetime {
+    pub now: UnixTime,
+    pub ttl_secs: i64,
+}
+
+/// The claim set of an access token (RFC 9068) from plain values: what
+/// [`access_token`] signs. `jti` is the token's unique id.
+pub fn access_claims(
+    issuer: &str,
+    client: &Client,
+    scopes: &Scopes,
+    holder: Holder<'_>,
+    lifetime: Lifetime,
+    jti: &str,
+) -> AccessClaims {
     let (auth, grant_id, userinfo_claims, org) = match holder {
         Holder::Client => (None, None, None, None),
         Holder::Person {
@@ -82,14 +119,14 @@ pub fn access_token(
         } => (Some(auth), Some(grant_id), Some(userinfo_claims), org),
     };
     let client_id = client.id.as_str();
-    let claims = AccessClaims {
-        iss: ctx.issuer.to_string(),
+    AccessClaims {
+        iss: issuer.to_owned(),
         sub: auth.map_or_else(|| client_id.to_owned(), |a| a.account_id.clone()),
         aud: client_id.to_owned(),
         client_id: client_id.to_owned(),
-        exp: now + ctx.config.access_token_ttl_secs,
-        iat: now,
-        jti: random_token(16).expose().to_owned(),
+        exp: lifetime.now + lifetime.ttl_secs,
+        iat: lifetime.now,
+        jti: jti.to_owned(),
         scope: scopes.to_string(),
         auth_time: auth.map(|a| a.auth_time),
         acr: auth.map(|a| a.aal.as_urn().to_owned()),
@@ -99,13 +136,7 @@ pub fn access_token(
         grant_id: grant_id.map(str::to_owned),
         userinfo_claims: userinfo_claims.cloned().unwrap_or_default(),
         org: org.cloned(),
-    };
-    let alg = client
-        .access_token_alg
-        .unwrap_or(ctx.config.access_token_alg);
-    let key = ctx.keys.signer(alg).map_err(OAuthError::server_error)?;
-    key.sign_jwt(ACCESS_TOKEN_TYP, &claims)
-        .map_err(OAuthError::server_error)
+    }
 }
 
 /// What goes into an ID token beyond the authentication context.
@@ -127,16 +158,33 @@ pub fn id_token(ctx: &Ctx, input: IdTokenInput<'_>) -> Result<String, OAuthError
         .parse()
         .unwrap_or(Algorithm::RS256);
     let key = ctx.keys.signer(alg).map_err(OAuthError::server_error)?;
-    let now = ctx.now();
+    let lifetime = Lifetime {
+        now: ctx.now(),
+        ttl_secs: ctx.config.id_token_ttl_secs,
+    };
+    let claims = id_claims(&ctx.issuer, input, alg, lifetime);
+    key.sign_jwt("JWT", &Value::Object(claims))
+        .map_err(OAuthError::server_error)
+}
+
+/// The claim set of an ID token from plain values: what [`id_token`]
+/// signs with `alg` (which `at_hash` follows).
+pub fn id_claims(
+    issuer: &str,
+    input: IdTokenInput<'_>,
+    alg: Algorithm,
+    lifetime: Lifetime,
+) -> Map<String, Value> {
     // Personal claims only as the grant released them (Core §5.5).
     let mut claims = input.personal;
     let auth = input.auth;
+    let now = lifetime.now;
     claims.extend([
-        ("iss".into(), json!(ctx.issuer.as_ref())),
+        ("iss".into(), json!(issuer)),
         ("sub".into(), json!(auth.account_id)),
         ("aud".into(), json!(input.client.id)),
         ("azp".into(), json!(input.client.id)),
-        ("exp".into(), json!(now + ctx.config.id_token_ttl_secs)),
+        ("exp".into(), json!(now + lifetime.ttl_secs)),
         ("iat".into(), json!(now)),
         ("auth_time".into(), json!(auth.auth_time)),
         ("acr".into(), json!(auth.aal)),
@@ -150,8 +198,7 @@ pub fn id_token(ctx: &Ctx, input: IdTokenInput<'_>) -> Result<String, OAuthError
     if let Some(at) = input.access_token {
         claims.insert("at_hash".into(), json!(at_hash(alg, at)));
     }
-    key.sign_jwt("JWT", &Value::Object(claims))
-        .map_err(OAuthError::server_error)
+    claims
 }
 
 /// Core §3.1.3.6: the left half of the hash of the access token, with the
@@ -284,3 +331,6 @@ pub fn id_token_hint(ctx: &Ctx, hint: &str) -> Option<IdTokenHint> {
         aud,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,14 +8,18 @@
 //! organization, so an admin of one organization can do nothing in another
 //! (no flat roles across organizations). `admin` changes everything,
 //! `manager` sees the staff, `specialist` sees only their own membership.
-//! An organization always keeps an admin: the store refuses the change that
-//! would remove or demote the last one. Every change goes to the
+//! An organization always keeps an admin: the change that would remove or
+//! demote the last one is refused. The rules are pure functions in
+//! [`rules`]; the store runs the one on employees inside its transaction. Every change goes to the
 //! organization's journal (in the same transaction) and to the
 //! tamper-evident audit journal.
 
 pub mod claims;
 pub mod invitations;
 pub mod registration;
+pub mod rules;
+#[cfg(test)]
+mod tests;
 
 use serde_json::json;
 
@@ -24,10 +28,11 @@ use crate::clock::UnixTime;
 use crate::ctx::Ctx;
 use crate::identifiers::{self, Invalid};
 use crate::model::{
-    Account, ChangedBy, Invitation, MedicalWorker, Membership, OrgEvent, OrgKind, Organization,
-    Role, Roles, roles_text,
+    Account, ChangedBy, Invitation, MedicalWorker, MemberChange, Membership, OrgEvent, OrgKind,
+    Organization, Role, Roles, roles_text,
 };
-use crate::store::{MemberChange, MemberChanged, SqlStore, StoreError};
+use crate::store::{SqlStore, StoreError};
+use rules::{Refusal, Sees};
 
 /// How many journal entries the organization's page shows.
 pub const JOURNAL_PAGE: i64 = 200;
@@ -232,21 +237,20 @@ impl<'a> Orgs<'a> {
             .membership(org_id, account_id)
             .await?
             .ok_or(OrgError::NotFound)?;
-        match needs {
-            Some(role) if !me.is(role) => Err(OrgError::Forbidden(role)),
-            _ => Ok((org, Some(me))),
+        if let Some(role) = needs {
+            rules::may(Some(&me), role).map_err(OrgError::Forbidden)?;
         }
+        Ok((org, Some(me)))
     }
 
     /// The organization as `actor` may see it.
     pub async fn view(&self, actor: Actor<'_>, org_id: &str) -> Result<OrgView, OrgError> {
         let (org, me) = self.open(actor, org_id, None).await?;
-        let sees = |role| me.as_ref().is_none_or(|m| m.is(role));
-        let manages = sees(Role::Admin);
-        let visible = if manages || sees(Role::Manager) {
-            self.sql.members(org_id).await?
-        } else {
-            me.iter().cloned().collect()
+        let sees = rules::sees(me.as_ref());
+        let manages = sees == Sees::AllAndManages;
+        let visible = match sees {
+            Sees::AllAndManages | Sees::All => self.sql.members(org_id).await?,
+            Sees::Self_ => me.iter().cloned().collect(),
         };
         let mut members = Vec::new();
         for membership in visible {
@@ -340,13 +344,17 @@ impl<'a> Orgs<'a> {
             detail: detail.clone(),
             ..event.clone()
         };
+        let by = actor.account_id().map(str::to_owned);
+        let target = account_id.to_owned();
         let made = self
             .sql
             .change_member(
                 org_id,
                 account_id,
-                actor.account_id(),
                 change,
+                move |staff, change| {
+                    rules::change_member(staff, by.as_deref(), &target, change).cloned()
+                },
                 move |before| {
                     detail["roles_before"] = roles_text(&before.roles).into();
                     OrgEvent { detail, ..event }
@@ -354,13 +362,13 @@ impl<'a> Orgs<'a> {
             )
             .await?;
         match made {
-            MemberChanged::Done { .. } => {
+            Ok(_) => {
                 self.record(&audited, Some(account_id)).await;
                 Ok(())
             }
-            MemberChanged::NotMember => Err(OrgError::NotMember),
-            MemberChanged::LastAdmin => Err(OrgError::LastAdmin),
-            MemberChanged::NotAdmin => Err(OrgError::Forbidden(Role::Admin)),
+            Err(Refusal::NotMember) => Err(OrgError::NotMember),
+            Err(Refusal::LastAdmin) => Err(OrgError::LastAdmin),
+            Err(Refusal::NotAdmin) => Err(OrgError::Forbidden(Role::Admin)),
         }
     }
 
@@ -475,7 +483,7 @@ pub fn medical_worker(
 
 /// Only a medical organization's employees may be medical workers.
 fn check_medical(org: &Organization, worker: Option<&MedicalWorker>) -> Result<(), OrgError> {
-    if worker.is_some() && !org.medical {
+    if !rules::medical_allowed(org, worker) {
         return Err(OrgError::Invalid(vec![(
             OrgField::Specialty,
             Invalid::NotMedical,

@@ -217,10 +217,11 @@ pub async fn register(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn good() -> Application<'static> {
+    /// A valid application of a legal entity.
+    pub(crate) fn good() -> Application<'static> {
         Application {
             kind: "legal_entity",
             full_name: "Общество с ограниченной ответственностью «Ромашка»",

@@ -11,8 +11,7 @@ pub mod sql;
 
 pub use ephemeral::{Ephemeral, EphemeralExt, Update, update_json};
 pub use sql::{
-    Accepted, KeyChange, MemberChange, MemberChanged, Migrations, PostalTry, SqlStore,
-    drop_postgres_schema, postgres_schema_url,
+    Accepted, KeyChange, Migrations, PostalTry, SqlStore, drop_postgres_schema, postgres_schema_url,
 };
 
 /// A storage failure: the backend is unreachable or refused the operation.

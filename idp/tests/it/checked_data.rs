@@ -3,6 +3,7 @@
 //! check passes; `confirmed` is bound to the identity it confirmed; only
 //! checked SNILS and INN are unique.
 
+use idp::accounts::levels::after_check;
 use idp::accounts::{self, NewAccount};
 use idp::audit::events;
 use idp::model::{AccountLevel, Secret, VerificationStatus};
@@ -327,7 +328,7 @@ async fn checked_as(
         .await
         .unwrap();
     if let Some(passed) = passed {
-        sql.finish_verification(&verification.id, passed, &[], app.state.now())
+        sql.finish_verification(&verification.id, passed, &[], app.state.now(), after_check)
             .await
             .unwrap();
     }

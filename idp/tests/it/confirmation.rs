@@ -2,6 +2,7 @@
 //! the seeds' new-document rule) and by a code sent by registered post.
 
 use idp::accounts::confirmation::{POSTAL_CODE_TRIES, POSTAL_CODE_TTL_SECS};
+use idp::accounts::levels::after_check;
 use idp::audit::events;
 use idp::model::{AccountLevel, Passport, Profile, Verification, VerificationStatus};
 
@@ -34,7 +35,7 @@ async fn standard_with_passport(app: &TestApp, login: &str) -> String {
     sql.submit_profile(&verification, app.state.now())
         .await
         .unwrap();
-    sql.finish_verification(&verification.id, true, &[], app.state.now())
+    sql.finish_verification(&verification.id, true, &[], app.state.now(), after_check)
         .await
         .unwrap();
     assert_ne!(level(app, login).await, AccountLevel::Simplified);

@@ -6,9 +6,9 @@
 
 use esign::testca::Holder;
 use idp::demo::{MANAGER, NURSE, ORGANIZATIONS, TWO_ORGS};
-use idp::model::{Role, Roles};
+use idp::model::{MemberChange, Role, Roles};
+use idp::orgs::rules::{self, Refusal};
 use idp::orgs::{Actor, Orgs};
-use idp::store::{MemberChange, MemberChanged};
 
 use crate::acting::org_id;
 use crate::harness::*;
@@ -594,13 +594,18 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
         .change_member(
             &clinic,
             &nurse.id,
-            Some(&demoted.id),
             MemberChange::Remove,
+            {
+                let (by, nurse) = (demoted.id.clone(), nurse.id.clone());
+                move |staff, change| {
+                    rules::change_member(staff, Some(by.as_str()), &nurse, change).cloned()
+                }
+            },
             |_| unreachable!("no change, no journal entry"),
         )
         .await
         .unwrap();
-    assert_eq!(made, MemberChanged::NotAdmin);
+    assert_eq!(made, Err(Refusal::NotAdmin));
 }
 
 #[actix_web::test]

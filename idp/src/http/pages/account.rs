@@ -18,7 +18,7 @@ use crate::identifiers::Invalid;
 use crate::model::{AccountLevel, Profile, Verification, VerificationStatus};
 use crate::oidc::Params;
 use crate::oidc::authorize::Problem;
-use crate::oidc::consent;
+use crate::oidc::authorize::consent;
 
 struct Item {
     client_id: String,

@@ -1,6 +1,6 @@
 //! «От чьего имени войти»: the login flow's choice between a private person
 //! and one of the person's organizations (field `actor`: `person` or the
-//! organization's id). The rules are `oidc::actor`'s; this renders.
+//! organization's id). The rules are `oidc::authorize::actor`'s; this renders.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -11,8 +11,8 @@ use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, CurrentSession, RequestParams, browser_id, csrf_token};
 use crate::http::i18n::Texts;
-use crate::oidc::actor;
 use crate::oidc::authorize::Problem;
+use crate::oidc::authorize::actor;
 use crate::oidc::flow::FlowStep;
 
 struct Choice {

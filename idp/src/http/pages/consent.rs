@@ -11,9 +11,10 @@ use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, CurrentSession, RequestParams, browser_id, csrf_token};
 use crate::http::i18n::Texts;
+use crate::oidc::OAuthError;
 use crate::oidc::authorize::Problem;
+use crate::oidc::authorize::consent;
 use crate::oidc::flow::FlowStep;
-use crate::oidc::{OAuthError, consent};
 
 #[derive(Template)]
 #[template(path = "consent.html")]

@@ -9,19 +9,8 @@ fn params(query: &str) -> Params {
 
 fn client(public: bool) -> Client {
     Client {
-        id: "portal".into(),
-        name: "Portal".into(),
         secret_hash: (!public).then(|| "digest".into()),
-        redirect_uris: vec!["https://portal.example/cb".into()],
-        post_logout_redirect_uris: Vec::new(),
-        scopes: Scopes::parse("openid profile"),
-        skip_consent: false,
-        min_account_level: None::<AccountLevel>,
-        min_aal: None,
-        id_token_alg: "RS256".into(),
-        access_token_alg: None,
-        backchannel_logout_uri: None,
-        created_at: 0,
+        ..Client::for_tests("openid profile")
     }
 }
 

@@ -20,7 +20,7 @@ mod settle;
 pub use confirmation::PostalTry;
 pub use keys::KeyChange;
 pub use migrations::Migrations;
-pub use orgs::{Accepted, MemberChange, MemberChanged};
+pub use orgs::Accepted;
 pub use profiles::Finished;
 
 use std::time::Duration;

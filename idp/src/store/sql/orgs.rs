@@ -3,45 +3,24 @@
 //! the journal never misses a change nor shows one that did not happen.
 //! Changes to employees run under the organization's row lock (a no-op
 //! `UPDATE`, as for grants), which is where the organization's invariants
-//! are checked: it keeps an admin (two admins demoting each other at the
-//! same moment cannot both succeed), and a change is made only by someone
-//! who is its admin at that moment (not one demoted a moment before).
+//! are checked, by the rule the caller passes (`orgs::rules`) over the
+//! memberships read under the lock: it keeps an admin (two admins demoting
+//! each other at the same moment cannot both succeed), and a change is made
+//! only by someone who is its admin at that moment (not one demoted a
+//! moment before).
 
 use diesel::prelude::*;
 
 use super::{AnyConnection, SqlStore, corrupt, flag};
 use crate::clock::UnixTime;
 use crate::model::{
-    Invitation, Invitee, MedicalWorker, Membership, OrgEvent, OrgKind, Organization, Role, Roles,
-    parse_roles, roles_text,
+    Invitation, Invitee, MedicalWorker, MemberChange, Membership, OrgEvent, OrgKind, Organization,
+    Roles, parse_roles, roles_text,
 };
 use crate::store::StoreError;
 use crate::store::schema::{
     memberships as m, org_invitations as inv, org_journal as j, organizations as o,
 };
-
-/// A change to one employee.
-#[derive(Debug, Clone)]
-pub enum MemberChange {
-    Roles {
-        roles: Roles,
-        medical_worker: Option<MedicalWorker>,
-    },
-    Remove,
-}
-
-/// What a [`MemberChange`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MemberChanged {
-    /// Done; the membership as it was before.
-    Done { before: Membership },
-    /// The person is not an employee of the organization (or it is gone).
-    NotMember,
-    /// Refused: the organization would be left without an admin.
-    LastAdmin,
-    /// Refused: the person making it is not (any more) an admin here.
-    NotAdmin,
-}
 
 /// What accepting an invitation did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,47 +333,47 @@ impl SqlStore {
         .await
     }
 
-    /// Changes or removes an employee on behalf of the admin `by` (`None`:
-    /// an operator), unless that would leave the organization without an
-    /// admin; the journal entry is made from the membership as it was.
-    pub async fn change_member(
+    /// Changes or removes the employee `account_id` as `change` says, if
+    /// `rule` allows it: under the organization's lock, `rule` gets its
+    /// memberships (`None` when the organization is gone) and returns the
+    /// employee's membership as it is, or why not. The journal entry is
+    /// made from that membership, in the same transaction.
+    pub async fn change_member<R: Send + 'static>(
         &self,
         org_id: &str,
         account_id: &str,
-        by: Option<&str>,
         change: MemberChange,
+        rule: impl FnOnce(Option<&[Membership]>, &MemberChange) -> Result<Membership, R>
+        + Send
+        + 'static,
         event: impl FnOnce(&Membership) -> OrgEvent + Send + 'static,
-    ) -> Result<MemberChanged, StoreError> {
+    ) -> Result<Result<Membership, R>, StoreError> {
         let (org_id, account_id) = (org_id.to_owned(), account_id.to_owned());
-        let by = by.map(str::to_owned);
         self.run(move |conn| {
             conn.transaction(|conn| {
                 let locked = diesel::update(o::table.find(&org_id))
                     .set(o::id.eq(&org_id))
                     .execute(conn)?;
-                if locked == 0 {
-                    return Ok(MemberChanged::NotMember);
-                }
-                let rows: Vec<MemberRow> = m::table.filter(m::org_id.eq(&org_id)).load(conn)?;
-                let members = rows
-                    .into_iter()
-                    .map(Membership::try_from)
-                    .collect::<Result<Vec<_>, _>>()?;
-                let admin = |id: &str| members.iter().any(|mb| mb.account_id == id && mb.is(Role::Admin));
-                if by.as_deref().is_some_and(|by| !admin(by)) {
-                    return Ok(MemberChanged::NotAdmin);
-                }
-                let Some(before) = members.iter().find(|mb| mb.account_id == account_id) else {
-                    return Ok(MemberChanged::NotMember);
+                let staff = if locked == 0 {
+                    None
+                } else {
+                    let rows: Vec<MemberRow> = m::table.filter(m::org_id.eq(&org_id)).load(conn)?;
+                    Some(
+                        rows.into_iter()
+                            .map(Membership::try_from)
+                            .collect::<Result<Vec<_>, _>>()?,
+                    )
                 };
-                let other_admins = members
-                    .iter()
-                    .filter(|mb| mb.account_id != account_id && mb.is(Role::Admin))
-                    .count();
-                let stays_admin = matches!(&change, MemberChange::Roles { roles, .. } if roles.contains(&Role::Admin));
-                if other_admins == 0 && !stays_admin {
-                    return Ok(MemberChanged::LastAdmin);
-                }
+                let before = match rule(staff.as_deref(), &change) {
+                    Ok(before) if before.account_id == account_id => before,
+                    Ok(other) => {
+                        return Err(corrupt(format!(
+                            "the rule chose the membership of `{}`, not of `{account_id}`",
+                            other.account_id
+                        )));
+                    }
+                    Err(refused) => return Ok(Err(refused)),
+                };
                 let key = m::table.find((&org_id, &account_id));
                 match &change {
                     MemberChange::Roles {
@@ -412,10 +391,8 @@ impl SqlStore {
                         diesel::delete(key).execute(conn)?;
                     }
                 }
-                journal(conn, &event(before))?;
-                Ok(MemberChanged::Done {
-                    before: before.clone(),
-                })
+                journal(conn, &event(&before))?;
+                Ok(Ok(before))
             })
         })
         .await

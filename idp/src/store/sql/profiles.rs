@@ -9,7 +9,8 @@ use diesel::prelude::*;
 use super::{AnyConnection, SqlStore, corrupt};
 use crate::clock::UnixTime;
 use crate::model::{
-    AccountLevel, CheckReason, Passport, PersonalNumber, Profile, Verification, VerificationStatus,
+    AccountLevel, AfterCheck, CheckReason, Passport, PersonalNumber, Profile, Verification,
+    VerificationStatus,
 };
 use crate::store::StoreError;
 use crate::store::schema::{accounts as a, postal_codes as pc, profiles as p, verifications as v};
@@ -216,31 +217,6 @@ pub(super) fn put_checked(
     Ok(())
 }
 
-/// The level a passing check leaves: simplified becomes standard;
-/// confirmed stays only for the identity it confirmed (names, birth date,
-/// SNILS), so a new passport of the same person keeps it.
-fn level_after_check(level: AccountLevel, before: &Profile, after: &Profile) -> AccountLevel {
-    match level {
-        AccountLevel::Confirmed if same_identity(before, after) => AccountLevel::Confirmed,
-        _ => AccountLevel::Standard,
-    }
-}
-
-/// Whether two profiles name the same person: names, birth date, SNILS
-/// (what a confirmation vouches for).
-fn same_identity(a: &Profile, b: &Profile) -> bool {
-    let identity = |p: &Profile| {
-        (
-            p.family_name.clone(),
-            p.given_name.clone(),
-            p.middle_name.clone(),
-            p.birthdate.clone(),
-            p.snils.clone(),
-        )
-    };
-    identity(a) == identity(b)
-}
-
 impl SqlStore {
     /// The checked profile of an account (`None` when the account does not
     /// exist).
@@ -343,15 +319,18 @@ impl SqlStore {
 
     /// Records the registries' answer if the request is still pending. On
     /// success, in the same transaction, the submitted data becomes the
-    /// checked data and the level follows it ([`level_after_check`]),
-    /// unless another account has its SNILS or INN checked: then the
-    /// request is refused for that ([`CheckReason::number_taken`]).
+    /// checked data and the level follows it as `after_check` decides from
+    /// the level and the checked data read in that transaction
+    /// (`accounts::levels::after_check`), unless another account has its
+    /// SNILS or INN checked: then the request is refused for that
+    /// ([`CheckReason::number_taken`]).
     pub async fn finish_verification(
         &self,
         id: &str,
         passed: bool,
         mismatches: &[CheckReason],
         now: UnixTime,
+        after_check: fn(AccountLevel, &Profile, &Profile) -> AfterCheck,
     ) -> Result<Finished, StoreError> {
         let id = id.to_owned();
         let mismatches = mismatches.to_vec();
@@ -405,9 +384,12 @@ impl SqlStore {
                 let Some((before, from)) = checked(conn, &row.account_id)? else {
                     return Ok(Finished::Superseded);
                 };
-                let to = level_after_check(from, &before, &data);
+                let AfterCheck {
+                    level: to,
+                    identity_changed,
+                } = after_check(from, &before, &data);
                 put_checked(conn, &row.account_id, &data, before != data, now)?;
-                if !same_identity(&before, &data) {
+                if identity_changed {
                     // A letter on its way was ordered for the identity
                     // before: its code must not confirm this one.
                     diesel::update(pc::table.find(&row.account_id))

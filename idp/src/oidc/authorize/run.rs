@@ -1,25 +1,24 @@
-//! The authorization endpoint's decisions (OpenID Connect Core §3.1.2).
-//! `start` validates a fresh request, `resume` continues a flow after login
-//! or consent; both end in `evaluate`, which walks the flow's steps
-//! (authenticate, choose whom to act for, consent, done) and says what
-//! happens next. The HTTP layer only renders the [`Decision`].
+//! The authorization endpoint's use case. `start` validates a fresh
+//! request, `resume` continues a flow after login or consent; both end in
+//! `evaluate`, which gathers the facts, asks [`decide`] what comes next and
+//! carries it out (the flow's step saved, a code issued). The HTTP layer
+//! only renders the [`Decision`].
 
 use std::sync::Arc;
 
-use super::actor;
-use super::auth_request::AuthRequest;
-use super::auth_request::{self, max_age_exceeded};
-use super::claims;
-use super::code;
-use super::error::{ErrorCode, OAuthError};
-use super::flow::{Flow, FlowStep, Lookup};
-use super::params::Params;
-use super::redirect;
-use super::tokens::id_token_hint;
+use super::{Facts, Next, SessionFacts, actor, consent, decide, required_level, step_of};
 use crate::ctx::Ctx;
 use crate::limits::{self, Limit, Subject};
-use crate::model::{Aal, AccountLevel, AuthContext, Client, Release};
 use crate::sessions::Session;
+use crate::model::{AccountLevel, Client};
+use crate::oidc::code;
+use crate::oidc::error::{ErrorCode, OAuthError};
+use crate::oidc::flow::{Flow, FlowStep, Lookup};
+use crate::oidc::params::Params;
+use crate::oidc::redirect;
+use crate::oidc::auth_request::{self, AuthRequest};
+use crate::oidc::tokens::id_token_hint;
+use crate::store::StoreError;
 
 /// What the browser sees next.
 #[derive(Debug)]
@@ -290,198 +289,106 @@ pub fn completed(flow: &Flow) -> Decision {
     })
 }
 
-/// What this flow would release to the portal: what the consent page shows.
-pub fn proposed_release(flow: &Flow, client: &Client) -> Release {
-    claims::propose(&flow.request.scopes, &flow.request.claims, &client.scopes)
-}
-
 async fn evaluate(
     ctx: &Ctx,
     mut flow: Flow,
     client: &Arc<Client>,
     session: Option<Session>,
 ) -> Decision {
-    if flow.is_done() {
-        return completed(&flow);
-    }
-    let req = flow.request.clone();
-    let fail = |code, description: &str| OAuthError::new(code, description.to_owned());
-    // 1. Who is this? A login in this very flow satisfies prompt=login and
-    //    max_age; otherwise those force a new one. A session weaker than
-    //    the portal requires needs a new login too.
-    let session = session.filter(|s| {
-        let fresh = flow.login_sid.as_deref() == Some(s.auth.sid.as_str());
-        let hint_ok = req
-            .hint_sub
-            .as_ref()
-            .is_none_or(|sub| *sub == s.auth.account_id);
-        hint_ok
-            && (fresh
-                || !(req.prompt.login
-                    || max_age_exceeded(req.max_age, s.auth.auth_time, ctx.now())))
-    });
-    // A session too weak for the portal: a password session steps up to
-    // two factors by the code alone; anything else needs a new login.
-    let (session, step_up) = match session {
-        Some(s) if s.auth.aal < req.required_aal => {
-            let by_code = req.required_aal == Aal::Aal2 && s.auth.amr.iter().any(|m| m == "pwd");
-            (None, by_code && !req.prompt.none)
-        }
-        other => (other, false),
+    let now = ctx.now();
+    let facts = match gather(ctx, &flow, client, session, now).await {
+        Ok(facts) => facts,
+        Err(e) => return unavailable(e),
     };
-    if step_up {
-        flow.step = FlowStep::Authenticate;
-        return save_then(ctx, flow, Decision::StepUp).await;
+    let next = decide(&flow, client, &facts, now);
+    if let Some(step) = step_of(&next) {
+        flow.step = step;
     }
-    let Some(session) = session else {
-        if req.prompt.none {
-            return finish_error(
-                ctx,
-                &mut flow,
-                fail(
-                    ErrorCode::LoginRequired,
-                    "the person is not logged in as this request requires (prompt=none)",
-                ),
-            )
-            .await;
+    match next {
+        Next::Completed => completed(&flow),
+        Next::Login => save_then(ctx, flow, Decision::Login).await,
+        Next::StepUp => save_then(ctx, flow, Decision::StepUp).await,
+        Next::ChooseActor { .. } => save_then(ctx, flow, Decision::ChooseActor).await,
+        Next::Consent { .. } => {
+            let client = client.clone();
+            save_then(ctx, flow, |flow| Decision::Consent { flow, client }).await
         }
-        flow.step = FlowStep::Authenticate;
-        return save_then(ctx, flow, Decision::Login).await;
-    };
-    let account_id = session.auth.account_id.clone();
-    let fresh = flow.login_sid.as_deref() == Some(session.auth.sid.as_str());
-
-    // 2. Is the account's level enough for this portal?
-    let required = [
-        client.min_account_level,
-        req.claims.required_account_level(),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    if let Some(required) = required
-        && session.auth.account_level < required
-    {
-        let current = match ctx.sql.account(&account_id).await {
-            Ok(Some(account)) => account.level,
-            Ok(None) => return save_then(ctx, flow, Decision::Login).await,
-            Err(e) => return unavailable(e),
-        };
-        if current >= required && !fresh {
-            // Upgraded since this session began: a new login takes the
-            // new level into the session (the seeds' rule).
-            if req.prompt.none {
-                return finish_error(
-                    ctx,
-                    &mut flow,
-                    fail(
-                        ErrorCode::LoginRequired,
-                        "the account level changed; a new login is needed",
-                    ),
-                )
-                .await;
-            }
-            flow.step = FlowStep::Authenticate;
-            return save_then(ctx, flow, Decision::Login).await;
-        }
-        let error = OAuthError::new(
-            ErrorCode::AccessDenied,
-            format!("the portal requires a `{required}` account; this account is `{current}`"),
-        );
-        if req.prompt.none {
-            return finish_error(ctx, &mut flow, error).await;
-        }
-        flow.step = FlowStep::Done;
-        if let Err(e) = flow.save(ctx).await {
-            return unavailable(e);
-        }
-        return Decision::LevelTooLow {
+        Next::Fail(error) => finish_error(ctx, &mut flow, error).await,
+        Next::LevelTooLow {
             required,
             current,
-            client_name: client.name.clone(),
-            back: redirect::with_error(
-                &req.redirect_uri,
-                &error,
-                req.state.as_deref(),
-                &ctx.issuer,
-            ),
-        };
-    }
-
-    // 3. Whom does the person act for (scope `organizations`)?
-    let acting_org = match actor::need(ctx, &flow, &session).await {
-        Ok(actor::Need::Act(org)) => org,
-        Ok(actor::Need::Ask) if req.prompt.none => {
-            return finish_error(
-                ctx,
-                &mut flow,
-                fail(
-                    ErrorCode::AccountSelectionRequired,
-                    "the person must choose whom to act for (prompt=none)",
+            error,
+        } => {
+            if let Err(e) = flow.save(ctx).await {
+                return unavailable(e);
+            }
+            let req = &flow.request;
+            Decision::LevelTooLow {
+                required,
+                current,
+                client_name: client.name.clone(),
+                back: redirect::with_error(
+                    &req.redirect_uri,
+                    &error,
+                    req.state.as_deref(),
+                    &ctx.issuer,
                 ),
-            )
-            .await;
+            }
         }
-        Ok(actor::Need::Ask) => {
-            flow.step = FlowStep::ChooseActor { account_id };
-            return save_then(ctx, flow, Decision::ChooseActor).await;
-        }
-        Err(e) => return unavailable(e),
-    };
-
-    // 4. Has this person agreed to pass exactly this data to the portal?
-    let proposed = proposed_release(&flow, client);
-    let release = match &flow.step {
-        _ if client.skip_consent => proposed,
-        // A consent given in this flow counts only for who gave it.
-        FlowStep::Consented {
-            account_id: by,
-            release,
-        } if *by == account_id => release.clone(),
-        _ => {
-            let remembered = match ctx.sql.consent(&account_id, &client.id).await {
-                Ok(c) => c.is_some_and(|c| claims::covered_by(&c, &req.scopes, &proposed)),
+        Next::Issue { auth, release } => {
+            let req = &flow.request;
+            let code = match code::issue(ctx, req, &auth, release).await {
+                Ok(code) => code,
                 Err(e) => return unavailable(e),
             };
-            if req.prompt.consent || !remembered {
-                if req.prompt.none {
-                    return finish_error(
-                        ctx,
-                        &mut flow,
-                        fail(
-                            ErrorCode::ConsentRequired,
-                            "the person has not consented to this client (prompt=none)",
-                        ),
-                    )
-                    .await;
-                }
-                flow.step = FlowStep::Consent { account_id };
-                let client = client.clone();
-                return save_then(ctx, flow, |flow| Decision::Consent { flow, client }).await;
+            if let Err(e) = flow.save(ctx).await {
+                return unavailable(e);
             }
-            proposed
+            let req = &flow.request;
+            Decision::Redirect(redirect::with_code(
+                &req.redirect_uri,
+                code.expose(),
+                req.state.as_deref(),
+                &ctx.issuer,
+            ))
         }
-    };
-
-    // 5. Issue the code, acting as chosen.
-    let auth = AuthContext {
-        acting_org,
-        ..session.auth
-    };
-    let code = match code::issue(ctx, &req, &auth, release).await {
-        Ok(code) => code,
-        Err(e) => return unavailable(e),
-    };
-    flow.step = FlowStep::Done;
-    if let Err(e) = flow.save(ctx).await {
-        return unavailable(e);
     }
-    Decision::Redirect(redirect::with_code(
-        &req.redirect_uri,
-        code.expose(),
-        req.state.as_deref(),
-        &ctx.issuer,
-    ))
+}
+
+/// What [`decide`] needs to know, read only when a session answers the
+/// flow, and each fact only when the flow reaches the step that needs it.
+async fn gather(
+    ctx: &Ctx,
+    flow: &Flow,
+    client: &Client,
+    session: Option<Session>,
+    now: crate::clock::UnixTime,
+) -> Result<Facts, StoreError> {
+    let mut facts = Facts {
+        session: session.map(|s| SessionFacts {
+            auth: s.auth,
+            actor_chosen: s.actor_chosen,
+        }),
+        ..Facts::default()
+    };
+    let Ok(session) = super::authenticated(flow, facts.session.as_ref(), now) else {
+        return Ok(facts);
+    };
+    let (account_id, level) = (session.auth.account_id.clone(), session.auth.account_level);
+    let account_id = account_id.as_str();
+    if required_level(client, &flow.request).is_some_and(|required| level < required) {
+        facts.level_now = ctx.sql.account(account_id).await?.map(|a| a.level);
+    }
+    if actor::asked(flow) {
+        facts.orgs = (ctx.sql.memberships_of(account_id).await?)
+            .into_iter()
+            .map(|(org, _)| org.id)
+            .collect();
+    }
+    if !client.skip_consent && consent::given_in_flow(flow, account_id).is_none() {
+        facts.consent = ctx.sql.consent(account_id, &client.id).await?;
+    }
+    Ok(facts)
 }
 
 /// Ends the flow with an error sent back to the portal.

@@ -2,15 +2,57 @@
 //! передачи данных"): bound to the person who gave it, remembered per
 //! client as exactly the scopes and claims shown, visible and revocable.
 
-use super::authorize::{self, Decision, Problem};
-use super::claims::{self, ClaimDef};
-use super::error::{ErrorCode, OAuthError};
-use super::flow::{Flow, FlowStep};
+use super::{self as authorize, Decision, Problem};
 use crate::audit::{Entry, events};
 use crate::ctx::Ctx;
-use crate::model::{Client, Consent};
 use crate::sessions::Session;
+use crate::model::{Client, Consent, Release};
+use crate::oidc::claims::{self, ClaimDef};
+use crate::oidc::error::{ErrorCode, OAuthError};
+use crate::oidc::flow::{Flow, FlowStep};
 use crate::store::StoreError;
+
+/// What a flow needs about consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// Ask the person.
+    Ask,
+    /// Consented: release this.
+    Release(Release),
+}
+
+/// The release the account `account_id` allowed in this very flow (a
+/// consent given in a flow counts only for who gave it).
+pub fn given_in_flow<'a>(flow: &'a Flow, account_id: &str) -> Option<&'a Release> {
+    match &flow.step {
+        FlowStep::Consented {
+            account_id: by,
+            release,
+        } if by == account_id => Some(release),
+        _ => None,
+    }
+}
+
+/// Whether `account_id` has agreed to pass exactly this flow's data to
+/// `client`: a first-party portal needs no consent; a consent given in
+/// this flow, or a remembered one (`remembered`) that covers every scope
+/// and claim, does (unless `prompt=consent` asks again).
+pub fn need(flow: &Flow, client: &Client, account_id: &str, remembered: Option<&Consent>) -> Need {
+    let proposed = authorize::proposed_release(flow, client);
+    if client.skip_consent {
+        return Need::Release(proposed);
+    }
+    if let Some(release) = given_in_flow(flow, account_id) {
+        return Need::Release(release.clone());
+    }
+    let req = &flow.request;
+    let covered = remembered.is_some_and(|c| claims::covered_by(c, &req.scopes, &proposed));
+    if req.prompt.consent || !covered {
+        Need::Ask
+    } else {
+        Need::Release(proposed)
+    }
+}
 
 /// What the consent page shows.
 pub struct Page {

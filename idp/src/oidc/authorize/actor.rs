@@ -7,11 +7,11 @@
 //! An organization the person no longer works for is never acted for: the
 //! question comes back.
 
-use super::authorize::{self, Decision};
-use super::flow::{Flow, FlowStep};
+use super::{self as authorize, Decision, SessionFacts};
 use crate::audit::{Entry, events};
 use crate::ctx::Ctx;
 use crate::model::{Membership, Organization};
+use crate::oidc::flow::{Flow, FlowStep};
 use crate::orgs::claims::SCOPE;
 use crate::sessions::{self, Session};
 use crate::store::StoreError;
@@ -25,27 +25,28 @@ pub enum Need {
     Act(Option<String>),
 }
 
-/// Whether `flow` must ask the person of `session` whom they act for.
-pub async fn need(ctx: &Ctx, flow: &Flow, session: &Session) -> Result<Need, StoreError> {
-    if !flow.request.scopes.contains(SCOPE) {
-        return Ok(Need::Act(None));
+/// Whether the flow asks about organizations at all (scope
+/// `organizations`): only then are the person's organizations read.
+pub fn asked(flow: &Flow) -> bool {
+    flow.request.scopes.contains(SCOPE)
+}
+
+/// Whether `flow` must ask the person of `session`, who works for the
+/// organizations `orgs` (their ids), whom they act for.
+pub fn need(flow: &Flow, session: &SessionFacts, orgs: &[String]) -> Need {
+    if !asked(flow) || orgs.is_empty() {
+        return Need::Act(None);
     }
     let account_id = session.auth.account_id.as_str();
-    let orgs = ctx.sql.memberships_of(account_id).await?;
-    if orgs.is_empty() {
-        return Ok(Need::Act(None));
-    }
     let acting = &session.auth.acting_org;
-    let still_member = acting
-        .as_ref()
-        .is_none_or(|id| orgs.iter().any(|(org, _)| org.id == *id));
+    let still_member = acting.as_ref().is_none_or(|id| orgs.contains(id));
     let asked_again =
         flow.request.prompt.select_account && flow.actor_chosen_by.as_deref() != Some(account_id);
-    Ok(if session.actor_chosen && still_member && !asked_again {
+    if session.actor_chosen && still_member && !asked_again {
         Need::Act(acting.clone())
     } else {
         Need::Ask
-    })
+    }
 }
 
 /// What the page «От чьего имени войти» offers.
