@@ -221,7 +221,8 @@ pub fn init_tracing(config: &Config) {
         crate::config::LogFormat::Json => builder
             .json()
             .flatten_event(true)
-            .with_current_span(false)
+            // `span.id`: the request id on every line a request logs.
+            .with_current_span(true)
             .with_span_list(false)
             .try_init(),
         crate::config::LogFormat::Text => builder
