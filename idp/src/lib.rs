@@ -41,4 +41,5 @@ pub mod paths;
 pub mod registries;
 pub mod sessions;
 pub mod store;
+pub mod telemetry;
 pub mod worker;
