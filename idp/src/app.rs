@@ -96,9 +96,11 @@ pub async fn build_with_clock(
 }
 
 /// Starts this node's background work: the job worker and the janitor.
-pub fn start_background(ctx: &Ctx) {
+/// Returns the worker's task, which ends after [`Ctx::shutdown`] once the
+/// jobs it claimed are done.
+pub fn start_background(ctx: &Ctx) -> tokio::task::JoinHandle<()> {
     crate::janitor::spawn(ctx.clone());
-    crate::worker::spawn(ctx.clone());
+    crate::worker::spawn(ctx.clone())
 }
 
 /// The CAs (and CRLs) trusted for electronic signatures.

@@ -102,6 +102,12 @@ impl Queue {
         claimed: UnixTime,
     ) -> Result<(), StoreError> {
         let give_up = matches!(error, JobError::Permanent(_)) || job.attempts >= MAX_ATTEMPTS;
+        metrics::counter!(
+            "vhod_job_failures_total",
+            "kind" => job.kind.clone(),
+            "given_up" => if give_up { "true" } else { "false" }
+        )
+        .increment(1);
         let at = claimed + backoff(job.attempts);
         tracing::warn!(
             job = %job.id, kind = %job.kind, attempts = job.attempts, give_up,

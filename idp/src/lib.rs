@@ -38,4 +38,5 @@ pub mod orgs;
 pub mod paths;
 pub mod registries;
 pub mod store;
+pub mod telemetry;
 pub mod worker;

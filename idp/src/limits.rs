@@ -71,6 +71,7 @@ pub async fn count(
     let reached = Reached {
         retry_at: (index + 1) * window,
     };
+    metrics::counter!("vhod_rate_limit_refusals_total", "limit" => limit.name).increment(1);
     if count == limit.max + 1 {
         journal(&ctx.audit, limit, subject, reached, now).await;
     }

@@ -27,6 +27,11 @@ pub const ACCOUNT_CONSENTS: &str = "/account/consents";
 pub const ACCOUNT_SECURITY: &str = "/account/security";
 pub const ACCOUNT_SESSIONS: &str = "/account/sessions";
 pub const HEALTH: &str = "/health";
+/// Liveness: 200 while the process runs.
+pub const HEALTHZ: &str = "/healthz";
+/// Readiness: 200 when the stores and keys are usable and the node is not
+/// draining.
+pub const READYZ: &str = "/readyz";
 pub const REGISTER: &str = "/register";
 pub const REGISTER_CODE: &str = "/register/code";
 pub const REGISTER_EMAIL: &str = "/register/email";

@@ -35,10 +35,14 @@ const TABLE: &[(&str, Handler)] = &[
     }),
 ];
 
-/// Runs every due job once; returns how many were done.
+/// Runs every due job once; returns how many were done. A node that is
+/// stopping finishes the jobs it claimed and claims no more.
 pub async fn run_due(ctx: &Ctx) -> Result<usize, StoreError> {
     let mut done = 0;
     loop {
+        if ctx.shutdown.draining() {
+            return Ok(done);
+        }
         let now = ctx.now();
         let batch = ctx.jobs.claim(now).await?;
         if batch.is_empty() {
@@ -57,28 +61,42 @@ pub async fn run_due(ctx: &Ctx) -> Result<usize, StoreError> {
 }
 
 async fn run(ctx: &Ctx, job: &Job) -> Result<(), JobError> {
-    match TABLE.iter().find(|(kind, _)| *kind == job.kind) {
+    let result = match TABLE.iter().find(|(kind, _)| *kind == job.kind) {
         Some((_, handler)) => handler(ctx, &job.payload).await,
         None => Err(JobError::Permanent(format!(
             "unknown job kind `{}`",
             job.kind
         ))),
-    }
+    };
+    // Back-channel logouts are the kind `backchannel_logout`.
+    metrics::counter!(
+        "vhod_jobs_run_total",
+        "kind" => job.kind.clone(),
+        "outcome" => match &result {
+            Ok(()) => "done",
+            Err(JobError::Retry(_)) => "retry",
+            Err(JobError::Permanent(_)) => "failed",
+        }
+    )
+    .increment(1);
+    result
 }
 
-/// This node's worker: runs due jobs when woken and every second.
-pub fn spawn(ctx: Ctx) {
+/// This node's worker: runs due jobs when woken and every second, until
+/// the node stops (then the task ends once its claimed jobs are done).
+pub fn spawn(ctx: Ctx) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        loop {
+        while !ctx.shutdown.draining() {
             if let Err(e) = run_due(&ctx).await {
                 tracing::error!(error = %e, "the job queue is unreachable");
             }
             tokio::select! {
                 () = ctx.jobs.woken() => {}
                 () = tokio::time::sleep(POLL) => {}
+                () = ctx.shutdown.begun() => {}
             }
         }
-    });
+    })
 }
 
 #[cfg(test)]

@@ -67,6 +67,7 @@ impl Audit {
     }
 
     pub async fn record(&self, entry: Entry<'_>, now: UnixTime) {
+        count(&entry);
         let event = AuditEvent {
             at: now,
             event: entry.event.to_owned(),
@@ -79,4 +80,31 @@ impl Audit {
             tracing::error!(event = %event.event, error = %e, "audit journal write failed");
         }
     }
+}
+
+/// Counts a journaled event in the metrics: every event by name, and
+/// logins by method and outcome, and lockouts, by themselves.
+fn count(entry: &Entry<'_>) {
+    metrics::counter!("vhod_audit_events_total", "event" => entry.event.to_owned()).increment(1);
+    let outcome = match entry.event {
+        events::LOGIN_SUCCEEDED => "succeeded",
+        events::LOGIN_FAILED => "failed",
+        events::LOGIN_UNMET => "unmet",
+        events::ACCOUNT_LOCKED => {
+            metrics::counter!("vhod_lockouts_total").increment(1);
+            return;
+        }
+        _ => return,
+    };
+    // A success names its factors (`amr`); a failure the step it failed.
+    let method = match (&entry.detail["amr"], &entry.detail["method"]) {
+        (serde_json::Value::Array(amr), _) => amr
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join("+"),
+        (_, Value::String(method)) => method.clone(),
+        _ => "unknown".to_owned(),
+    };
+    metrics::counter!("vhod_logins_total", "method" => method, "outcome" => outcome).increment(1);
 }

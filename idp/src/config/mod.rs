@@ -1,6 +1,10 @@
 //! Typed configuration: defaults -> TOML file -> `IDP_*` environment ->
 //! command-line flags (applied by `cli`).
 
+mod network;
+
+pub use network::{LogFormat, TrustedProxies};
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -74,6 +78,23 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `tracing` filter, e.g. `info` or `idp=debug`.
     pub log: String,
+    /// `text` (for people) or `json` (one object per line, for collectors).
+    pub log_format: LogFormat,
+    /// Networks of the load balancers in front (CIDRs): only connections
+    /// from them may tell the client's address and scheme (`Forwarded`,
+    /// `X-Forwarded-For`, `X-Forwarded-Proto`). Empty: nobody may.
+    pub trusted_proxies: TrustedProxies,
+    /// Address of the Prometheus `/metrics` listener; empty turns it off.
+    pub metrics_bind: String,
+    /// Serve https with this certificate chain (PEM); reread on SIGHUP.
+    pub tls_cert_file: Option<PathBuf>,
+    /// The private key (PEM) of `tls_cert_file`.
+    pub tls_key_file: Option<PathBuf>,
+    /// Serve plain http on an address other than loopback with neither
+    /// TLS nor trusted proxies (refused without it).
+    pub allow_plain_http: bool,
+    /// After SIGTERM, how long requests in flight may take to finish.
+    pub shutdown_timeout_secs: u64,
     /// E-mail through SMTP, e.g. `smtps://user:password@mail.example.ru`;
     /// unset, e-mail goes to the dev outbox.
     pub smtp_url: Option<SecretString>,
@@ -164,6 +185,13 @@ impl Default for Config {
             key_poll_secs: 2,
             max_body_bytes: 64 * 1024,
             log: "info".into(),
+            log_format: LogFormat::Text,
+            trusted_proxies: TrustedProxies::default(),
+            metrics_bind: "127.0.0.1:9464".into(),
+            tls_cert_file: None,
+            tls_key_file: None,
+            allow_plain_http: false,
+            shutdown_timeout_secs: 30,
             smtp_url: None,
             mail_from: "Vhod <noreply@vhod.localhost>".into(),
             postal_mailbox: None,
@@ -271,7 +299,29 @@ impl Config {
         if let Some((name, _)) = limits.iter().find(|(_, value)| *value <= 0) {
             return Err(ConfigError(format!("{name} must be positive")));
         }
+        if self.tls_cert_file.is_some() != self.tls_key_file.is_some() {
+            return Err(ConfigError(
+                "tls_cert_file and tls_key_file go together: set both or neither".into(),
+            ));
+        }
         Ok(())
+    }
+
+    /// Whether `idp serve` may listen on `addr` as configured: plain http
+    /// only on loopback, behind trusted proxies, or when explicitly
+    /// allowed.
+    pub fn check_listener(&self, addr: std::net::SocketAddr) -> Result<(), ConfigError> {
+        if addr.ip().is_loopback()
+            || self.tls_cert_file.is_some()
+            || !self.trusted_proxies.is_empty()
+            || self.allow_plain_http
+        {
+            return Ok(());
+        }
+        Err(ConfigError(format!(
+            "refusing plain http on {addr}: set tls_cert_file and tls_key_file, or \
+             trusted_proxies (TLS ends at the load balancer), or allow_plain_http = true"
+        )))
     }
 
     /// The issuer identifier, without a trailing slash.

@@ -50,6 +50,35 @@ pub struct Ctx {
     pub registries: Arc<dyn crate::registries::Registries>,
     /// The CAs trusted for electronic signatures, when configured.
     pub esign: Option<Arc<esign::TrustAnchors>>,
+    /// Set when the node is asked to stop: it drains and claims no jobs.
+    pub shutdown: Shutdown,
+}
+
+/// The node's stop signal: once begun, `/readyz` answers 503 and the
+/// worker claims no more jobs.
+#[derive(Clone)]
+pub struct Shutdown(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Self(Arc::new(tokio::sync::watch::Sender::new(false)))
+    }
+}
+
+impl Shutdown {
+    pub fn begin(&self) {
+        self.0.send_replace(true);
+    }
+
+    pub fn draining(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Waits until the stop has begun.
+    pub async fn begun(&self) {
+        let mut rx = self.0.subscribe();
+        let _ = rx.wait_for(|draining| *draining).await;
+    }
 }
 
 /// Counters of rare events worth watching.
@@ -125,6 +154,7 @@ impl Ctx {
             jobs: Queue::new(sql.clone(), clock),
             registries: Arc::new(crate::registries::Simulator),
             esign: esign.map(Arc::new),
+            shutdown: Shutdown::default(),
             sql,
         }
     }

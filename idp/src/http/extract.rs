@@ -68,6 +68,7 @@ impl FromRequest for RequestParams {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         if req.method() != Method::POST {
             let parsed = Params::parse(req.query_string().as_bytes());
+            note_client(req, &parsed);
             return Box::pin(async move { Ok(RequestParams(parsed)) });
         }
         let form = req
@@ -76,6 +77,7 @@ impl FromRequest for RequestParams {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         let body = web::Bytes::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
             if !form {
                 return Ok(RequestParams(Err(OAuthError::invalid_request(
@@ -88,8 +90,16 @@ impl FromRequest for RequestParams {
                     "the request body is too large or could not be read",
                 )),
             };
+            note_client(&req, &parsed);
             Ok(RequestParams(parsed))
         })
+    }
+}
+
+/// The `client_id` of a request's parameters, for its log line.
+fn note_client(req: &HttpRequest, parsed: &Result<Params, OAuthError>) {
+    if let Ok(Ok(Some(client))) = parsed.as_ref().map(|p| p.get("client_id")) {
+        super::observe::note_client(req, client);
     }
 }
 
@@ -276,7 +286,11 @@ impl FromRequest for ClientAuth {
             .headers()
             .get(actix_web::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
-        ready(Ok(ClientAuth(ClientCredentials::from_header(header))))
+        let credentials = ClientCredentials::from_header(header);
+        if let Some((client, _)) = &credentials.basic {
+            super::observe::note_client(req, client);
+        }
+        ready(Ok(ClientAuth(credentials)))
     }
 }
 

@@ -5,17 +5,22 @@ pub mod endpoints;
 mod errors;
 mod extract;
 pub mod i18n;
+pub mod metrics;
+pub mod observe;
+pub mod origin;
 pub mod pages;
 pub mod routes;
+pub mod tls;
 
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, web};
-use tracing::Instrument;
 
 use crate::ctx::Ctx;
 pub use extract::RequestId;
@@ -30,8 +35,30 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// (other hosts of the domain are not ours to decide).
 pub const HSTS: &str = "max-age=31536000";
 
-/// Starts the HTTP server on an already bound listener.
+/// How `serve_with` runs the server.
+pub struct Options {
+    pub workers: usize,
+    /// Serve https with these certificates, else plain http.
+    pub tls: Option<Arc<tls::Certificates>>,
+    /// How long requests in flight may take once the server is stopped.
+    pub shutdown_timeout: Duration,
+}
+
+/// Starts the HTTP server on an already bound listener (plain http; the
+/// server stops with the runtime).
 pub fn serve(ctx: Ctx, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+    let options = Options {
+        workers,
+        tls: None,
+        shutdown_timeout: Duration::from_secs(ctx.config.shutdown_timeout_secs),
+    };
+    serve_with(ctx, listener, options)
+}
+
+/// Starts the HTTP server on an already bound listener. It does not catch
+/// signals itself: whoever runs it stops it through its handle
+/// (`cli::serve` on SIGTERM), so the node can say it is draining first.
+pub fn serve_with(ctx: Ctx, listener: TcpListener, options: Options) -> std::io::Result<Server> {
     let max_body = ctx.config.max_body_bytes;
     // An https issuer: browsers must never use plain http with us (TLS
     // usually ends at the load balancer, so the node itself speaks http).
@@ -51,36 +78,22 @@ pub fn serve(ctx: Ctx, listener: TcpListener, workers: usize) -> std::io::Result
             .app_data(web::PayloadConfig::new(max_body))
             .wrap(from_fn(plain_paths))
             .wrap(headers)
-            .wrap(from_fn(request_id))
+            .wrap(from_fn(observe::observe))
             .configure(routes::configure)
     })
-    .workers(workers.max(1))
-    .listen(listener)?
-    .run();
-    Ok(server)
-}
-
-/// Gives every request an id: in the logs, in `X-Request-Id`, and on error
-/// pages as the support code.
-async fn request_id(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let id = RequestId::new();
-    let span =
-        tracing::info_span!("request", id = %id.0, method = %req.method(), path = %req.path());
-    req.extensions_mut().insert(id.clone());
-    async move {
-        let mut res = next.call(req).await?;
-        tracing::info!(status = res.status().as_u16(), "handled");
-        if let Ok(value) = HeaderValue::from_str(&id.0) {
-            res.headers_mut()
-                .insert(header::HeaderName::from_static("x-request-id"), value);
+    .workers(options.workers.max(1))
+    .shutdown_timeout(options.shutdown_timeout.as_secs())
+    .disable_signals();
+    let server = match options.tls {
+        Some(certificates) => {
+            let config = certificates
+                .server_config()
+                .map_err(std::io::Error::other)?;
+            server.listen_rustls_0_23(listener, config)?
         }
-        Ok(res)
-    }
-    .instrument(span)
-    .await
+        None => server.listen(listener)?,
+    };
+    Ok(server.run())
 }
 
 /// A path that decodes to a control character names no page of ours: it

@@ -25,6 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(USERINFO, web::get().to(endpoints::userinfo::userinfo))
     .route(USERINFO, web::post().to(endpoints::userinfo::userinfo))
     .route(HEALTH, web::get().to(endpoints::health::health))
+    .route(HEALTHZ, web::get().to(endpoints::health::alive))
+    .route(READYZ, web::get().to(endpoints::health::ready))
     .route(DEV_OUTBOX, web::get().to(endpoints::outbox::outbox))
     .route(SIGN_JS, web::get().to(endpoints::assets::sign_js))
     .route(

@@ -56,7 +56,11 @@ pub async fn ip_blocked(ctx: &Ctx, ip: &str) -> Result<bool, StoreError> {
         .and_then(|v| String::from_utf8(v).ok())
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(0);
-    Ok(count >= ctx.config.ip_failure_limit)
+    let blocked = count >= ctx.config.ip_failure_limit;
+    if blocked {
+        metrics::counter!("vhod_rate_limit_refusals_total", "limit" => "ip_failures").increment(1);
+    }
+    Ok(blocked)
 }
 
 /// Until when `account`'s password path is locked after wrong passwords,

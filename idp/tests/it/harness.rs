@@ -604,6 +604,27 @@ impl Browser {
         }
     }
 
+    /// A browser whose every request carries `headers` (a proxy's
+    /// `X-Forwarded-For`, say).
+    pub fn with_headers(base: &str, headers: &[(&'static str, &str)]) -> Self {
+        let mut map = reqwest::header::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(
+                *name,
+                reqwest::header::HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        Self {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .default_headers(map)
+                .build()
+                .unwrap(),
+            base: base.to_owned(),
+        }
+    }
+
     pub fn new(base: &str) -> Self {
         Self {
             client: reqwest::Client::builder()

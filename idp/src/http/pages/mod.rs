@@ -100,12 +100,13 @@ pub struct Requester {
     old_cookie: Option<String>,
 }
 
-/// The client's address, for limits per address and the journal: the
-/// peer of the connection. The one place that decides it, so trusting a
-/// proxy's header later changes only this.
+/// The client's address, for limits per address, the journal and
+/// «Сеансы входа»: the connection's peer, or behind a trusted proxy the
+/// address it forwarded (`http::origin`). Every use goes through here.
 pub fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
+    super::observe::origin_of(req)
+        .ip
+        .map(|ip| ip.to_string())
         .unwrap_or_default()
 }
 

@@ -52,6 +52,31 @@ pub async fn exchange(
     credentials: ClientCredentials,
     request_id: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
+    let result = grant(ctx, params, credentials, request_id).await;
+    let grant_type: &'static str = match params.get("grant_type") {
+        Ok(Some("authorization_code")) => "authorization_code",
+        Ok(Some("refresh_token")) => "refresh_token",
+        Ok(Some("client_credentials")) => "client_credentials",
+        _ => "other",
+    };
+    metrics::counter!(
+        "vhod_tokens_total",
+        "grant" => grant_type,
+        "outcome" => match &result {
+            Ok(_) => "issued",
+            Err(e) => e.code.as_str(),
+        }
+    )
+    .increment(1);
+    result
+}
+
+async fn grant(
+    ctx: &Ctx,
+    params: &Params,
+    credentials: ClientCredentials,
+    request_id: Option<&str>,
+) -> Result<TokenResponse, OAuthError> {
     params.require("grant_type")?;
     let client = authenticate(ctx, params, credentials).await?;
     match TokenRequest::parse(params)? {

@@ -146,4 +146,21 @@ impl SqlStore {
         })
         .await
     }
+
+    /// How many jobs wait (due or not) and how many were given up, for
+    /// the metrics.
+    pub async fn job_counts(&self) -> Result<(i64, i64), StoreError> {
+        self.run(|conn| {
+            let waiting = j::table
+                .filter(j::failed.eq(flag(false)))
+                .count()
+                .get_result(conn)?;
+            let failed = j::table
+                .filter(j::failed.eq(flag(true)))
+                .count()
+                .get_result(conn)?;
+            Ok((waiting, failed))
+        })
+        .await
+    }
 }

@@ -127,6 +127,12 @@ impl SqlStore {
         .map_err(|e| StoreError::Database(e.to_string()))?
     }
 
+    /// The pool's connections: open, and of them idle (for the metrics).
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.run(|conn| {
