@@ -263,7 +263,10 @@ impl Portal {
             )
             .await?;
         if status != 200 || !body["id_token"].is_string() {
-            return Err(failed(Some(status), format!("code exchange at {base}: {body}")));
+            return Err(failed(
+                Some(status),
+                format!("code exchange at {base}: {body}"),
+            ));
         }
         Ok(body)
     }

@@ -33,7 +33,7 @@ const DURABLE: [(&str, &str); 5] = [
     ("sessions", "SELECT sid AS v FROM sessions"),
     (
         "audit entries",
-        "SELECT CAST(id AS TEXT) AS v FROM audit_events",
+        "SELECT CAST(seq AS TEXT) AS v FROM audit_events",
     ),
 ];
 
@@ -61,7 +61,9 @@ async fn worker(
         }
         let browser = Browser::from(&format!("127.0.1.{}", n + 1));
         let result = async {
-            let walk = browser.login(&[lb.as_str()], &portal.id, &login, PASSWORD).await?;
+            let walk = browser
+                .login(&[lb.as_str()], &portal.id, &login, PASSWORD)
+                .await?;
             tally.borrow_mut().logins += 1;
             let tokens = portal.exchange(&lb, &walk.code).await?;
             tally.borrow_mut().exchanges += 1;
@@ -117,7 +119,11 @@ pub async fn kill_under_load(c: &mut Cluster, portal: &Portal, logins: &[String]
         })
         .await;
     let tally = tally.borrow();
-    assert!(tally.logins > WORKERS, "the load ran: {} logins", tally.logins);
+    assert!(
+        tally.logins > WORKERS,
+        "the load ran: {} logins",
+        tally.logins
+    );
 
     // Nothing durable that existed before the kill is missing after it,
     // and everything the load was told it got is there.
