@@ -64,11 +64,16 @@ run() {
     local name=$1
     shift
     containers+=("$name")
-    podman run -d --name "$name" --network host "$@" >/dev/null
+    # Without systemd podman says it cannot schedule the healthcheck timer
+    # (the test runs the healthcheck itself): shown only when the run fails.
+    podman run -d --name "$name" --network host "$@" >/dev/null 2>"$work/$name.err" ||
+        { cat "$work/$name.err" >&2; exit 1; }
 }
 
-# The provider in demo mode: embedded stores in the container's /data.
-run vhod-idp-$$ "$image" serve --demo --bind "127.0.0.1:$idp_port"
+# The provider in demo mode: embedded stores in the container's /data. The
+# address goes in IDP_BIND, not --bind: the HEALTHCHECK's `idp healthcheck`
+# reads the same settings and asks there.
+run vhod-idp-$$ -e IDP_BIND="127.0.0.1:$idp_port" -e IDP_METRICS_BIND= "$image" serve --demo
 # Healthy by the image's own HEALTHCHECK (`idp healthcheck` inside it).
 for _ in $(seq 1 60); do
     podman healthcheck run vhod-idp-$$ >/dev/null 2>&1 && break
