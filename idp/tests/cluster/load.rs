@@ -184,13 +184,17 @@ pub async fn kill_under_load(c: &mut Cluster, portal: &Portal, logins: &[String]
         0,
         format!(
             "node 2 SIGKILLed under the load of {WORKERS} clients: {} logins, {} code \
-             exchanges, {} refreshes; {} request(s) failed — all in flight at node 2 when it \
-             died (502 from nginx), none after; {rerouted} request(s) nginx passed on from the \
-             dead node to another",
+             exchanges, {} refreshes; {}; {rerouted} request(s) nginx passed on \
+             from the dead node to another",
             tally.logins,
             tally.exchanges,
             tally.refreshes,
-            failures.len()
+            match failures.len() {
+                0 => "no request failed".to_owned(),
+                n => format!(
+                    "{n} request(s) failed, each in flight at node 2 when it died (502), none after"
+                ),
+            }
         ),
     );
     proved.push(format!("audit chain: {}", chain.trim()));
