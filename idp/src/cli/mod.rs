@@ -4,6 +4,7 @@
 
 mod audit;
 mod clients;
+mod healthcheck;
 pub mod keys;
 mod migrate;
 mod orgs;
@@ -52,6 +53,9 @@ pub enum Command {
     /// Inspect organizations; add, change and remove their employees.
     #[command(subcommand)]
     Orgs(orgs::Command),
+    /// Ask a running node whether it is alive (GET /healthz): exit 0 on
+    /// 200, 1 otherwise; a container's HEALTHCHECK without a shell.
+    Healthcheck(healthcheck::Args),
     /// Inspect signing keys.
     #[command(subcommand)]
     Keys(keys::Command),
@@ -76,7 +80,12 @@ pub fn main() -> ExitCode {
         Ok(config) => config,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            // A container's HEALTHCHECK knows only 0 and 1 (2 is reserved).
+            return ExitCode::from(if matches!(cli.command, Command::Healthcheck(_)) {
+                1
+            } else {
+                2
+            });
         }
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -97,6 +106,7 @@ pub fn main() -> ExitCode {
         Command::Users(cmd) => runtime.block_on(users::run(config, cmd)),
         Command::Orgs(cmd) => runtime.block_on(orgs::run(config, cmd)),
         Command::Keys(cmd) => runtime.block_on(keys::run(config, cmd)),
+        Command::Healthcheck(args) => runtime.block_on(healthcheck::run(config, args)),
         Command::Audit(cmd) => runtime.block_on(audit::run(config, cmd)),
         Command::SignChallenge { key, challenge } => sign_challenge(&key, &challenge),
     };
