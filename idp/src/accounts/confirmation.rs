@@ -218,7 +218,7 @@ pub async fn order_postal_code(
         limits::journal(audit, letters, Subject::Account(&account.id), reached, now).await;
         return Err(ConfirmError::TooManyLetters { retry_at });
     }
-    let name = format!("{} {}", account.family_name, account.given_names());
+    let name = account.full_name();
     let words = Notice::PostalCode {
         name: &name,
         code: &code,

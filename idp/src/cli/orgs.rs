@@ -274,7 +274,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
 async fn member_view(sql: &SqlStore, m: Membership) -> anyhow::Result<MemberView> {
     let account = sql.account(&m.account_id).await?;
     Ok(MemberView {
-        name: account.as_ref().map(orgs::full_name).unwrap_or_default(),
+        name: account.as_ref().map(Account::full_name).unwrap_or_default(),
         email: account.and_then(|a| a.email),
         roles: m.roles.iter().map(|r| r.as_str()).collect(),
         medical_worker: m.medical_worker,

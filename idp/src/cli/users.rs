@@ -167,7 +167,7 @@ fn view(a: &Account) -> View<'_> {
         id: &a.id,
         email: a.email.as_deref(),
         phone: a.phone.as_deref(),
-        name: format!("{} {}", a.family_name, a.given_name),
+        name: a.full_name(),
         level: a.level,
         created: date(a.created_at),
     }
@@ -224,12 +224,11 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             println!("{:<36} {:<11} {:<28} NAME", "ID", "LEVEL", "E-MAIL");
             for a in &accounts {
                 println!(
-                    "{:<36} {:<11} {:<28} {} {}",
+                    "{:<36} {:<11} {:<28} {}",
                     a.id,
                     a.level,
                     a.email.as_deref().unwrap_or("-"),
-                    a.family_name,
-                    a.given_name
+                    a.full_name()
                 );
             }
             Ok(())

@@ -111,7 +111,7 @@ pub(super) async fn seed(ctx: &Ctx) -> anyhow::Result<Vec<String>> {
                 at: now,
                 event: crate::audit::events::ORG_REGISTERED.into(),
                 actor: crate::orgs::Actor::Operator(DEMO_OPERATOR).name(),
-                detail: serde_json::json!({"head": crate::orgs::full_name(&head), "certificate": "demo"}),
+                detail: serde_json::json!({"head": head.full_name(), "certificate": "demo"}),
             };
             ctx.sql.insert_organization(&org, &founder, &event).await?;
             for (email, roles, worker) in rest {

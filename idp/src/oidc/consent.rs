@@ -44,7 +44,7 @@ pub async fn page(ctx: &Ctx, flow: &Flow, session: &Session) -> Result<Page, Sto
     };
     Ok(Page {
         client_name: client.name.clone(),
-        account_name: format!("{} {}", account.given_name, account.family_name),
+        account_name: account.short_name(),
         acting_for,
         scopes,
         claims,

@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use super::{Actor, OrgError, OrgField, Orgs, check_medical, checked_roles, full_name};
+use super::{Actor, OrgError, OrgField, Orgs, check_medical, checked_roles};
 use crate::accounts::profile;
 use crate::audit::events;
 use crate::ctx::Ctx;
@@ -217,7 +217,7 @@ pub async fn accept(
         .ok_or(OrgError::InvitationGone)?;
     let orgs = Orgs::node(ctx);
     let detail = json!({
-        "member": full_name(account),
+        "member": account.full_name(),
         "roles": roles_text(&invitation.roles),
         "invited_by": invitation.invited_by,
     });

@@ -46,7 +46,7 @@ impl Actor<'_> {
     /// How the journal names the actor (its stored form).
     pub fn name(&self) -> String {
         match self {
-            Actor::Member(account) => ChangedBy::Person(full_name(account)),
+            Actor::Member(account) => ChangedBy::Person(account.full_name()),
             Actor::Operator(name) => ChangedBy::Operator((*name).to_owned()),
         }
         .stored()
@@ -58,11 +58,6 @@ impl Actor<'_> {
             Actor::Operator(_) => None,
         }
     }
-}
-
-/// «Фамилия Имя Отчество».
-pub fn full_name(account: &Account) -> String {
-    format!("{} {}", account.family_name, account.given_names())
 }
 
 /// A field of the organization forms; errors name it.
@@ -378,7 +373,7 @@ impl<'a> Orgs<'a> {
         let (org, _) = self.open(actor, org_id, None).await?;
         check_medical(&org, medical_worker.as_ref())?;
         let detail = json!({
-            "member": full_name(account),
+            "member": account.full_name(),
             "roles": roles_text(&roles),
             "medical_worker": medical_worker,
         });
@@ -402,7 +397,7 @@ impl<'a> Orgs<'a> {
     /// How the journal names the person behind `account_id`.
     async fn named(&self, account_id: &str) -> Result<String, OrgError> {
         match self.sql.account(account_id).await? {
-            Some(account) => Ok(full_name(&account)),
+            Some(account) => Ok(account.full_name()),
             None => Err(OrgError::NotMember),
         }
     }
