@@ -6,8 +6,7 @@
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::{admin_store, date, print_json, print_shown};
-use crate::accounts;
+use super::common::{admin_store, date, find_account, operator, print_json, print_shown};
 use crate::audit::Audit;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -128,19 +127,6 @@ async fn find_org(sql: &SqlStore, org: &str) -> anyhow::Result<Organization> {
             .organization(org.trim())
             .await?
             .ok_or_else(|| anyhow::anyhow!("no organization `{org}` (see `idp orgs list`)")),
-    }
-}
-
-async fn find_account(sql: &SqlStore, login: &str) -> anyhow::Result<Account> {
-    accounts::find_by_login(sql, login)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no account with login `{login}`"))
-}
-
-fn operator(name: &str) -> anyhow::Result<&str> {
-    match name.trim() {
-        "" => anyhow::bail!("--operator must name the operator"),
-        name => Ok(name),
     }
 }
 

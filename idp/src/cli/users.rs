@@ -7,7 +7,7 @@ use std::io::BufRead;
 use clap::{Args as ClapArgs, Subcommand};
 use serde::Serialize;
 
-use super::{admin_store, date, print_json};
+use super::common::{admin_store, date, find_account, operator, print_json};
 use crate::accounts::confirmation::{self, ConfirmError};
 use crate::accounts::{self, NewAccount};
 use crate::audit::{Audit, Entry, events};
@@ -154,14 +154,6 @@ fn session_view(s: &SessionRecord) -> SessionView<'_> {
     }
 }
 
-/// The operator's name, trimmed; refused when empty.
-fn operator(name: &str) -> anyhow::Result<&str> {
-    match name.trim() {
-        "" => anyhow::bail!("--operator must name the operator"),
-        name => Ok(name),
-    }
-}
-
 fn view(a: &Account) -> View<'_> {
     View {
         id: &a.id,
@@ -171,13 +163,6 @@ fn view(a: &Account) -> View<'_> {
         level: a.level,
         created: date(a.created_at),
     }
-}
-
-/// The account behind any login identifier, in any common notation.
-async fn find(sql: &crate::store::SqlStore, login: &str) -> anyhow::Result<Account> {
-    accounts::find_by_login(sql, login)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no account with login `{login}`"))
 }
 
 pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
@@ -234,10 +219,10 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Show { login, json } => {
-            super::users_show::show(&sql, find(&sql, &login).await?, json).await
+            super::users_show::show(&sql, find_account(&sql, &login).await?, json).await
         }
         Command::Sessions { login, json } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let now = SystemClock.now();
             let mut sessions = sql.open_sessions_of(&account.id).await?;
             sessions.retain(|s| s.expires_at > now);
@@ -268,7 +253,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             login,
             operator: name,
         } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let audit = Audit::new(sql.clone());
             let ender = Ender::admin(&sql, &audit, SystemClock.now(), operator(&name)?);
             let ended = ender.end_all(&account.id, None, EndReason::Cli).await?;
@@ -282,7 +267,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             login,
             operator: name,
         } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let (audit, now, name) = (Audit::new(sql.clone()), SystemClock.now(), operator(&name)?);
             crate::login::guard::lock_by_admin(&sql, &audit, &account.id, name, now).await?;
             let ender = Ender::admin(&sql, &audit, now, name);
@@ -296,7 +281,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Unlock { login } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let now = SystemClock.now();
             let was = account.locked_until.filter(|until| *until > now);
             crate::login::guard::lift(&sql, &Audit::new(sql.clone()), &account.id, "admin", now)
@@ -311,7 +296,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             login,
             operator: name,
         } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let (audit, now, name) = (Audit::new(sql.clone()), SystemClock.now(), operator(&name)?);
             let removed = crate::accounts::second_factor::reset_by_operator(
                 &sql,
@@ -339,7 +324,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             document,
             operator,
         } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let operator = self::operator(&operator)?;
             let audit = Audit::new(sql.clone());
             let now = SystemClock.now();
