@@ -183,10 +183,12 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
         }
         Command::Show { org, json } => {
             let org = find_org(&sql, &org).await?;
-            let mut members = Vec::new();
-            for m in sql.members(&org.id).await? {
-                members.push(member_view(&sql, m).await?);
-            }
+            let members = sql
+                .members_with_accounts(&org.id)
+                .await?
+                .into_iter()
+                .map(member_view)
+                .collect();
             print_shown(
                 &Shown {
                     org: org_view(&org),
@@ -257,14 +259,13 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
     }
 }
 
-async fn member_view(sql: &SqlStore, m: Membership) -> anyhow::Result<MemberView> {
-    let account = sql.account(&m.account_id).await?;
-    Ok(MemberView {
-        name: account.as_ref().map(Account::full_name).unwrap_or_default(),
-        email: account.and_then(|a| a.email),
+fn member_view((m, account): (Membership, Account)) -> MemberView {
+    MemberView {
+        name: account.full_name(),
+        email: account.email,
         roles: m.roles.iter().map(|r| r.as_str()).collect(),
         medical_worker: m.medical_worker,
         since: date(m.since),
         account: m.account_id,
-    })
+    }
 }

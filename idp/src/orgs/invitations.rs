@@ -183,13 +183,7 @@ pub async fn for_person(
     {
         invitees.push(Invitee::Snils(written));
     }
-    let mut found = Vec::new();
-    for invitation in ctx.sql.invitations_to(invitees, ctx.now()).await? {
-        if let Some(org) = ctx.sql.organization(&invitation.org_id).await? {
-            found.push((invitation, org));
-        }
-    }
-    Ok(found)
+    ctx.sql.invitations_to(invitees, ctx.now()).await
 }
 
 /// The person accepts an invitation addressed to them: they become an

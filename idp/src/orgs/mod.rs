@@ -238,17 +238,12 @@ impl<'a> Orgs<'a> {
         let (org, me) = self.open(actor, org_id, None).await?;
         let sees = |role| me.as_ref().is_none_or(|m| m.is(role));
         let manages = sees(Role::Admin);
-        let visible = if manages || sees(Role::Manager) {
-            self.sql.members(org_id).await?
-        } else {
-            me.iter().cloned().collect()
-        };
-        let mut members = Vec::new();
-        for membership in visible {
-            if let Some(account) = self.sql.account(&membership.account_id).await? {
-                members.push((membership, account));
+        let members = match (&actor, &me) {
+            (Actor::Member(account), Some(me)) if !manages && !sees(Role::Manager) => {
+                vec![(me.clone(), (*account).clone())]
             }
-        }
+            _ => self.sql.members_with_accounts(org_id).await?,
+        };
         let invitations = if manages {
             self.sql.pending_invitations(org_id, self.now).await?
         } else {

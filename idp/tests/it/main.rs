@@ -21,6 +21,7 @@ mod input_headers;
 mod introspect_revoke;
 mod languages;
 mod levels;
+mod listings;
 mod lockout;
 mod login;
 mod logout;
