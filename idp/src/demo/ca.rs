@@ -1,18 +1,32 @@
-//! The demo certificate authority and the certificates it issued.
+//! The demo certificate authority and the certificates it issued. It is
+//! made with esign's test CA, which only a build with the cargo feature
+//! `demo` carries (scripts/demo, the tests); a default build trusts no demo
+//! CA and says so.
 
+#[cfg(feature = "demo")]
 use super::accounts::CONFIRMED;
+#[cfg(feature = "demo")]
 use super::clinic::ORGANIZATIONS;
 
 /// In demo mode with no CA configured, trusts the demo CA (see
 /// [`demo_ca`]), so the demo certificates confirm identities and log in by
-/// certificate. Returns lines describing its files.
+/// certificate. Returns lines describing its files; in a build without the
+/// feature `demo`, a line saying there is none.
 pub fn trust_demo_ca(config: &mut crate::config::Config) -> anyhow::Result<Vec<String>> {
     if !config.demo || !config.esign_ca_files.is_empty() {
         return Ok(Vec::new());
     }
-    let (ca, lines) = demo_ca(&config.data_dir)?;
-    config.esign_ca_files.push(ca);
-    Ok(lines)
+    #[cfg(feature = "demo")]
+    {
+        let (ca, lines) = demo_ca(&config.data_dir)?;
+        config.esign_ca_files.push(ca);
+        Ok(lines)
+    }
+    #[cfg(not(feature = "demo"))]
+    Ok(vec![
+        "demo CA  none: this build has no test CA (build with `--features idp/demo`, as scripts/demo does)"
+            .to_owned(),
+    ])
 }
 
 /// The demo certificate authority under `<data_dir>/demo-ca/` (made on first
@@ -22,6 +36,7 @@ pub fn trust_demo_ca(config: &mut crate::config::Config) -> anyhow::Result<Vec<S
 /// organizations' certificates in the name of `confirmed@demo.vhod` as their
 /// head (to try registering an organization by hand). Returns the CA
 /// certificate's path and lines describing the files.
+#[cfg(feature = "demo")]
 pub fn demo_ca(data_dir: &std::path::Path) -> anyhow::Result<(std::path::PathBuf, Vec<String>)> {
     use esign::testca::{Holder, KeyKind, TestCa};
     let dir = data_dir.join("demo-ca");
@@ -103,7 +118,7 @@ pub fn demo_ca(data_dir: &std::path::Path) -> anyhow::Result<(std::path::PathBuf
     Ok((ca_pem, lines))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "demo"))]
 mod tests {
     use super::*;
 

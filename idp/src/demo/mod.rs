@@ -11,7 +11,9 @@ pub use accounts::{
     ACCOUNTS, CONFIRMED, DOCTOR, DemoAccount, DemoProfile, MANAGER, NURSE,
     PENDING_CHECK_AFTER_SECS, TWO_FACTOR, TWO_ORGS,
 };
-pub use ca::{demo_ca, trust_demo_ca};
+#[cfg(feature = "demo")]
+pub use ca::demo_ca;
+pub use ca::trust_demo_ca;
 pub use clients::{
     CLIENT_ID, CLIENT_SECRET, CONFORMANCE_2_ID, CONFORMANCE_2_SECRET, CONFORMANCE_PUBLIC_ID,
     POST_LOGOUT_URI, REDIRECT_URI,
