@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use idp::accounts::password;
+use idp::credentials::password;
 use idp::model::Secret;
 
 const CLIENT: &str = "medcabinet";

@@ -77,7 +77,7 @@ pub async fn build_with_clock(
         .ensure_active(&sql, &master, config.rsa_bits, clock.now())
         .await?;
     // Computed now, so the first unknown login is not slower than others.
-    tokio::task::spawn_blocking(crate::accounts::password::dummy_hash)
+    tokio::task::spawn_blocking(crate::credentials::password::dummy_hash)
         .await
         .map_err(|e| crate::store::StoreError::Database(e.to_string()))?;
     let delivery = Delivery::from_config(&config)?;

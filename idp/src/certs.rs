@@ -122,7 +122,6 @@ pub fn mismatch(subject: &esign::CertifiedSubject, account: &Account) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::AccountLevel;
 
     fn subject(
         snils: Option<&str>,
@@ -151,25 +150,12 @@ mod tests {
 
     fn account() -> Account {
         Account {
-            id: "acc".into(),
-            email: None,
-            phone: None,
             snils: Some("112-233-445 95".into()),
             inn: Some("500100732259".into()),
-            password_hash: String::new(),
             family_name: "Подтверждёнов".into(),
             given_name: "Иван".into(),
             middle_name: Some("Сергеевич".into()),
-            birthdate: None,
-            gender: None,
-            address: None,
-            email_verified: false,
-            phone_verified: false,
-            level: AccountLevel::Standard,
-            created_at: 0,
-            locked_until: None,
-            checked_at: 0,
-            level_since: 0,
+            ..Account::for_tests("acc")
         }
     }
 

@@ -2,10 +2,11 @@
 //!
 //! A login follows one path through the modules:
 //! `http::pages::authorize` -> [`oidc::authorize`] (validate, decide) ->
-//! `http::pages::login` -> [`login`] (password, SSO session) ->
+//! `http::pages::login` -> [`login`] (a factor from [`credentials`], the SSO
+//! session in [`sessions`]) ->
 //! `http::pages::consent` -> [`oidc::consent`] -> [`oidc::code`] (the code,
 //! redirected to the portal) -> `http::endpoints::token` ->
-//! [`oidc::token`] (ID, access and refresh tokens) ->
+//! [`oidc::token_endpoint`] (ID, access and refresh tokens) ->
 //! `http::endpoints::userinfo` -> [`oidc::userinfo`].
 //!
 //! `http` is the only module that knows actix, `store` the only one that
@@ -20,6 +21,7 @@ pub mod cli;
 pub mod clients;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod ctx;
 pub mod dates;
 pub mod delivery;
@@ -37,5 +39,6 @@ pub mod oidc;
 pub mod orgs;
 pub mod paths;
 pub mod registries;
+pub mod sessions;
 pub mod store;
 pub mod worker;

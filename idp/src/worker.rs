@@ -10,9 +10,9 @@ use crate::accounts::profile;
 use crate::ctx::Ctx;
 use crate::delivery;
 use crate::jobs::{JobError, POLL};
-use crate::login::session;
 use crate::model::Job;
-use crate::oidc::backchannel;
+use crate::sessions;
+use crate::sessions::backchannel;
 use crate::store::StoreError;
 
 type Running<'a> = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>>;
@@ -27,8 +27,8 @@ const TABLE: &[(&str, Handler)] = &[
     (profile::VERIFY, |ctx, payload| {
         Box::pin(profile::run_check(ctx, payload))
     }),
-    (session::EXPIRE, |ctx, payload| {
-        Box::pin(session::run_expiry(ctx, payload))
+    (sessions::EXPIRE, |ctx, payload| {
+        Box::pin(sessions::run_expiry(ctx, payload))
     }),
     (backchannel::LOGOUT, |ctx, payload| {
         Box::pin(backchannel::deliver(ctx, payload))

@@ -1,7 +1,10 @@
 //! What each area of the cabinet needs, decided from the person alone; the
 //! pages render the decision. The seeds' rules: reference information for
 //! any level, booking from standard, medical records from confirmed; the
-//! clinic's staff by role while acting for the organization.
+//! clinic's staff by role while acting for a clinic this cabinet serves.
+//! The roles are the provider's (`admin`, `manager`, `specialist`,
+//! docs/organizations.md): the administrator may do everything, the
+//! manager sees reports, an employee («сотрудник») sees their own data.
 
 use crate::person::{Level, Person, Role};
 
@@ -33,14 +36,31 @@ impl Area {
         }
     }
 
-    /// The role an area of the staff cabinet needs.
-    pub fn role(self) -> Option<Role> {
+    /// The roles that open an area of the staff cabinet (any one of them),
+    /// the area's own role first; empty outside the staff cabinet. The
+    /// administrator opens every staff area.
+    pub fn roles(self) -> &'static [Role] {
         match self {
-            Self::StaffEmployees => Some(Role::Admin),
-            Self::StaffReports => Some(Role::Manager),
-            Self::StaffSchedule => Some(Role::Specialist),
-            _ => None,
+            Self::StaffEmployees => &[Role::Admin],
+            Self::StaffReports => &[Role::Manager, Role::Admin],
+            Self::StaffSchedule => &[Role::Specialist, Role::Admin],
+            _ => &[],
         }
+    }
+
+    /// The area at `path`, if it is one.
+    pub fn at(path: &str) -> Option<Self> {
+        use crate::paths;
+        Some(match path {
+            paths::REFERENCE => Self::Reference,
+            paths::APPOINTMENTS => Self::Appointments,
+            paths::RECORDS => Self::Records,
+            paths::STAFF_EMPLOYEES => Self::StaffEmployees,
+            paths::STAFF_REPORTS => Self::StaffReports,
+            paths::STAFF_SCHEDULE => Self::StaffSchedule,
+            paths::MEDICAL_WORKER => Self::MedicalWorker,
+            _ => return None,
+        })
     }
 
     pub fn title(self) -> &'static str {
@@ -66,15 +86,22 @@ pub enum Decision {
     },
     /// A staff area, entered as a private person.
     NeedOrganization,
-    /// Acting for `org` without the role the area needs.
+    /// Acting for `org`, which is not a clinic of this cabinet: its staff
+    /// see nothing here (and never the clinic's data under its name).
+    NotOurClinic {
+        org: String,
+    },
+    /// Acting for `org` without any of the roles the area needs.
     NeedRole {
-        needed: Role,
+        needed: Vec<Role>,
         has: Vec<Role>,
         org: String,
     },
 }
 
-pub fn decide(person: &Person, area: Area) -> Decision {
+/// What `person` may do in `area`; `clinics` are the OGRNs of the clinics
+/// this cabinet serves.
+pub fn decide(person: &Person, area: Area, clinics: &[String]) -> Decision {
     let needed = area.level();
     if person.level < needed {
         return Decision::NeedLevel {
@@ -82,20 +109,57 @@ pub fn decide(person: &Person, area: Area) -> Decision {
             has: person.level,
         };
     }
-    let Some(role) = area.role() else {
+    let roles = area.roles();
+    if roles.is_empty() {
         return Decision::Allow;
-    };
+    }
     let Some(org) = &person.org else {
         return Decision::NeedOrganization;
     };
-    if org.roles.contains(&role) {
+    if !clinics.contains(&org.ogrn) {
+        return Decision::NotOurClinic {
+            org: org.name.clone(),
+        };
+    }
+    if roles.iter().any(|r| org.roles.contains(r)) {
         Decision::Allow
     } else {
         Decision::NeedRole {
-            needed: role,
+            needed: roles.to_vec(),
             has: org.roles.clone(),
             org: org.name.clone(),
         }
+    }
+}
+
+/// Where a login that asked for `next` lands: `next` if this person may
+/// open it, otherwise the hub they may open (after switching to an
+/// organization whose roles do not open `next`, say).
+pub fn landing(person: &Person, next: &str, clinics: &[String]) -> String {
+    use crate::paths;
+    let allowed = |area| decide(person, area, clinics) == Decision::Allow;
+    let fits = match Area::at(next) {
+        Some(area) => allowed(area),
+        None if next == paths::STAFF => person
+            .org
+            .as_ref()
+            .is_some_and(|o| clinics.contains(&o.ogrn)),
+        None => true,
+    };
+    if fits {
+        return next.to_owned();
+    }
+    let staff_hub = [
+        Area::StaffEmployees,
+        Area::StaffReports,
+        Area::StaffSchedule,
+    ]
+    .into_iter()
+    .any(allowed);
+    if staff_hub {
+        paths::STAFF.to_owned()
+    } else {
+        paths::HEALTH.to_owned()
     }
 }
 

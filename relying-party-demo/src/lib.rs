@@ -22,11 +22,13 @@
 pub mod access;
 pub mod clock;
 pub mod config;
+pub mod dates;
 pub mod frmr;
 pub mod http;
 pub mod oidc;
 pub mod paths;
 pub mod person;
+pub mod schedule;
 pub mod session;
 pub mod store;
 

@@ -75,7 +75,9 @@ impl fmt::Display for Role {
         f.write_str(match self {
             Self::Admin => "администратор",
             Self::Manager => "руководитель",
-            Self::Specialist => "специалист",
+            // The provider's word for `specialist` (its pages and
+            // docs/organizations.md): «сотрудник».
+            Self::Specialist => "сотрудник",
             Self::Other => "другая роль",
         })
     }
@@ -106,6 +108,16 @@ pub struct Membership {
 pub struct MedicalWorker {
     pub specialty: String,
     pub position: String,
+}
+
+impl MedicalWorker {
+    /// The specialty, when it is written in Russian: the provider passes
+    /// what the organization typed, and a Russian page shows no English
+    /// word («(therapist)»).
+    pub fn specialty_ru(&self) -> Option<&str> {
+        let s = self.specialty.trim();
+        (!s.is_empty() && !s.chars().any(|c| c.is_ascii_alphabetic())).then_some(s)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -149,6 +161,16 @@ impl Person {
             .map_or_else(|| "Пользователь".to_owned(), |n| n.to_string())
     }
 
+    /// How a letter addresses the person: the given name and patronymic
+    /// («Иван Сергеевич»), never «Фамилия Имя».
+    pub fn greeting_name(&self) -> Option<String> {
+        let name = self.name.as_ref()?;
+        Some(match &name.middle {
+            Some(middle) => format!("{} {middle}", name.given),
+            None => name.given.clone(),
+        })
+    }
+
     /// The membership of the acting organization, with its medical-worker
     /// entry if any.
     pub fn acting_membership(&self) -> Option<&Membership> {
@@ -161,6 +183,9 @@ impl Person {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
+
+    /// The OGRN of the provider's demo clinic (`idp/src/demo.rs`).
+    pub const CLINIC_OGRN: &str = "1027700000019";
 
     /// A private person of `level`, with the demo's confirmed profile.
     pub fn person(level: Level) -> Person {
@@ -184,11 +209,11 @@ pub(crate) mod testing {
     /// the `org` and `orgs` claims of the contract (issue 11).
     pub fn acting(roles: &str) -> Person {
         let org = format!(
-            r#"{{"id": "0b6c3c1e-1", "ogrn": "1027700000001", "inn": "7700000001",
+            r#"{{"id": "0b6c3c1e-1", "ogrn": "{CLINIC_OGRN}", "inn": "7701000019",
                 "name": "ГБУЗ «Городская поликлиника № 1»", "roles": {roles}}}"#
         );
         let membership = format!(
-            r#"[{{"id": "0b6c3c1e-1", "ogrn": "1027700000001", "inn": "7700000001",
+            r#"[{{"id": "0b6c3c1e-1", "ogrn": "{CLINIC_OGRN}", "inn": "7701000019",
                  "name": "ГБУЗ «Городская поликлиника № 1»", "roles": {roles},
                  "medical_worker": {{"specialty": "терапия", "position": "врач-терапевт"}}}}]"#
         );

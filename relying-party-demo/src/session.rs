@@ -1,6 +1,7 @@
 //! The cabinet's own sessions, kept in memory and named by a signed,
-//! HttpOnly cookie; and the logins in progress, each bound to the browser
-//! that started it by a second cookie. The provider's `sid` indexes the
+//! HttpOnly cookie; and the logins in progress, keyed by their `state` and
+//! bound to the browser that started them by a second cookie, so that
+//! several tabs of one browser may each finish their own login. The provider's `sid` indexes the
 //! sessions, so a back-channel logout ends the right one.
 
 use std::collections::HashMap;
@@ -16,8 +17,10 @@ use crate::person::Person;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "cabinet_session";
-/// The cookie of a login in progress.
+/// The cookie naming the browser of the logins in progress.
 pub const LOGIN_COOKIE: &str = "cabinet_login";
+/// At most this many logins in progress per browser (the oldest go).
+pub const LOGINS_PER_BROWSER: usize = 10;
 /// How long a login may take at the provider.
 pub const LOGIN_TTL_SECS: i64 = 15 * 60;
 /// How long a cabinet session lasts at most.
@@ -83,6 +86,8 @@ pub struct Session {
 /// A login sent to the provider and not yet back.
 #[derive(Debug)]
 pub struct PendingLogin {
+    /// The browser that started it (the id its login cookie names).
+    pub browser: String,
     pub state: CsrfToken,
     pub nonce: Nonce,
     pub verifier: PkceCodeVerifier,
@@ -144,21 +149,54 @@ impl Sessions {
         before - live.len()
     }
 
-    /// Keeps a login in progress (and forgets the abandoned ones).
-    pub fn hold(&self, login: PendingLogin, now: i64) -> String {
-        let id = new_id();
+    /// Keeps a login in progress under its `state` (and forgets the
+    /// abandoned ones, and the oldest of a browser with too many).
+    pub fn hold(&self, login: PendingLogin, now: i64) {
         let mut pending = lock(&self.pending);
         pending.retain(|_, p| p.expires_at > now);
-        pending.insert(id.clone(), login);
-        id
+        let mut mine: Vec<(i64, String)> = pending
+            .iter()
+            .filter(|(_, p)| p.browser == login.browser)
+            .map(|(state, p)| (p.expires_at, state.clone()))
+            .collect();
+        if mine.len() >= LOGINS_PER_BROWSER {
+            mine.sort();
+            for (_, state) in &mine[..=mine.len() - LOGINS_PER_BROWSER] {
+                pending.remove(state);
+            }
+        }
+        pending.insert(login.state.secret().clone(), login);
     }
 
-    /// The login in progress named by the cookie: used once.
-    pub fn take_login(&self, id: &str, now: i64) -> Option<PendingLogin> {
-        lock(&self.pending)
-            .remove(id)
-            .filter(|p| p.expires_at > now)
+    /// The login in progress of `browser` with this `state`: used once.
+    /// A `state` that none of the browser's logins has spends them all
+    /// (the answer is forged or belongs elsewhere).
+    pub fn take_login(&self, browser: &str, state: &str, now: i64) -> Taken {
+        let mut pending = lock(&self.pending);
+        if pending.get(state).is_some_and(|p| p.browser == browser) {
+            return match pending.remove(state) {
+                Some(login) if login.expires_at > now => Taken::Login(Box::new(login)),
+                _ => Taken::None,
+            };
+        }
+        let before = pending.len();
+        pending.retain(|_, p| p.browser != browser || p.expires_at <= now);
+        if pending.len() < before {
+            Taken::WrongState
+        } else {
+            Taken::None
+        }
     }
+}
+
+/// What the callback's `state` found.
+#[derive(Debug)]
+pub enum Taken {
+    Login(Box<PendingLogin>),
+    /// The browser has logins in progress, none with this `state`.
+    WrongState,
+    /// The browser has no login in progress (used, expired or never).
+    None,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

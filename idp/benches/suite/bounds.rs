@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use idp::accounts::password;
+use idp::credentials::password;
 use idp::model::Secret;
 use keys::{Algorithm, SigningKey};
 

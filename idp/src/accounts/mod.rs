@@ -1,18 +1,16 @@
 //! Accounts: creation with the password policy, login-identifier lookup and
 //! password verification; self-registration ([`registration`]).
 
-pub mod codes;
 pub mod confirmation;
-pub mod password;
 pub mod profile;
 pub mod recovery;
 pub mod registration;
 pub mod second_factor;
 #[cfg(test)]
 mod tests;
-pub mod totp;
 
 use crate::clock::UnixTime;
+use crate::credentials::password;
 use crate::identifiers;
 use crate::model::{Account, AccountLevel, Secret};
 use crate::store::{SqlStore, StoreError};

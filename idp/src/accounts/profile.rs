@@ -17,13 +17,13 @@ use crate::ctx::Ctx;
 use crate::delivery::{self, Message, Prefer, Unverified};
 use crate::identifiers::{self, Invalid};
 use crate::jobs::JobError;
-use crate::login::session::{self, EndReason};
 use crate::messages::{Check, Notice};
 use crate::model::{
     Account, AccountLevel, CheckReason, Passport, PersonalNumber, Profile, Verification,
     VerificationStatus,
 };
 use crate::registries::Verdict;
+use crate::sessions::{self, EndReason};
 use crate::store::StoreError;
 use crate::store::sql::Finished;
 
@@ -335,7 +335,7 @@ pub async fn run_check(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
             .await;
         // Every session and grant carries the level it had at login: none
         // may go on saying `confirmed` beside an identity nobody confirmed.
-        session::end_all(ctx, account, None, EndReason::LevelLowered)
+        sessions::end_all(ctx, account, None, EndReason::LevelLowered)
             .await
             .map_err(store)?;
     }

@@ -15,15 +15,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::codes::{CodeCheck, SentCode};
-use super::password::{self, NewPasswordError};
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
+use crate::credentials::codes::{CodeCheck, SentCode};
+use crate::credentials::password::{self, NewPasswordError};
 use crate::ctx::Ctx;
 use crate::delivery::{self, Kind, Message, Prefer, Unverified};
 use crate::limits::{self, Limit, Subject};
-use crate::login::session::{self, EndReason};
 use crate::model::{Account, Secret, random_token};
+use crate::sessions::{self, EndReason};
 use crate::store::{EphemeralExt, StoreError, Update, update_json};
 
 /// A recovery may take this long, and its code is valid as long.
@@ -264,13 +264,13 @@ pub async fn change(
     new_password: &str,
     repeated: &str,
     keep_sid: &str,
-    client: &crate::login::Client<'_>,
+    browser: &crate::sessions::Browser<'_>,
 ) -> Result<(), super::second_factor::SettingsError> {
     password::check_policy(new_password).map_err(NewPasswordError::Policy)?;
     if new_password != repeated {
         return Err(NewPasswordError::Differ.into());
     }
-    super::second_factor::check_password(ctx, account, current, client).await?;
+    super::second_factor::check_password(ctx, account, current, browser).await?;
     let hash = password::hash_new(new_password, repeated).await?;
     set_password(ctx, account, &hash, Some(keep_sid), "owner").await?;
     Ok(())
@@ -289,8 +289,8 @@ pub async fn set_password(
 ) -> Result<(), StoreError> {
     let now = ctx.now();
     ctx.sql.set_password_hash(&account.id, hash, now).await?;
-    session::end_all(ctx, &account.id, keep_sid, EndReason::PasswordChanged).await?;
-    crate::login::guard::unlock_by_owner(ctx, &account.id, by).await?;
+    sessions::end_all(ctx, &account.id, keep_sid, EndReason::PasswordChanged).await?;
+    crate::credentials::guard::unlock_by_owner(ctx, &account.id, by).await?;
     ctx.audit
         .record(
             Entry::new(events::PASSWORD_CHANGED)

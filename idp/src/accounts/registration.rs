@@ -12,9 +12,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountError, NewAccount, password};
+use super::{AccountError, NewAccount};
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
+use crate::credentials::password;
 use crate::ctx::Ctx;
 use crate::delivery::{Kind, Message};
 use crate::identifiers::{self, Contact, Invalid};

@@ -13,22 +13,21 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::codes::{self, CodeCheck, SentCode};
-use super::totp;
 use crate::audit::{Entry, events};
+use crate::credentials::codes::{CodeCheck, SentCode};
+use crate::credentials::recovery_codes::{new_recovery_codes, recovery_digest};
+use crate::credentials::second_factor::{
+    SMS_CODE_TRIES, SMS_CODE_TTL_SECS, check_code, sms_code, verified_phone,
+};
+use crate::credentials::{Factor, guard, lockout, password, totp};
 use crate::ctx::{Busy, Ctx};
-use crate::delivery::{Kind, Message};
-use crate::login::session::{self, EndReason, Session};
-use crate::login::{self, Factor, LoginError};
-use crate::messages::{Change, Notice, Purpose};
+use crate::messages::{Change, Purpose};
 use crate::model::{Aal, Account, SecondFactor, SecondFactorRecord, Secret};
+use crate::sessions::{self, EndReason, Session};
 use crate::store::{EphemeralExt, StoreError};
 
 /// An enrollment must be confirmed within this time.
 const ENROLL_TTL_SECS: i64 = 10 * 60;
-/// An SMS code is valid this long, for this many wrong tries.
-pub const SMS_CODE_TTL_SECS: i64 = 5 * 60;
-pub const SMS_CODE_TRIES: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -60,7 +59,7 @@ pub enum SettingsError {
     CodesBlocked,
     /// The new password was not taken (the password change).
     #[error(transparent)]
-    NewPassword(#[from] super::password::NewPasswordError),
+    NewPassword(#[from] password::NewPasswordError),
     /// Locked by an administrator, or the session is gone.
     #[error("the account cannot change its settings now")]
     Refused,
@@ -71,20 +70,6 @@ pub enum SettingsError {
 impl From<Busy> for SettingsError {
     fn from(_: Busy) -> Self {
         Self::Busy
-    }
-}
-
-impl From<LoginError> for SettingsError {
-    fn from(e: LoginError) -> Self {
-        match e {
-            LoginError::Store(e) => Self::Store(e),
-            LoginError::Busy | LoginError::Throttled => Self::Busy,
-            LoginError::WrongCredentials => Self::WrongPassword,
-            LoginError::AdminLocked
-            | LoginError::SessionGone
-            | LoginError::CertificatesOff
-            | LoginError::Certificate(_) => Self::Refused,
-        }
     }
 }
 
@@ -170,12 +155,12 @@ pub async fn check_password(
     ctx: &Ctx,
     account: &Account,
     password: &str,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<(), SettingsError> {
-    if let Some(until) = login::guard::locked_until(ctx, account) {
+    if let Some(until) = lockout::locked_until(account, ctx.now()) {
         return Err(SettingsError::Locked { until });
     }
-    let right = super::password::verify_pooled(
+    let right = password::verify_pooled(
         &ctx.hashing,
         password.to_owned(),
         account.password_hash.clone(),
@@ -190,9 +175,9 @@ pub async fn check_password(
             .sql
             .account(&account.id)
             .await?
-            .is_none_or(|now| login::guard::locked_until(ctx, &now).is_some());
+            .is_none_or(|read| lockout::locked_until(&read, ctx.now()).is_some());
     if !right || locked {
-        login::guard::failed(ctx, Some(account), client.ip, client.request_id).await?;
+        guard::failed(ctx, Some(account), browser.ip, browser.request_id).await?;
         return Err(SettingsError::WrongPassword);
     }
     Ok(())
@@ -207,33 +192,21 @@ async fn prove_code(
     account: &Account,
     factor: SecondFactorRecord,
     code: &str,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<(), SettingsError> {
-    let Some(taken) = login::guard::take_code_try(ctx, &account.id).await? else {
+    let Some(taken) = guard::take_code_try(ctx, &account.id).await? else {
         return Err(SettingsError::CodesBlocked);
     };
-    let now = ctx.now();
-    let right = if codes::is_six_digits(code) {
-        let step = factor
-            .sealed_secret
-            .and_then(|sealed| totp::open(&ctx.master, &account.id, &sealed))
-            .and_then(|secret| totp::matching_step(&secret, code, now));
-        match step {
-            // A code is good once, here as at login.
-            Some(step) => ctx.sql.use_totp_step(&account.id, step).await?,
-            None => false,
-        }
-    } else {
-        let digest = codes::recovery_digest(&account.id, code);
-        ctx.sql.use_recovery_code(&account.id, &digest, now).await?
-    };
+    let (method, sealed) = (factor.method, factor.sealed_secret.as_deref());
+    let checked = check_code(ctx, &account.id, method, sealed, None, code, ctx.now()).await?;
+    let right = checked.is_ok();
     if !right {
-        if login::guard::code_failed(ctx, taken, client.ip).await? {
+        if guard::code_failed(ctx, taken, browser.ip).await? {
             return Err(SettingsError::CodesBlocked);
         }
         return Err(SettingsError::WrongFactorCode);
     }
-    login::guard::codes_succeeded(ctx, &account.id).await?;
+    guard::codes_succeeded(ctx, &account.id).await?;
     Ok(())
 }
 
@@ -245,7 +218,7 @@ async fn check_both(
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<(), SettingsError> {
     let factor = match proof.session.auth.aal < Aal::Aal2 {
         true => ctx.sql.second_factor(&account.id).await?,
@@ -254,9 +227,9 @@ async fn check_both(
     if factor.is_some() && proof.code.is_empty() {
         return Err(SettingsError::CodeNeeded);
     }
-    check_password(ctx, account, password, client).await?;
+    check_password(ctx, account, password, browser).await?;
     match factor {
-        Some(factor) => prove_code(ctx, account, factor, proof.code, client).await,
+        Some(factor) => prove_code(ctx, account, factor, proof.code, browser).await,
         None => Ok(()),
     }
 }
@@ -268,9 +241,9 @@ pub async fn begin_totp(
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<TotpEnrollment, SettingsError> {
-    check_both(ctx, account, password, proof, client).await?;
+    check_both(ctx, account, password, proof, browser).await?;
     let secret = totp::new_secret();
     let enrollment = Enrollment {
         method: SecondFactor::Totp,
@@ -294,10 +267,10 @@ pub async fn begin_sms(
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<(), SettingsError> {
     let phone = verified_phone(account).ok_or(SettingsError::NoPhone)?;
-    check_both(ctx, account, password, proof, client).await?;
+    check_both(ctx, account, password, proof, browser).await?;
     let (sent, code) = SentCode::new(SMS_CODE_TTL_SECS, SMS_CODE_TRIES, ctx.now());
     let enrollment = Enrollment {
         method: SecondFactor::Sms,
@@ -310,23 +283,6 @@ pub async fn begin_sms(
     ctx.queue_message(&sms_code(phone, &code, Purpose::EnableSms))
         .await?;
     Ok(())
-}
-
-pub fn verified_phone(account: &Account) -> Option<&str> {
-    account.phone.as_deref().filter(|_| account.phone_verified)
-}
-
-/// The SMS that carries a one-time code for `purpose`.
-pub fn sms_code(phone: &str, code: &str, purpose: Purpose) -> Message {
-    let words = Notice::Code { purpose, code }.words();
-    Message {
-        kind: Kind::Sms,
-        to: phone.to_owned(),
-        subject: words.subject,
-        text: words.text,
-        code: Some(code.to_owned()),
-        link: None,
-    }
 }
 
 /// A second factor just enabled: the recovery codes to show once, and
@@ -344,7 +300,7 @@ pub async fn confirm(
     account: &Account,
     session: &Session,
     code: &str,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<Enabled, SettingsError> {
     // Taken while checked, so parallel guesses cannot share one try and
     // one enrollment enables once; a wrong code puts it back.
@@ -387,10 +343,10 @@ pub async fn confirm(
         last_step,
         enabled_at: now,
     };
-    let recovery = codes::new_recovery_codes();
+    let recovery = new_recovery_codes();
     let digests = recovery
         .iter()
-        .map(|c| codes::recovery_digest(&account.id, c))
+        .map(|c| recovery_digest(&account.id, c))
         .collect();
     ctx.sql.enable_second_factor(&record, digests).await?;
     journal(
@@ -401,8 +357,8 @@ pub async fn confirm(
     )
     .await;
     let sid = &session.auth.sid;
-    session::end_all(ctx, &account.id, Some(sid), EndReason::SecondFactorEnabled).await?;
-    let cookie = strengthen(ctx, session, record.method, client).await?;
+    sessions::end_all(ctx, &account.id, Some(sid), EndReason::SecondFactorEnabled).await?;
+    let cookie = strengthen(ctx, session, record.method, browser).await?;
     super::tell_owner(
         ctx,
         account,
@@ -425,9 +381,9 @@ async fn strengthen(
     ctx: &Ctx,
     session: &Session,
     method: SecondFactor,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<Option<Secret>, StoreError> {
-    let Some(cookie) = client.old_cookie else {
+    let Some(cookie) = browser.old_cookie else {
         return Ok(None);
     };
     if session.auth.aal >= Aal::Aal2 {
@@ -445,7 +401,7 @@ async fn strengthen(
             auth.amr.push(amr.to_owned());
         }
     }
-    session::strengthen(ctx, cookie, auth).await
+    sessions::strengthen(ctx, cookie, auth).await
 }
 
 /// Turns the second factor off (with the password, and a session at
@@ -455,9 +411,9 @@ pub async fn disable(
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<(), SettingsError> {
-    check_both(ctx, account, password, proof, client).await?;
+    check_both(ctx, account, password, proof, browser).await?;
     if !ctx.sql.disable_second_factor(&account.id).await? {
         return Err(SettingsError::NotEnabled);
     }
@@ -496,16 +452,16 @@ pub async fn renew_recovery_codes(
     account: &Account,
     password: &str,
     proof: &Proof<'_>,
-    client: &login::Client<'_>,
+    browser: &sessions::Browser<'_>,
 ) -> Result<Vec<String>, SettingsError> {
-    check_both(ctx, account, password, proof, client).await?;
+    check_both(ctx, account, password, proof, browser).await?;
     if ctx.sql.second_factor(&account.id).await?.is_none() {
         return Err(SettingsError::NotEnabled);
     }
-    let recovery = codes::new_recovery_codes();
+    let recovery = new_recovery_codes();
     let digests = recovery
         .iter()
-        .map(|c| codes::recovery_digest(&account.id, c))
+        .map(|c| recovery_digest(&account.id, c))
         .collect();
     ctx.sql.replace_recovery_codes(&account.id, digests).await?;
     journal(ctx, account, events::RECOVERY_CODES_RENEWED, None).await;

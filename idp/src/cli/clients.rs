@@ -11,7 +11,7 @@ use crate::clients::{ClientRegistry, NewClient};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::model::{Aal, AccountLevel, Client, Scopes};
-use crate::oidc::backchannel;
+use crate::sessions::backchannel;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -10,10 +10,10 @@ use keys::{Algorithm, MasterKey};
 use serde::Serialize;
 
 use super::common::{admin_store, date, print_json};
-use crate::accounts::totp;
 use crate::audit::{Audit, Entry, events};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::credentials::totp;
 use crate::keyring::lifecycle::{self, Policy, Report};
 use crate::keyring::load_master_key;
 use crate::store::SqlStore;

@@ -13,8 +13,8 @@ use crate::accounts::{self, NewAccount};
 use crate::audit::{Audit, Entry, events};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::login::session::{EndReason, Ender};
 use crate::model::{Account, AccountLevel, Secret, SessionRecord};
+use crate::sessions::{EndReason, Ender};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -269,7 +269,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
         } => {
             let account = find_account(&sql, &login).await?;
             let (audit, now, name) = (Audit::new(sql.clone()), SystemClock.now(), operator(&name)?);
-            crate::login::guard::lock_by_admin(&sql, &audit, &account.id, name, now).await?;
+            crate::credentials::guard::lock_by_admin(&sql, &audit, &account.id, name, now).await?;
             let ender = Ender::admin(&sql, &audit, now, name);
             let ended = ender
                 .end_all(&account.id, None, EndReason::AdminLock)
@@ -284,8 +284,14 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             let account = find_account(&sql, &login).await?;
             let now = SystemClock.now();
             let was = account.locked_until.filter(|until| *until > now);
-            crate::login::guard::lift(&sql, &Audit::new(sql.clone()), &account.id, "admin", now)
-                .await?;
+            crate::credentials::guard::lift(
+                &sql,
+                &Audit::new(sql.clone()),
+                &account.id,
+                "admin",
+                now,
+            )
+            .await?;
             match was {
                 Some(_) => println!("unlocked account {}", account.id),
                 None => println!("account {} was not locked", account.id),

@@ -34,7 +34,7 @@ pub struct Ctx {
     pub clients: Arc<ClientRegistry>,
     pub audit: Audit,
     pub clock: Arc<dyn Clock>,
-    /// Derives refresh-token successors (see `oidc::token::refresh_token`).
+    /// Derives refresh-token successors (see `oidc::token_endpoint::refresh_token`).
     pub refresh_key: Arc<ring::hmac::Key>,
     /// Signs the CSRF tokens of the pages (see `http::extract::csrf_token`).
     pub csrf_key: Arc<ring::hmac::Key>,

@@ -2,7 +2,8 @@
 //! check, one with an authenticator app.
 
 use super::PASSWORD;
-use crate::accounts::{self, AccountError, NewAccount, totp};
+use crate::accounts::{self, AccountError, NewAccount};
+use crate::credentials::totp;
 use crate::ctx::Ctx;
 use crate::model::{
     AccountLevel, Passport, Profile, SecondFactor, SecondFactorRecord, Verification,

@@ -20,7 +20,7 @@ pub use clients::{
 };
 pub use clinic::{DemoEmployee, DemoOrg, ORGANIZATIONS};
 
-use crate::accounts::password;
+use crate::credentials::password;
 use crate::ctx::Ctx;
 use crate::model::Secret;
 

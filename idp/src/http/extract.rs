@@ -20,11 +20,11 @@ use super::errors::BearerError;
 use super::pages::{bad_form, csrf_failed, see_other, texts};
 use super::routes::paths;
 use crate::ctx::Ctx;
-use crate::login::session::{self, Session};
 use crate::model::random_token;
 use crate::oidc::flow::{BROWSER_COOKIE, new_browser_id};
-use crate::oidc::token::ClientCredentials;
+use crate::oidc::token_endpoint::ClientCredentials;
 use crate::oidc::{OAuthError, Params};
+use crate::sessions::{self, Session};
 
 type LocalFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
@@ -295,8 +295,8 @@ pub fn browser_id(ctx: &Ctx, req: &HttpRequest) -> (String, Option<Cookie<'stati
 
 /// The live SSO session of this browser, if any.
 pub async fn current_session(ctx: &Ctx, req: &HttpRequest) -> Option<Session> {
-    let cookie = read_cookie(ctx, req, session::COOKIE);
-    session::find(ctx, cookie.as_ref().map(Cookie::value))
+    let cookie = read_cookie(ctx, req, sessions::COOKIE);
+    sessions::find(ctx, cookie.as_ref().map(Cookie::value))
         .await
         .unwrap_or_else(|e| {
             tracing::error!(error = %e, "session lookup failed");
@@ -305,7 +305,7 @@ pub async fn current_session(ctx: &Ctx, req: &HttpRequest) -> Option<Session> {
 }
 
 pub fn session_cookie(ctx: &Ctx, value: &str) -> Cookie<'static> {
-    login_cookie(ctx, session::COOKIE, value)
+    login_cookie(ctx, sessions::COOKIE, value)
 }
 
 /// The name our cookie `name` goes by. With an https issuer it is

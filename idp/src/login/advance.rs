@@ -3,44 +3,10 @@
 //! certificate login add a factor and a need each; nothing downstream of
 //! [`AuthContext`] changes.
 
-use serde::{Deserialize, Serialize};
-
 use crate::clock::UnixTime;
+pub use crate::credentials::Factor;
 pub use crate::model::SecondFactor;
 use crate::model::{Aal, Account, AuthContext};
-
-/// A factor the person has proven in this login.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Factor {
-    Password,
-    /// A code from an authenticator app (RFC 6238).
-    Totp,
-    /// A code sent by SMS to the verified phone.
-    Sms,
-    /// One of the account's single-use recovery codes.
-    RecoveryCode,
-    /// A signature with a certificate whose key the browser holds.
-    Certificate,
-}
-
-impl Factor {
-    /// RFC 8176 method name. A recovery code is a one-time password; a key
-    /// held by the browser is a software key (`swk`): no hardware token is
-    /// reachable from a web page without a vendor plug-in.
-    pub fn amr(self) -> &'static str {
-        match self {
-            Factor::Password => "pwd",
-            Factor::Totp | Factor::RecoveryCode => "otp",
-            Factor::Sms => "sms",
-            Factor::Certificate => "swk",
-        }
-    }
-
-    fn is_second(self) -> bool {
-        matches!(self, Factor::Totp | Factor::Sms | Factor::RecoveryCode)
-    }
-}
 
 /// A login under way: whose, what was proven, what is required.
 #[derive(Debug, Clone)]
@@ -120,27 +86,7 @@ mod tests {
     use crate::model::AccountLevel;
 
     fn account() -> Account {
-        Account {
-            id: "acc".into(),
-            email: None,
-            phone: None,
-            snils: None,
-            inn: None,
-            password_hash: String::new(),
-            family_name: "Ф".into(),
-            given_name: "И".into(),
-            middle_name: None,
-            birthdate: None,
-            gender: None,
-            address: None,
-            email_verified: false,
-            phone_verified: false,
-            level: AccountLevel::Standard,
-            created_at: 0,
-            locked_until: None,
-            checked_at: 0,
-            level_since: 0,
-        }
+        Account::for_tests("acc")
     }
 
     #[test]

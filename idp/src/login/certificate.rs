@@ -7,35 +7,19 @@
 //! logins: a certificate cannot be guessed (every attempt needs a live
 //! challenge, a certificate of a trusted CA and its private key), and
 //! someone guessing passwords, from anywhere, must not lock the owner out.
-//! Every attempt is journaled with the certificate's serial.
+//! Every attempt is journaled with the certificate's serial. The challenge
+//! is `credentials::certificate`'s.
 
 use std::fmt;
 
-use super::{Client, Factor, LoginError, Outcome, failure, proven};
+use super::{Factor, LoginError, Outcome, failure, proven};
 use crate::accounts::profile;
 use crate::certs::{self, Mismatch};
+use crate::credentials::certificate;
 use crate::ctx::Ctx;
-use crate::model::{Aal, Account, PersonalNumber, Secret};
+use crate::model::{Aal, Account, PersonalNumber};
+use crate::sessions::Browser;
 use crate::store::StoreError;
-
-/// The challenge's prefix: a signature made here serves nothing else.
-const PURPOSE: &str = "vhod-login";
-
-/// One challenge per browser, keyed by the digest of its binding cookie:
-/// nobody is known yet, and another browser must not use it.
-fn challenge_key(browser: &str) -> String {
-    format!("login-challenge:{}", Secret::new(browser).digest())
-}
-
-/// Whether certificate login is on: trusted CAs are configured.
-pub fn available(ctx: &Ctx) -> bool {
-    ctx.esign.is_some()
-}
-
-/// A fresh challenge for this browser (an earlier one no longer counts).
-pub async fn challenge(ctx: &Ctx, browser: &str) -> Result<String, StoreError> {
-    certs::issue(ctx, &challenge_key(browser), PURPOSE).await
-}
 
 /// What the person sent: the certificate and the signature over the
 /// challenge.
@@ -100,23 +84,24 @@ impl From<Refusal> for LoginError {
     }
 }
 
-/// A certificate login toward `required`, with this browser's challenge
-/// (taken: it serves this one attempt).
+/// A certificate login toward `required`, with the challenge of the
+/// browser whose binding cookie is `binding` (taken: it serves this one
+/// attempt).
 pub async fn login(
     ctx: &Ctx,
-    browser: &str,
+    binding: &str,
     signed: Signed<'_>,
     required: Aal,
-    client: &Client<'_>,
+    browser: &Browser<'_>,
 ) -> Result<Outcome, LoginError> {
     let trust = ctx.esign.as_deref().ok_or(LoginError::CertificatesOff)?;
     let serial = esign::serial_hex(signed.certificate_pem.as_bytes());
-    let client = Client {
+    let browser = Browser {
         certificate: serial.as_deref(),
-        ..*client
+        ..*browser
     };
-    let Some(challenge) = certs::take(ctx, &challenge_key(browser)).await? else {
-        return Err(refused(ctx, &client, None, Refusal::NoChallenge).await);
+    let Some(challenge) = certificate::take_challenge(ctx, binding).await? else {
+        return Err(refused(ctx, &browser, None, Refusal::NoChallenge).await);
     };
     let now = ctx.now();
     let subject = match certs::verify(
@@ -127,31 +112,31 @@ pub async fn login(
         now,
     ) {
         Ok(subject) => subject,
-        Err(e) => return Err(refused(ctx, &client, None, Refusal::Invalid(e)).await),
+        Err(e) => return Err(refused(ctx, &browser, None, Refusal::Invalid(e)).await),
     };
     if subject.snils.is_none() && subject.inn.is_none() {
-        return Err(refused(ctx, &client, None, Refusal::NoNumber).await);
+        return Err(refused(ctx, &browser, None, Refusal::NoNumber).await);
     }
     let Some(account) = owner(ctx, &subject).await? else {
-        return Err(refused(ctx, &client, None, Refusal::NoAccount).await);
+        return Err(refused(ctx, &browser, None, Refusal::NoAccount).await);
     };
     // The number matched; the rest of the account must be this person too.
     if let Some(mismatch) = certs::mismatch(&subject, &account) {
         let refusal = Refusal::NotTheirs(mismatch);
-        return Err(refused(ctx, &client, Some(&account.id), refusal).await);
+        return Err(refused(ctx, &browser, Some(&account.id), refusal).await);
     }
     // The password lock is not consulted: it guards the password path only.
-    proven(ctx, &account, vec![Factor::Certificate], required, &client).await
+    proven(ctx, &account, vec![Factor::Certificate], required, &browser).await
 }
 
 /// Journals a refused attempt; returns the error to give back.
 async fn refused(
     ctx: &Ctx,
-    client: &Client<'_>,
+    browser: &Browser<'_>,
     account: Option<&str>,
     refusal: Refusal,
 ) -> LoginError {
-    let entry = failure(client, Factor::Certificate.amr(), account, refusal.code());
+    let entry = failure(browser, Factor::Certificate.amr(), account, refusal.code());
     ctx.audit.record(entry, ctx.now()).await;
     LoginError::Certificate(refusal)
 }

@@ -8,20 +8,19 @@
 
 pub mod advance;
 pub mod certificate;
-pub mod guard;
 pub mod password;
 pub mod second_factor;
-pub mod session;
 #[cfg(test)]
 mod tests;
 
 pub use advance::{Factor, Need, Progress, advance};
 pub use password::LoginError;
-pub use session::Session;
 
 use crate::audit::{Entry, events};
+use crate::credentials::{self, guard, lockout};
 use crate::ctx::Ctx;
 use crate::model::{Aal, SecondFactor, Secret};
+use crate::sessions::{self, Browser};
 
 /// How a login attempt ended.
 #[derive(Debug)]
@@ -55,7 +54,7 @@ pub struct Methods {
 pub fn methods(ctx: &Ctx, required: Aal) -> Methods {
     Methods {
         password: advance::reached(&[Factor::Password, Factor::Totp]) >= required,
-        certificate: certificate::available(ctx),
+        certificate: credentials::certificate::available(ctx),
     }
 }
 
@@ -72,11 +71,11 @@ pub async fn password_login(
     login: &str,
     password_text: &str,
     required: Aal,
-    client: &Client<'_>,
+    browser: &Browser<'_>,
 ) -> Result<Outcome, LoginError> {
     let now = ctx.now();
-    let failed = |account, detail| failure_with(client, "pwd", account, detail);
-    if guard::ip_blocked(ctx, client.ip).await? {
+    let failed = |account, detail| failure_with(browser, "pwd", account, detail);
+    if guard::ip_blocked(ctx, browser.ip).await? {
         let detail = serde_json::json!({"reason": "ip_throttled"});
         ctx.audit.record(failed(None, detail), now).await;
         return Err(LoginError::Throttled);
@@ -91,12 +90,14 @@ pub async fn password_login(
         // judged by the lock in force now, as if they had come in a row.
         account = ctx.sql.account(&read.id).await?;
     }
-    let lock = account.as_ref().and_then(|a| guard::password_lock(ctx, a));
+    let lock = account
+        .as_ref()
+        .and_then(|a| lockout::password_lock(a, ctx.now()));
     if let (Some(account), true, None) = (&account, right, lock) {
         guard::succeeded(ctx, account).await?;
-        return proven(ctx, account, vec![Factor::Password], required, client).await;
+        return proven(ctx, account, vec![Factor::Password], required, browser).await;
     }
-    guard::failed(ctx, account.as_ref(), client.ip, client.request_id).await?;
+    guard::failed(ctx, account.as_ref(), browser.ip, browser.request_id).await?;
     // The journal may know what the page must not: whether a locked
     // account's password was right (someone has it).
     let detail = match lock {
@@ -110,13 +111,13 @@ pub async fn password_login(
 
 /// The journal entry of a failed login by `method` (RFC 8176 name).
 fn failure<'e>(
-    client: &Client<'e>,
+    browser: &Browser<'e>,
     method: &str,
     account: Option<&'e str>,
     reason: &str,
 ) -> Entry<'e> {
     failure_with(
-        client,
+        browser,
         method,
         account,
         serde_json::json!({"reason": reason}),
@@ -125,54 +126,19 @@ fn failure<'e>(
 
 /// [`failure`] with more than the reason in `detail`.
 fn failure_with<'e>(
-    client: &Client<'e>,
+    browser: &Browser<'e>,
     method: &str,
     account: Option<&'e str>,
     mut detail: serde_json::Value,
 ) -> Entry<'e> {
     detail["method"] = method.into();
     let mut entry = Entry::new(events::LOGIN_FAILED)
-        .request(client.request_id)
-        .detail(client.journal(detail));
+        .request(browser.request_id)
+        .detail(browser.journal(detail));
     if let Some(id) = account {
         entry = entry.account(id);
     }
     entry
-}
-
-/// A `User-Agent` as the journal keeps it: at most 256 characters.
-pub fn user_agent(header: Option<&str>) -> Option<&str> {
-    header.map(|ua| match ua.char_indices().nth(256) {
-        Some((cut, _)) => &ua[..cut],
-        None => ua,
-    })
-}
-
-/// Who is logging in, as far as the request tells.
-#[derive(Debug, Clone, Copy)]
-pub struct Client<'a> {
-    /// The client's IP (the connection's peer).
-    pub ip: &'a str,
-    /// The browser's `User-Agent`, cut to 256 characters, for the journal.
-    pub user_agent: Option<&'a str>,
-    /// The browser's previous session cookie, ended once a new one starts.
-    pub old_cookie: Option<&'a str>,
-    pub request_id: Option<&'a str>,
-    /// The serial of the certificate presented, if any, for the journal.
-    pub certificate: Option<&'a str>,
-}
-
-impl Client<'_> {
-    /// `detail` with what the journal keeps of the client: the IP, the
-    /// browser, the certificate's serial (never a password or signature).
-    fn journal(&self, mut detail: serde_json::Value) -> serde_json::Value {
-        detail["ip"] = self.ip.into();
-        detail["user_agent"] = self.user_agent.into();
-        if let Some(serial) = self.certificate {
-            detail["certificate"] = serial.into();
-        }
-        detail
-    }
 }
 
 /// The person has just proven `factors` for `account` (a login, or a
@@ -183,9 +149,9 @@ pub async fn proven(
     account: &crate::model::Account,
     factors: Vec<Factor>,
     required: Aal,
-    client: &Client<'_>,
+    browser: &Browser<'_>,
 ) -> Result<Outcome, LoginError> {
-    finish(ctx, account, factors, required, None, client).await
+    finish(ctx, account, factors, required, None, browser).await
 }
 
 /// [`proven`], keeping the session id `sid` when a session is made
@@ -196,17 +162,17 @@ async fn finish(
     factors: Vec<Factor>,
     required: Aal,
     keep_sid: Option<String>,
-    client: &Client<'_>,
+    browser: &Browser<'_>,
 ) -> Result<Outcome, LoginError> {
-    let (old_cookie, request_id) = (client.old_cookie, client.request_id);
+    let (old_cookie, request_id) = (browser.old_cookie, browser.request_id);
     let now = ctx.now();
-    if guard::admin_locked(account) {
+    if lockout::admin_locked(account) {
         ctx.audit
             .record(
                 Entry::new(events::LOGIN_FAILED)
                     .account(&account.id)
                     .request(request_id)
-                    .detail(client.journal(serde_json::json!({"reason": "admin_locked"}))),
+                    .detail(browser.journal(serde_json::json!({"reason": "admin_locked"}))),
                 now,
             )
             .await;
@@ -219,7 +185,7 @@ async fn finish(
         second_factor: second.map(|f| f.method),
         required,
     };
-    let sid = keep_sid.clone().unwrap_or_else(session::new_sid);
+    let sid = keep_sid.clone().unwrap_or_else(sessions::new_sid);
     let auth = match advance(&progress, sid.clone(), now) {
         Need::Done(auth) => auth,
         Need::SecondFactor { method } => {
@@ -239,14 +205,16 @@ async fn finish(
         // one-factor session starts, and the flow's step-up page says how
         // to enable one (or lets the person give up).
         Need::Unreachable if required == Aal::Aal2 => advance::authenticated(&progress, sid, now),
-        Need::Certificate if certificate::available(ctx) => return Ok(Outcome::Certificate),
+        Need::Certificate if credentials::certificate::available(ctx) => {
+            return Ok(Outcome::Certificate);
+        }
         Need::Certificate | Need::Unreachable => {
             ctx.audit
                 .record(
                     Entry::new(events::LOGIN_UNMET)
                         .account(&account.id)
                         .request(request_id)
-                        .detail(client.journal(serde_json::json!({"required": required}))),
+                        .detail(browser.journal(serde_json::json!({"required": required}))),
                     now,
                 )
                 .await;
@@ -258,7 +226,7 @@ async fn finish(
             Entry::new(events::LOGIN_SUCCEEDED)
                 .account(&account.id)
                 .request(request_id)
-                .detail(client.journal(serde_json::json!({"amr": auth.amr, "acr": auth.aal}))),
+                .detail(browser.journal(serde_json::json!({"amr": auth.amr, "acr": auth.aal}))),
             now,
         )
         .await;
@@ -266,7 +234,7 @@ async fn finish(
     if keep_sid.is_some() {
         // A step-up: the same session, stronger.
         let stronger = match old_cookie {
-            Some(old) => session::strengthen(ctx, old, auth).await?,
+            Some(old) => sessions::strengthen(ctx, old, auth).await?,
             None => None,
         };
         return match stronger {
@@ -274,9 +242,9 @@ async fn finish(
             None => Err(LoginError::SessionGone),
         };
     }
-    let cookie = session::start(ctx, auth, client).await?;
+    let cookie = sessions::start(ctx, auth, browser).await?;
     if let Some(old) = old_cookie {
-        session::end_cookie(ctx, old, session::EndReason::Replaced).await?;
+        sessions::end_cookie(ctx, old, sessions::EndReason::Replaced).await?;
     }
     Ok(Outcome::Started { cookie, sid })
 }

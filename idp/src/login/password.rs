@@ -2,7 +2,7 @@
 //! bounded hashing pool (`ctx.hashing`); a full pool answers
 //! [`LoginError::Busy`] at once.
 
-use crate::accounts::password;
+use crate::credentials::password;
 use crate::ctx::{Busy, Ctx};
 use crate::model::Account;
 use crate::store::StoreError;

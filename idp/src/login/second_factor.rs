@@ -8,15 +8,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::advance::Factor;
-use super::{Client, LoginError, Outcome, Session, finish, guard};
-use crate::accounts::codes::{self, CodeCheck, SentCode};
-use crate::accounts::second_factor::{SMS_CODE_TRIES, SMS_CODE_TTL_SECS, sms_code, verified_phone};
-use crate::accounts::totp;
+use super::{LoginError, Outcome, finish};
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
+use crate::credentials::Factor;
+use crate::credentials::codes::SentCode;
+use crate::credentials::guard;
+use crate::credentials::second_factor::{
+    SMS_CODE_TRIES, SMS_CODE_TTL_SECS, check_code, sms_code, verified_phone,
+};
 use crate::ctx::Ctx;
 use crate::model::{Aal, Account, SecondFactor, Secret, random_token};
+use crate::sessions::{Browser, Session};
 use crate::store::{EphemeralExt, StoreError, Update, update_json};
 
 /// The cookie of a login waiting for its code.
@@ -227,7 +230,7 @@ pub async fn submit(
     ctx: &Ctx,
     cookie: &str,
     code: &str,
-    client: &Client<'_>,
+    browser: &Browser<'_>,
 ) -> Result<Outcome, CodeError> {
     // Taken, so one pending login finishes once even under a double submit.
     let mut pending: Pending = match cookie.len() <= 100 {
@@ -244,23 +247,21 @@ pub async fn submit(
         return Err(CodeError::Blocked);
     };
     let now = ctx.now();
-    let checked = if codes::is_six_digits(code) {
-        check_code(ctx, &account, &mut pending, code, now).await?
-    } else {
-        let digest = codes::recovery_digest(&account.id, code);
-        match ctx.sql.use_recovery_code(&account.id, &digest, now).await? {
-            true => Ok(Factor::RecoveryCode),
-            false => Err(None),
-        }
-    };
+    let sealed = match pending.method {
+        SecondFactor::Totp => ctx.sql.second_factor(&account.id).await?,
+        SecondFactor::Sms => None,
+    }
+    .and_then(|f| f.sealed_secret);
+    let (method, sms) = (pending.method, pending.sms.as_mut());
+    let checked = check_code(ctx, &account.id, method, sealed.as_deref(), sms, code, now).await?;
     let factor = match checked {
         Ok(factor) => factor,
         Err(tries_left) => {
             let method = pending.method.as_str();
-            let blocked = guard::code_failed(ctx, taken, client.ip).await?;
+            let blocked = guard::code_failed(ctx, taken, browser.ip).await?;
             ctx.audit
                 .record(
-                    super::failure(client, method, Some(&account.id), "wrong_code"),
+                    super::failure(browser, method, Some(&account.id), "wrong_code"),
                     now,
                 )
                 .await;
@@ -269,8 +270,8 @@ pub async fn submit(
                     .record(
                         Entry::new(events::SECOND_FACTOR_BLOCKED)
                             .account(&account.id)
-                            .request(client.request_id)
-                            .detail(serde_json::json!({"ip": client.ip})),
+                            .request(browser.request_id)
+                            .detail(serde_json::json!({"ip": browser.ip})),
                         now,
                     )
                     .await;
@@ -294,45 +295,7 @@ pub async fn submit(
         pending.factors,
         pending.required,
         pending.sid,
-        client,
+        browser,
     )
     .await?)
-}
-
-/// The factor a six-digit code proves, or the tries left for it.
-async fn check_code(
-    ctx: &Ctx,
-    account: &Account,
-    pending: &mut Pending,
-    code: &str,
-    now: UnixTime,
-) -> Result<Result<Factor, Option<u32>>, StoreError> {
-    match pending.method {
-        SecondFactor::Totp => {
-            let secret = ctx
-                .sql
-                .second_factor(&account.id)
-                .await?
-                .and_then(|f| f.sealed_secret)
-                .and_then(|sealed| totp::open(&ctx.master, &account.id, &sealed));
-            let Some(step) = secret.and_then(|s| totp::matching_step(&s, code, now)) else {
-                return Ok(Err(None));
-            };
-            // A code is good once: a replay within its window is wrong.
-            Ok(match ctx.sql.use_totp_step(&account.id, step).await? {
-                true => Ok(Factor::Totp),
-                false => Err(None),
-            })
-        }
-        SecondFactor::Sms => {
-            let Some(sms) = pending.sms.as_mut() else {
-                return Ok(Err(Some(0)));
-            };
-            Ok(match sms.check(code, now) {
-                CodeCheck::Right => Ok(Factor::Sms),
-                CodeCheck::Wrong { tries_left } => Err(Some(tries_left)),
-                CodeCheck::Spent => Err(Some(0)),
-            })
-        }
-    }
 }

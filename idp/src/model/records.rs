@@ -37,6 +37,35 @@ pub struct Account {
     pub level_since: UnixTime,
 }
 
+#[cfg(test)]
+impl Account {
+    /// A standard account `id` with a name and nothing else, for unit
+    /// tests of rules: `Account { snils: …, ..Account::for_tests("a") }`.
+    pub fn for_tests(id: &str) -> Self {
+        Self {
+            id: id.into(),
+            email: None,
+            phone: None,
+            snils: None,
+            inn: None,
+            password_hash: String::new(),
+            family_name: "Ф".into(),
+            given_name: "И".into(),
+            middle_name: None,
+            birthdate: None,
+            gender: None,
+            address: None,
+            email_verified: false,
+            phone_verified: false,
+            level: AccountLevel::Standard,
+            created_at: 0,
+            locked_until: None,
+            checked_at: 0,
+            level_since: 0,
+        }
+    }
+}
+
 /// `locked_until` of an account an admin locked: the last second of 9999,
 /// which no wait reaches; only an admin lifts it (`idp users unlock`).
 pub const ADMIN_LOCK: UnixTime = 253_402_300_799;

@@ -11,9 +11,9 @@ use super::authorize::{self, Decision};
 use super::flow::{Flow, FlowStep};
 use crate::audit::{Entry, events};
 use crate::ctx::Ctx;
-use crate::login::session::{self, Session};
 use crate::model::{Membership, Organization};
 use crate::orgs::claims::SCOPE;
+use crate::sessions::{self, Session};
 use crate::store::StoreError;
 
 /// What a flow needs about whom the person acts for.
@@ -97,7 +97,7 @@ pub async fn choose(
         }
     }
     let org = org.map(str::to_owned);
-    let updated = match session::act_for(ctx, &session, org.clone()).await {
+    let updated = match sessions::act_for(ctx, &session, org.clone()).await {
         Ok(Some(updated)) => updated,
         Ok(None) => return authorize::continue_flow(ctx, flow, None).await,
         Err(e) => return authorize::unavailable(e),

@@ -7,19 +7,19 @@
 use std::sync::Arc;
 
 use super::actor;
+use super::auth_request::AuthRequest;
+use super::auth_request::{self, max_age_exceeded};
 use super::claims;
 use super::code;
 use super::error::{ErrorCode, OAuthError};
 use super::flow::{Flow, FlowStep, Lookup};
 use super::params::Params;
 use super::redirect;
-use super::request::AuthRequest;
-use super::request::{self, max_age_exceeded};
 use super::tokens::id_token_hint;
 use crate::ctx::Ctx;
 use crate::limits::{self, Limit, Subject};
-use crate::login::Session;
 use crate::model::{Aal, AccountLevel, AuthContext, Client, Release};
+use crate::sessions::Session;
 
 /// What the browser sees next.
 #[derive(Debug)]
@@ -87,7 +87,7 @@ pub async fn start(
         Ok(None) => None,
         Err(e) => return Decision::Problem(Problem::BadRequest(e)),
     };
-    let (redirect_uri, state) = match request::trusted_redirect(params, client.as_deref()) {
+    let (redirect_uri, state) = match auth_request::trusted_redirect(params, client.as_deref()) {
         Ok(trusted) => trusted,
         Err(e) => return Decision::Problem(Problem::BadRequest(e)),
     };
@@ -97,7 +97,7 @@ pub async fn start(
         ctx.keys.catch_up(hint, &ctx.sql, &ctx.master).await;
     }
     let verify_hint = |hint: &str| id_token_hint(ctx, hint).map(|h| h.sub);
-    match request::validate(params, &client, redirect_uri, verify_hint) {
+    match auth_request::validate(params, &client, redirect_uri, verify_hint) {
         Ok(req) => {
             // A logged-in browser counts for its account, others for their
             // address.

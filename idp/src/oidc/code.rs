@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::request::AuthRequest;
+use super::auth_request::AuthRequest;
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
 use crate::model::{AuthContext, Release, Scopes, Secret, random_token};

@@ -8,8 +8,8 @@ use super::error::{ErrorCode, OAuthError};
 use super::flow::{Flow, FlowStep};
 use crate::audit::{Entry, events};
 use crate::ctx::Ctx;
-use crate::login::Session;
 use crate::model::{Client, Consent};
+use crate::sessions::Session;
 use crate::store::StoreError;
 
 /// What the consent page shows.

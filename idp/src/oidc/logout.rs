@@ -4,14 +4,14 @@
 //! without asking only when an ID token of this very session names it;
 //! otherwise the person confirms, so no site can log anyone out.
 
+use super::auth_request::preview;
 use super::error::OAuthError;
 use super::params::Params;
 use super::redirect;
-use super::request::preview;
 use super::tokens::{IdTokenHint, verify_id_token_hint};
 use crate::audit::{Entry, events};
 use crate::ctx::Ctx;
-use crate::login::{Session, session};
+use crate::sessions::{self, Session};
 
 /// A validated logout request.
 #[derive(Debug, Clone, Default)]
@@ -91,7 +91,7 @@ pub fn must_ask(request: &LogoutRequest, session: Option<&Session>) -> bool {
 }
 
 /// Ends the SSO session behind `cookie`; every portal that got tokens in
-/// it is told by back-channel logout (`login::session::Ender`).
+/// it is told by back-channel logout (`sessions::Ender`).
 pub async fn perform(
     ctx: &Ctx,
     request: &LogoutRequest,
@@ -101,8 +101,8 @@ pub async fn perform(
     let Some(cookie) = cookie else {
         return Ok(());
     };
-    let current = session::find(ctx, Some(cookie)).await?;
-    session::end_cookie(ctx, cookie, session::EndReason::Logout).await?;
+    let current = sessions::find(ctx, Some(cookie)).await?;
+    sessions::end_cookie(ctx, cookie, sessions::EndReason::Logout).await?;
     if let Some(current) = current {
         let mut entry = Entry::new(events::LOGOUT)
             .account(&current.auth.account_id)

@@ -4,8 +4,8 @@
 //! Plain Rust that returns decisions; `http/` renders them.
 
 pub mod actor;
+pub mod auth_request;
 pub mod authorize;
-pub mod backchannel;
 pub mod claims;
 pub mod code;
 pub mod consent;
@@ -16,9 +16,8 @@ pub mod introspect;
 pub mod logout;
 pub mod params;
 pub mod redirect;
-pub mod request;
 pub mod revoke;
-pub mod token;
+pub mod token_endpoint;
 pub mod tokens;
 pub mod userinfo;
 

@@ -113,7 +113,7 @@ fn decode(bytes: &[u8]) -> Result<String, OAuthError> {
 /// A parameter name fit to echo: at most 40 characters, controls and
 /// characters outside RFC 6749 §5.2 shown as `?`.
 fn printable(name: &str) -> String {
-    super::request::preview(&name.chars().take(40).collect::<String>())
+    super::auth_request::preview(&name.chars().take(40).collect::<String>())
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ pub async fn revoke(
                 ErrorCode::UnsupportedTokenType,
                 format!(
                     "token_type_hint `{}` is not supported; use access_token or refresh_token",
-                    super::request::preview(other)
+                    super::auth_request::preview(other)
                 ),
             ));
         }

@@ -320,7 +320,7 @@ async fn a_role_change_and_a_removal_show_in_the_next_tokens() {
 
 #[actix_web::test]
 async fn a_step_up_keeps_whom_the_person_acts_for() {
-    use idp::accounts::totp;
+    use idp::credentials::totp;
 
     let app = TestApp::spawn().await;
     let clinic = org_id(&app, 0).await;

@@ -103,9 +103,9 @@ async fn a_postal_code_confirms_only_the_identity_it_was_ordered_for() {
     assert_eq!(app.account(STANDARD).await.level, AccountLevel::Standard);
 }
 
-/// A login's client, as the pages tell the login service.
-fn client(ip: &str) -> idp::login::Client<'_> {
-    idp::login::Client {
+/// A login's browser, as the pages tell the login service.
+fn browser_at(ip: &str) -> idp::sessions::Browser<'_> {
+    idp::sessions::Browser {
         ip,
         user_agent: None,
         old_cookie: None,
@@ -127,18 +127,24 @@ async fn failed_logins_from_one_ipv6_network_count_together() {
             format!("2001:db8:1:2::{:x}", n + 1),
             format!("x{n}@example.ru"),
         );
-        let outcome =
-            password_login(&app.state, &login, "Wrong-pass1", Aal::Aal1, &client(&ip)).await;
+        let outcome = password_login(
+            &app.state,
+            &login,
+            "Wrong-pass1",
+            Aal::Aal1,
+            &browser_at(&ip),
+        )
+        .await;
         assert!(
             matches!(outcome, Err(LoginError::WrongCredentials)),
             "{outcome:?}"
         );
     }
-    let same_network = client("2001:db8:1:2:ffff::1");
+    let same_network = browser_at("2001:db8:1:2:ffff::1");
     let outcome = password_login(&app.state, SIMPLE, PASSWORD, Aal::Aal1, &same_network).await;
     assert!(matches!(outcome, Err(LoginError::Throttled)), "{outcome:?}");
     // Another network is not held back.
-    let other = client("2001:db8:1:3::1");
+    let other = browser_at("2001:db8:1:3::1");
     let outcome = password_login(&app.state, SIMPLE, PASSWORD, Aal::Aal1, &other).await;
     assert!(outcome.is_ok(), "{outcome:?}");
 }
@@ -356,13 +362,27 @@ async fn a_burst_of_guesses_is_judged_by_the_lock_its_checks_end_under() {
         let state = state.clone();
         burst.spawn(async move {
             let wrong = format!("Wrong-pass{n}");
-            password_login(&state, SIMPLE, &wrong, Aal::Aal1, &client("203.0.113.9")).await
+            password_login(
+                &state,
+                SIMPLE,
+                &wrong,
+                Aal::Aal1,
+                &browser_at("203.0.113.9"),
+            )
+            .await
         });
     }
     // The right password comes a moment later, still long before the
     // wrong ones are all checked.
     tokio::time::sleep(std::time::Duration::from_millis(30)).await;
-    let right = password_login(&state, SIMPLE, PASSWORD, Aal::Aal1, &client("203.0.113.9")).await;
+    let right = password_login(
+        &state,
+        SIMPLE,
+        PASSWORD,
+        Aal::Aal1,
+        &browser_at("203.0.113.9"),
+    )
+    .await;
     for wrong in burst.join_all().await {
         assert!(
             matches!(wrong, Err(LoginError::WrongCredentials)),
@@ -392,11 +412,11 @@ async fn a_burst_of_guesses_in_the_settings_is_judged_by_the_lock_its_checks_end
         let (state, account) = (state.clone(), account.clone());
         burst.spawn(async move {
             let wrong = format!("Wrong-pass{n}");
-            check_password(&state, &account, &wrong, &client("203.0.113.9")).await
+            check_password(&state, &account, &wrong, &browser_at("203.0.113.9")).await
         });
     }
     tokio::time::sleep(std::time::Duration::from_millis(30)).await;
-    let right = check_password(&state, &account, PASSWORD, &client("203.0.113.9")).await;
+    let right = check_password(&state, &account, PASSWORD, &browser_at("203.0.113.9")).await;
     for wrong in burst.join_all().await {
         assert!(
             matches!(wrong, Err(SettingsError::WrongPassword)),
@@ -418,7 +438,7 @@ async fn a_burst_of_guesses_in_the_settings_is_judged_by_the_lock_its_checks_end
 /// asked first whether tries were left, so a burst was compared whole.)
 #[actix_web::test]
 async fn a_burst_of_code_guesses_from_many_waiting_logins_shares_the_tries() {
-    use idp::accounts::totp;
+    use idp::credentials::totp;
     use idp::login::second_factor::submit;
     use idp::login::{Outcome, password_login};
     use idp::model::{Aal, SecondFactor, SecondFactorRecord};
@@ -435,7 +455,7 @@ async fn a_burst_of_code_guesses_from_many_waiting_logins_shares_the_tries() {
     let sql = &app.state.sql;
     sql.enable_second_factor(&factor, Vec::new()).await.unwrap();
     let mut waiting = Vec::new();
-    let from = client("203.0.113.7");
+    let from = browser_at("203.0.113.7");
     for _ in 0..24 {
         match password_login(&app.state, SIMPLE, PASSWORD, Aal::Aal1, &from).await {
             Ok(Outcome::SecondFactor { pending, .. }) => waiting.push(pending),
@@ -452,7 +472,7 @@ async fn a_burst_of_code_guesses_from_many_waiting_logins_shares_the_tries() {
     for pending in waiting {
         let (state, wrong) = (app.state.clone(), wrong.clone());
         burst.spawn(async move {
-            let _ = submit(&state, pending.expose(), &wrong, &client("203.0.113.7")).await;
+            let _ = submit(&state, pending.expose(), &wrong, &browser_at("203.0.113.7")).await;
         });
     }
     burst.join_all().await;

@@ -29,7 +29,7 @@ pub fn get() -> &'static Fixtures {
                     .expect("a fixture key")
             })
             .collect();
-        let password_hash = idp::accounts::password::hash(&Secret::new(idp::demo::PASSWORD))
+        let password_hash = idp::credentials::password::hash(&Secret::new(idp::demo::PASSWORD))
             .expect("the demo password meets the policy");
         Fixtures {
             master_key,

@@ -20,6 +20,7 @@ mod grants;
 mod input_headers;
 mod introspect_revoke;
 mod languages;
+mod layers;
 mod levels;
 mod listings;
 mod lockout;

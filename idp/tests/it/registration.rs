@@ -147,7 +147,7 @@ async fn a_person_registers_by_phone_and_is_logged_in() {
     let consents = browser.get("/account/consents").await;
     assert_eq!(consents.status(), 200);
     // And the password is the one chosen.
-    assert!(idp::accounts::password::verify(
+    assert!(idp::credentials::password::verify(
         GOOD,
         &account.password_hash
     ));

@@ -3,7 +3,7 @@
 //! run in a process of their own, without the server's short-lived store,
 //! so what they revoke is durable state every node reads.
 
-use idp::accounts::totp;
+use idp::credentials::totp;
 use idp::demo::TWO_FACTOR;
 use serde_json::Value;
 

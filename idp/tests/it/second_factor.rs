@@ -4,7 +4,7 @@
 //! step-up of a one-factor session without the password, and the page for
 //! an account that has no second factor.
 
-use idp::accounts::totp;
+use idp::credentials::totp;
 
 use crate::harness::*;
 
@@ -438,7 +438,7 @@ async fn support_removes_a_lost_second_factor() {
 /// older version left it: sessions from before it are not ended. Its
 /// secret and recovery codes.
 pub async fn enabled_behind_the_sessions(app: &TestApp, login: &str) -> (Vec<u8>, Vec<String>) {
-    use idp::accounts::codes;
+    use idp::credentials::recovery_codes;
     let account = app.account(login).await;
     let secret = totp::new_secret();
     let record = idp::model::SecondFactorRecord {
@@ -448,10 +448,10 @@ pub async fn enabled_behind_the_sessions(app: &TestApp, login: &str) -> (Vec<u8>
         last_step: None,
         enabled_at: app.state.now(),
     };
-    let recovery = codes::new_recovery_codes();
+    let recovery = recovery_codes::new_recovery_codes();
     let digests = recovery
         .iter()
-        .map(|c| codes::recovery_digest(&account.id, c))
+        .map(|c| recovery_codes::recovery_digest(&account.id, c))
         .collect();
     app.state
         .sql

@@ -6,8 +6,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use actix_web::{App, HttpResponse, HttpServer, web};
-use idp::login::session::{self, EndReason};
-use idp::oidc::backchannel;
+use idp::sessions::backchannel;
+use idp::sessions::{self, EndReason};
 use serde_json::Value;
 
 use crate::harness::*;
@@ -443,7 +443,7 @@ async fn end_all_keeps_the_current_session_and_revokes_the_others_tokens() {
     let account = account_id(&app, STANDARD).await;
 
     // As the password-change path calls it.
-    let ended = session::end_all(
+    let ended = sessions::end_all(
         &app.state,
         &account,
         Some(&sid(&kept_tokens)),

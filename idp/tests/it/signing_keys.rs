@@ -323,7 +323,7 @@ async fn rewrap_moves_every_key_to_the_new_master_key() {
         .unwrap()
         .unwrap();
     let sealed = sealed.sealed_secret.unwrap();
-    use idp::accounts::totp;
+    use idp::credentials::totp;
     assert!(totp::open(&app.state.master, &account.id, &sealed).is_none());
     assert!(totp::open(&new, &account.id, &sealed).is_some());
     assert!(

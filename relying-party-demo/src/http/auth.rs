@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{App, PageError, State};
 use crate::oidc::{Again, LoginError};
 use crate::person::Level;
-use crate::session::{LOGIN_COOKIE, SESSION_COOKIE, SESSION_TTL_SECS, Session};
+use crate::session::{LOGIN_COOKIE, SESSION_COOKIE, SESSION_TTL_SECS, Session, Taken};
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -27,7 +27,11 @@ fn local_path(next: Option<String>) -> String {
         .unwrap_or_else(|| crate::paths::HEALTH.to_owned())
 }
 
-pub async fn login(ctx: State, query: web::Query<LoginQuery>) -> Result<HttpResponse, PageError> {
+pub async fn login(
+    ctx: State,
+    req: HttpRequest,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
     let again = match (query.level.as_deref().and_then(Level::parse), query.choose) {
         (Some(level), _) => Again::ForLevel(level),
@@ -35,10 +39,15 @@ pub async fn login(ctx: State, query: web::Query<LoginQuery>) -> Result<HttpResp
         (None, None) => Again::No,
     };
     let provider = ctx.oidc.provider().await?;
-    let (url, pending) = provider.begin(again, local_path(query.next));
-    let id = ctx.sessions.hold(pending, ctx.clock.now());
+    let (url, mut pending) = provider.begin(again, local_path(query.next));
+    // One browser, one id: a login started in another tab stays pending.
+    let browser = ctx
+        .cookie_id(&req, LOGIN_COOKIE)
+        .unwrap_or_else(crate::session::new_id);
+    pending.browser = browser.clone();
+    ctx.sessions.hold(pending, ctx.clock.now());
     Ok(HttpResponse::SeeOther()
-        .cookie(ctx.cookie(LOGIN_COOKIE, &id))
+        .cookie(ctx.cookie(LOGIN_COOKIE, &browser))
         .insert_header((LOCATION, url.to_string()))
         .finish())
 }
@@ -59,36 +68,46 @@ pub async fn callback(
     query: web::Query<CallbackQuery>,
 ) -> Result<HttpResponse, PageError> {
     // The login in progress is used once, whatever comes of it.
-    let pending = ctx
-        .cookie_id(&req, LOGIN_COOKIE)
-        .and_then(|id| ctx.sessions.take_login(&id, ctx.clock.now()));
-    let login = complete(&ctx, query.into_inner(), pending).await?;
+    let query = query.into_inner();
+    let pending = match (ctx.cookie_id(&req, LOGIN_COOKIE), query.state.as_deref()) {
+        (Some(browser), Some(state)) => ctx.sessions.take_login(&browser, state, ctx.clock.now()),
+        _ => Taken::None,
+    };
+    let login = complete(&ctx, query, pending).await.map_err(|e| {
+        PageError::Callback(
+            e,
+            super::failure::AccountLinks::of_issuer(&ctx.config.issuer),
+        )
+    })?;
     let session = Session {
         person: login.person,
         sid: login.sid,
         tokens: login.tokens,
         expires_at: ctx.clock.now() + SESSION_TTL_SECS,
     };
+    // A page this person may open: after switching organization, the area
+    // asked for may be closed to the new role.
+    let next = crate::access::landing(&session.person, &login.next, &ctx.clinics);
     let id = ctx.sessions.start(session, ctx.clock.now());
     Ok(HttpResponse::SeeOther()
         .cookie(ctx.cookie(SESSION_COOKIE, &id))
-        .cookie(App::removal(LOGIN_COOKIE))
-        .insert_header((LOCATION, login.next))
+        .insert_header((LOCATION, next))
         .finish())
 }
 
-/// The callback's checks, in order: a login in progress in this browser,
-/// its `state`, the issuer that answered (RFC 9207, against mix-up), the
+/// The callback's checks, in order: a login in progress in this browser
+/// with this `state`, the issuer that answered (RFC 9207, against mix-up), the
 /// provider's error if any, then the code.
 async fn complete(
     ctx: &App,
     query: CallbackQuery,
-    pending: Option<crate::session::PendingLogin>,
+    pending: Taken,
 ) -> Result<crate::oidc::Login, LoginError> {
-    let pending = pending.ok_or(LoginError::NoLoginInProgress)?;
-    if query.state.as_deref() != Some(pending.state.secret().as_str()) {
-        return Err(LoginError::WrongState);
-    }
+    let pending = match pending {
+        Taken::Login(pending) => *pending,
+        Taken::WrongState => return Err(LoginError::WrongState),
+        Taken::None => return Err(LoginError::NoLoginInProgress),
+    };
     let provider = ctx.oidc.provider().await?;
     if query
         .iss

@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 use url::Url;
 
+use super::failure::AccountLinks;
 use super::pages::{ErrorPage, Links, RefusedPage};
 use crate::access::{Area, Decision};
 use crate::oidc::LoginError;
@@ -25,9 +26,15 @@ pub enum PageError {
         decision: Decision,
         session: Box<Session>,
         links: Links,
+        /// The OGRNs of the cabinet's clinics.
+        clinics: Vec<String>,
     },
     #[error("login failed: {0}")]
     Login(#[from] LoginError),
+    /// A login that failed at the callback, with the provider's pages
+    /// that fix what it names.
+    #[error("login failed: {0}")]
+    Callback(LoginError, AccountLinks),
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("page not found")]
@@ -41,7 +48,7 @@ impl ResponseError for PageError {
         match self {
             Self::NeedLogin(_) => StatusCode::SEE_OTHER,
             Self::Refused { .. } => StatusCode::FORBIDDEN,
-            Self::Login(e) => match e {
+            Self::Login(e) | Self::Callback(e, _) => match e {
                 LoginError::Discovery(_) => StatusCode::BAD_GATEWAY,
                 LoginError::Provider { .. } => StatusCode::FORBIDDEN,
                 _ => StatusCode::BAD_REQUEST,
@@ -61,7 +68,9 @@ impl ResponseError for PageError {
                     .insert_header((LOCATION, location))
                     .finish();
             }
-            Self::Login(e) => tracing::info!(error = %e, "a login failed"),
+            Self::Login(e) | Self::Callback(e, _) => {
+                tracing::info!(error = %e, "a login failed")
+            }
             Self::Store(e) => tracing::error!(error = %e, "the database failed"),
             Self::Template(e) => tracing::error!(error = %e, "a page failed to render"),
             _ => {}
@@ -84,8 +93,10 @@ impl PageError {
                 decision,
                 session,
                 links,
-            } => RefusedPage::new(*area, decision, session, links).render(),
-            Self::Login(e) => ErrorPage::login(e).render(),
+                clinics,
+            } => RefusedPage::new(*area, decision, session, links, clinics).render(),
+            Self::Login(e) => ErrorPage::login(e, None).render(),
+            Self::Callback(e, links) => ErrorPage::login(e, Some(links)).render(),
             Self::NotFound => ErrorPage::plain(
                 "not_found",
                 "Страница не найдена",

@@ -4,6 +4,7 @@
 
 mod auth;
 mod error;
+mod failure;
 mod pages;
 mod patient;
 mod staff;
@@ -31,6 +32,8 @@ pub struct App {
     pub oidc: Oidc,
     pub sessions: Sessions,
     pub store: Store,
+    /// The OGRNs of the clinics this cabinet serves.
+    pub clinics: Vec<String>,
     cookies: CookieKey,
 }
 
@@ -48,6 +51,7 @@ impl App {
             config,
             clock,
             sessions: Sessions::default(),
+            clinics: store.clinic_ogrns()?,
             store,
             cookies,
         })
@@ -113,32 +117,46 @@ impl App {
         let Some((_, session)) = self.session(req).await else {
             return Err(PageError::NeedLogin(req.path().to_owned()));
         };
-        match access::decide(&session.person, area) {
+        match access::decide(&session.person, area, &self.clinics) {
             Decision::Allow => Ok(session),
             decision => Err(PageError::Refused {
                 area,
                 decision,
                 session: Box::new(session),
                 links: self.links().await,
+                clinics: self.clinics.clone(),
             }),
         }
     }
 }
 
+/// A staff area's visitor: the session, the organization acted for, and
+/// the clinic that organization is, with its doctors.
+pub struct Staff {
+    pub session: Session,
+    pub org: crate::person::Org,
+    pub clinic: crate::store::Clinic,
+    pub doctors: Vec<crate::store::Doctor>,
+}
+
 impl App {
     /// As [`App::enter`] for a staff area, with the organization the
-    /// person acts for.
-    pub async fn enter_staff(
-        &self,
-        req: &HttpRequest,
-        area: Area,
-    ) -> Result<(Session, crate::person::Org), PageError> {
+    /// person acts for and its clinic.
+    pub async fn enter_staff(&self, req: &HttpRequest, area: Area) -> Result<Staff, PageError> {
         let session = self.enter(req, area).await?;
-        match session.person.org.clone() {
-            Some(org) => Ok((session, org)),
-            // `decide` lets no one into a staff area without one.
-            None => Err(PageError::NotFound),
-        }
+        // `decide` lets no one into a staff area without a clinic served.
+        let org = session.person.org.clone().ok_or(PageError::NotFound)?;
+        let (clinic, doctors) = self
+            .store
+            .clinic_of(&org.ogrn)
+            .await?
+            .ok_or(PageError::NotFound)?;
+        Ok(Staff {
+            session,
+            org,
+            clinic,
+            doctors,
+        })
     }
 
     /// The provider's profile page and whether it passes organizations.

@@ -4,7 +4,6 @@ use askama::Template;
 
 use crate::access::{Area, Decision};
 use crate::frmr::Check;
-use crate::oidc::LoginError;
 use crate::paths;
 use crate::person::{Level, MedicalWorker, Org, Person, Role};
 use crate::session::Session;
@@ -16,14 +15,23 @@ pub struct Nav {
     pub user: Option<String>,
     pub level: Option<Level>,
     pub org: Option<String>,
+    /// «Сменить организацию»: for people who work for an organization.
+    pub switch: Option<String>,
 }
 
 impl Nav {
     pub fn of(person: &Person) -> Self {
+        let next = if person.org.is_some() {
+            paths::STAFF
+        } else {
+            paths::HEALTH
+        };
         Self {
             user: Some(person.display_name()),
             level: Some(person.level),
             org: person.org.as_ref().map(|o| o.name.clone()),
+            switch: (person.org.is_some() || !person.orgs.is_empty())
+                .then(|| login_url(&[("choose", "org"), ("next", next)])),
         }
     }
 }
@@ -61,6 +69,12 @@ pub fn login_url(params: &[(&str, &str)]) -> String {
     format!("{}?{query}", paths::LOGIN)
 }
 
+/// «администратор», «руководитель или администратор».
+pub fn roles_or(roles: &[Role]) -> String {
+    let words: Vec<String> = roles.iter().map(|r| format!("«{r}»")).collect();
+    words.join(" или ")
+}
+
 /// An area on an overview page: open or what it needs.
 #[derive(Debug)]
 pub struct AreaCard {
@@ -71,8 +85,8 @@ pub struct AreaCard {
 }
 
 impl AreaCard {
-    pub fn new(person: &Person, area: Area) -> Self {
-        let decision = crate::access::decide(person, area);
+    pub fn new(person: &Person, area: Area, clinics: &[String]) -> Self {
+        let decision = crate::access::decide(person, area, clinics);
         Self {
             title: area.title(),
             href: area_path(area),
@@ -81,7 +95,10 @@ impl AreaCard {
                 Decision::Allow => String::new(),
                 Decision::NeedLevel { needed, .. } => format!("Нужна {needed} учётная запись."),
                 Decision::NeedOrganization => "Нужно войти от имени организации.".into(),
-                Decision::NeedRole { needed, .. } => format!("Нужна роль «{needed}»."),
+                Decision::NotOurClinic { .. } => {
+                    "Нужно войти от имени клиники, которую обслуживает кабинет.".into()
+                }
+                Decision::NeedRole { needed, .. } => format!("Нужна роль {}.", roles_or(&needed)),
             },
         }
     }
@@ -97,7 +114,8 @@ pub struct HomePage {
 #[template(path = "health.html")]
 pub struct HealthPage {
     pub nav: Nav,
-    pub name: String,
+    /// «Иван Сергеевич».
+    pub name: Option<String>,
     pub level: Level,
     pub areas: Vec<AreaCard>,
 }
@@ -115,8 +133,11 @@ pub struct AppointmentsPage {
     pub nav: Nav,
     pub appointments: Vec<(Appointment, Doctor)>,
     pub doctors: Vec<Doctor>,
-    /// The first bookable day, YYYY-MM-DD.
-    pub day: String,
+    /// The doctor the form books.
+    pub doctor: Doctor,
+    /// The days the doctor receives: `YYYY-MM-DD` and «пн, 14 декабря 2026».
+    pub days: Vec<(String, String)>,
+    /// The visit times of the first of them (the same each day of a shift).
     pub times: Vec<String>,
     pub notice: Option<String>,
     pub problem: Option<String>,
@@ -142,7 +163,7 @@ pub struct StaffPage {
 pub struct EmployeesPage {
     pub nav: Nav,
     pub org: Org,
-    pub clinic: Option<Clinic>,
+    pub clinic: Clinic,
     pub doctors: Vec<Doctor>,
 }
 
@@ -182,8 +203,11 @@ pub enum Reason {
         has: Level,
     },
     Organization,
+    NotOurClinic {
+        org: String,
+    },
     Role {
-        needed: Role,
+        needed: Vec<Role>,
         has: Vec<Role>,
         org: String,
     },
@@ -199,11 +223,31 @@ pub struct RefusedPage {
     pub account_url: String,
     pub relogin_url: String,
     pub offers_orgs: bool,
+    /// Another of the person's clinics where their roles open the area.
+    pub switch_to: Option<String>,
 }
 
 impl RefusedPage {
-    pub fn new(area: Area, decision: &Decision, session: &Session, links: &Links) -> Self {
+    pub fn new(
+        area: Area,
+        decision: &Decision,
+        session: &Session,
+        links: &Links,
+        clinics: &[String],
+    ) -> Self {
         let next = area_path(area);
+        let person = &session.person;
+        let switch_to = match decision {
+            Decision::NeedRole { needed, .. } => person
+                .orgs
+                .iter()
+                .filter(|m| person.org.as_ref().is_none_or(|o| o.id != m.org.id))
+                .find(|m| {
+                    clinics.contains(&m.org.ogrn) && needed.iter().any(|r| m.org.roles.contains(r))
+                })
+                .map(|m| m.org.name.clone()),
+            _ => None,
+        };
         let (heading, reason, relogin_url) = match decision.clone() {
             Decision::NeedLevel { needed, has } => (
                 "Недостаточный уровень учётной записи",
@@ -213,6 +257,11 @@ impl RefusedPage {
             Decision::NeedOrganization | Decision::Allow => (
                 "Нужно войти от имени организации",
                 Reason::Organization,
+                login_url(&[("choose", "org"), ("next", next)]),
+            ),
+            Decision::NotOurClinic { org } => (
+                "Эта организация не обслуживается кабинетом",
+                Reason::NotOurClinic { org },
                 login_url(&[("choose", "org"), ("next", next)]),
             ),
             Decision::NeedRole { needed, has, org } => (
@@ -229,6 +278,7 @@ impl RefusedPage {
             account_url: links.account.clone(),
             relogin_url,
             offers_orgs: links.offers_orgs,
+            switch_to,
         }
     }
 }
@@ -239,9 +289,31 @@ pub struct ErrorPage {
     pub nav: Nav,
     pub code: String,
     pub title: &'static str,
-    pub message: &'static str,
-    pub steps: Vec<&'static str>,
-    pub retry_url: Option<String>,
+    pub message: String,
+    pub steps: Vec<String>,
+    /// The one thing to do next, when something can help.
+    pub action: Option<Action>,
+    /// The provider's error code, for the cabinet's support.
+    pub support: Option<String>,
+}
+
+/// A link that fixes what a page reports.
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub id: &'static str,
+    pub href: String,
+    pub label: &'static str,
+}
+
+impl Action {
+    /// «Войти заново»: a new login helps.
+    pub fn relogin() -> Self {
+        Self {
+            id: "retry",
+            href: paths::LOGIN.to_owned(),
+            label: "Войти заново",
+        }
+    }
 }
 
 impl ErrorPage {
@@ -250,102 +322,10 @@ impl ErrorPage {
             nav: Nav::default(),
             code: code.to_owned(),
             title,
-            message,
+            message: message.to_owned(),
             steps: Vec::new(),
-            retry_url: None,
-        }
-    }
-
-    /// A failed login explained; the provider's error codes (OpenID Connect
-    /// Core §3.1.2.6) each get their own words.
-    pub fn login(error: &LoginError) -> Self {
-        let retry = Some(paths::LOGIN.to_owned());
-        let (code, title, message, steps): (&str, _, _, Vec<&'static str>) = match error {
-            LoginError::Provider { error, .. } => match error.as_str() {
-                "access_denied" => (
-                    "access_denied",
-                    "Доступ не предоставлен",
-                    "Вы отказались от передачи данных, или уровня вашей учётной записи недостаточно для этого входа.",
-                    vec![
-                        "Если вы нажали «Отказать» — войдите снова и разрешите передачу данных.",
-                        "Если не хватает уровня учётной записи — повысьте его в профиле Госуслуг и войдите заново.",
-                    ],
-                ),
-                "login_required" => (
-                    "login_required",
-                    "Нужно войти заново",
-                    "Госуслуги просят войти ещё раз: прежний вход завершён или уровень учётной записи изменился.",
-                    vec![],
-                ),
-                "interaction_required" | "consent_required" | "account_selection_required" => (
-                    "interaction_required",
-                    "Нужно ваше действие на Госуслугах",
-                    "Чтобы продолжить, войдите заново и пройдите шаги на странице Госуслуг.",
-                    vec![],
-                ),
-                "unmet_authentication_requirements" => (
-                    "unmet_authentication_requirements",
-                    "Нужен более надёжный способ входа",
-                    "Этот вход требует способа надёжнее пароля (код подтверждения или электронная подпись), а он недоступен.",
-                    vec![
-                        "Подключите вход с кодом подтверждения в профиле Госуслуг и войдите заново.",
-                    ],
-                ),
-                _ => (
-                    "provider_error",
-                    "Госуслуги отклонили вход",
-                    "Вход не выполнен. Попробуйте ещё раз; если ошибка повторится, сообщите в поддержку кабинета.",
-                    vec![],
-                ),
-            },
-            LoginError::WrongState | LoginError::NoLoginInProgress | LoginError::WrongIssuer => (
-                match error {
-                    LoginError::WrongState => "wrong_state",
-                    LoginError::WrongIssuer => "wrong_issuer",
-                    _ => "no_login",
-                },
-                "Ответ Госуслуг не относится к этому входу",
-                "Ссылка входа устарела, открыта в другом браузере или использована повторно. Начните вход заново.",
-                vec![],
-            ),
-            LoginError::Exchange(_) => (
-                "exchange",
-                "Не удалось завершить вход",
-                "Госуслуги не приняли код входа: он уже использован или устарел. Начните вход заново.",
-                vec![],
-            ),
-            LoginError::IdToken(_) => (
-                "id_token",
-                "Ответ Госуслуг не прошёл проверку",
-                "Подпись или содержание удостоверения входа (ID token) неверны, и для вашей безопасности вход отклонён.",
-                vec![],
-            ),
-            LoginError::UserInfo(_) => (
-                "userinfo",
-                "Не удалось получить ваши данные",
-                "Госуслуги не передали данные профиля. Попробуйте войти ещё раз.",
-                vec![],
-            ),
-            LoginError::Discovery(_) => (
-                "discovery",
-                "Госуслуги недоступны",
-                "Кабинет не может связаться с Госуслугами. Попробуйте через несколько минут.",
-                vec![],
-            ),
-            LoginError::Refresh { .. } => (
-                "refresh",
-                "Сеанс завершён",
-                "Доступ к вашим данным закончился. Войдите заново.",
-                vec![],
-            ),
-        };
-        Self {
-            nav: Nav::default(),
-            code: code.to_owned(),
-            title,
-            message,
-            steps,
-            retry_url: retry,
+            action: None,
+            support: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::pages::{
 use super::{PageError, State};
 use crate::access::Area;
 use crate::store::{NewAppointment, StoreError};
+use crate::{dates, schedule};
 
 pub fn html(body: String) -> HttpResponse {
     HttpResponse::Ok()
@@ -29,18 +30,27 @@ pub async fn home(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageErro
 
 pub async fn health(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
     let person = ctx.enter(&req, Area::Reference).await?.person;
-    let areas = [
+    let mut areas = vec![
         Area::Reference,
         Area::Appointments,
         Area::Records,
         Area::MedicalWorker,
-    ]
-    .into_iter()
-    .map(|area| AreaCard::new(&person, area))
-    .collect();
+    ];
+    // People who work for an organization see the staff areas too.
+    if person.org.is_some() || !person.orgs.is_empty() {
+        areas.extend([
+            Area::StaffEmployees,
+            Area::StaffReports,
+            Area::StaffSchedule,
+        ]);
+    }
+    let areas = areas
+        .into_iter()
+        .map(|area| AreaCard::new(&person, area, &ctx.clinics))
+        .collect();
     let page = HealthPage {
         nav: Nav::of(&person),
-        name: person.display_name(),
+        name: person.greeting_name(),
         level: person.level,
         areas,
     };
@@ -56,33 +66,60 @@ pub async fn reference(ctx: State, req: HttpRequest) -> Result<HttpResponse, Pag
     Ok(html(page.render()?))
 }
 
-/// Hourly slots of a working day.
-fn slots() -> Vec<String> {
-    (8..20).map(|h| format!("{h:02}:00")).collect()
+/// How many days ahead a visit may be booked.
+const BOOKING_DAYS: usize = 14;
+
+#[derive(Deserialize)]
+pub struct Chosen {
+    doctor: Option<i32>,
 }
 
 async fn appointments_page(
     ctx: &State,
     req: &HttpRequest,
+    doctor: Option<i32>,
     notice: Option<String>,
     problem: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let person = ctx.enter(req, Area::Appointments).await?.person;
-    let tomorrow = ctx.clock.utc().date_naive() + chrono::Days::new(1);
+    let doctors = ctx.store.doctors().await?;
+    let Some(chosen) = doctors
+        .iter()
+        .find(|d| Some(d.id) == doctor)
+        .or_else(|| doctors.first())
+        .cloned()
+    else {
+        return Err(PageError::NotFound);
+    };
+    let open = ctx.store.clinic_days(chosen.clinic_id).await?;
+    let tomorrow = dates::moscow_today(ctx.clock.utc()) + chrono::Days::new(1);
+    let days = schedule::days(&chosen.shift(), &open, tomorrow, BOOKING_DAYS);
+    let times = days
+        .first()
+        .map(|d| schedule::times(&chosen.shift(), &open, *d))
+        .unwrap_or_default();
     let page = AppointmentsPage {
         nav: Nav::of(&person),
         appointments: ctx.store.appointments_of(&person.sub).await?,
-        doctors: ctx.store.doctors().await?,
-        day: tomorrow.format("%Y-%m-%d").to_string(),
-        times: slots(),
+        doctors,
+        doctor: chosen,
+        days: days
+            .into_iter()
+            .map(|d| (d.format("%Y-%m-%d").to_string(), dates::day_with_weekday(d)))
+            .collect(),
+        times,
         notice,
         problem,
     };
     Ok(html(page.render()?))
 }
 
-pub async fn appointments(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    appointments_page(&ctx, &req, None, None).await
+pub async fn appointments(
+    ctx: State,
+    req: HttpRequest,
+    chosen: web::Query<Chosen>,
+) -> Result<HttpResponse, PageError> {
+    appointments_page(&ctx, &req, chosen.doctor, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -99,11 +136,29 @@ pub async fn book(
 ) -> Result<HttpResponse, PageError> {
     let person = ctx.enter(&req, Area::Appointments).await?.person;
     let form = form.into_inner();
-    let today = ctx.clock.utc().date_naive();
-    if form.day <= today || !slots().contains(&form.time) {
-        let problem = "Выберите день начиная с завтрашнего и время из списка.";
-        return appointments_page(&ctx, &req, None, Some(problem.into())).await;
+    let doctors = ctx.store.doctors().await?;
+    let Some(doctor) = doctors.iter().find(|d| d.id == form.doctor) else {
+        let problem = "Выберите врача из списка.";
+        return appointments_page(&ctx, &req, None, None, Some(problem.into())).await;
+    };
+    let open = ctx.store.clinic_days(doctor.clinic_id).await?;
+    let today = dates::moscow_today(ctx.clock.utc());
+    let last = today + chrono::Days::new(60);
+    let fits = form.day > today
+        && form.day <= last
+        && schedule::times(&doctor.shift(), &open, form.day).contains(&form.time);
+    if !fits {
+        let problem = format!(
+            "{} принимает {}. Выберите день и время из списка.",
+            doctor.full_name, doctor.hours
+        );
+        return appointments_page(&ctx, &req, Some(doctor.id), None, Some(problem)).await;
     }
+    let notice = format!(
+        "Вы записаны: {}, {}.",
+        dates::day_with_weekday(form.day),
+        form.time
+    );
     let new = NewAppointment {
         patient_sub: person.sub.clone(),
         patient_name: person.display_name(),
@@ -112,11 +167,12 @@ pub async fn book(
         time: form.time,
         created_at: ctx.clock.now(),
     };
+    let doctor = Some(doctor.id);
     match ctx.store.book(new).await {
-        Ok(()) => appointments_page(&ctx, &req, Some("Вы записаны.".into()), None).await,
+        Ok(()) => appointments_page(&ctx, &req, doctor, Some(notice), None).await,
         Err(StoreError::SlotTaken) => {
             let problem = "Это время уже занято — выберите другое.";
-            appointments_page(&ctx, &req, None, Some(problem.into())).await
+            appointments_page(&ctx, &req, doctor, None, Some(problem.into())).await
         }
         Err(e) => Err(e.into()),
     }

@@ -25,47 +25,52 @@ pub async fn home(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageErro
         return Err(PageError::NeedLogin(req.path().to_owned()));
     };
     let person = &session.person;
-    // Without an organization, the refusal explains how to act for one.
-    let Some(org) = person.org.clone() else {
-        return Err(PageError::Refused {
-            area: Area::StaffEmployees,
-            decision: Decision::NeedOrganization,
-            links: ctx.links().await,
-            session: Box::new(session),
-        });
+    // Without an organization, or for one that is not a clinic of this
+    // cabinet, the refusal explains how to act for the clinic.
+    let org = match person.org.clone() {
+        Some(org) if ctx.clinics.contains(&org.ogrn) => org,
+        org => {
+            let decision = match org {
+                Some(org) => Decision::NotOurClinic { org: org.name },
+                None => Decision::NeedOrganization,
+            };
+            return Err(PageError::Refused {
+                area: Area::StaffEmployees,
+                decision,
+                links: ctx.links().await,
+                clinics: ctx.clinics.clone(),
+                session: Box::new(session),
+            });
+        }
     };
     let page = StaffPage {
         nav: Nav::of(person),
-        areas: AREAS.iter().map(|a| AreaCard::new(person, *a)).collect(),
+        areas: AREAS
+            .iter()
+            .map(|a| AreaCard::new(person, *a, &ctx.clinics))
+            .collect(),
         org,
     };
     Ok(html(page.render()?))
 }
 
 pub async fn employees(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let (session, org) = ctx.enter_staff(&req, Area::StaffEmployees).await?;
-    let mut clinics = ctx.store.clinics().await?;
-    let (clinic, doctors) = if clinics.is_empty() {
-        (None, Vec::new())
-    } else {
-        let (clinic, doctors) = clinics.swap_remove(0);
-        (Some(clinic), doctors)
-    };
+    let staff = ctx.enter_staff(&req, Area::StaffEmployees).await?;
     let page = EmployeesPage {
-        nav: Nav::of(&session.person),
-        org,
-        clinic,
-        doctors,
+        nav: Nav::of(&staff.session.person),
+        org: staff.org,
+        clinic: staff.clinic,
+        doctors: staff.doctors,
     };
     Ok(html(page.render()?))
 }
 
 pub async fn reports(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let (session, org) = ctx.enter_staff(&req, Area::StaffReports).await?;
-    let (per_doctor, per_day) = ctx.store.report().await?;
+    let staff = ctx.enter_staff(&req, Area::StaffReports).await?;
+    let (per_doctor, per_day) = ctx.store.report(staff.clinic.id).await?;
     let page = ReportsPage {
-        nav: Nav::of(&session.person),
-        org,
+        nav: Nav::of(&staff.session.person),
+        org: staff.org,
         per_doctor,
         per_day,
     };
@@ -73,16 +78,16 @@ pub async fn reports(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageE
 }
 
 pub async fn schedule(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    let (session, org) = ctx.enter_staff(&req, Area::StaffSchedule).await?;
-    let person: &Person = &session.person;
+    let staff = ctx.enter_staff(&req, Area::StaffSchedule).await?;
+    let person: &Person = &staff.session.person;
     let name = person.display_name();
     let page = SchedulePage {
         nav: Nav::of(person),
-        org,
+        org: staff.org.clone(),
         worker: person
             .acting_membership()
             .and_then(|m| m.medical_worker.clone()),
-        appointments: ctx.store.schedule_of(&name).await?,
+        appointments: ctx.store.schedule_of(staff.clinic.id, &name).await?,
         name,
     };
     Ok(html(page.render()?))

@@ -10,6 +10,7 @@
 
 mod claims;
 pub mod logout_token;
+mod reason;
 
 use std::sync::{Arc, RwLock};
 
@@ -32,6 +33,7 @@ use crate::config::Config;
 use crate::person::{Level, Person};
 use crate::session::{LOGIN_TTL_SECS, PendingLogin, Tokens};
 pub use claims::VhodClaims;
+pub use reason::ProviderReason;
 
 type VhodIdToken = IdToken<
     VhodClaims,
@@ -234,7 +236,8 @@ impl Provider {
         self.scopes.iter().any(|s| s.as_str() == ORGANIZATIONS)
     }
 
-    /// The authorization request and what the callback will need.
+    /// The authorization request and what the callback will need (its
+    /// `browser` is the caller's to set).
     pub fn begin(&self, again: Again, next: String) -> (Url, PendingLogin) {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = self
@@ -262,6 +265,7 @@ impl Provider {
         }
         let (url, state, nonce) = request.url();
         let pending = PendingLogin {
+            browser: String::new(),
             state,
             nonce,
             verifier,

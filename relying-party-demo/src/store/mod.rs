@@ -13,7 +13,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use serde::Serialize;
 
 use crate::frmr;
-use schema::{appointments, clinics, doctors, frmr as register, records};
+use schema::{appointments, clinic_days, clinics, doctors, frmr as register, records};
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -42,6 +42,8 @@ pub struct Clinic {
     pub address: String,
     pub phone: String,
     pub hours: String,
+    /// The clinic's organization at the provider.
+    pub ogrn: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -53,6 +55,16 @@ pub struct Doctor {
     pub specialty: String,
     pub room: String,
     pub hours: String,
+    /// The weekdays of the doctor's shift (`1,3,5`).
+    pub weekdays: String,
+    pub starts: i32,
+    pub ends: i32,
+}
+
+impl Doctor {
+    pub fn shift(&self) -> crate::schedule::Shift {
+        crate::schedule::Shift::parse(&self.weekdays, self.starts, self.ends)
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -97,16 +109,28 @@ pub struct Count {
     pub visits: i64,
 }
 
+/// Each pooled connection waits for a lock (up to 5 s) before anything
+/// else, so connections opened together never fail with «database is
+/// locked»; WAL is set once, on the connection that migrates.
 #[derive(Debug)]
 struct Pragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         use diesel::connection::SimpleConnection;
-        conn.batch_execute(
-            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// Logs the pool's connection errors and counts them.
+#[derive(Debug, Default, Clone)]
+struct Errors(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl diesel::r2d2::HandleError<diesel::r2d2::Error> for Errors {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        tracing::error!(%error, "a database connection failed");
     }
 }
 
@@ -115,6 +139,7 @@ type Conn = diesel::r2d2::PooledConnection<ConnectionManager<SqliteConnection>>;
 #[derive(Clone)]
 pub struct Store {
     pool: Pool<ConnectionManager<SqliteConnection>>,
+    errors: Errors,
 }
 
 impl Store {
@@ -125,16 +150,33 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| open_err(&e))?;
         }
+        // One connection first: WAL (a lasting setting of the file) and
+        // the migrations, before the pool opens the others.
+        {
+            use diesel::connection::SimpleConnection;
+            let mut first =
+                SqliteConnection::establish(&path.to_string_lossy()).map_err(|e| open_err(&e))?;
+            first
+                .batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+                .map_err(|e| open_err(&e))?;
+            first
+                .run_pending_migrations(MIGRATIONS)
+                .map_err(|e| StoreError::Migration(e.to_string()))?;
+        }
+        let errors = Errors::default();
         let manager = ConnectionManager::<SqliteConnection>::new(path.to_string_lossy());
         let pool = Pool::builder()
             .max_size(4)
             .connection_customizer(Box::new(Pragmas))
+            .error_handler(Box::new(errors.clone()))
             .build(manager)
             .map_err(|e| open_err(&e))?;
-        pool.get()?
-            .run_pending_migrations(MIGRATIONS)
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(Self { pool })
+        Ok(Self { pool, errors })
+    }
+
+    /// How many times a connection failed to open (each is logged).
+    pub fn connection_errors(&self) -> usize {
+        self.errors.0.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs `f` on a pooled connection on the blocking pool.
@@ -174,6 +216,53 @@ impl Store {
         .await
     }
 
+    /// The OGRNs of the clinics served (read once, at start).
+    pub fn clinic_ogrns(&self) -> Result<Vec<String>, StoreError> {
+        let mut c = self.pool.get()?;
+        Ok(clinics::table
+            .filter(clinics::ogrn.is_not_null())
+            .select(clinics::ogrn.assume_not_null())
+            .load(&mut c)?)
+    }
+
+    /// The clinic of an organization, with its doctors.
+    pub async fn clinic_of(&self, ogrn: &str) -> Result<Option<(Clinic, Vec<Doctor>)>, StoreError> {
+        let ogrn = ogrn.to_owned();
+        Ok(self
+            .clinics()
+            .await?
+            .into_iter()
+            .find(|(clinic, _)| clinic.ogrn.as_deref() == Some(ogrn.as_str())))
+    }
+
+    /// The days and hours a clinic is open.
+    pub async fn clinic_days(
+        &self,
+        clinic: i32,
+    ) -> Result<Vec<crate::schedule::OpenDay>, StoreError> {
+        self.run(move |c| {
+            let rows: Vec<(i32, i32, i32)> = clinic_days::table
+                .filter(clinic_days::clinic_id.eq(clinic))
+                .order(clinic_days::weekday)
+                .select((
+                    clinic_days::weekday,
+                    clinic_days::opens,
+                    clinic_days::closes,
+                ))
+                .load(c)?;
+            let hour = |h: i32| u32::try_from(h).unwrap_or(0);
+            Ok(rows
+                .into_iter()
+                .map(|(weekday, opens, closes)| crate::schedule::OpenDay {
+                    weekday: hour(weekday),
+                    opens: hour(opens),
+                    closes: hour(closes),
+                })
+                .collect())
+        })
+        .await
+    }
+
     pub async fn doctors(&self) -> Result<Vec<Doctor>, StoreError> {
         self.run(|c| {
             Ok(doctors::table
@@ -202,12 +291,18 @@ impl Store {
         .await
     }
 
-    /// A doctor's live appointments, found by the doctor's full name.
-    pub async fn schedule_of(&self, full_name: &str) -> Result<Vec<Appointment>, StoreError> {
+    /// A doctor's live appointments at a clinic, found by the doctor's
+    /// full name.
+    pub async fn schedule_of(
+        &self,
+        clinic: i32,
+        full_name: &str,
+    ) -> Result<Vec<Appointment>, StoreError> {
         let name = full_name.to_owned();
         self.run(move |c| {
             Ok(appointments::table
                 .inner_join(doctors::table)
+                .filter(doctors::clinic_id.eq(clinic))
                 .filter(doctors::full_name.eq(name))
                 .filter(appointments::cancelled_at.is_null())
                 .order((appointments::day, appointments::time))
@@ -263,13 +358,15 @@ impl Store {
         .await
     }
 
-    /// Live visits per doctor and per day, for the manager's report.
-    pub async fn report(&self) -> Result<(Vec<Count>, Vec<Count>), StoreError> {
+    /// A clinic's live visits per doctor and per day, for the manager's
+    /// report.
+    pub async fn report(&self, clinic: i32) -> Result<(Vec<Count>, Vec<Count>), StoreError> {
         use diesel::dsl::count_star;
-        self.run(|c| {
+        self.run(move |c| {
             let count = |(key, visits)| Count { key, visits };
             let per_doctor = appointments::table
                 .inner_join(doctors::table)
+                .filter(doctors::clinic_id.eq(clinic))
                 .filter(appointments::cancelled_at.is_null())
                 .group_by(doctors::full_name)
                 .select((doctors::full_name, count_star()))
@@ -279,6 +376,8 @@ impl Store {
                 .map(count)
                 .collect();
             let per_day = appointments::table
+                .inner_join(doctors::table)
+                .filter(doctors::clinic_id.eq(clinic))
                 .filter(appointments::cancelled_at.is_null())
                 .group_by(appointments::day)
                 .select((appointments::day, count_star()))

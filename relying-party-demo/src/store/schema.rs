@@ -7,6 +7,7 @@ diesel::table! {
         address -> Text,
         phone -> Text,
         hours -> Text,
+        ogrn -> Nullable<Text>,
     }
 }
 
@@ -18,6 +19,9 @@ diesel::table! {
         specialty -> Text,
         room -> Text,
         hours -> Text,
+        weekdays -> Text,
+        starts -> Integer,
+        ends -> Integer,
     }
 }
 
@@ -58,6 +62,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    clinic_days (clinic_id, weekday) {
+        clinic_id -> Integer,
+        weekday -> Integer,
+        opens -> Integer,
+        closes -> Integer,
+    }
+}
+
 diesel::joinable!(doctors -> clinics (clinic_id));
 diesel::joinable!(appointments -> doctors (doctor_id));
-diesel::allow_tables_to_appear_in_same_query!(clinics, doctors, appointments, records, frmr);
+diesel::allow_tables_to_appear_in_same_query!(
+    clinic_days,
+    clinics,
+    doctors,
+    appointments,
+    records,
+    frmr
+);

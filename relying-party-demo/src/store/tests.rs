@@ -17,6 +17,20 @@ fn visit(sub: &str, doctor_id: i32, day: &str) -> NewAppointment {
     }
 }
 
+#[test]
+fn a_new_database_opens_its_connections_without_lock_errors() {
+    for _ in 0..3 {
+        let (_dir, store) = store();
+        // Every pooled connection is open once `open` returns.
+        assert_eq!(store.pool.state().connections, 4);
+        assert_eq!(
+            store.connection_errors(),
+            0,
+            "«database is locked» at start"
+        );
+    }
+}
+
 #[tokio::test]
 async fn migrations_seed_the_reference_data_and_the_register() {
     let (_dir, store) = store();
@@ -60,7 +74,7 @@ async fn the_report_counts_live_visits_per_doctor_and_day() {
     store.book(visit("a", 1, "2026-12-01")).await.unwrap();
     store.book(visit("b", 2, "2026-12-01")).await.unwrap();
     store.book(visit("c", 2, "2026-12-02")).await.unwrap();
-    let (per_doctor, per_day) = store.report().await.unwrap();
+    let (per_doctor, per_day) = store.report(1).await.unwrap();
     assert_eq!(
         per_doctor,
         vec![
@@ -77,7 +91,7 @@ async fn the_report_counts_live_visits_per_doctor_and_day() {
     assert_eq!(per_day.len(), 2);
     assert_eq!(
         store
-            .schedule_of("Сердцев Олег Иванович")
+            .schedule_of(1, "Сердцев Олег Иванович")
             .await
             .unwrap()
             .len(),

@@ -2,8 +2,11 @@
 //! through `chromedriver` with `fantoccini`. For each demo account: the
 //! button, the provider's pages, the consent, then which areas open and
 //! which are refused; the step-up after a confirmation; logout of both
-//! sessions; a back-channel logout. Every page is saved as a screenshot
-//! under `test-output/cabinet-e2e/` in the workspace.
+//! sessions; a back-channel logout. Every cabinet page is checked at 390 px
+//! (no horizontal scrolling) and 1280 px (the navigation on one line),
+//! saved as a screenshot at both widths under `test-output/cabinet-e2e/`,
+//! and run through axe-core (WCAG 2.1 A and AA): a serious or critical
+//! violation fails the test.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -92,6 +95,91 @@ impl Shots {
         let file = format!("{}-{:02}-{name}.png", self.prefix, self.count);
         std::fs::write(self.dir.join(file), png).unwrap();
     }
+}
+
+/// axe-core's script: `VHOD_AXE_JS`, or the npm package installed into a
+/// cache folder when missing (`npm install axe-core`).
+fn axe_source() -> String {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE
+        .get_or_init(|| {
+            let path = match std::env::var("VHOD_AXE_JS") {
+                Ok(path) => PathBuf::from(path),
+                Err(_) => {
+                    let home = std::env::var("HOME").unwrap_or_else(|_| "/tmp".into());
+                    let dir = PathBuf::from(home).join(".cache/vhod-axe");
+                    let js = dir.join("node_modules/axe-core/axe.min.js");
+                    if !js.exists() {
+                        std::fs::create_dir_all(&dir).unwrap();
+                        let status = Command::new("npm")
+                            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                            .arg(&dir)
+                            .arg("axe-core@4.10")
+                            .status()
+                            .expect("npm is installed (axe-core is an npm package)");
+                        assert!(status.success(), "npm install axe-core failed");
+                    }
+                    js
+                }
+            };
+            std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("axe-core at {}: {e}", path.display()))
+        })
+        .clone()
+}
+
+/// The widths every cabinet page is checked and photographed at.
+const WIDTHS: [(u32, u32); 2] = [(390, 844), (1280, 900)];
+
+/// Checks the page the browser shows: at 390 px nothing scrolls sideways,
+/// at 1280 px the navigation is one line, and axe-core finds no serious or
+/// critical violation of WCAG 2.1 A/AA. Screenshots at both widths.
+async fn check_page(browser: &Client, shots: &mut Shots, name: &str) {
+    let url = browser.current_url().await.unwrap();
+    for (width, height) in WIDTHS {
+        browser.set_window_size(width, height).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let layout = browser
+            .execute(
+                "const tops = [...document.querySelectorAll('header nav a')].map(a => a.offsetTop); \
+                 return [document.documentElement.scrollWidth, window.innerWidth, new Set(tops).size];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, inner, nav_lines) =
+            (layout[0].as_u64(), layout[1].as_u64(), layout[2].as_u64());
+        assert!(
+            scroll <= inner,
+            "{url} scrolls sideways at {width} px: {scroll:?} > {inner:?}"
+        );
+        if width >= 1280 {
+            assert_eq!(
+                nav_lines,
+                Some(1),
+                "{url}: the navigation wraps at {width} px"
+            );
+        }
+        shots.take(browser, &format!("{name}-{width}")).await;
+    }
+    browser.set_window_size(1280, 900).await.unwrap();
+    browser.execute(&axe_source(), vec![]).await.unwrap();
+    let found = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}) \
+               .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical') \
+                 .map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', ')))) \
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let violations = found.as_array().cloned().unwrap_or_default();
+    assert!(
+        violations.is_empty(),
+        "{url}: axe-core found {violations:#?}"
+    );
 }
 
 async fn has(browser: &Client, css: &str) -> bool {
@@ -234,7 +322,7 @@ async fn log_in(
     shots: &mut Shots,
 ) {
     browser.goto(&format!("{}/", cabinet.url)).await.unwrap();
-    shots.take(browser, "home").await;
+    check_page(browser, shots, "home").await;
     assert_eq!(
         text(browser, "#gosuslugi-login").await,
         "Войти через Госуслуги"
@@ -242,7 +330,7 @@ async fn log_in(
     click(browser, "#gosuslugi-login").await;
     log_in_at_provider(browser, provider, login, act_for, shots).await;
     assert_eq!(path_of(browser).await, "/health");
-    shots.take(browser, "health").await;
+    check_page(browser, shots, "health").await;
 }
 
 /// Opens `path` and tells whether the area opened; a refusal must name
@@ -258,9 +346,12 @@ async fn opens(
         .goto(&format!("{}{path}", cabinet.url))
         .await
         .unwrap();
-    shots
-        .take(browser, &path.trim_start_matches('/').replace('/', "-"))
-        .await;
+    check_page(
+        browser,
+        shots,
+        &path.trim_start_matches('/').replace('/', "-"),
+    )
+    .await;
     // A refusal page, or the register's «Пользователь не найден».
     if has(browser, "#refused").await || has(browser, refusal).await {
         assert!(
@@ -380,7 +471,8 @@ async fn the_clinics_staff_open_the_areas_of_their_role() {
     // Staff list and settings, reports, own schedule, medical-worker
     // cabinet (ФРМР), each acting for the clinic.
     let expected = [
-        (CONFIRMED, [true, false, false, true]),
+        // The administrator opens every staff area.
+        (CONFIRMED, [true, true, true, true]),
         (MANAGER, [false, true, false, false]),
         (DOCTOR, [false, false, true, true]),
         (NURSE, [false, false, true, false]),
@@ -418,10 +510,19 @@ async fn a_patient_books_and_cancels_an_appointment_and_a_doctor_is_found_in_the
         .await
         .unwrap();
     assert!(has(&browser, "#no-appointments").await);
+    check_page(&browser, &mut shots, "appointments-empty").await;
     click(&browser, "#book button[type=submit]").await;
-    assert_eq!(text(&browser, "#notice").await, "Вы записаны.");
+    let notice = text(&browser, "#notice").await;
+    assert!(notice.starts_with("Вы записаны: "), "{notice}");
+    // A weekday of the therapist's (пн–пт), in Russian.
+    assert!(
+        ["пн, ", "вт, ", "ср, ", "чт, ", "пт, "]
+            .iter()
+            .any(|d| notice.contains(d)),
+        "{notice}"
+    );
     assert!(has(&browser, "#appointments").await);
-    shots.take(&browser, "booked").await;
+    check_page(&browser, &mut shots, "booked").await;
     click(&browser, "#appointments button[type=submit]").await;
     assert!(has(&browser, "#no-appointments").await, "cancelled");
     shots.take(&browser, "cancelled").await;
@@ -445,7 +546,23 @@ async fn a_patient_books_and_cancels_an_appointment_and_a_doctor_is_found_in_the
             .await
             .contains("Общий анализ крови")
     );
-    shots.take(&browser, "records").await;
+    check_page(&browser, &mut shots, "records").await;
+    // A page that does not exist, and a login the provider refused.
+    browser
+        .goto(&format!("{}/no-such-page", cabinet.url))
+        .await
+        .unwrap();
+    assert!(has(&browser, "#error").await && has(&browser, "#home").await);
+    check_page(&browser, &mut shots, "not-found").await;
+    browser
+        .goto(&format!(
+            "{}/callback?error=access_denied&state=x",
+            cabinet.url
+        ))
+        .await
+        .unwrap();
+    assert!(has(&browser, "#error").await);
+    check_page(&browser, &mut shots, "login-error").await;
     browser.close().await.unwrap();
 }
 

@@ -90,6 +90,37 @@ async fn a_wrong_state_is_refused_and_starts_no_session() {
 }
 
 #[actix_web::test]
+async fn logins_started_in_two_tabs_of_one_browser_both_finish() {
+    let provider = Provider::start().await;
+    let cabinet = Cabinet::start(&provider).await;
+    let agent = Agent::default();
+    // Two tabs of one browser (one cookie jar) press «Войти» in turn.
+    let first = agent.start_login(&cabinet).await;
+    let second = agent.start_login(&cabinet).await;
+    // The second tab logs in; the first then passes through the provider
+    // at once (its session and the consent are there now).
+    let back_second = agent
+        .log_in_at_provider(&provider, second.as_str(), STANDARD, "allow")
+        .await;
+    let back_first = agent
+        .follow(agent.get(first.as_str()).await, &provider.url)
+        .await;
+    assert!(
+        back_first.url.path() == "/callback" && back_first.status.is_redirection(),
+        "{} {}",
+        back_first.url,
+        back_first.body
+    );
+    for back in [back_second, back_first.url] {
+        let page = agent.get(back.as_str()).await;
+        assert_eq!(page.status, 303, "{back}: {}", page.body);
+        assert_eq!(page.url.path(), "/health");
+    }
+    let health = agent.get(&format!("{}/health", cabinet.url)).await;
+    assert_eq!(health.status, 200);
+}
+
+#[actix_web::test]
 async fn a_response_naming_another_issuer_is_refused() {
     let (_provider, _cabinet, agent, back) = returned(CONFIRMED).await;
     let page = agent
@@ -314,7 +345,57 @@ async fn each_error_the_provider_sends_back_gets_its_page() {
             code
         };
         assert_eq!(page.error_code().as_deref(), Some(expected));
-        assert!(page.body.contains("Войти заново"));
+        if code == "server_error" {
+            assert!(
+                page.body
+                    .contains("<code id=\"error-code\">server_error</code>")
+            );
+        }
+        // A new login helps, except where the account lacks a way in.
+        assert_eq!(
+            page.body.contains("Войти заново"),
+            code != "unmet_authentication_requirements",
+            "{code}: {}",
+            page.body
+        );
+    }
+
+    // What the provider's description names reaches the page in words,
+    // with the one action that fixes it: raising the level, not a login.
+    for (code, description, words, link) in [
+        (
+            "access_denied",
+            "the portal requires a `confirmed` account; this account is `standard`",
+            "нужна подтверждённая учётная запись, у вас — стандартная",
+            format!("{}/account", provider.url),
+        ),
+        (
+            "unmet_authentication_requirements",
+            "this account cannot authenticate at `urn:vhod:aal2`",
+            "у вашей учётной записи он не подключён",
+            format!("{}/account/security", provider.url),
+        ),
+    ] {
+        let authorize = agent.start_login(&cabinet).await;
+        let state = authorize
+            .query_pairs()
+            .find(|(k, _)| k == "state")
+            .unwrap()
+            .1
+            .into_owned();
+        let mut back = Url::parse(&format!("{}/callback", cabinet.url)).unwrap();
+        back.query_pairs_mut()
+            .append_pair("error", code)
+            .append_pair("error_description", description)
+            .append_pair("state", &state);
+        let page = agent.get(back.as_str()).await;
+        assert!(page.body.contains(words), "{code}: {}", page.body);
+        assert!(
+            page.body.contains(&format!("href=\"{link}\"")),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("Войти заново"), "{}", page.body);
     }
 
     // A real refusal: the person denies consent.

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use crate::ctx::Ctx;
 use crate::http::errors::ApiError;
 use crate::http::extract::{ClientAuth, RequestParams};
-use crate::oidc::{OAuthError, introspect, token};
+use crate::oidc::{OAuthError, introspect, token_endpoint};
 
 pub async fn introspect(
     ctx: web::Data<Ctx>,
@@ -12,7 +12,7 @@ pub async fn introspect(
     params: RequestParams,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0?;
-    let client = token::authenticate(&ctx, &params, credentials).await?;
+    let client = token_endpoint::authenticate(&ctx, &params, credentials).await?;
     if client.is_public() {
         return Err(OAuthError::invalid_client("public clients cannot introspect tokens").into());
     }

@@ -4,7 +4,7 @@ use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::errors::ApiError;
 use crate::http::extract::{ClientAuth, RequestParams};
-use crate::oidc::{revoke, token};
+use crate::oidc::{revoke, token_endpoint};
 
 pub async fn revoke(
     ctx: web::Data<Ctx>,
@@ -13,7 +13,7 @@ pub async fn revoke(
     id: RequestId,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0?;
-    let client = token::authenticate(&ctx, &params, credentials).await?;
+    let client = token_endpoint::authenticate(&ctx, &params, credentials).await?;
     revoke::revoke(&ctx, &client, &params, Some(&id.0)).await?;
     Ok(HttpResponse::Ok().finish())
 }

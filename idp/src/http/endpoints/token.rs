@@ -5,7 +5,7 @@ use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::errors::ApiError;
 use crate::http::extract::{ClientAuth, RequestParams};
-use crate::oidc::token;
+use crate::oidc::token_endpoint;
 
 pub async fn token(
     ctx: web::Data<Ctx>,
@@ -14,7 +14,7 @@ pub async fn token(
     id: RequestId,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0?;
-    let response = token::exchange(&ctx, &params, credentials, Some(&id.0)).await?;
+    let response = token_endpoint::exchange(&ctx, &params, credentials, Some(&id.0)).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .insert_header((PRAGMA, "no-cache"))

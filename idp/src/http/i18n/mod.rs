@@ -15,11 +15,11 @@ mod ru;
 pub use pages::*;
 
 use crate::accounts::confirmation::ConfirmError;
-use crate::accounts::password::PolicyError;
 use crate::accounts::profile::ProfileField;
 use crate::accounts::recovery::RecoveryError;
 use crate::accounts::second_factor::SettingsError;
 use crate::certs::Mismatch;
+use crate::credentials::password::PolicyError;
 use crate::identifiers::Invalid;
 use crate::login::certificate::Refusal;
 use crate::model::{AccountLevel, ChangedBy, CheckReason, Lang, OrgKind, Role};

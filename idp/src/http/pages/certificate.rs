@@ -9,6 +9,7 @@ use askama::Template;
 
 use super::login::{client_name, finish, flow_texts, load_flow, required};
 use super::{Requester, html, problem, with_cookie, with_own_scripts};
+use crate::credentials;
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token};
@@ -51,8 +52,8 @@ async fn show(
     error: Option<String>,
 ) -> HttpResponse {
     let t = flow_texts(req, flow);
-    let challenge = if certificate::available(ctx) {
-        match certificate::challenge(ctx, &browser).await {
+    let challenge = if credentials::certificate::available(ctx) {
+        match credentials::certificate::challenge(ctx, &browser).await {
             Ok(challenge) => Some(challenge),
             Err(_) => return problem(t, id, Problem::Unavailable),
         }
@@ -141,7 +142,7 @@ pub async fn submit(
     let requester = Requester::of(&req);
     let required = required(flow.as_ref());
     let outcome =
-        certificate::login(&ctx, &browser.0, signed, required, &requester.client(&id)).await;
+        certificate::login(&ctx, &browser.0, signed, required, &requester.browser(&id)).await;
     match outcome {
         Ok(outcome) => finish(&ctx, t, &id, flow, outcome).await,
         Err(LoginError::Certificate(refusal)) => {

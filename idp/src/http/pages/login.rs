@@ -188,9 +188,9 @@ pub async fn submit(
         .await;
     }
     let requester = Requester::of(&req);
-    let client = requester.client(&id);
+    let browser = requester.browser(&id);
     let required = required(flow.as_ref());
-    let outcome = login::password_login(&ctx, login, password_text, required, &client).await;
+    let outcome = login::password_login(&ctx, login, password_text, required, &browser).await;
     match outcome {
         Ok(outcome) => finish(&ctx, t, &id, flow, outcome).await,
         // One page for every failure, a lock after a right password

@@ -13,9 +13,9 @@ use crate::http::extract::{
     RequestParams, csrf_ok, csrf_token, current_session, read_cookie, session_cookie,
 };
 use crate::http::i18n::Texts;
-use crate::login::session;
 use crate::oidc::logout::{self, LogoutRequest};
 use crate::oidc::{OAuthError, Params};
+use crate::sessions;
 
 #[derive(Template)]
 #[template(path = "logout.html")]
@@ -94,7 +94,7 @@ async fn finish(
     id: &RequestId,
     request: &LogoutRequest,
 ) -> HttpResponse {
-    let cookie = read_cookie(ctx, req, session::COOKIE);
+    let cookie = read_cookie(ctx, req, sessions::COOKIE);
     if let Err(e) = logout::perform(
         ctx,
         request,

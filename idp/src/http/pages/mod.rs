@@ -123,17 +123,15 @@ impl Requester {
                 .map(|ua| ua.replace(|c: char| c.is_control(), " ")),
             old_cookie: req
                 .app_data::<actix_web::web::Data<crate::ctx::Ctx>>()
-                .and_then(|ctx| {
-                    super::extract::read_cookie(ctx, req, crate::login::session::COOKIE)
-                })
+                .and_then(|ctx| super::extract::read_cookie(ctx, req, crate::sessions::COOKIE))
                 .map(|c| c.value().to_owned()),
         }
     }
 
-    pub fn client<'a>(&'a self, id: &'a RequestId) -> crate::login::Client<'a> {
-        crate::login::Client {
+    pub fn browser<'a>(&'a self, id: &'a RequestId) -> crate::sessions::Browser<'a> {
+        crate::sessions::Browser {
             ip: &self.ip,
-            user_agent: crate::login::user_agent(self.user_agent.as_deref()),
+            user_agent: crate::sessions::user_agent(self.user_agent.as_deref()),
             old_cookie: self.old_cookie.as_deref(),
             request_id: Some(&id.0),
             certificate: None,
@@ -345,13 +343,13 @@ pub async fn step_page(
     ctx: &crate::ctx::Ctx,
     req: &HttpRequest,
     params: &super::extract::RequestParams,
-    session: Option<crate::login::Session>,
+    session: Option<crate::sessions::Session>,
     id: &RequestId,
     step: impl FnOnce(&str) -> crate::oidc::flow::FlowStep,
 ) -> Result<
     (
         crate::oidc::flow::Flow,
-        crate::login::Session,
+        crate::sessions::Session,
         &'static Texts,
     ),
     HttpResponse,

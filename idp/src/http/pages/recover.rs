@@ -8,8 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{html, problem, see_other, texts, with_cookie};
-use crate::accounts::password::PUNCTUATION;
 use crate::accounts::recovery::{self, COOKIE, RecoveryError};
+use crate::credentials::password::PUNCTUATION;
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, csrf_token, login_cookie, read_cookie};

@@ -7,8 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{Requester, decision, html, problem, see_other, texts, with_cookie};
-use crate::accounts::password::PolicyError;
 use crate::accounts::registration::{self, Field, RegisterError, Registration, Start, Step};
+use crate::credentials::password::PolicyError;
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
@@ -405,13 +405,13 @@ pub async fn password(
     let required = flow.as_ref().map_or(Aal::Aal1, |f| f.request.required_aal);
     let t = texts(&req, None);
     let requester = Requester::of(&req);
-    let client = requester.client(&id);
+    let browser = requester.browser(&id);
     match login::proven(
         &ctx,
         &account,
         vec![login::Factor::Password],
         required,
-        &client,
+        &browser,
     )
     .await
     {

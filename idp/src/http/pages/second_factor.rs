@@ -164,7 +164,7 @@ pub async fn submit(
         return retry(t.code_missing.to_owned()).await;
     }
     let requester = Requester::of(&req);
-    let outcome = code_step::submit(&ctx, cookie.value(), code, &requester.client(&id)).await;
+    let outcome = code_step::submit(&ctx, cookie.value(), code, &requester.browser(&id)).await;
     match outcome {
         Ok(outcome) => {
             let done = !matches!(outcome, Outcome::SecondFactor { .. });

@@ -8,17 +8,19 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{Requester, html, problem, texts, with_cookie};
-use crate::accounts::second_factor::{self, Proof, SettingsError, Status, verified_phone};
-use crate::accounts::{recovery, totp};
+use crate::accounts::recovery;
+use crate::accounts::second_factor::{self, Proof, SettingsError, Status};
+use crate::credentials::second_factor::verified_phone;
+use crate::credentials::totp;
 use crate::ctx::Ctx;
 use crate::dates;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, SessionUser, csrf_token, session_cookie};
 use crate::http::i18n::Texts;
-use crate::login::Session;
 use crate::login::second_factor::masked_phone;
 use crate::model::{Account, SecondFactor};
 use crate::oidc::authorize::Problem;
+use crate::sessions::Session;
 
 struct TotpSetup {
     secret: String,
@@ -147,7 +149,7 @@ pub async fn change(
     let (action, password, code) = (field("action"), field("password"), field("code").trim());
     let t = texts(&req, None);
     let requester = Requester::of(&req);
-    let client = requester.client(&id);
+    let browser = requester.browser(&id);
     let who = (&account, &session);
     if matches!(action, "totp" | "sms" | "disable" | "renew" | "password") && password.is_empty() {
         let said = Said {
@@ -163,14 +165,14 @@ pub async fn change(
     // A session made two-factor by enabling gets a new cookie.
     let mut new_cookie = None;
     let result: Result<Said<'_>, SettingsError> = match action {
-        "totp" => second_factor::begin_totp(&ctx, &account, password, &proof, &client)
+        "totp" => second_factor::begin_totp(&ctx, &account, password, &proof, &browser)
             .await
             .map(|_| Said::default()),
-        "sms" => second_factor::begin_sms(&ctx, &account, password, &proof, &client)
+        "sms" => second_factor::begin_sms(&ctx, &account, password, &proof, &browser)
             .await
             .map(|()| Said::default()),
         "confirm" if code.is_empty() => Err(SettingsError::WrongCode { tries_left: None }),
-        "confirm" => second_factor::confirm(&ctx, &account, &session, code, &client)
+        "confirm" => second_factor::confirm(&ctx, &account, &session, code, &browser)
             .await
             .map(|enabled| {
                 new_cookie = enabled.cookie;
@@ -180,13 +182,13 @@ pub async fn change(
                     ..Default::default()
                 }
             }),
-        "disable" => second_factor::disable(&ctx, &account, password, &proof, &client)
+        "disable" => second_factor::disable(&ctx, &account, password, &proof, &browser)
             .await
             .map(|()| Said {
                 notice: Some(t.security.disabled_notice),
                 ..Default::default()
             }),
-        "renew" => second_factor::renew_recovery_codes(&ctx, &account, password, &proof, &client)
+        "renew" => second_factor::renew_recovery_codes(&ctx, &account, password, &proof, &browser)
             .await
             .map(|codes| Said {
                 recovery_codes: codes,
@@ -200,7 +202,7 @@ pub async fn change(
             field("new_password"),
             field("new_password2"),
             &session.auth.sid,
-            &client,
+            &browser,
         )
         .await
         .map(|()| Said {

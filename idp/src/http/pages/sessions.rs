@@ -12,8 +12,8 @@ use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, SessionUser, csrf_token};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
-use crate::login::session::{self, EndReason, Session};
 use crate::oidc::authorize::Problem;
+use crate::sessions::{self, EndReason, Session};
 
 struct Item {
     sid: String,
@@ -44,7 +44,7 @@ async fn page(
     id: &RequestId,
 ) -> HttpResponse {
     let t = texts(req, None);
-    let Ok(sessions) = session::list(ctx, &current.auth.account_id).await else {
+    let Ok(sessions) = sessions::list(ctx, &current.auth.account_id).await else {
         return problem(t, id, Problem::Unavailable);
     };
     let items = sessions
@@ -101,7 +101,7 @@ pub async fn end(
     let t = texts(&req, None);
     let account = &session.auth.account_id;
     if params.get("action").ok().flatten() == Some("end_others") {
-        return match session::end_all(&ctx, account, Some(&session.auth.sid), EndReason::Person)
+        return match sessions::end_all(&ctx, account, Some(&session.auth.sid), EndReason::Person)
             .await
         {
             Ok(_) => see_other(&format!("{}?ended=others", paths::ACCOUNT_SESSIONS)),
@@ -109,7 +109,7 @@ pub async fn end(
         };
     }
     let sid = params.get("sid").ok().flatten().unwrap_or_default();
-    match session::end_own(&ctx, account, sid).await {
+    match sessions::end_own(&ctx, account, sid).await {
         // This very session: the browser is logged out.
         Ok(true) if sid == session.auth.sid => see_other(paths::LOGIN),
         Ok(true) => see_other(&format!("{}?ended=one", paths::ACCOUNT_SESSIONS)),

@@ -7,11 +7,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{html, problem, texts, with_cookie};
+use crate::credentials::guard;
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CsrfForm, RequestParams, csrf_token};
 use crate::http::i18n::Texts;
-use crate::login::guard;
 use crate::oidc::authorize::Problem;
 
 #[derive(Template)]

@@ -391,8 +391,8 @@ async fn account(app: &TestApp, trust: &Trust, w: &mut Walk) {
     let form = [("action", "totp"), ("password", PASSWORD)];
     let setup = post(&simple, &own, "/account/security", &form).await;
     let secret = between(&setup.body, "id=\"totp-secret\" translate=\"no\">", "<");
-    let secret = idp::accounts::totp::from_base32(&secret).unwrap();
-    let code = idp::accounts::totp::code_at(&secret, app.state.now());
+    let secret = idp::credentials::totp::from_base32(&secret).unwrap();
+    let code = idp::credentials::totp::code_at(&secret, app.state.now());
     let form = [("action", "confirm"), ("code", code.as_str())];
     let enabled = post(&simple, &setup, "/account/security", &form).await;
     w.ok("security, recovery codes", &enabled, "/account/security");

@@ -2,10 +2,10 @@
 //! for the journal of an organization.
 
 use crate::accounts::confirmation::ConfirmError;
-use crate::accounts::password::{NewPasswordError, PUNCTUATION, PolicyError};
 use crate::accounts::recovery::RecoveryError;
 use crate::accounts::second_factor::SettingsError;
 use crate::certs::Mismatch;
+use crate::credentials::password::{NewPasswordError, PUNCTUATION, PolicyError};
 use crate::dates;
 use crate::http::i18n::{JournalEntry, Piece};
 use crate::login::certificate::Refusal;

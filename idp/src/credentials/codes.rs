@@ -1,17 +1,11 @@
-//! Codes a person types: six digits sent by SMS (a digest, an expiry and a
-//! few tries are kept, never the code), and the recovery codes shown once
-//! when a second factor is enabled.
+//! One-time codes: six digits sent by SMS or e-mail (a digest, an expiry
+//! and a few tries are kept, never the code).
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::UnixTime;
-use crate::model::{Secret, sha256_hex};
-
-/// Recovery codes given at a time.
-pub const RECOVERY_CODES: usize = 10;
-/// Letters and digits that cannot be mistaken for each other.
-const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+use crate::model::Secret;
 
 /// A six-digit code that was sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,31 +73,6 @@ pub fn is_six_digits(typed: &str) -> bool {
     digits.len() == 6 && digits.iter().all(char::is_ascii_digit)
 }
 
-/// Ten new recovery codes, `xxxxx-xxxxx` (about 49 bits each).
-pub fn new_recovery_codes() -> Vec<String> {
-    let mut rng = rand::rng();
-    (0..RECOVERY_CODES)
-        .map(|_| {
-            let mut code: String = (0..10)
-                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-                .collect();
-            code.insert(5, '-');
-            code
-        })
-        .collect()
-}
-
-/// What is stored of a recovery code: a digest salted with the account, of
-/// the code as typed in any case, with or without the dash and spaces.
-pub fn recovery_digest(account_id: &str, typed: &str) -> String {
-    let code: String = typed
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    sha256_hex(format!("recovery:{account_id}:{code}").as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,24 +100,5 @@ mod tests {
         assert_eq!(sent2.check(wrong, 1001), CodeCheck::Spent);
         assert_eq!(sent2.check(&code2, 1001), CodeCheck::Spent, "no tries left");
         let _ = sent.check("", 0);
-    }
-
-    #[test]
-    fn recovery_codes_are_distinct_and_typed_loosely() {
-        let codes = new_recovery_codes();
-        assert_eq!(codes.len(), RECOVERY_CODES);
-        assert_eq!(
-            codes
-                .iter()
-                .collect::<std::collections::BTreeSet<_>>()
-                .len(),
-            RECOVERY_CODES
-        );
-        let code = &codes[0];
-        assert_eq!(code.len(), 11);
-        let loose = code.to_uppercase().replace('-', " ");
-        assert_eq!(recovery_digest("a", code), recovery_digest("a", &loose));
-        assert_ne!(recovery_digest("a", code), recovery_digest("b", code));
-        assert!(is_six_digits("123 456") && !is_six_digits(code));
     }
 }

@@ -5,11 +5,11 @@ mod authorization_code;
 mod client_auth;
 mod client_credentials;
 mod refresh_token;
-mod request;
+mod token_request;
 
 pub use authorization_code::pkce_challenge;
 pub use client_auth::{ClientCredentials, authenticate};
-pub use request::{GRANT_TYPES, TokenRequest};
+pub use token_request::{GRANT_TYPES, TokenRequest};
 
 use serde::Serialize;
 

@@ -1,21 +1,20 @@
 //! Guessing defences without lockout-DoS, enumeration or a password
 //! oracle. Counts in the short-lived store, so every node sees the same
 //! numbers: failed password logins per account, and failed logins per
-//! client IP across all accounts (`ip_failure_limit` per `ip_window_secs`).
+//! client IP across all accounts (`ip_failure_limit` per `ip_window_secs`);
+//! what the counts mean is the rule of [`super::lockout`].
 //!
-//! Every `lockout_threshold` failures in a row (within `lockout_secs`) are
-//! a strike against the account: its password path locks for
-//! `lockout_secs`, each further strike `lockout_growth` times longer than
-//! the one before, never longer than `lockout_max_secs` from that strike.
-//! While it is locked every attempt counts as a failure, the right password
-//! too, and gets the answer a wrong one gets (NIST SP 800-63B §5.2.2: the
-//! lock must not tell a guesser that a guess was right). The owner learns
+//! While the password path is locked every attempt counts as a failure,
+//! the right password too, and gets the answer a wrong one gets (NIST SP
+//! 800-63B §5.2.2: the lock must not tell a guesser that a guess was
+//! right). The owner learns
 //! of the lock, and when it ends, from the notice sent at the moment of
 //! locking, with a self-unlock link; recovery and certificate login stay
 //! open, so a guesser cannot lock the owner out of everything.
 
 use std::time::Duration;
 
+use super::lockout;
 use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
@@ -59,50 +58,6 @@ pub async fn ip_blocked(ctx: &Ctx, ip: &str) -> Result<bool, StoreError> {
     Ok(count >= ctx.config.ip_failure_limit)
 }
 
-/// Until when `account`'s password path is locked after wrong passwords,
-/// if it is (an admin's lock is [`admin_locked`]).
-pub fn locked_until(ctx: &Ctx, account: &Account) -> Option<UnixTime> {
-    account
-        .locked_until
-        .filter(|until| *until > ctx.now() && *until < ADMIN_LOCK)
-}
-
-/// Whether an admin locked the account (`idp users lock`): every login is
-/// refused until an admin unlocks it.
-pub fn admin_locked(account: &Account) -> bool {
-    account
-        .locked_until
-        .is_some_and(|until| until >= ADMIN_LOCK)
-}
-
-/// Why the password path of an account is closed, if it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lock {
-    /// After wrong passwords, until a time.
-    Guessing,
-    /// By an admin, until an admin lifts it.
-    Admin,
-}
-
-impl Lock {
-    /// The reason the journal gives for a login refused by it.
-    pub fn reason(self) -> &'static str {
-        match self {
-            Lock::Guessing => "locked",
-            Lock::Admin => "admin_locked",
-        }
-    }
-}
-
-/// The lock on `account`'s password path, if any.
-pub fn password_lock(ctx: &Ctx, account: &Account) -> Option<Lock> {
-    if admin_locked(account) {
-        Some(Lock::Admin)
-    } else {
-        locked_until(ctx, account).map(|_| Lock::Guessing)
-    }
-}
-
 /// A failed login from `ip`, for `account` when the login exists (during
 /// a lock, every attempt). Counts, and strikes the account when this
 /// failure reaches the threshold.
@@ -123,23 +78,11 @@ pub async fn failed(
         .ephemeral
         .incr(&key, secs(ctx.config.lockout_secs))
         .await?;
-    if count < ctx.config.lockout_threshold {
+    if !lockout::is_strike(&ctx.config, count) {
         return Ok(());
     }
     ctx.ephemeral.delete(&key).await?;
     strike(ctx, account, ip, request_id).await
-}
-
-/// How long the lock of the `strike`th strike in a row lasts.
-pub fn lock_secs(config: &crate::config::Config, strike: u32) -> i64 {
-    let mut secs = config.lockout_secs;
-    for _ in 1..strike {
-        if secs >= config.lockout_max_secs || config.lockout_growth <= 1 {
-            break;
-        }
-        secs = secs.saturating_mul(config.lockout_growth);
-    }
-    secs.min(config.lockout_max_secs)
 }
 
 /// Locks the password path for the next strike's time, or keeps a lock
@@ -151,27 +94,26 @@ async fn strike(
     request_id: Option<&str>,
 ) -> Result<(), StoreError> {
     let now = ctx.now();
-    let strike = ctx
+    let before = ctx
         .ephemeral
         .get_json::<u32>(&strikes_key(&account.id))
         .await?
-        .unwrap_or(0)
-        + 1;
-    let length = lock_secs(&ctx.config, strike);
-    let until = now + length;
+        .unwrap_or(0);
+    let strike = lockout::strike(&ctx.config, before, now);
+    let (until, length) = (strike.until, strike.length);
     // Strikes are remembered until a success, an owner's unlock, or a
     // quiet `lockout_max_secs` after this lock.
     ctx.ephemeral
         .put_json(
             &strikes_key(&account.id),
-            &strike,
-            length + ctx.config.lockout_max_secs,
+            &strike.number,
+            strike.remembered_secs,
         )
         .await?;
     if !ctx.sql.extend_guessing_lock(&account.id, until).await? {
         return Ok(()); // an admin's lock, or a later end, is there already
     }
-    let extended = locked_until(ctx, account).is_some();
+    let extended = lockout::locked_until(account, now).is_some();
     ctx.audit
         .record(
             Entry::new(events::ACCOUNT_LOCKED)
@@ -180,7 +122,7 @@ async fn strike(
                 .detail(serde_json::json!({
                     "until": until,
                     "ip": ip,
-                    "strike": strike,
+                    "strike": strike.number,
                     "extended": extended,
                 })),
             now,
@@ -249,7 +191,7 @@ pub async fn take_code_try(ctx: &Ctx, account_id: &str) -> Result<Option<i64>, S
             secs(ctx.config.lockout_secs),
         )
         .await?;
-    Ok((count <= ctx.config.lockout_threshold).then_some(count))
+    Ok(lockout::code_try_allowed(&ctx.config, count).then_some(count))
 }
 
 /// The code of try `taken` ([`take_code_try`]) was wrong, from `ip`: it
@@ -258,7 +200,7 @@ pub async fn code_failed(ctx: &Ctx, taken: i64, ip: &str) -> Result<bool, StoreE
     ctx.ephemeral
         .incr(&ip_key(ip), secs(ctx.config.ip_window_secs))
         .await?;
-    Ok(taken >= ctx.config.lockout_threshold)
+    Ok(lockout::closes_code_step(&ctx.config, taken))
 }
 
 /// A right code: the count of tries starts over.
@@ -344,34 +286,5 @@ pub async fn unlock_by_link(ctx: &Ctx, token: &str) -> Result<bool, StoreError> 
     match account {
         Some(id) => unlock_by_owner(ctx, &id, "owner").await,
         None => Ok(false),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Config;
-
-    #[test]
-    fn each_strike_locks_longer_up_to_the_cap() {
-        let config = Config::default();
-        let lengths: Vec<i64> = (1..=8).map(|n| lock_secs(&config, n)).collect();
-        let (h, m) = (3600, 60);
-        assert_eq!(
-            lengths,
-            [30 * m, h, 2 * h, 4 * h, 8 * h, 16 * h, 24 * h, 24 * h]
-        );
-        // No overflow however long the guessing goes on.
-        let huge = Config {
-            lockout_growth: i64::MAX,
-            lockout_max_secs: i64::MAX,
-            ..Config::default()
-        };
-        assert_eq!(lock_secs(&huge, u32::MAX), i64::MAX);
-        let flat = Config {
-            lockout_growth: 1,
-            ..Config::default()
-        };
-        assert_eq!(lock_secs(&flat, 50), flat.lockout_secs);
     }
 }

@@ -1,40 +1,22 @@
-//! SSO sessions. A session lives in the short-lived store under the digest
-//! of its cookie, so a leak of the store leaks no usable cookie; its row in
-//! the durable index (`sessions`) says whether it is live, so an end
-//! recorded anywhere — on another node, by the admin CLI — counts on every
-//! node at once.
-//!
-//! Every end goes through [`Ender`]: it marks the row ended (once, however
-//! many nodes try), queues a back-channel logout for each portal that got
-//! tokens in the session, drops the short-lived entry and journals the end.
-//! A session that reaches `expires_at` is ended the same way by a durable
-//! job queued when it started.
+//! Ending sessions. Every end goes through [`Ender`]: it marks the row in
+//! the durable index ended (once, however many nodes try), queues a
+//! back-channel logout for each portal that got tokens in the session
+//! ([`super::backchannel`]), drops the short-lived entry and journals the
+//! end. A session that reaches `expires_at` is ended the same way by the
+//! [`EXPIRE`] job queued when it started.
 
 use serde::{Deserialize, Serialize};
 
+use super::{backchannel, key_of_digest};
 use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
-use crate::jobs::{self, JobError};
-use crate::model::{AuthContext, Secret, SessionRecord, random_token};
-use crate::oidc::backchannel;
-use crate::store::{EphemeralExt, SqlStore, StoreError};
-
-pub const COOKIE: &str = "vhod_session";
+use crate::jobs::JobError;
+use crate::model::Secret;
+use crate::store::{SqlStore, StoreError};
 
 /// The job that ends a session when it expires.
 pub const EXPIRE: &str = "session_expire";
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Session {
-    pub auth: AuthContext,
-    pub expires_at: UnixTime,
-    /// The person chose whom to act for in this session
-    /// (`auth.acting_org`, `None` for a private person); until then a
-    /// portal asking for `organizations` asks them.
-    #[serde(default)]
-    pub actor_chosen: bool,
-}
 
 /// Why a session ended, as the journal and `sessions.end_reason` say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,143 +62,9 @@ impl EndReason {
     }
 }
 
-fn key(cookie: &str) -> String {
-    key_of_digest(&Secret::new(cookie).digest())
-}
-
-fn key_of_digest(digest: &str) -> String {
-    format!("session:{digest}")
-}
-
 #[derive(Serialize, Deserialize)]
-struct Expiry {
-    sid: String,
-}
-
-/// Starts a session for `auth`, recorded with the browser's address and
-/// `User-Agent`; returns the cookie value.
-pub async fn start(
-    ctx: &Ctx,
-    auth: AuthContext,
-    client: &super::Client<'_>,
-) -> Result<Secret, StoreError> {
-    let cookie = random_token(32);
-    let ttl = ctx.config.session_ttl_secs;
-    let now = ctx.now();
-    let session = Session {
-        expires_at: now + ttl,
-        auth,
-        actor_chosen: false,
-    };
-    let record = SessionRecord {
-        sid: session.auth.sid.clone(),
-        account_id: session.auth.account_id.clone(),
-        cookie_digest: cookie.digest(),
-        ip: client.ip.to_owned(),
-        user_agent: super::user_agent(client.user_agent).map(str::to_owned),
-        aal: session.auth.aal,
-        amr: session.auth.amr.clone(),
-        created_at: now,
-        expires_at: session.expires_at,
-        ended_at: None,
-        end_reason: None,
-        clients: Vec::new(),
-    };
-    let expiry = Expiry {
-        sid: record.sid.clone(),
-    };
-    let expiry = jobs::new(EXPIRE, &expiry, session.expires_at, now)?;
-    ctx.sql.insert_session(&record, &expiry).await?;
-    ctx.ephemeral
-        .put_json(&key(cookie.expose()), &session, ttl)
-        .await?;
-    Ok(cookie)
-}
-
-/// Makes the live session behind `old_cookie` stronger (a step-up): same
-/// `sid` and expiry, so portals see one session, but a new cookie, since
-/// the privilege changed. `None` when that session is gone.
-pub async fn strengthen(
-    ctx: &Ctx,
-    old_cookie: &str,
-    auth: AuthContext,
-) -> Result<Option<Secret>, StoreError> {
-    let Some(old) = find(ctx, Some(old_cookie)).await? else {
-        return Ok(None);
-    };
-    if old.auth.sid != auth.sid || old.auth.account_id != auth.account_id {
-        return Ok(None);
-    }
-    let cookie = random_token(32);
-    if !ctx
-        .sql
-        .strengthen_session(&auth.sid, &cookie.digest(), auth.aal, &auth.amr)
-        .await?
-    {
-        return Ok(None);
-    }
-    // Stronger, but still acting for whom the person chose.
-    let session = Session {
-        expires_at: old.expires_at,
-        auth: AuthContext {
-            acting_org: old.auth.acting_org,
-            ..auth
-        },
-        actor_chosen: old.actor_chosen,
-    };
-    let ttl = (old.expires_at - ctx.now()).max(1);
-    ctx.ephemeral
-        .put_json(&key(cookie.expose()), &session, ttl)
-        .await?;
-    ctx.ephemeral.delete(&key(old_cookie)).await?;
-    Ok(Some(cookie))
-}
-
-/// Records whom the person of the live session `session` acts for
-/// (`None`: a private person); the updated session, or `None` when it
-/// has ended meanwhile.
-pub async fn act_for(
-    ctx: &Ctx,
-    session: &Session,
-    org: Option<String>,
-) -> Result<Option<Session>, StoreError> {
-    let Some(record) = ctx
-        .sql
-        .session(&session.auth.sid)
-        .await?
-        .filter(|r| r.ended_at.is_none())
-    else {
-        return Ok(None);
-    };
-    let key = key_of_digest(&record.cookie_digest);
-    let Some(mut current) = ctx.ephemeral.get_json::<Session>(&key).await? else {
-        return Ok(None);
-    };
-    current.auth.acting_org = org;
-    current.actor_chosen = true;
-    let ttl = current.expires_at - ctx.now();
-    if ttl <= 0 {
-        return Ok(None);
-    }
-    ctx.ephemeral.put_json(&key, &current, ttl).await?;
-    Ok(Some(current))
-}
-
-/// The live session behind a cookie, if any: in the short-lived store, not
-/// expired, and not ended in the durable index.
-pub async fn find(ctx: &Ctx, cookie: Option<&str>) -> Result<Option<Session>, StoreError> {
-    let Some(cookie) = cookie else {
-        return Ok(None);
-    };
-    let session: Option<Session> = ctx.ephemeral.get_json(&key(cookie)).await?;
-    let Some(session) = session.filter(|s| s.expires_at > ctx.now()) else {
-        return Ok(None);
-    };
-    Ok(ctx
-        .sql
-        .session_is_live(&session.auth.sid)
-        .await?
-        .then_some(session))
+pub(super) struct Expiry {
+    pub(super) sid: String,
 }
 
 /// Ends the session behind a cookie; whether it was live.
@@ -253,17 +101,6 @@ pub async fn end_all(
         .await
 }
 
-/// The live sessions of an account, newest first, each with the names of
-/// the portals that got tokens in it.
-pub async fn list(
-    ctx: &Ctx,
-    account_id: &str,
-) -> Result<Vec<(SessionRecord, Vec<String>)>, StoreError> {
-    ctx.sql
-        .live_sessions_with_portals(account_id, ctx.now())
-        .await
-}
-
 /// The person ends one of their own sessions; false when `sid` is not a
 /// live session of `account_id` (someone else's, or gone), and nothing
 /// changes.
@@ -289,7 +126,7 @@ pub async fn run_expiry(ctx: &Ctx, payload: &str) -> Result<(), JobError> {
 /// Ends sessions. A node passes itself ([`Ender::node`]): it also drops the
 /// short-lived entries and wakes its worker.
 /// The admin CLI has neither the server's short-lived store nor a worker
-/// ([`Ender::admin`]): the durable end is enough, since [`find`] reads it,
+/// ([`Ender::admin`]): the durable end is enough, since [`super::find`] reads it,
 /// and a server's worker sends the queued logouts.
 pub struct Ender<'a> {
     sql: &'a SqlStore,
@@ -390,9 +227,4 @@ impl<'a> Ender<'a> {
             .await;
         Ok(ended)
     }
-}
-
-/// A new public session id for the `sid` claim (not the cookie).
-pub fn new_sid() -> String {
-    random_token(16).expose().to_owned()
 }

@@ -4,9 +4,9 @@
 
 use serde::Deserialize;
 
+use crate::oidc::auth_request::preview;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::params::Params;
-use crate::oidc::request::preview;
 
 pub const GRANT_TYPES: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
 
