@@ -9,7 +9,7 @@ use crate::audit::{Audit, Entry, events};
 use crate::certs;
 use crate::clock::UnixTime;
 use crate::config::Config;
-use crate::delivery::{self, Kind, Message};
+use crate::delivery::{self, Kind, Message, Prefer, Unverified};
 use crate::limits::{self, Limit, Reached, Subject};
 use crate::messages::Notice;
 use crate::model::{Account, AccountLevel, PersonalNumber, PostalCode, Secret};
@@ -122,11 +122,11 @@ pub async fn confirm(
             now,
         )
         .await;
-    if let Some((kind, to)) = contact(account) {
+    if let Some((kind, to)) = delivery::contact(account, Prefer::Email, Unverified::Allowed) {
         let words = Notice::Confirmed.words();
         let message = Message {
             kind,
-            to,
+            to: to.to_owned(),
             subject: words.subject,
             text: words.text,
             code: None,
@@ -135,14 +135,6 @@ pub async fn confirm(
         delivery::queue(sql, &message, now).await?;
     }
     Ok(())
-}
-
-fn contact(account: &Account) -> Option<(Kind, String)> {
-    match (&account.email, &account.phone) {
-        (Some(email), _) => Some((Kind::Email, email.clone())),
-        (None, Some(phone)) => Some((Kind::Sms, phone.clone())),
-        (None, None) => None,
-    }
 }
 
 /// The digits of a document number as typed (`4506 123456`, `45 06-123456`).
@@ -218,7 +210,7 @@ pub async fn order_postal_code(
         limits::journal(audit, letters, Subject::Account(&account.id), reached, now).await;
         return Err(ConfirmError::TooManyLetters { retry_at });
     }
-    let name = format!("{} {}", account.family_name, account.given_names());
+    let name = account.full_name();
     let words = Notice::PostalCode {
         name: &name,
         code: &code,

@@ -183,16 +183,14 @@ pub async fn tell_owner(
     account: &Account,
     change: crate::messages::Change,
 ) -> Result<(), StoreError> {
-    use crate::delivery::{Kind, Message};
-    let (kind, to) = match (&account.email, &account.phone) {
-        (Some(email), _) if account.email_verified => (Kind::Email, email.clone()),
-        (_, Some(phone)) if account.phone_verified => (Kind::Sms, phone.clone()),
-        _ => return Ok(()),
+    use crate::delivery::{Message, Prefer, Unverified, contact};
+    let Some((kind, to)) = contact(account, Prefer::Email, Unverified::Refused) else {
+        return Ok(());
     };
     let words = crate::messages::Notice::Changed(change).words();
     ctx.queue_message(&Message {
         kind,
-        to,
+        to: to.to_owned(),
         subject: words.subject,
         text: words.text,
         code: None,

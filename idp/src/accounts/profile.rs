@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{Entry, events};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
-use crate::delivery::{Kind, Message};
+use crate::delivery::{self, Message, Prefer, Unverified};
 use crate::identifiers::{self, Invalid};
 use crate::jobs::JobError;
 use crate::messages::{Check, Notice};
@@ -378,14 +378,12 @@ async fn notify(ctx: &Ctx, account_id: &str, outcome: &Outcome) -> Result<(), St
         Outcome::Refused(reasons) => Check::Refused(reasons),
     };
     let words = Notice::Checked(check).words();
-    let (kind, to) = match (&account.email, &account.phone) {
-        (Some(email), _) => (Kind::Email, email.clone()),
-        (None, Some(phone)) => (Kind::Sms, phone.clone()),
-        (None, None) => return Ok(()),
+    let Some((kind, to)) = delivery::contact(&account, Prefer::Email, Unverified::Allowed) else {
+        return Ok(());
     };
     ctx.queue_message(&Message {
         kind,
-        to,
+        to: to.to_owned(),
         subject: words.subject,
         text: words.text,
         code: None,

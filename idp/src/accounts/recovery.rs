@@ -20,7 +20,7 @@ use crate::clock::UnixTime;
 use crate::credentials::codes::{CodeCheck, SentCode};
 use crate::credentials::password::{self, NewPasswordError};
 use crate::ctx::Ctx;
-use crate::delivery::{Kind, Message};
+use crate::delivery::{self, Kind, Message, Prefer, Unverified};
 use crate::limits::{self, Limit, Subject};
 use crate::model::{Account, Secret, random_token};
 use crate::sessions::{self, EndReason};
@@ -81,11 +81,7 @@ fn code_key(who: &str) -> String {
 /// Where the code for `account` goes: the verified phone, else the
 /// verified e-mail.
 fn channel(account: &Account) -> Option<(Kind, &str)> {
-    match (&account.phone, &account.email) {
-        (Some(phone), _) if account.phone_verified => Some((Kind::Sms, phone)),
-        (_, Some(email)) if account.email_verified => Some((Kind::Email, email)),
-        _ => None,
-    }
+    delivery::contact(account, Prefer::Phone, Unverified::Refused)
 }
 
 /// Starts a recovery for `login` from the client `address`; returns the

@@ -4,7 +4,7 @@ use clap::Subcommand;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{admin_store, date};
+use super::common::{admin_store, date};
 use crate::audit;
 use crate::config::Config;
 use crate::model::JournalEntry;

@@ -5,7 +5,7 @@ use clap::{Args as ClapArgs, Subcommand};
 use keys::Algorithm;
 use serde::Serialize;
 
-use super::{admin_store, date, print_json, print_shown};
+use super::common::{admin_store, date, print_json, print_shown};
 use crate::audit::{Audit, Entry, events};
 use crate::clients::{ClientRegistry, NewClient};
 use crate::clock::{Clock, SystemClock};

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use keys::{Algorithm, MasterKey};
 use serde::Serialize;
 
-use super::{admin_store, date, print_json};
+use super::common::{admin_store, date, print_json};
 use crate::audit::{Audit, Entry, events};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;

@@ -6,8 +6,7 @@
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::{admin_store, date, print_json, print_shown};
-use crate::accounts;
+use super::common::{admin_store, date, find_account, operator, print_json, print_shown};
 use crate::audit::Audit;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -131,19 +130,6 @@ async fn find_org(sql: &SqlStore, org: &str) -> anyhow::Result<Organization> {
     }
 }
 
-async fn find_account(sql: &SqlStore, login: &str) -> anyhow::Result<Account> {
-    accounts::find_by_login(sql, login)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no account with login `{login}`"))
-}
-
-fn operator(name: &str) -> anyhow::Result<&str> {
-    match name.trim() {
-        "" => anyhow::bail!("--operator must name the operator"),
-        name => Ok(name),
-    }
-}
-
 fn roles(text: &str) -> anyhow::Result<crate::model::Roles> {
     parse_roles(text).ok_or_else(|| {
         anyhow::anyhow!("--roles: one or more of admin, manager, specialist, comma-separated")
@@ -197,10 +183,12 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
         }
         Command::Show { org, json } => {
             let org = find_org(&sql, &org).await?;
-            let mut members = Vec::new();
-            for m in sql.members(&org.id).await? {
-                members.push(member_view(&sql, m).await?);
-            }
+            let members = sql
+                .members_with_accounts(&org.id)
+                .await?
+                .into_iter()
+                .map(member_view)
+                .collect();
             print_shown(
                 &Shown {
                     org: org_view(&org),
@@ -271,14 +259,13 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
     }
 }
 
-async fn member_view(sql: &SqlStore, m: Membership) -> anyhow::Result<MemberView> {
-    let account = sql.account(&m.account_id).await?;
-    Ok(MemberView {
-        name: account.as_ref().map(orgs::full_name).unwrap_or_default(),
-        email: account.and_then(|a| a.email),
+fn member_view((m, account): (Membership, Account)) -> MemberView {
+    MemberView {
+        name: account.full_name(),
+        email: account.email,
         roles: m.roles.iter().map(|r| r.as_str()).collect(),
         medical_worker: m.medical_worker,
         since: date(m.since),
         account: m.account_id,
-    })
+    }
 }

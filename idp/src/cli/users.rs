@@ -7,7 +7,7 @@ use std::io::BufRead;
 use clap::{Args as ClapArgs, Subcommand};
 use serde::Serialize;
 
-use super::{admin_store, date, print_json};
+use super::common::{admin_store, date, find_account, operator, print_json};
 use crate::accounts::confirmation::{self, ConfirmError};
 use crate::accounts::{self, NewAccount};
 use crate::audit::{Audit, Entry, events};
@@ -154,30 +154,15 @@ fn session_view(s: &SessionRecord) -> SessionView<'_> {
     }
 }
 
-/// The operator's name, trimmed; refused when empty.
-fn operator(name: &str) -> anyhow::Result<&str> {
-    match name.trim() {
-        "" => anyhow::bail!("--operator must name the operator"),
-        name => Ok(name),
-    }
-}
-
 fn view(a: &Account) -> View<'_> {
     View {
         id: &a.id,
         email: a.email.as_deref(),
         phone: a.phone.as_deref(),
-        name: format!("{} {}", a.family_name, a.given_name),
+        name: a.full_name(),
         level: a.level,
         created: date(a.created_at),
     }
-}
-
-/// The account behind any login identifier, in any common notation.
-async fn find(sql: &crate::store::SqlStore, login: &str) -> anyhow::Result<Account> {
-    accounts::find_by_login(sql, login)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no account with login `{login}`"))
 }
 
 pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
@@ -224,21 +209,20 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             println!("{:<36} {:<11} {:<28} NAME", "ID", "LEVEL", "E-MAIL");
             for a in &accounts {
                 println!(
-                    "{:<36} {:<11} {:<28} {} {}",
+                    "{:<36} {:<11} {:<28} {}",
                     a.id,
                     a.level,
                     a.email.as_deref().unwrap_or("-"),
-                    a.family_name,
-                    a.given_name
+                    a.full_name()
                 );
             }
             Ok(())
         }
         Command::Show { login, json } => {
-            super::users_show::show(&sql, find(&sql, &login).await?, json).await
+            super::users_show::show(&sql, find_account(&sql, &login).await?, json).await
         }
         Command::Sessions { login, json } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let now = SystemClock.now();
             let mut sessions = sql.open_sessions_of(&account.id).await?;
             sessions.retain(|s| s.expires_at > now);
@@ -269,7 +253,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             login,
             operator: name,
         } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let audit = Audit::new(sql.clone());
             let ender = Ender::admin(&sql, &audit, SystemClock.now(), operator(&name)?);
             let ended = ender.end_all(&account.id, None, EndReason::Cli).await?;
@@ -283,7 +267,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             login,
             operator: name,
         } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let (audit, now, name) = (Audit::new(sql.clone()), SystemClock.now(), operator(&name)?);
             crate::credentials::guard::lock_by_admin(&sql, &audit, &account.id, name, now).await?;
             let ender = Ender::admin(&sql, &audit, now, name);
@@ -297,7 +281,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Unlock { login } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let now = SystemClock.now();
             let was = account.locked_until.filter(|until| *until > now);
             crate::credentials::guard::lift(
@@ -318,7 +302,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             login,
             operator: name,
         } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let (audit, now, name) = (Audit::new(sql.clone()), SystemClock.now(), operator(&name)?);
             let removed = crate::accounts::second_factor::reset_by_operator(
                 &sql,
@@ -346,7 +330,7 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             document,
             operator,
         } => {
-            let account = find(&sql, &login).await?;
+            let account = find_account(&sql, &login).await?;
             let operator = self::operator(&operator)?;
             let audit = Audit::new(sql.clone());
             let now = SystemClock.now();

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{date, print_shown};
+use super::common::{date, print_shown};
 use crate::clock::{Clock, SystemClock};
 use crate::model::{
     ADMIN_LOCK, Account, AccountLevel, PersonalNumber, Profile, VerificationStatus,

@@ -18,7 +18,7 @@ use super::lockout;
 use crate::audit::{Audit, Entry, events};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
-use crate::delivery::{Kind, Message};
+use crate::delivery::{self, Message, Prefer, Unverified};
 use crate::model::{ADMIN_LOCK, Account, Secret, random_token};
 use crate::store::{EphemeralExt, SqlStore, StoreError};
 
@@ -146,10 +146,8 @@ async fn notify(
     until: UnixTime,
     length: i64,
 ) -> Result<(), StoreError> {
-    let (kind, to) = match (&account.email, &account.phone) {
-        (Some(email), _) => (Kind::Email, email.clone()),
-        (None, Some(phone)) => (Kind::Sms, phone.clone()),
-        (None, None) => return Ok(()),
+    let Some((kind, to)) = delivery::contact(account, Prefer::Email, Unverified::Allowed) else {
+        return Ok(());
     };
     let token = random_token(32);
     ctx.ephemeral
@@ -175,7 +173,7 @@ async fn notify(
     .words();
     ctx.queue_message(&Message {
         kind,
-        to,
+        to: to.to_owned(),
         subject: words.subject,
         text: words.text,
         code: None,

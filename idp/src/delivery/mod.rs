@@ -6,10 +6,12 @@
 //! nor blocks a page, and the job is retried with backoff until it gets
 //! through. This module holds the transports only.
 
+mod contact;
 mod outbox;
 mod sms;
 mod smtp;
 
+pub use contact::{Prefer, Unverified, contact};
 pub use outbox::{DevOutbox, OutboxEntry};
 
 use async_trait::async_trait;

@@ -4,6 +4,7 @@
 pub mod chain;
 mod checks;
 pub mod events;
+mod names;
 mod orgs;
 mod records;
 mod secret;

@@ -79,16 +79,6 @@ pub enum PersonalNumber {
     Inn,
 }
 
-impl Account {
-    /// «Имя Отчество»: the given name and the patronymic, if any.
-    pub fn given_names(&self) -> String {
-        match &self.middle_name {
-            Some(middle) => format!("{} {middle}", self.given_name),
-            None => self.given_name.clone(),
-        }
-    }
-}
-
 /// How a client proves who it is at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -7,11 +7,11 @@
 
 use serde_json::json;
 
-use super::{Actor, OrgError, OrgField, Orgs, check_medical, checked_roles, full_name};
+use super::{Actor, OrgError, OrgField, Orgs, check_medical, checked_roles};
 use crate::accounts::profile;
 use crate::audit::events;
 use crate::ctx::Ctx;
-use crate::delivery::{Kind, Message};
+use crate::delivery::{self, Kind, Message, Prefer, Unverified};
 use crate::identifiers::{self, Invalid};
 use crate::model::{
     Account, Invitation, Invitee, Membership, Organization, PersonalNumber, Role, Roles, roles_text,
@@ -117,10 +117,9 @@ async fn contact(ctx: &Ctx, invitee: &Invitee) -> Result<Option<(Kind, String)>,
             .into_iter()
             // The account whose SNILS is checked (unique among checked ones).
             .find(|account| profile::number_checked(account, PersonalNumber::Snils))
-            .and_then(|account| match (account.email, account.phone) {
-                (Some(email), _) => Some((Kind::Email, email)),
-                (None, Some(phone)) => Some((Kind::Sms, phone)),
-                (None, None) => None,
+            .and_then(|account| {
+                delivery::contact(&account, Prefer::Email, Unverified::Allowed)
+                    .map(|(kind, to)| (kind, to.to_owned()))
             }),
     })
 }
@@ -184,13 +183,7 @@ pub async fn for_person(
     {
         invitees.push(Invitee::Snils(written));
     }
-    let mut found = Vec::new();
-    for invitation in ctx.sql.invitations_to(invitees, ctx.now()).await? {
-        if let Some(org) = ctx.sql.organization(&invitation.org_id).await? {
-            found.push((invitation, org));
-        }
-    }
-    Ok(found)
+    ctx.sql.invitations_to(invitees, ctx.now()).await
 }
 
 /// The person accepts an invitation addressed to them: they become an
@@ -217,7 +210,7 @@ pub async fn accept(
         .ok_or(OrgError::InvitationGone)?;
     let orgs = Orgs::node(ctx);
     let detail = json!({
-        "member": full_name(account),
+        "member": account.full_name(),
         "roles": roles_text(&invitation.roles),
         "invited_by": invitation.invited_by,
     });

@@ -51,7 +51,7 @@ impl Actor<'_> {
     /// How the journal names the actor (its stored form).
     pub fn name(&self) -> String {
         match self {
-            Actor::Member(account) => ChangedBy::Person(full_name(account)),
+            Actor::Member(account) => ChangedBy::Person(account.full_name()),
             Actor::Operator(name) => ChangedBy::Operator((*name).to_owned()),
         }
         .stored()
@@ -63,11 +63,6 @@ impl Actor<'_> {
             Actor::Operator(_) => None,
         }
     }
-}
-
-/// «Фамилия Имя Отчество».
-pub fn full_name(account: &Account) -> String {
-    format!("{} {}", account.family_name, account.given_names())
 }
 
 /// A field of the organization forms; errors name it.
@@ -248,16 +243,12 @@ impl<'a> Orgs<'a> {
         let (org, me) = self.open(actor, org_id, None).await?;
         let sees = rules::sees(me.as_ref());
         let manages = sees == Sees::AllAndManages;
-        let visible = match sees {
-            Sees::AllAndManages | Sees::All => self.sql.members(org_id).await?,
-            Sees::Self_ => me.iter().cloned().collect(),
-        };
-        let mut members = Vec::new();
-        for membership in visible {
-            if let Some(account) = self.sql.account(&membership.account_id).await? {
-                members.push((membership, account));
+        let members = match (&actor, &me, sees) {
+            (Actor::Member(account), Some(me), Sees::Self_) => {
+                vec![(me.clone(), (*account).clone())]
             }
-        }
+            _ => self.sql.members_with_accounts(org_id).await?,
+        };
         let invitations = if manages {
             self.sql.pending_invitations(org_id, self.now).await?
         } else {
@@ -386,7 +377,7 @@ impl<'a> Orgs<'a> {
         let (org, _) = self.open(actor, org_id, None).await?;
         check_medical(&org, medical_worker.as_ref())?;
         let detail = json!({
-            "member": full_name(account),
+            "member": account.full_name(),
             "roles": roles_text(&roles),
             "medical_worker": medical_worker,
         });
@@ -410,7 +401,7 @@ impl<'a> Orgs<'a> {
     /// How the journal names the person behind `account_id`.
     async fn named(&self, account_id: &str) -> Result<String, OrgError> {
         match self.sql.account(account_id).await? {
-            Some(account) => Ok(full_name(&account)),
+            Some(account) => Ok(account.full_name()),
             None => Err(OrgError::NotMember),
         }
     }

@@ -10,7 +10,7 @@
 
 use serde_json::json;
 
-use super::{Actor, OrgError, OrgField, OrgMismatch, Orgs, full_name};
+use super::{Actor, OrgError, OrgField, OrgMismatch, Orgs};
 use crate::audit::events;
 use crate::certs;
 use crate::ctx::Ctx;
@@ -198,7 +198,7 @@ pub async fn register(
         "ogrn": org.ogrn,
         "inn": org.inn,
         "name": org.short_name,
-        "head": full_name(head),
+        "head": head.full_name(),
         "certificate": subject.serial_hex,
     });
     let event = orgs.event(

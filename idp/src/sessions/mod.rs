@@ -210,22 +210,9 @@ pub async fn list(
     ctx: &Ctx,
     account_id: &str,
 ) -> Result<Vec<(SessionRecord, Vec<String>)>, StoreError> {
-    let now = ctx.now();
-    let mut listed = Vec::new();
-    for session in ctx.sql.open_sessions_of(account_id).await? {
-        if session.expires_at <= now {
-            continue;
-        }
-        let mut portals = Vec::new();
-        for id in &session.clients {
-            portals.push(match ctx.clients.get(id).await? {
-                Some(client) => client.name.clone(),
-                None => id.clone(),
-            });
-        }
-        listed.push((session, portals));
-    }
-    Ok(listed)
+    ctx.sql
+        .live_sessions_with_portals(account_id, ctx.now())
+        .await
 }
 
 /// A new public session id for the `sid` claim (not the cookie).

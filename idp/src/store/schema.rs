@@ -279,3 +279,5 @@ diesel::table! {
 diesel::joinable!(memberships -> organizations (org_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, session_clients, clients);
 diesel::allow_tables_to_appear_in_same_query!(organizations, memberships);
+diesel::allow_tables_to_appear_in_same_query!(memberships, accounts);
+diesel::allow_tables_to_appear_in_same_query!(org_invitations, organizations);

@@ -11,9 +11,6 @@ use std::path::{Path, PathBuf};
 
 /// The longest a source file may be.
 const MAX_LINES: usize = 600;
-/// Files over [`MAX_LINES`] already being split up, tolerated until then
-/// (issue 19: `demo.rs` becomes `demo/`); remove each when its split lands.
-const BEING_SPLIT: [&str; 1] = ["demo.rs"];
 /// The modules that may import `app`.
 const ABOVE_THE_ROOT: [&str; 3] = ["main", "lib", "cli"];
 
@@ -222,8 +219,7 @@ fn check(root: &Path) -> Findings {
     let mut parsed = BTreeMap::new();
     for (file, text) in &files {
         let lines = text.matches('\n').count();
-        let being_split = BEING_SPLIT.iter().any(|f| Path::new(f) == file);
-        if lines > MAX_LINES && !being_split {
+        if lines > MAX_LINES {
             findings
                 .long_files
                 .push((file.to_string_lossy().into_owned(), lines));

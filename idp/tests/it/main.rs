@@ -23,6 +23,7 @@ mod languages;
 mod layers;
 mod levels;
 mod lifecycle;
+mod listings;
 mod lockout;
 mod login;
 mod logout;

@@ -20,7 +20,7 @@ use crate::model::{Account, ChangedBy, OrgEvent, Organization, Role, Roles, pars
 use crate::oidc::Params;
 use crate::oidc::authorize::Problem;
 use crate::orgs::invitations::{self, NewInvitation};
-use crate::orgs::{self, Actor, OrgError, OrgField, Orgs, full_name};
+use crate::orgs::{self, Actor, OrgError, OrgField, Orgs};
 use crate::paths;
 
 struct Member {
@@ -90,7 +90,7 @@ async fn org_page(
             let worker = m.medical_worker.clone();
             Member {
                 account: a.id.clone(),
-                name: full_name(a),
+                name: a.full_name(),
                 roles: roles(t, &m.roles),
                 admin: m.is(Role::Admin),
                 manager: m.is(Role::Manager),

@@ -5,11 +5,11 @@
 use super::{self as authorize, Decision, Problem};
 use crate::audit::{Entry, events};
 use crate::ctx::Ctx;
-use crate::sessions::Session;
 use crate::model::{Client, Consent, Release};
 use crate::oidc::claims::{self, ClaimDef};
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::flow::{Flow, FlowStep};
+use crate::sessions::Session;
 use crate::store::StoreError;
 
 /// What a flow needs about consent.
@@ -86,7 +86,7 @@ pub async fn page(ctx: &Ctx, flow: &Flow, session: &Session) -> Result<Page, Sto
     };
     Ok(Page {
         client_name: client.name.clone(),
-        account_name: format!("{} {}", account.given_name, account.family_name),
+        account_name: account.short_name(),
         acting_for,
         scopes,
         claims,

@@ -14,10 +14,10 @@ mod run;
 
 pub use run::*;
 
+use super::auth_request::{AuthRequest, max_age_exceeded};
 use super::claims;
 use super::error::{ErrorCode, OAuthError};
 use super::flow::{Flow, FlowStep};
-use super::auth_request::{AuthRequest, max_age_exceeded};
 use crate::clock::UnixTime;
 use crate::model::{Aal, AccountLevel, AuthContext, Client, Consent, Release};
 

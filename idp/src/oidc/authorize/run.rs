@@ -9,15 +9,15 @@ use std::sync::Arc;
 use super::{Facts, Next, SessionFacts, actor, consent, decide, required_level, step_of};
 use crate::ctx::Ctx;
 use crate::limits::{self, Limit, Subject};
-use crate::sessions::Session;
 use crate::model::{AccountLevel, Client};
+use crate::oidc::auth_request::{self, AuthRequest};
 use crate::oidc::code;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::flow::{Flow, FlowStep, Lookup};
 use crate::oidc::params::Params;
 use crate::oidc::redirect;
-use crate::oidc::auth_request::{self, AuthRequest};
 use crate::oidc::tokens::id_token_hint;
+use crate::sessions::Session;
 use crate::store::StoreError;
 
 /// What the browser sees next.

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::model::{Release, Scopes};
-use crate::oidc::claims::ClaimsRequest;
 use crate::oidc::auth_request::Prompt;
+use crate::oidc::claims::ClaimsRequest;
 
 const NOW: UnixTime = 1_700_000_000;
 

@@ -105,7 +105,7 @@ const fn placed(claim: ClaimDef, place: Place) -> ClaimDef {
 
 /// The personal claims, in the order the consent page lists them.
 pub static CLAIMS: [ClaimDef; 17] = [
-    claim("name", "profile", |s| json!(full_name(s.account))),
+    claim("name", "profile", |s| json!(s.account.display_name())),
     claim("family_name", "profile", |s| json!(s.account.family_name)),
     claim("given_name", "profile", |s| json!(s.account.given_name)),
     claim("middle_name", "profile", |s| json!(s.account.middle_name)),
@@ -157,8 +157,4 @@ pub fn supported() -> Vec<&'static str> {
         .into_iter()
         .chain(CLAIMS.iter().map(|c| c.name))
         .collect()
-}
-
-fn full_name(a: &Account) -> String {
-    format!("{} {}", a.given_names(), a.family_name)
 }

@@ -8,7 +8,7 @@ use crate::store::schema::accounts;
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = accounts)]
-struct Row {
+pub(super) struct Row {
     id: String,
     email: Option<String>,
     phone: Option<String>,

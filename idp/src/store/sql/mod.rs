@@ -9,6 +9,7 @@ mod consents;
 mod grants;
 mod jobs;
 mod keys;
+mod listings;
 mod migrations;
 mod orgs;
 mod profiles;

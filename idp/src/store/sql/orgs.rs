@@ -34,7 +34,7 @@ pub enum Accepted {
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = o)]
-struct OrgRow {
+pub(super) struct OrgRow {
     id: String,
     kind: String,
     full_name: String,
@@ -91,7 +91,7 @@ impl From<&Organization> for OrgRow {
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = m)]
-struct MemberRow {
+pub(super) struct MemberRow {
     org_id: String,
     account_id: String,
     roles: String,
@@ -139,7 +139,7 @@ impl From<&Membership> for MemberRow {
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = inv)]
-struct InvitationRow {
+pub(super) struct InvitationRow {
     id: String,
     org_id: String,
     invitee_kind: String,
@@ -444,32 +444,6 @@ impl SqlStore {
                 .collect()
         })
         .await
-    }
-
-    /// The pending invitations to any of `invitees`, newest first.
-    pub async fn invitations_to(
-        &self,
-        invitees: Vec<Invitee>,
-        now: UnixTime,
-    ) -> Result<Vec<Invitation>, StoreError> {
-        let values: Vec<String> = invitees.iter().map(|i| i.value().to_owned()).collect();
-        let found: Vec<Invitation> = self
-            .run(move |conn| {
-                inv::table
-                    .filter(inv::invitee.eq_any(values))
-                    .filter(inv::accepted_at.is_null().and(inv::expires_at.gt(now)))
-                    .order(inv::created_at.desc())
-                    .load::<InvitationRow>(conn)?
-                    .into_iter()
-                    .map(Invitation::try_from)
-                    .collect::<Result<_, _>>()
-            })
-            .await?;
-        // A value matches only under its own kind (a phone is not a SNILS).
-        Ok(found
-            .into_iter()
-            .filter(|i| invitees.contains(&i.invitee))
-            .collect())
     }
 
     /// Accepts an invitation once: marks it accepted by `member`'s account

@@ -15,7 +15,7 @@ use crate::store::schema::{clients as c, session_clients as sc, sessions as s};
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = s)]
-struct Row {
+pub(super) struct Row {
     sid: String,
     account_id: String,
     cookie_digest: String,
@@ -72,7 +72,7 @@ impl From<&SessionRecord> for Row {
 }
 
 /// The rows with the client ids of each, first first.
-fn with_clients(
+pub(super) fn with_clients(
     conn: &mut AnyConnection,
     rows: Vec<Row>,
 ) -> Result<Vec<SessionRecord>, StoreError> {
