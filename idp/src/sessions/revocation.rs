@@ -47,3 +47,34 @@ pub async fn revoke_grant(ctx: &Ctx, grant_id: &str) -> Result<usize, StoreError
 pub async fn grant_revoked(ctx: &Ctx, grant_id: &str) -> Result<bool, StoreError> {
     Ok(ctx.ephemeral.get(&revoked_grant(grant_id)).await?.is_some())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_access_token_mark_lasts_until_the_token_would_have_expired() {
+        let (ctx, clock) = Ctx::for_tests().await;
+        let exp = ctx.now() + 600;
+        revoke_access_token(&ctx, "jti-1", exp).await.unwrap();
+        assert!(access_token_revoked(&ctx, "jti-1").await.unwrap());
+        assert!(!access_token_revoked(&ctx, "jti-2").await.unwrap());
+        clock.advance(600);
+        assert!(!access_token_revoked(&ctx, "jti-1").await.unwrap());
+        // A token already expired needs no mark.
+        revoke_access_token(&ctx, "jti-3", ctx.now()).await.unwrap();
+        assert!(!access_token_revoked(&ctx, "jti-3").await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_grant_is_marked_before_its_row_exists_for_the_token_lifetime() {
+        let (ctx, clock) = Ctx::for_tests().await;
+        // No row yet (a replay racing the first redemption): nothing to
+        // revoke in the database, and the mark stands.
+        assert_eq!(revoke_grant(&ctx, "grant-1").await.unwrap(), 0);
+        assert!(grant_revoked(&ctx, "grant-1").await.unwrap());
+        assert!(!grant_revoked(&ctx, "grant-2").await.unwrap());
+        clock.advance(ctx.config.access_token_ttl_secs);
+        assert!(!grant_revoked(&ctx, "grant-1").await.unwrap());
+    }
+}
