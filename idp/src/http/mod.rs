@@ -64,6 +64,7 @@ pub fn serve_with(ctx: Ctx, listener: TcpListener, options: Options) -> std::io:
     // usually ends at the load balancer, so the node itself speaks http).
     let hsts = ctx.config.secure_cookies();
     let data = web::Data::new(ctx);
+    let published = web::Data::new(endpoints::discovery::Published::default());
     let server = HttpServer::new(move || {
         let mut headers = DefaultHeaders::new()
             .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -75,6 +76,7 @@ pub fn serve_with(ctx: Ctx, listener: TcpListener, options: Options) -> std::io:
         }
         App::new()
             .app_data(data.clone())
+            .app_data(published.clone())
             .app_data(web::PayloadConfig::new(max_body))
             .wrap(from_fn(plain_paths))
             .wrap(headers)

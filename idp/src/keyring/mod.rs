@@ -51,6 +51,9 @@ pub struct KeyRing {
     /// When this node last looked in the store for an unknown `kid`.
     unknown_kid_lookup: tokio::sync::Mutex<Option<Instant>>,
     unknown_kid_lookups: AtomicU64,
+    /// Counts the loads, so what is derived from the keys (the published
+    /// JWKS and discovery) knows when to derive it again.
+    generation: AtomicU64,
 }
 
 impl KeyRing {
@@ -122,6 +125,12 @@ impl KeyRing {
         self.unknown_kid_lookups.load(Ordering::Relaxed)
     }
 
+    /// Changes with every load of the keys. Read it before what is derived
+    /// from them: what is derived is then at least that new.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     pub fn algorithms(&self) -> Vec<Algorithm> {
         let current = self.current();
         Algorithm::ALL
@@ -169,6 +178,7 @@ impl KeyRing {
             }
         }
         *self.loaded.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(loaded);
+        self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 

@@ -71,6 +71,78 @@ async fn jwks_publishes_the_signing_key_with_cache_headers() {
     assert_eq!(kids.len(), keys.len(), "distinct kids");
 }
 
+/// GET `path` with `If-None-Match: if_none_match` (when given).
+async fn revalidate(app: &TestApp, path: &str, if_none_match: Option<&str>) -> reqwest::Response {
+    let mut req = reqwest::Client::new().get(format!("{}{path}", app.url));
+    if let Some(tag) = if_none_match {
+        req = req.header("if-none-match", tag);
+    }
+    req.send().await.unwrap()
+}
+
+#[actix_web::test]
+async fn discovery_and_jwks_carry_an_etag_and_revalidate_with_a_304() {
+    let app = TestApp::spawn().await;
+    for (path, cache) in [
+        ("/.well-known/openid-configuration", "public, max-age=3600"),
+        ("/jwks", "public, max-age=300"),
+    ] {
+        let first = revalidate(&app, path, None).await;
+        assert_eq!(first.status(), 200, "{path}");
+        assert_eq!(first.headers()["content-type"], "application/json");
+        let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+        assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() == 34, "{etag}");
+        let body = first.text().await.unwrap();
+        serde_json::from_str::<serde_json::Value>(&body).unwrap();
+        // The same bytes and tag again.
+        let again = revalidate(&app, path, None).await;
+        assert_eq!(again.headers()["etag"], etag.as_str());
+        assert_eq!(again.text().await.unwrap(), body);
+        // The client holds it: 304, no body, the tag and the cache rule.
+        let weak = format!("W/{etag}");
+        let listed = format!("\"other\", {etag}");
+        for held in [etag.as_str(), &weak, &listed, "*"] {
+            let res = revalidate(&app, path, Some(held)).await;
+            assert_eq!(res.status(), 304, "{path} with {held}");
+            assert_eq!(res.headers()["etag"], etag.as_str());
+            assert_eq!(res.headers()["cache-control"], cache);
+            assert!(res.bytes().await.unwrap().is_empty());
+        }
+        // An old or garbled tag gets the document.
+        for stale in ["\"0123\"", "", "W/", ",,", "W/\"\""] {
+            let res = revalidate(&app, path, Some(stale)).await;
+            assert_eq!(res.status(), 200, "{path} with {stale:?}");
+            assert_eq!(res.text().await.unwrap(), body);
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_new_signing_key_changes_the_published_jwks_and_its_etag() {
+    let app = TestApp::spawn().await;
+    let first = revalidate(&app, "/jwks", None).await;
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let before: serde_json::Value = first.json().await.unwrap();
+    let policy = idp::keyring::lifecycle::Policy::from_config(&app.state.config);
+    idp::keyring::lifecycle::rotate(
+        &app.state.sql,
+        &app.state.master,
+        &policy,
+        keys::Algorithm::ES256,
+        false,
+        app.state.now(),
+    )
+    .await
+    .unwrap();
+    idp::janitor::follow_keys(&app.state).await.unwrap();
+    let res = revalidate(&app, "/jwks", Some(&etag)).await;
+    assert_eq!(res.status(), 200, "the old tag no longer matches");
+    assert_ne!(res.headers()["etag"], etag.as_str());
+    let after: serde_json::Value = res.json().await.unwrap();
+    let count = |jwks: &serde_json::Value| jwks["keys"].as_array().unwrap().len();
+    assert_eq!(count(&after), count(&before) + 1, "the next key is published");
+}
+
 /// The section of a Markdown document under `heading`, up to the next `## `.
 fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
     let start = doc
