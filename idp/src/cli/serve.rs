@@ -210,10 +210,10 @@ fn report(ctx: &Ctx, created: &crate::app::Created) {
     }
 }
 
-/// Logs as text (coloured only on a terminal) or as one JSON object per
-/// line (`log_format = "json"`), filtered by `RUST_LOG` or `log`.
+/// Logs as plain text (never coloured: tracing-subscriber is built without
+/// `ansi`) or as one JSON object per line (`log_format = "json"`), filtered
+/// by `RUST_LOG` or `log`.
 pub fn init_tracing(config: &Config) {
-    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
@@ -225,8 +225,6 @@ pub fn init_tracing(config: &Config) {
             .with_current_span(true)
             .with_span_list(false)
             .try_init(),
-        crate::config::LogFormat::Text => builder
-            .with_ansi(std::io::stdout().is_terminal())
-            .try_init(),
+        crate::config::LogFormat::Text => builder.try_init(),
     };
 }

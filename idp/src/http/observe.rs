@@ -108,7 +108,7 @@ pub async fn observe(
             status = status.as_u16(),
             latency_ms = elapsed.as_secs_f64() * 1000.0,
             client_id = client_id.as_deref(),
-            client_ip = client.ip.map(|ip| ip.to_string()).as_deref(),
+            client_ip = client.ip.map(tracing::field::display),
             "request"
         );
         Ok(res)
