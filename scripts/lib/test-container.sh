@@ -56,8 +56,7 @@ if ! probe=$(podman run --rm --network host "$image" --version 2>&1); then
     exit 0
 fi
 
-idp_port=$(free_port)
-cabinet_port=$(free_port)
+read -r idp_port cabinet_port < <(free_ports 2)
 provider=http://127.0.0.1:$idp_port
 site=http://127.0.0.1:$cabinet_port
 run() {
