@@ -91,7 +91,10 @@ async fn discovery_and_jwks_carry_an_etag_and_revalidate_with_a_304() {
         assert_eq!(first.status(), 200, "{path}");
         assert_eq!(first.headers()["content-type"], "application/json");
         let etag = first.headers()["etag"].to_str().unwrap().to_owned();
-        assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() == 34, "{etag}");
+        assert!(
+            etag.starts_with('"') && etag.ends_with('"') && etag.len() == 34,
+            "{etag}"
+        );
         let body = first.text().await.unwrap();
         serde_json::from_str::<serde_json::Value>(&body).unwrap();
         // The same bytes and tag again.
@@ -140,7 +143,11 @@ async fn a_new_signing_key_changes_the_published_jwks_and_its_etag() {
     assert_ne!(res.headers()["etag"], etag.as_str());
     let after: serde_json::Value = res.json().await.unwrap();
     let count = |jwks: &serde_json::Value| jwks["keys"].as_array().unwrap().len();
-    assert_eq!(count(&after), count(&before) + 1, "the next key is published");
+    assert_eq!(
+        count(&after),
+        count(&before) + 1,
+        "the next key is published"
+    );
 }
 
 /// The section of a Markdown document under `heading`, up to the next `## `.
