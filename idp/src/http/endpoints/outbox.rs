@@ -22,7 +22,12 @@ pub async fn outbox(ctx: web::Data<Ctx>, params: RequestParams) -> HttpResponse 
     // Any notation of a phone or e-mail finds its messages; anything else
     // (a postal address) is matched as written.
     let to = Contact::parse(&to).map_or_else(|_| to.trim().to_owned(), |c| c.as_str().to_owned());
-    let messages: Vec<_> = outbox.to(&to).into_iter().map(|e| e.message).collect();
+    // It reads a directory of files: on a blocking thread, not the executor.
+    let outbox = outbox.clone();
+    let Ok(found) = web::block(move || outbox.to(&to)).await else {
+        return HttpResponse::InternalServerError().finish();
+    };
+    let messages: Vec<_> = found.into_iter().map(|e| e.message).collect();
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(messages)
