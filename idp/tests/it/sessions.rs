@@ -244,12 +244,13 @@ async fn a_portal_that_is_down_gets_the_logout_token_on_a_retry() {
     let token = rx.token(2).await;
     check_logout_token(&app, &token, hint).await;
     assert_ne!(claims(&token)["jti"], claims(&rx.token(1).await)["jti"]);
-    let status = eventually("the delivery recorded", async || {
+    // The worker records the delivery, then finishes the job: two writes,
+    // so wait for both rather than read between them.
+    eventually("the delivery recorded and its job finished", async || {
         let status = backchannel::status(&app.state.sql, PORTAL).await.ok()?;
-        status.last_delivered_at.is_some().then_some(status)
+        (status.last_delivered_at.is_some() && status.pending == 0).then_some(())
     })
     .await;
-    assert_eq!(status.pending, 0);
 }
 
 #[actix_web::test]
