@@ -11,6 +11,7 @@ mod jobs;
 mod keys;
 mod listings;
 mod migrations;
+mod oids;
 mod orgs;
 mod profiles;
 mod refresh;

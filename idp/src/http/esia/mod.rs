@@ -1,0 +1,24 @@
+//! The ESIA-compatible endpoints (docs/esia.md), thin over `crate::esia`:
+//! they answer only when `[esia] enabled`, 404 otherwise.
+
+mod authorize;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::RequestId;
+use crate::ctx::Ctx;
+use crate::paths;
+
+/// The ESIA routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(paths::ESIA_AC, web::get().to(authorize::v1))
+        .route(paths::ESIA_AC_V2, web::get().to(authorize::v2));
+}
+
+/// `None` when ESIA mode is on; the 404 page otherwise.
+async fn disabled(ctx: &Ctx, req: &HttpRequest, id: &RequestId) -> Option<HttpResponse> {
+    if ctx.config.esia.enabled {
+        return None;
+    }
+    Some(super::pages::not_found(req.clone(), id.clone()).await)
+}
