@@ -5,5 +5,9 @@
 //! login flow; [`tokens`]: ESIA-shaped tokens; [`rest`]: `/rs/prns`.
 
 pub mod authorize;
+pub mod keys;
+pub mod logout;
 pub mod request;
 pub mod scopes;
+pub mod token;
+pub mod tokens;

@@ -2,6 +2,8 @@
 //! they answer only when `[esia] enabled`, 404 otherwise.
 
 mod authorize;
+mod logout;
+mod token;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -12,7 +14,10 @@ use crate::paths;
 /// The ESIA routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(paths::ESIA_AC, web::get().to(authorize::v1))
-        .route(paths::ESIA_AC_V2, web::get().to(authorize::v2));
+        .route(paths::ESIA_AC_V2, web::get().to(authorize::v2))
+        .route(paths::ESIA_TE, web::post().to(token::v1))
+        .route(paths::ESIA_TE_V3, web::post().to(token::v3))
+        .route(paths::ESIA_LOGOUT, web::get().to(logout::logout));
 }
 
 /// `None` when ESIA mode is on; the 404 page otherwise.

@@ -2,6 +2,7 @@
 //! line, as real ones do, against the real provider over HTTP.
 
 mod authorize;
+mod token;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -43,7 +44,7 @@ impl Portal {
         Portal { id: id.into(), dir }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
@@ -181,4 +182,56 @@ impl Ac {
         let secret = portal.sign(&self.text(&portal.id), tool);
         self.url_with(app, portal, &secret)
     }
+}
+
+/// Logs `login` in through a signed authorization request; returns the code.
+pub async fn code_for(app: &TestApp, portal: &Portal, ac: &Ac, tool: Tool, login: &str) -> String {
+    let callback = app
+        .login(&app.browser(), &ac.url(app, portal, tool), login)
+        .await;
+    crate::harness::query(&callback, "code").expect("a code")
+}
+
+/// A signed token request for `code` (v1, or v3 with the code signed).
+pub fn te_form(
+    app: &TestApp,
+    portal: &Portal,
+    v3: bool,
+    code: &str,
+    scope: &str,
+) -> Vec<(&'static str, String)> {
+    let state = uuid();
+    let ts = timestamp(app, 0);
+    let text = if v3 {
+        [&portal.id, scope, &ts, &state, REDIRECT, code].concat()
+    } else {
+        [scope, &ts, &portal.id, &state].concat()
+    };
+    let secret = portal.sign(&text, if v3 { Tool::Cms } else { Tool::Smime });
+    let mut form = vec![
+        ("client_id", portal.id.clone()),
+        ("code", code.to_owned()),
+        ("grant_type", "authorization_code".to_owned()),
+        ("client_secret", secret),
+        ("state", state),
+        ("redirect_uri", REDIRECT.to_owned()),
+        ("scope", scope.to_owned()),
+        ("timestamp", ts),
+        ("token_type", "Bearer".to_owned()),
+    ];
+    if v3 {
+        form.push(("client_certificate_hash", portal.hash()));
+    }
+    form
+}
+
+/// POSTs a token request to `/aas/oauth2/te` or `/v3/te`.
+pub async fn te(app: &TestApp, v3: bool, form: &[(&'static str, String)]) -> reqwest::Response {
+    let path = if v3 {
+        "/aas/oauth2/v3/te"
+    } else {
+        "/aas/oauth2/te"
+    };
+    app.back_channel(path, None, &crate::harness::form(form))
+        .await
 }

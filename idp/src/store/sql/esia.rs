@@ -1,4 +1,5 @@
-//! The ESIA `oid` of accounts (the column the migrations fill in).
+//! What ESIA mode reads: the `oid` of accounts (the column the migrations
+//! fill in), and whether a portal got tokens in a session.
 
 use diesel::prelude::*;
 
@@ -29,6 +30,23 @@ impl SqlStore {
                 .select(account_oids::id)
                 .first::<String>(conn)
                 .optional()?)
+        })
+        .await
+    }
+}
+
+impl SqlStore {
+    /// Whether `client_id` redeemed a code in the session `sid`.
+    pub async fn session_has_client(&self, sid: &str, client_id: &str) -> Result<bool, StoreError> {
+        use crate::store::schema::session_clients as sc;
+        let (sid, client_id) = (sid.to_owned(), client_id.to_owned());
+        self.run(move |conn| {
+            let n: i64 = sc::table
+                .filter(sc::sid.eq(sid))
+                .filter(sc::client_id.eq(client_id))
+                .count()
+                .get_result(conn)?;
+            Ok(n > 0)
         })
         .await
     }
