@@ -8,6 +8,8 @@ pub mod authorize;
 pub mod keys;
 pub mod logout;
 pub mod request;
+pub mod rest;
 pub mod scopes;
 pub mod token;
 pub mod tokens;
+pub mod views;

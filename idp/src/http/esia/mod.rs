@@ -3,6 +3,7 @@
 
 mod authorize;
 mod logout;
+mod rest;
 mod token;
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -17,7 +18,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(paths::ESIA_AC_V2, web::get().to(authorize::v2))
         .route(paths::ESIA_TE, web::post().to(token::v1))
         .route(paths::ESIA_TE_V3, web::post().to(token::v3))
-        .route(paths::ESIA_LOGOUT, web::get().to(logout::logout));
+        .route(paths::ESIA_LOGOUT, web::get().to(logout::logout))
+        .route(paths::ESIA_PRNS, web::get().to(rest::prns))
+        .route(paths::ESIA_PRNS_PART, web::get().to(rest::prns))
+        .route(paths::ESIA_PRNS_ELEMENT, web::get().to(rest::prns));
 }
 
 /// `None` when ESIA mode is on; the 404 page otherwise.

@@ -2,6 +2,7 @@
 //! line, as real ones do, against the real provider over HTTP.
 
 mod authorize;
+mod rest;
 mod token;
 
 use std::path::PathBuf;
