@@ -277,9 +277,7 @@ async fn clients_are_registered_by_the_cli_and_logout_returns_to_the_portal() {
     // Another site naming the portal: back to the portal, the session
     // stays (the portal's URL is not registered for the stranger).
     let res = browser
-        .get(&format!(
-            "/idp/ext/Logout?client_id=cli-esia&redirect_url=https://evil.example/"
-        ))
+        .get("/idp/ext/Logout?client_id=cli-esia&redirect_url=https://evil.example/")
         .await;
     assert_eq!(res.status(), 400);
     let res = browser
