@@ -294,3 +294,58 @@ async fn clients_are_registered_by_the_cli_and_logout_returns_to_the_portal() {
         .await;
     assert_eq!(page.url.path(), "/login", "{page:?}");
 }
+
+#[actix_web::test]
+async fn an_offline_grant_is_refreshed_at_te_with_rotation() {
+    let app = esia_app().await;
+    let portal = Portal::new("portal-esia");
+    portal.register(&app, "openid fullname").await;
+    let mut ac = Ac::new(&app, true, "openid fullname");
+    ac.access_type = "offline";
+    let code = code_for(&app, &portal, &ac, Tool::Cms, STANDARD).await;
+    let res = te(
+        &app,
+        true,
+        &te_form(&app, &portal, true, &code, "openid fullname"),
+    )
+    .await;
+    let body: Value = res.json().await.unwrap();
+    let first = body["refresh_token"].as_str().unwrap().to_owned();
+    let mut refreshed = first.clone();
+    for v3 in [true, false] {
+        // A refresh request: signed like a code's (v3 without the code).
+        let mut form = te_form(&app, &portal, false, "", "openid fullname");
+        if v3 {
+            form = te_form(&app, &portal, true, "", "openid fullname");
+        }
+        form[1] = ("refresh_token", refreshed.clone());
+        form[2].1 = "refresh_token".into();
+        let res = te(&app, v3, &form).await;
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        let access = crate::harness::claims(body["access_token"].as_str().unwrap());
+        assert!(
+            access["scope"].as_str().unwrap().contains("fullname?oid="),
+            "{access}"
+        );
+        let next = body["refresh_token"].as_str().unwrap().to_owned();
+        assert_ne!(next, refreshed);
+        refreshed = next;
+    }
+    // The first refresh token, used again past the grace window: the
+    // whole grant goes.
+    app.clock.advance(app.state.config.refresh_grace_secs + 1);
+    let mut form = te_form(&app, &portal, false, "", "openid fullname");
+    form[1] = ("refresh_token", first);
+    form[2].1 = "refresh_token".into();
+    let (status, error, description) = error_of(te(&app, false, &form).await).await;
+    assert_eq!((status, error.as_str()), (400, "invalid_grant"));
+    assert!(description.starts_with("ESIA-007012"), "{description}");
+    let mut form = te_form(&app, &portal, false, "", "openid fullname");
+    form[1] = ("refresh_token", refreshed);
+    form[2].1 = "refresh_token".into();
+    assert_eq!(
+        error_of(te(&app, false, &form).await).await.1,
+        "invalid_grant"
+    );
+}
