@@ -8,17 +8,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{
-    Requester, busy, decision, html, problem, second_factor, see_other, texts, throttled,
+    LoginFlow, Requester, busy, decision, html, problem, second_factor, see_other, throttled,
     with_cookie,
 };
 use crate::ctx::Ctx;
 use crate::http::RequestId;
-use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
+use crate::http::extract::{csrf_token, session_cookie};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
 use crate::login::{self, LoginError, Outcome};
 use crate::model::Aal;
-use crate::oidc::Params;
 use crate::oidc::authorize::{self, Problem};
 use crate::oidc::flow::Flow;
 
@@ -50,24 +49,6 @@ struct FormState<'a> {
     password_invalid: bool,
 }
 
-/// The flow named by `flow` as this browser may use it, or the page to show
-/// instead.
-pub(super) async fn load_flow(
-    ctx: &Ctx,
-    req: &HttpRequest,
-    id: &RequestId,
-    params: &Params,
-) -> Result<Option<Flow>, HttpResponse> {
-    let Ok(Some(flow_id)) = params.get("flow") else {
-        return Ok(None);
-    };
-    let (browser, cookie) = browser_id(ctx, req);
-    match authorize::open(ctx, flow_id, Some(&browser)).await {
-        Ok(flow) => Ok(Some(flow)),
-        Err(next) => Err(with_cookie(decision(texts(req, None), id, next), cookie)),
-    }
-}
-
 /// The strength the flow requires; a login outside a flow needs the least.
 pub(super) fn required(flow: Option<&Flow>) -> Aal {
     flow.map_or(Aal::Aal1, |f| f.request.required_aal)
@@ -91,7 +72,7 @@ async fn render(
     let client_name = client_name(ctx, flow).await;
     let methods = login::methods(ctx, required(flow));
     let (csrf, cookie) = csrf_token(ctx, req);
-    let mut res = html(
+    let res = html(
         status,
         &LoginPage {
             t,
@@ -106,28 +87,15 @@ async fn render(
             certificate: methods.certificate,
         },
     );
-    if let Some(cookie) = cookie {
-        let _ = res.add_cookie(&cookie);
-    }
-    res
-}
-
-pub(super) fn flow_texts(req: &HttpRequest, flow: Option<&Flow>) -> &'static Texts {
-    texts(req, flow.and_then(|f| f.request.ui_locales.as_deref()))
+    with_cookie(res, cookie)
 }
 
 pub async fn form(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    params: RequestParams,
+    LoginFlow { flow, t, .. }: LoginFlow,
     id: RequestId,
 ) -> HttpResponse {
-    let params = params.0.unwrap_or_default();
-    let flow = match load_flow(&ctx, &req, &id, &params).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    let t = flow_texts(&req, flow.as_ref());
     let methods = login::methods(&ctx, required(flow.as_ref()));
     if !methods.password && !methods.certificate {
         return unmet(&ctx, t, &id, flow).await;
@@ -146,14 +114,9 @@ pub async fn form(
 pub async fn submit(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    CsrfForm(params): CsrfForm,
+    LoginFlow { flow, t, params }: LoginFlow,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&ctx, &req, &id, &params).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    let t = flow_texts(&req, flow.as_ref());
     let methods = login::methods(&ctx, required(flow.as_ref()));
     if !methods.password {
         // A form from before, or a script: no password can do here.
