@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::request::{self, Signed, Version, refusal};
+use super::request::{self, Signed, Version, missing, refusal, required};
 use super::scopes;
 use crate::ctx::Ctx;
 use crate::model::{Aal, Client};
@@ -60,13 +60,7 @@ async fn trusted(ctx: &Ctx, params: &Params) -> Result<(Arc<Client>, String), De
     let client_id = params.require("client_id").map_err(bad)?;
     let client = match ctx.clients.get(client_id).await {
         Ok(Some(client)) if client.is_esia() => client,
-        Ok(_) => {
-            return Err(bad(refusal(
-                ErrorCode::InvalidClient,
-                "ESIA-007005",
-                "the client is not registered as an ESIA client",
-            )));
-        }
+        Ok(_) => return Err(bad(request::unknown_client())),
         Err(e) => return Err(authorize::unavailable(e)),
     };
     let redirect_uri = params.require("redirect_uri").map_err(bad)?;
@@ -89,14 +83,7 @@ fn validate(
     client: &Client,
     redirect_uri: &str,
 ) -> Result<AuthRequest, OAuthError> {
-    let missing = |name: &str| {
-        refusal(
-            ErrorCode::InvalidRequest,
-            "ESIA-007014",
-            format!("the request has no `{name}`"),
-        )
-    };
-    let get = |name: &'static str| params.get(name)?.ok_or_else(|| missing(name));
+    let get = |name: &'static str| required(params, name);
     let (scope, timestamp, state, secret) = (
         get("scope")?,
         get("timestamp")?,

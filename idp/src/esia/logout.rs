@@ -5,7 +5,7 @@
 //! portal's public id, the session ends only when that portal got tokens
 //! in it; otherwise the browser just goes back.
 
-use super::request::refusal;
+use super::request::{esia_client, refusal};
 use crate::ctx::Ctx;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::oidc::logout::{self, LogoutRequest};
@@ -25,16 +25,7 @@ pub async fn logout(
     request_id: Option<&str>,
 ) -> Result<LoggedOut, OAuthError> {
     let client_id = params.require("client_id")?;
-    let client = match ctx.clients.get(client_id).await? {
-        Some(client) if client.is_esia() => client,
-        _ => {
-            return Err(refusal(
-                ErrorCode::InvalidClient,
-                "ESIA-007005",
-                "the client is not registered as an ESIA client",
-            ));
-        }
-    };
+    let client = esia_client(ctx, client_id).await?;
     let redirect_url = params.require("redirect_url")?;
     let registered = client
         .redirect_uris

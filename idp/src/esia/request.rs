@@ -4,11 +4,15 @@
 //! near the server's clock and `state` a UUID. The rules are pure: the
 //! handlers read the parameters, the use cases call [`verify`].
 
+use std::sync::Arc;
+
 use chrono::{DateTime, FixedOffset};
 
 use crate::clock::UnixTime;
+use crate::ctx::Ctx;
 use crate::model::Client;
 use crate::oidc::error::{ErrorCode, OAuthError};
+use crate::oidc::params::Params;
 
 /// Which text a signature covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +72,37 @@ pub fn is_uuid(text: &str) -> bool {
 /// A refusal of the ESIA endpoints, with ESIA's code.
 pub fn refusal(code: ErrorCode, esia: &str, description: impl std::fmt::Display) -> OAuthError {
     OAuthError::new(code, format!("{esia}: {description}"))
+}
+
+/// `ESIA-007014`: the request lacks the parameter `name`.
+pub fn missing(name: &str) -> OAuthError {
+    refusal(
+        ErrorCode::InvalidRequest,
+        "ESIA-007014",
+        format!("the request has no `{name}`"),
+    )
+}
+
+/// The parameter `name`, required.
+pub fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, OAuthError> {
+    params.get(name)?.ok_or_else(|| missing(name))
+}
+
+/// `ESIA-007005`: the client is unknown, or not an ESIA client.
+pub fn unknown_client() -> OAuthError {
+    refusal(
+        ErrorCode::InvalidClient,
+        "ESIA-007005",
+        "the client is not registered as an ESIA client",
+    )
+}
+
+/// The ESIA client `client_id`, or [`unknown_client`].
+pub async fn esia_client(ctx: &Ctx, client_id: &str) -> Result<Arc<Client>, OAuthError> {
+    match ctx.clients.get(client_id).await? {
+        Some(client) if client.is_esia() => Ok(client),
+        _ => Err(unknown_client()),
+    }
 }
 
 /// Checks a signed request of `client` (an ESIA client): `timestamp`

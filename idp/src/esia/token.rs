@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::request::{self, Signed, Version, refusal};
+use super::request::{self, Signed, Version, esia_client, missing, refusal, required};
 use super::scopes;
 use super::tokens::{self, AccessClaims, Person};
 use crate::audit::{Entry, events};
@@ -46,25 +46,9 @@ async fn exchange_code(
     version: Version,
     request_id: Option<&str>,
 ) -> Result<Tokens, OAuthError> {
-    let missing = |name: &str| {
-        refusal(
-            ErrorCode::InvalidRequest,
-            "ESIA-007014",
-            format!("the request has no `{name}`"),
-        )
-    };
-    let get = |name: &'static str| params.get(name)?.ok_or_else(|| missing(name));
+    let get = |name: &'static str| required(params, name);
     let client_id = get("client_id")?;
-    let client = match ctx.clients.get(client_id).await? {
-        Some(client) if client.is_esia() => client,
-        _ => {
-            return Err(refusal(
-                ErrorCode::InvalidClient,
-                "ESIA-007005",
-                "the client is not registered as an ESIA client",
-            ));
-        }
-    };
+    let client = esia_client(ctx, client_id).await?;
     let refresh = match get("grant_type")? {
         "authorization_code" => false,
         "refresh_token" => true,
