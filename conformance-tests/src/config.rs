@@ -43,4 +43,17 @@ pub struct SuiteConfig {
     pub forms: FormFields,
     /// Run only modules whose name contains one of these.
     pub only: Vec<String>,
+    /// An ESIA-mode client, for the `esia` module set (skipped without).
+    pub esia: Option<EsiaClient>,
+}
+
+/// A client registered with the provider's ESIA mode: the key and
+/// certificate it signs its requests with (`openssl cms` signs them).
+#[derive(Debug, Clone)]
+pub struct EsiaClient {
+    pub id: String,
+    pub key_file: std::path::PathBuf,
+    pub cert_file: std::path::PathBuf,
+    /// The `iss` its tokens must carry.
+    pub issuer: String,
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use conformance_tests::config::{ClientCreds, FormFields, SuiteConfig};
+use conformance_tests::config::{ClientCreds, EsiaClient, FormFields, SuiteConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -52,6 +52,17 @@ struct Args {
     /// Run only this module, or the modules whose name contains this (repeatable).
     #[arg(long)]
     only: Vec<String>,
+    /// An ESIA-mode client (the `esia` modules): its id, and the key and
+    /// certificate (PEM) it signs with.
+    #[arg(long, requires_all = ["esia_key", "esia_cert"])]
+    esia_client_id: Option<String>,
+    #[arg(long)]
+    esia_key: Option<PathBuf>,
+    #[arg(long)]
+    esia_cert: Option<PathBuf>,
+    /// The `iss` of ESIA tokens.
+    #[arg(long, default_value = "http://esia.gosuslugi.ru/")]
+    esia_issuer: String,
     /// Write the results as JSON.
     #[arg(long)]
     report_json: Option<PathBuf>,
@@ -90,6 +101,12 @@ fn main() -> ExitCode {
             consent_allow: consent_allow.into(),
         },
         only: args.only,
+        esia: args.esia_client_id.map(|id| EsiaClient {
+            id,
+            key_file: args.esia_key.unwrap_or_default(),
+            cert_file: args.esia_cert.unwrap_or_default(),
+            issuer: args.esia_issuer,
+        }),
     };
     let report = match conformance_tests::run(&cfg) {
         Ok(report) => report,

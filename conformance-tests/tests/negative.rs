@@ -255,6 +255,7 @@ fn run(defect: Defect, modules: &[&str]) -> Vec<(String, Status, String)> {
         password: "password".into(),
         forms: FormFields::default(),
         only: modules.iter().map(|m| m.to_string()).collect(),
+        esia: None,
     };
     let report = conformance_tests::run(&cfg).expect("discovery of the fake works");
     report

@@ -26,6 +26,7 @@ pub mod ctx;
 pub mod dates;
 pub mod delivery;
 pub mod demo;
+pub mod esia;
 pub mod http;
 pub mod identifiers;
 pub mod janitor;

@@ -57,3 +57,16 @@ pub const LOGIN_ACTOR: &str = "/login/actor";
 pub fn org_path(pattern: &str, id: &str) -> String {
     pattern.replace("{org}", id)
 }
+
+/// ESIA mode (`[esia] enabled`): the authorization endpoints v1 and v2.
+pub const ESIA_AC: &str = "/aas/oauth2/ac";
+pub const ESIA_AC_V2: &str = "/aas/oauth2/v2/ac";
+/// ESIA mode: the token endpoints v1 and v3.
+pub const ESIA_TE: &str = "/aas/oauth2/te";
+pub const ESIA_TE_V3: &str = "/aas/oauth2/v3/te";
+/// ESIA mode: logout (`?client_id=&redirect_url=`).
+pub const ESIA_LOGOUT: &str = "/idp/ext/Logout";
+/// ESIA mode: the REST API about a person (`{oid}`) and their collections.
+pub const ESIA_PRNS: &str = "/rs/prns/{oid}";
+pub const ESIA_PRNS_PART: &str = "/rs/prns/{oid}/{part}";
+pub const ESIA_PRNS_ELEMENT: &str = "/rs/prns/{oid}/{part}/{element}";

@@ -5,6 +5,7 @@
 mod basic;
 mod beyond;
 mod config_op;
+mod esia;
 mod logout;
 
 use base64::Engine;
@@ -36,6 +37,7 @@ pub fn all() -> Vec<Module> {
     modules.extend(basic::modules());
     modules.extend(logout::modules());
     modules.extend(beyond::modules());
+    modules.extend(esia::modules());
     modules
 }
 

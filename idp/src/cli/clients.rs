@@ -93,6 +93,15 @@ pub struct AddArgs {
     /// host and port of one of its redirect URIs.
     #[arg(long)]
     pub backchannel_logout_uri: Option<String>,
+    /// `oidc` (default), or `esia`: a portal that speaks ESIA's dialect,
+    /// signs its requests with the key of `--certificate` and talks only to
+    /// the ESIA endpoints; its `--scopes` may be given by ESIA's names.
+    #[arg(long, default_value = "oidc", value_parser = ["oidc", "esia"])]
+    pub protocol: String,
+    /// The ESIA client's certificate (PEM or DER) that its signatures are
+    /// checked against.
+    #[arg(long, required_if_eq("protocol", "esia"))]
+    pub certificate: Option<std::path::PathBuf>,
 }
 
 /// `--access-token-alg`: an algorithm, or `default` (`None`): the server's
@@ -128,6 +137,11 @@ struct View<'a> {
     backchannel_logout_uri: Option<&'a str>,
     /// Always true: every logout token carries `sid`.
     backchannel_logout_session_required: bool,
+    /// `oidc` or `esia`.
+    protocol: &'static str,
+    /// An ESIA client's `client_certificate_hash`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_certificate_hash: Option<String>,
     created: String,
 }
 
@@ -162,6 +176,11 @@ fn view(c: &Client) -> View<'_> {
         access_token_alg: c.access_token_alg.map(Algorithm::as_str),
         backchannel_logout_uri: c.backchannel_logout_uri.as_deref(),
         backchannel_logout_session_required: true,
+        protocol: if c.is_esia() { "esia" } else { "oidc" },
+        client_certificate_hash: c
+            .esia_certificate
+            .as_deref()
+            .and_then(|pem| esign::client_certificate_hash(pem.as_bytes()).ok()),
         created: date(c.created_at),
     }
 }
@@ -173,6 +192,24 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
     let now = SystemClock.now();
     match cmd {
         Command::Add(a) => {
+            let esia = a.protocol == "esia";
+            let esia_certificate = match (&a.certificate, esia) {
+                (Some(path), true) => Some(std::fs::read(path).map_err(|e| {
+                    anyhow::anyhow!("cannot read the certificate {}: {e}", path.display())
+                })?),
+                (Some(_), false) => anyhow::bail!("--certificate goes with --protocol esia"),
+                (None, _) => None,
+            };
+            let scopes = a.scopes.as_deref().unwrap_or("openid");
+            let scopes = if esia {
+                let requested = crate::esia::scopes::parse(scopes);
+                if let Some(unknown) = requested.unknown.first() {
+                    anyhow::bail!("unknown ESIA scope `{unknown}`");
+                }
+                requested.vhod
+            } else {
+                Scopes::parse(scopes)
+            };
             let new = NewClient {
                 id: a.id,
                 name: a.name,
@@ -180,13 +217,14 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                 secret: None,
                 redirect_uris: a.redirect_uris,
                 post_logout_redirect_uris: a.post_logout_uris,
-                scopes: Some(Scopes::parse(a.scopes.as_deref().unwrap_or("openid"))),
+                scopes: Some(scopes),
                 skip_consent: a.skip_consent,
                 min_account_level: a.min_level,
                 min_aal: a.min_acr,
                 id_token_alg: a.id_token_alg,
                 access_token_alg: a.access_token_alg.and_then(|c| c.0),
                 backchannel_logout_uri: a.backchannel_logout_uri,
+                esia_certificate,
             };
             let (client, secret) = registry.register(new, now).await?;
             audit
@@ -201,6 +239,9 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
                     "client_secret: {}\n(shown once: store it in the portal's configuration now; only its SHA-256 digest is kept)",
                     secret.expose()
                 ),
+                None if client.is_esia() => println!(
+                    "ESIA client: it signs its requests with the registered certificate (docs/esia.md)"
+                ),
                 None => println!("public client: no secret; the portal must use PKCE (S256)"),
             }
             Ok(())
@@ -212,7 +253,11 @@ pub async fn run(config: Config, cmd: Command) -> anyhow::Result<()> {
             }
             println!("{:<24} {:<8} {:<32} REDIRECT URIS", "ID", "TYPE", "NAME");
             for c in &clients {
-                let kind = if c.is_public() { "public" } else { "secret" };
+                let kind = match (c.is_esia(), c.is_public()) {
+                    (true, _) => "esia",
+                    (false, true) => "public",
+                    (false, false) => "secret",
+                };
                 println!(
                     "{:<24} {:<8} {:<32} {}",
                     c.id,

@@ -5,6 +5,7 @@
 mod audit;
 mod clients;
 mod common;
+mod esia;
 mod healthcheck;
 pub mod keys;
 mod migrate;
@@ -61,6 +62,9 @@ pub enum Command {
     /// Read the audit journal and verify its hash chain.
     #[command(subcommand)]
     Audit(audit::Command),
+    /// ESIA mode: the key ESIA tokens verify with.
+    #[command(subcommand)]
+    Esia(esia::Command),
     /// Sign a challenge of /account/confirm with a certificate's private
     /// key (PKCS#8 PEM, RSA or P-256); prints the signature to paste.
     SignChallenge {
@@ -107,6 +111,7 @@ pub fn main() -> ExitCode {
         Command::Keys(cmd) => runtime.block_on(keys::run(config, cmd)),
         Command::Healthcheck(args) => runtime.block_on(healthcheck::run(config, args)),
         Command::Audit(cmd) => runtime.block_on(audit::run(config, cmd)),
+        Command::Esia(cmd) => runtime.block_on(esia::run(config, cmd)),
         Command::SignChallenge { key, challenge } => sign_challenge(&key, &challenge),
     };
     match result {

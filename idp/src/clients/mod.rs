@@ -36,6 +36,8 @@ pub enum ClientError {
     BadBackchannelUri { uri: String, reason: &'static str },
     #[error("no client `{0}`")]
     NotFound(String),
+    #[error("the ESIA client's certificate: {0}")]
+    BadCertificate(esign::CmsError),
 }
 
 /// What an admin asks for when registering a client.
@@ -58,6 +60,9 @@ pub struct NewClient {
     pub access_token_alg: Option<keys::Algorithm>,
     /// Where the portal takes back-channel logout tokens.
     pub backchannel_logout_uri: Option<String>,
+    /// An ESIA client: the certificate (PEM or DER) that signs its
+    /// requests. It has no secret: the signature authenticates it.
+    pub esia_certificate: Option<Vec<u8>>,
 }
 
 pub struct ClientRegistry {
@@ -123,8 +128,15 @@ impl ClientRegistry {
         if new.id_token_alg.parse::<keys::Algorithm>().is_err() {
             return Err(ClientError::BadAlgorithm(new.id_token_alg));
         }
+        let esia_certificate = new
+            .esia_certificate
+            .as_deref()
+            .map(esia_certificate_pem)
+            .transpose()?;
         // 32 random bytes: 256 bits of entropy, stored as a SHA-256 digest.
-        let secret = (!new.public).then(|| new.secret.unwrap_or_else(|| random_token(32)));
+        // An ESIA client signs its requests instead.
+        let secret = (!new.public && esia_certificate.is_none())
+            .then(|| new.secret.unwrap_or_else(|| random_token(32)));
         let client = Client {
             id: new.id,
             name: new.name,
@@ -139,6 +151,7 @@ impl ClientRegistry {
             access_token_alg: new.access_token_alg,
             created_at: now,
             backchannel_logout_uri: new.backchannel_logout_uri,
+            esia_certificate,
         };
         match self.store.insert_client(&client).await {
             Err(StoreError::Conflict(_)) => Err(ClientError::Exists(client.id)),
@@ -183,6 +196,21 @@ impl ClientRegistry {
         self.cache().remove(id);
         self.store.delete_client(id).await
     }
+}
+
+/// A certificate the ESIA client signs with, as PEM: it must be one X.509
+/// certificate with a key that verifies here.
+fn esia_certificate_pem(pem_or_der: &[u8]) -> Result<String, ClientError> {
+    use base64::Engine;
+    let cert = esign::ClientCertificate::parse(pem_or_der).map_err(ClientError::BadCertificate)?;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(cert.der());
+    let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+        pem.push('\n');
+    }
+    pem.push_str("-----END CERTIFICATE-----\n");
+    Ok(pem)
 }
 
 fn validate_id(id: &str) -> Result<(), ClientError> {

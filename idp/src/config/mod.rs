@@ -1,8 +1,10 @@
 //! Typed configuration: defaults -> TOML file -> `IDP_*` environment ->
 //! command-line flags (applied by `cli`).
 
+mod esia;
 mod network;
 
+pub use esia::EsiaConfig;
 pub use network::{LogFormat, TrustedProxies};
 
 use std::fmt;
@@ -155,6 +157,8 @@ pub struct Config {
     pub flows_total: i64,
     /// The largest authorization request a flow keeps, in bytes (as JSON).
     pub flow_max_bytes: usize,
+    /// The ESIA-compatible mode.
+    pub esia: EsiaConfig,
 }
 
 impl Default for Config {
@@ -217,6 +221,7 @@ impl Default for Config {
             flows_per_address: 100,
             flows_total: 50_000,
             flow_max_bytes: 8192,
+            esia: EsiaConfig::default(),
         }
     }
 }
@@ -236,8 +241,13 @@ impl Config {
             figment = figment.merge(Toml::file(file));
         }
         // IDP_CONFIG names the file itself; it is not a setting.
-        figment =
-            figment.merge(Env::prefixed("IDP_").ignore(&["config", "user_password", "workers"]));
+        figment = figment.merge(
+            Env::prefixed("IDP_")
+                .ignore(&["config", "user_password", "workers"])
+                .filter(|k| !k.as_str().to_ascii_lowercase().starts_with("esia_")),
+        );
+        // `[esia]` from IDP_ESIA_ENABLED, IDP_ESIA_ISSUER, ...
+        figment = figment.merge(Env::prefixed("IDP_ESIA_").map(|k| format!("esia.{k}").into()));
         let config: Config = figment.extract().map_err(|e| ConfigError(e.to_string()))?;
         config.validate()?;
         Ok(config)
@@ -298,6 +308,11 @@ impl Config {
         ];
         if let Some((name, _)) = limits.iter().find(|(_, value)| *value <= 0) {
             return Err(ConfigError(format!("{name} must be positive")));
+        }
+        if self.esia.timestamp_window_secs <= 0 || self.esia.issuer.is_empty() {
+            return Err(ConfigError(
+                "esia.timestamp_window_secs must be positive and esia.issuer not empty".into(),
+            ));
         }
         if self.tls_cert_file.is_some() != self.tls_key_file.is_some() {
             return Err(ConfigError(

@@ -32,6 +32,7 @@ pub(super) async fn seed(ctx: &Ctx) -> anyhow::Result<Vec<String>> {
         id_token_alg: "RS256".into(),
         access_token_alg: None,
         backchannel_logout_uri: None,
+        esia_certificate: None,
     };
     let second = NewClient {
         id: CONFORMANCE_2_ID.into(),

@@ -3,6 +3,7 @@
 
 pub mod endpoints;
 mod errors;
+mod esia;
 mod extract;
 pub mod i18n;
 pub mod metrics;

@@ -99,6 +99,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(ORG_INVITE, web::post().to(pages::org::invite))
     .route(ORG_MEMBERS, web::post().to(pages::org::members))
     .route(ORG_JOURNAL, web::get().to(pages::org::journal))
+    .configure(super::esia::configure)
     .default_service(web::to(pages::not_found));
 }
 

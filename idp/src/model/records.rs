@@ -127,11 +127,19 @@ pub struct Client {
     pub created_at: UnixTime,
     /// Where it takes back-channel logout tokens (Back-Channel Logout 1.0).
     pub backchannel_logout_uri: Option<String>,
+    /// An ESIA client's registered certificate (PEM), which signs its
+    /// requests; `None`: an OpenID Connect client.
+    pub esia_certificate: Option<String>,
 }
 
 impl Client {
     pub fn is_public(&self) -> bool {
         self.secret_hash.is_none()
+    }
+
+    /// An ESIA-mode client: it talks only to the ESIA endpoints.
+    pub fn is_esia(&self) -> bool {
+        self.esia_certificate.is_some()
     }
 }
 
@@ -153,6 +161,7 @@ impl Client {
             id_token_alg: "RS256".into(),
             access_token_alg: None,
             backchannel_logout_uri: None,
+            esia_certificate: None,
             created_at: 0,
         }
     }

@@ -67,6 +67,17 @@ pub struct AuthRequest {
     /// The weakest authentication this request accepts: the strongest of
     /// the client's policy, `acr_values` and an essential `acr` claim.
     pub required_aal: Aal,
+    /// An ESIA-dialect request (`esia::authorize`); `None`: OpenID Connect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub esia: Option<EsiaParts>,
+}
+
+/// What an ESIA-dialect request keeps beyond OpenID Connect's: the scopes
+/// by ESIA's names, for its tokens. Its errors go back with ESIA's codes
+/// (`redirect::error_for`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EsiaParts {
+    pub scopes: Vec<String>,
 }
 
 /// The parts that must be trusted before anything is redirected.
@@ -209,6 +220,7 @@ pub fn validate(
         claims,
         hint_sub,
         required_aal,
+        esia: None,
     })
 }
 

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::auth_request::AuthRequest;
+use super::auth_request::{AuthRequest, EsiaParts};
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
 use crate::model::{AuthContext, Release, Scopes, Secret, random_token};
@@ -24,6 +24,9 @@ pub struct CodeGrant {
     pub release: Release,
     pub auth: AuthContext,
     pub expires_at: UnixTime,
+    /// An ESIA-dialect request's parts, for its tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub esia: Option<EsiaParts>,
 }
 
 /// A code's stored state.
@@ -75,6 +78,7 @@ pub async fn issue(
         release,
         auth: auth.clone(),
         expires_at: ctx.now() + ttl,
+        esia: request.esia.clone(),
     };
     // The store keeps it a little longer than it is valid, so an expired
     // code is reported as expired rather than unknown.

@@ -56,6 +56,34 @@ impl ErrorCode {
         }
     }
 
+    /// ESIA's code for this error, which an ESIA-mode flow puts in front of
+    /// `error_description` (docs/errors.md, «ESIA»). The ESIA endpoints'
+    /// own refusals (signature, timestamp, client) name theirs directly.
+    pub fn esia(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            AccessDenied
+            | LoginRequired
+            | ConsentRequired
+            | InteractionRequired
+            | AccountSelectionRequired
+            | UnmetAuthenticationRequirements => "ESIA-007004",
+            InvalidClient | UnauthorizedClient => "ESIA-007005",
+            InvalidGrant => "ESIA-007012",
+            InvalidScope => "ESIA-007013",
+            InvalidToken => "ESIA-007021",
+            InsufficientScope => "ESIA-007022",
+            ServerError | TemporarilyUnavailable => "ESIA-007008",
+            InvalidRequest
+            | UnsupportedGrantType
+            | UnsupportedResponseType
+            | RequestNotSupported
+            | RequestUriNotSupported
+            | RegistrationNotSupported
+            | UnsupportedTokenType => "ESIA-007014",
+        }
+    }
+
     /// The HTTP status when the error is returned directly (not redirected).
     pub fn status(self) -> u16 {
         match self {
@@ -106,6 +134,17 @@ impl OAuthError {
             ErrorCode::TemporarilyUnavailable,
             "the server could not complete the request; try again",
         )
+    }
+}
+
+impl OAuthError {
+    /// This error as an ESIA-mode portal gets it: ESIA's code in front of
+    /// the description (`ESIA-007004: …`), unless it has one already.
+    pub fn in_esia_dialect(mut self) -> Self {
+        if !self.description.starts_with("ESIA-") {
+            self.description = format!("{}: {}", self.code.esia(), self.description);
+        }
+        self
     }
 }
 

@@ -3,6 +3,7 @@
 
 use url::Url;
 
+use super::auth_request::AuthRequest;
 use super::error::OAuthError;
 
 /// `redirect_uri?code=..&state=..&iss=..` (RFC 6749 §4.1.2, RFC 9207).
@@ -33,6 +34,16 @@ pub fn with_error(
             ("iss", Some(issuer)),
         ],
     )
+}
+
+/// Back to the portal of `req` with `error`, in the request's dialect: an
+/// ESIA-mode request gets ESIA's code in front of the description.
+pub fn error_for(req: &AuthRequest, error: &OAuthError, issuer: &str) -> String {
+    let error = match req.esia {
+        Some(_) => error.clone().in_esia_dialect(),
+        None => error.clone(),
+    };
+    with_error(&req.redirect_uri, &error, req.state.as_deref(), issuer)
 }
 
 /// `post_logout_redirect_uri?state=..`.

@@ -27,6 +27,16 @@ diesel::table! {
     }
 }
 
+// The ESIA `oid` of each account, a column of `accounts` declared apart so
+// that the account rows (and every query selecting them) stay as they are.
+diesel::table! {
+    #[sql_name = "accounts"]
+    account_oids (id) {
+        id -> Text,
+        oid -> Nullable<BigInt>,
+    }
+}
+
 diesel::table! {
     clients (id) {
         id -> Text,
@@ -42,6 +52,7 @@ diesel::table! {
         min_acr -> Nullable<Text>,
         backchannel_logout_uri -> Nullable<Text>,
         access_token_alg -> Nullable<Text>,
+        esia_certificate -> Nullable<Text>,
     }
 }
 

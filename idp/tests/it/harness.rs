@@ -188,6 +188,7 @@ impl Builder {
             id_token_alg: "RS256".into(),
             access_token_alg: None,
             backchannel_logout_uri: None,
+            esia_certificate: None,
         };
         let other = NewClient {
             id: OTHER_CLIENT.into(),
@@ -259,6 +260,7 @@ impl TestApp {
             id_token_alg: "RS256".into(),
             access_token_alg: None,
             backchannel_logout_uri: None,
+            esia_certificate: None,
         }
     }
 

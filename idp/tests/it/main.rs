@@ -16,6 +16,7 @@ mod consents;
 mod delivery;
 mod discovery;
 mod e2e;
+mod esia;
 mod grants;
 mod input_headers;
 mod introspect_revoke;

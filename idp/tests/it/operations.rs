@@ -86,6 +86,9 @@ pub fn production_env(config: &Config) -> Vec<(&'static str, String)> {
     if let Some(key) = &config.master_key {
         env.push(("IDP_MASTER_KEY", key.0.clone()));
     }
+    if config.esia.enabled {
+        env.push(("IDP_ESIA_ENABLED", "true".into()));
+    }
     env
 }
 

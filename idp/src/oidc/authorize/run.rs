@@ -80,7 +80,9 @@ pub async fn start(
 ) -> Decision {
     let client = match params.get("client_id") {
         Ok(Some(id)) => match ctx.clients.get(id).await {
-            Ok(client) => client,
+            // An ESIA client is unknown here: it signs its requests to the
+            // ESIA endpoints, which this one does not check.
+            Ok(client) => client.filter(|c| !c.is_esia()),
             Err(e) => return unavailable(e),
         },
         Ok(None) => None,
@@ -97,18 +99,7 @@ pub async fn start(
     }
     let verify_hint = |hint: &str| id_token_hint(ctx, hint).map(|h| h.sub);
     match auth_request::validate(params, &client, redirect_uri, verify_hint) {
-        Ok(req) => {
-            // A logged-in browser counts for its account, others for their
-            // address.
-            let subject = match &session {
-                Some(s) => Subject::Account(&s.auth.account_id),
-                None => Subject::Address(address),
-            };
-            if let Err(refused) = admit(ctx, &req, subject).await {
-                return refused;
-            }
-            evaluate(ctx, Flow::new(req, browser, ctx.now()), &client, session).await
-        }
+        Ok(req) => start_validated(ctx, req, &client, (browser, address), session).await,
         // Client and redirect URI are trusted now: the error goes back.
         Err(error) => Decision::Redirect(redirect::with_error(
             redirect_uri,
@@ -117,6 +108,28 @@ pub async fn start(
             &ctx.issuer,
         )),
     }
+}
+
+/// A new login flow for a request already validated (by the OpenID Connect
+/// rules above, or by another dialect's, `esia::authorize`), from the
+/// browser `browser` at `address`.
+pub async fn start_validated(
+    ctx: &Ctx,
+    req: AuthRequest,
+    client: &Arc<Client>,
+    (browser, address): (&str, &str),
+    session: Option<Session>,
+) -> Decision {
+    // A logged-in browser counts for its account, others for their
+    // address.
+    let subject = match &session {
+        Some(s) => Subject::Account(&s.auth.account_id),
+        None => Subject::Address(address),
+    };
+    if let Err(refused) = admit(ctx, &req, subject).await {
+        return refused;
+    }
+    evaluate(ctx, Flow::new(req, browser, ctx.now()), client, session).await
 }
 
 /// The flow `flow_id` as a page of this browser may use it. A flow started
@@ -155,8 +168,7 @@ async fn admit(ctx: &Ctx, req: &AuthRequest, subject: Subject<'_>) -> Result<(),
         let error = OAuthError::invalid_request(format!(
             "the authorization request is too large to keep ({size} bytes as stored, at most {max}): shorten `state`, `nonce`, `claims`, `acr_values` or `login_hint`"
         ));
-        let back =
-            redirect::with_error(&req.redirect_uri, &error, req.state.as_deref(), &ctx.issuer);
+        let back = redirect::error_for(req, &error, &ctx.issuer);
         return Err(Decision::Redirect(back));
     }
     let per = flows_limit(ctx, "flows", ctx.config.flows_per_address);
@@ -210,7 +222,7 @@ async fn count_flow(
             }
         ),
     );
-    let back = redirect::with_error(&req.redirect_uri, &error, req.state.as_deref(), &ctx.issuer);
+    let back = redirect::error_for(req, &error, &ctx.issuer);
     Err(if req.prompt.none {
         Decision::Redirect(back)
     } else {
@@ -327,12 +339,7 @@ async fn evaluate(
                 required,
                 current,
                 client_name: client.name.clone(),
-                back: redirect::with_error(
-                    &req.redirect_uri,
-                    &error,
-                    req.state.as_deref(),
-                    &ctx.issuer,
-                ),
+                back: redirect::error_for(req, &error, &ctx.issuer),
             }
         }
         Next::Issue { auth, release } => {
@@ -397,12 +404,7 @@ pub async fn finish_error(ctx: &Ctx, flow: &mut Flow, error: OAuthError) -> Deci
     if let Err(e) = flow.save(ctx).await {
         return unavailable(e);
     }
-    Decision::Redirect(redirect::with_error(
-        &flow.request.redirect_uri,
-        &error,
-        flow.request.state.as_deref(),
-        &ctx.issuer,
-    ))
+    Decision::Redirect(redirect::error_for(&flow.request, &error, &ctx.issuer))
 }
 
 async fn save_then(ctx: &Ctx, flow: Flow, next: impl FnOnce(Flow) -> Decision) -> Decision {

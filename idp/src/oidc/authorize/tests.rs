@@ -28,6 +28,7 @@ fn request(scope: &str) -> AuthRequest {
         claims: ClaimsRequest::default(),
         hint_sub: None,
         required_aal: Aal::Aal1,
+        esia: None,
     }
 }
 

@@ -5,8 +5,8 @@ use subtle::ConstantTimeEq;
 use super::{TokenResponse, UserGrant, user_tokens};
 use crate::audit::{Entry, events};
 use crate::ctx::Ctx;
-use crate::model::{Client, Grant, RefreshToken, random_token};
-use crate::oidc::code::{self, Redemption};
+use crate::model::{Client, Grant, RefreshToken, Secret, random_token};
+use crate::oidc::code::{self, CodeGrant, Redemption};
 use crate::oidc::error::OAuthError;
 use crate::sessions::revocation;
 
@@ -23,6 +23,56 @@ pub async fn exchange(
     presented: Presented<'_>,
     request_id: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
+    let now = ctx.now();
+    let Redeemed {
+        code: grant,
+        grant_id,
+        refresh,
+    } = redeem(ctx, client, presented, request_id).await?;
+    let response = user_tokens(
+        ctx,
+        UserGrant {
+            client,
+            auth: &grant.auth,
+            scopes: &grant.scopes,
+            nonce: grant.nonce.as_deref(),
+            release: &grant.release,
+            grant_id: &grant_id,
+            refresh_token: refresh.map(|r| r.expose().to_owned()),
+        },
+    )
+    .await?;
+    ctx.audit
+        .record(
+            Entry::new(events::TOKEN_ISSUED)
+                .account(&grant.auth.account_id)
+                .client(&client.id)
+                .request(request_id)
+                .detail(serde_json::json!({"grant": "authorization_code", "scope": grant.scopes.to_string()})),
+            now,
+        )
+        .await;
+    Ok(response)
+}
+
+/// A code redeemed: what it stood for, the grant stored for it and its
+/// refresh token (offline access only).
+pub struct Redeemed {
+    pub code: Box<CodeGrant>,
+    pub grant_id: String,
+    pub refresh: Option<Secret>,
+}
+
+/// Redeems a code for `client` and stores its grant: single use (a replay
+/// revokes what the first use got), the client's own, unexpired, PKCE, the
+/// login session still live. The tokens are the caller's: OpenID Connect's
+/// above, or another dialect's (`esia::token`).
+pub async fn redeem(
+    ctx: &Ctx,
+    client: &Client,
+    presented: Presented<'_>,
+    request_id: Option<&str>,
+) -> Result<Redeemed, OAuthError> {
     let now = ctx.now();
     let grant_id = uuid::Uuid::new_v4().to_string();
     let redeemed = code::redeem(
@@ -127,30 +177,11 @@ pub async fn exchange(
             "the authorization code was used twice; the tokens issued for it are revoked",
         ));
     }
-    let response = user_tokens(
-        ctx,
-        UserGrant {
-            client,
-            auth: &grant.auth,
-            scopes: &grant.scopes,
-            nonce: grant.nonce.as_deref(),
-            release: &grant.release,
-            grant_id: &grant_id,
-            refresh_token: refresh.map(|r| r.expose().to_owned()),
-        },
-    )
-    .await?;
-    ctx.audit
-        .record(
-            Entry::new(events::TOKEN_ISSUED)
-                .account(&grant.auth.account_id)
-                .client(&client.id)
-                .request(request_id)
-                .detail(serde_json::json!({"grant": "authorization_code", "scope": grant.scopes.to_string()})),
-            now,
-        )
-        .await;
-    Ok(response)
+    Ok(Redeemed {
+        code: grant,
+        grant_id,
+        refresh,
+    })
 }
 
 /// RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier without a challenge is

@@ -92,6 +92,13 @@ pub async fn authenticate(
     };
     let unknown = || OAuthError::invalid_client("client authentication failed");
     let client = ctx.clients.get(&client_id).await?.ok_or_else(unknown)?;
+    if client.is_esia() {
+        // It has no secret: its signature, checked at the ESIA endpoints,
+        // is what authenticates it.
+        return Err(OAuthError::invalid_client(
+            "this is an ESIA client: it uses the ESIA endpoints (/aas/oauth2/te)",
+        ));
+    }
     match (&client.secret_hash, secret) {
         (Some(stored), Some(secret)) if secret.matches_digest(stored) => Ok(client),
         (Some(_), _) => Err(unknown()),

@@ -7,8 +7,9 @@ mod client_credentials;
 mod refresh_token;
 mod token_request;
 
-pub use authorization_code::pkce_challenge;
+pub use authorization_code::{Presented, Redeemed, pkce_challenge, redeem};
 pub use client_auth::{ClientCredentials, authenticate};
+pub use refresh_token::{Rotated, rotate};
 pub use token_request::{GRANT_TYPES, TokenRequest};
 
 use serde::Serialize;

@@ -25,6 +25,29 @@ pub async fn exchange(
     scope: Option<&str>,
     request_id: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
+    let rotated = rotate(ctx, client, presented, scope, request_id).await?;
+    respond(ctx, client, &rotated).await
+}
+
+/// A refresh token rotated: its grant, the scopes it was granted and
+/// those of this refresh, and its successor.
+pub struct Rotated {
+    pub grant: Grant,
+    pub granted: Scopes,
+    pub scopes: Scopes,
+    pub next: Secret,
+}
+
+/// Rotates a refresh token of `client` by the rules above; the tokens are
+/// the caller's: OpenID Connect's here, or another dialect's
+/// (`esia::token`).
+pub async fn rotate(
+    ctx: &Ctx,
+    client: &Client,
+    presented: &str,
+    scope: Option<&str>,
+    request_id: Option<&str>,
+) -> Result<Rotated, OAuthError> {
     let presented = Secret::new(presented);
     let digest = presented.digest();
     let now = ctx.now();
@@ -83,7 +106,12 @@ pub async fn exchange(
             ..stored.clone()
         };
         if ctx.sql.rotate_refresh_token(&digest, now, &record).await? {
-            return respond(ctx, client, &grant, &stored.scopes, &scopes, next).await;
+            return Ok(Rotated {
+                grant,
+                granted: stored.scopes,
+                scopes,
+                next,
+            });
         }
         // Another request rotated it a moment ago, or the grant was revoked.
         let again = ctx.sql.refresh_token(&digest).await?;
@@ -100,7 +128,12 @@ pub async fn exchange(
     if grace > 0 && now - rotated_at <= grace {
         let live = ctx.sql.refresh_token(&next.digest()).await?;
         if live.is_some_and(|t| !t.revoked && t.rotated_at.is_none()) {
-            return respond(ctx, client, &grant, &stored.scopes, &scopes, next).await;
+            return Ok(Rotated {
+                grant,
+                granted: stored.scopes,
+                scopes,
+                next,
+            });
         }
     }
     let revoked = revocation::revoke_grant(ctx, &stored.family_id).await?;
@@ -128,11 +161,14 @@ fn successor(ctx: &Ctx, token: &Secret) -> Secret {
 async fn respond(
     ctx: &Ctx,
     client: &Client,
-    grant: &Grant,
-    granted: &Scopes,
-    scopes: &Scopes,
-    next: Secret,
+    rotated: &Rotated,
 ) -> Result<TokenResponse, OAuthError> {
+    let Rotated {
+        grant,
+        granted,
+        scopes,
+        next,
+    } = rotated;
     // A grant from before releases were stored releases what its scopes say.
     let release = match &grant.release {
         Some(release) => release.clone(),

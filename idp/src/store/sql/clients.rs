@@ -21,6 +21,7 @@ struct Row {
     min_acr: Option<String>,
     backchannel_logout_uri: Option<String>,
     access_token_alg: Option<String>,
+    esia_certificate: Option<String>,
 }
 
 impl TryFrom<Row> for Client {
@@ -54,6 +55,7 @@ impl TryFrom<Row> for Client {
             id_token_alg: r.id_token_alg,
             created_at: r.created_at,
             backchannel_logout_uri: r.backchannel_logout_uri,
+            esia_certificate: r.esia_certificate,
         })
     }
 }
@@ -75,6 +77,7 @@ impl From<&Client> for Row {
             min_acr: c.min_aal.map(|a| a.as_urn().to_owned()),
             backchannel_logout_uri: c.backchannel_logout_uri.clone(),
             access_token_alg: c.access_token_alg.map(|a| a.as_str().to_owned()),
+            esia_certificate: c.esia_certificate.clone(),
         }
     }
 }

@@ -6,6 +6,7 @@ mod audit;
 mod clients;
 mod confirmation;
 mod consents;
+mod esia;
 mod grants;
 mod jobs;
 mod keys;
