@@ -17,6 +17,7 @@ mod delivery;
 mod discovery;
 mod e2e;
 mod grants;
+mod home;
 mod input_headers;
 mod introspect_revoke;
 mod languages;

@@ -13,20 +13,20 @@ use serde_json::Value;
 use crate::harness::*;
 use crate::operations::idp;
 
-const PORTAL: &str = "bcl";
+pub const PORTAL: &str = "bcl";
 const PORTAL_SECRET: &str = "bcl-secret-0123456789";
 
 /// A portal's back-channel logout endpoint on loopback: records every
 /// `logout_token` posted to it and answers the statuses it was given, then
 /// 200.
-struct Receiver {
+pub struct Receiver {
     url: String,
     origin: String,
     tokens: Arc<Mutex<Vec<String>>>,
 }
 
 impl Receiver {
-    async fn start(answers: &[u16]) -> Self {
+    pub async fn start(answers: &[u16]) -> Self {
         let tokens: Arc<Mutex<Vec<String>>> = Arc::default();
         let answers = Arc::new(Mutex::new(answers.iter().copied().collect::<VecDeque<_>>()));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -61,21 +61,21 @@ impl Receiver {
     }
 
     /// The `n`th logout token received (1-based), once it is there.
-    async fn token(&self, n: usize) -> String {
+    pub async fn token(&self, n: usize) -> String {
         eventually(&format!("logout token {n}"), async || {
             self.tokens.lock().unwrap().get(n - 1).cloned()
         })
         .await
     }
 
-    fn count(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.tokens.lock().unwrap().len()
     }
 }
 
 /// Registers the portal `bcl`, with its logout endpoint on `rx` when
 /// `listening`.
-async fn portal(app: &TestApp, rx: &Receiver, listening: bool) {
+pub async fn portal(app: &TestApp, rx: &Receiver, listening: bool) {
     let mut client = app.new_client(PORTAL);
     client.redirect_uris.push(format!("{}/callback", rx.origin));
     client.skip_consent = true;
@@ -93,7 +93,7 @@ async fn with_portal(answers: &[u16]) -> (TestApp, Receiver) {
 }
 
 /// The code flow for the portal in `browser`: its token response.
-async fn portal_tokens(
+pub async fn portal_tokens(
     app: &TestApp,
     browser: &Browser,
     login: &str,
@@ -121,7 +121,7 @@ async fn redeem(app: &TestApp, code: &str) -> reqwest::Response {
 
 /// Whether the browser still has a live session (a silent authorization
 /// at the portal, which asks no consent, gets a code).
-async fn logged_in(app: &TestApp, browser: &Browser) -> bool {
+pub async fn logged_in(app: &TestApp, browser: &Browser) -> bool {
     let res = browser
         .get(&app.auth_url_for(PORTAL, &[("prompt", "none")]))
         .await;

@@ -152,6 +152,7 @@ pub struct Texts {
     pub security: SecurityTexts,
     pub recover: RecoverTexts,
     pub orgs: OrgsTexts,
+    pub home: HomeTexts,
     pub say: Say,
 }
 

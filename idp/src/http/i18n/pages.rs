@@ -225,3 +225,32 @@ pub struct OrgsTexts {
     pub journal_intro: &'static str,
     pub to_org: &'static str,
 }
+
+/// The home page (`/`): the person's account at a glance, and the pages
+/// of the account.
+pub struct HomeTexts {
+    pub title: &'static str,
+    /// Before the person's given names: «Здравствуйте, Анна Петровна».
+    pub hello: &'static str,
+    pub level: &'static str,
+    /// What raises the level next.
+    pub next: fn(crate::accounts::levels::NextStep) -> &'static str,
+    /// The link that takes the next step.
+    pub fill_in: &'static str,
+    pub fix: &'static str,
+    pub see_check: &'static str,
+    pub confirm: &'static str,
+    pub sections: &'static str,
+    pub about_profile: &'static str,
+    pub about_security: &'static str,
+    pub about_sessions: &'static str,
+    pub about_consents: &'static str,
+    pub about_orgs: &'static str,
+    /// The account nav: the home page and «Выйти».
+    pub nav_home: &'static str,
+    pub nav_logout: &'static str,
+    /// A page without a portal to return to: the way to the home page.
+    pub to_home: &'static str,
+    /// After logging out.
+    pub login_again: &'static str,
+}

@@ -8,6 +8,7 @@ pub mod authorize;
 pub mod certificate;
 pub mod confirm;
 pub mod consent;
+pub mod home;
 pub mod login;
 pub mod logout;
 pub mod org;

@@ -3,6 +3,7 @@
 
 mod account;
 mod flow;
+mod home;
 mod orgs;
 mod refusals;
 mod say;
@@ -133,5 +134,6 @@ pub static EN: Texts = Texts {
     confirm: account::CONFIRM,
     security: account::SECURITY,
     orgs: orgs::ORGS,
+    home: home::HOME,
     say: say::SAY,
 };

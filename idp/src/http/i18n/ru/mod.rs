@@ -2,6 +2,7 @@
 
 mod account;
 mod flow;
+mod home;
 mod orgs;
 mod refusals;
 mod say;
@@ -132,5 +133,6 @@ pub static RU: Texts = Texts {
     confirm: account::CONFIRM,
     security: account::SECURITY,
     orgs: orgs::ORGS,
+    home: home::HOME,
     say: say::SAY,
 };
