@@ -47,6 +47,12 @@ pub struct Texts {
     pub code_label: &'static str,
     pub code_submit: &'static str,
     pub code_recovery_hint: &'static str,
+    /// What to do without the app, or when the phone number changed.
+    pub code_no_app: &'static str,
+    pub code_new_number: &'static str,
+    /// Leaving the code step: another account, or no login at all.
+    pub code_other_account: &'static str,
+    pub code_cancel: &'static str,
     pub code_resend: &'static str,
     pub code_wrong: &'static str,
     pub code_tries_left: &'static str,

@@ -32,6 +32,15 @@ pub struct RegisterTexts {
     pub wrong_code: &'static str,
     pub code_spent: &'static str,
     pub link_spent: &'static str,
+    /// The e-mail link opened a second time.
+    pub link_used: &'static str,
+    /// The first tab, after the e-mail link was opened elsewhere: not yet
+    /// finished there, and finished.
+    pub elsewhere: &'static str,
+    pub finished: &'static str,
+    /// On the «check your e-mail» page: look whether the link was opened.
+    pub check_link: &'static str,
+    pub log_in: &'static str,
     pub too_soon: &'static str,
     pub limited: &'static str,
     pub limited_everyone: &'static str,

@@ -277,6 +277,6 @@ pub async fn cancel(
     let t = flow_texts(&req, flow.as_ref());
     match flow {
         Some(flow) => decision(t, &id, authorize::unmet(&ctx, flow).await),
-        None => see_other(paths::ACCOUNT),
+        None => see_other(paths::HOME),
     }
 }
