@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{decision, problem, texts, with_cookie};
+use super::{NamedFlow, decision, problem, texts, with_cookie};
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{CurrentSession, RequestParams, browser_id};
@@ -30,15 +30,10 @@ pub async fn authorize(
 pub async fn resume(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    params: RequestParams,
+    NamedFlow { flow_id, t, .. }: NamedFlow,
     CurrentSession(session): CurrentSession,
     id: RequestId,
 ) -> HttpResponse {
-    let t = texts(&req, None);
-    let flow_id = match params.0.as_ref().map(|p| p.get("flow")) {
-        Ok(Ok(Some(flow))) => flow.to_owned(),
-        _ => return problem(t, &id, Problem::FlowExpired),
-    };
     let (browser, cookie) = browser_id(&ctx, &req);
     let next = authorize::resume(&ctx, &flow_id, Some(&browser), session).await;
     with_cookie(decision(t, &id, next), cookie)

@@ -7,12 +7,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::login::{client_name, finish, flow_texts, load_flow, required};
-use super::{Requester, html, problem, with_cookie, with_own_scripts};
+use super::flow::flow_texts;
+use super::login::{client_name, finish, required};
+use super::{LoginFlow, Requester, html, problem, with_cookie, with_own_scripts};
 use crate::credentials;
 use crate::ctx::Ctx;
 use crate::http::RequestId;
-use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token};
+use crate::http::extract::{browser_id, csrf_token};
 use crate::http::i18n::{CertificateTexts, Texts};
 use crate::login::certificate::{self, Refusal, Signed};
 use crate::login::{self, LoginError};
@@ -88,14 +89,9 @@ async fn show(
 pub async fn form(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    params: RequestParams,
+    LoginFlow { flow, .. }: LoginFlow,
     id: RequestId,
 ) -> HttpResponse {
-    let params = params.0.unwrap_or_default();
-    let flow = match load_flow(&ctx, &req, &id, &params).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
     let browser = browser_id(&ctx, &req);
     show(
         &ctx,
@@ -112,14 +108,9 @@ pub async fn form(
 pub async fn submit(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    CsrfForm(params): CsrfForm,
+    LoginFlow { flow, t, params }: LoginFlow,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&ctx, &req, &id, &params).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    let t = flow_texts(&req, flow.as_ref());
     let c = &t.certificate;
     let browser = browser_id(&ctx, &req);
     let again = |status, error| {

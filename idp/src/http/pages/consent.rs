@@ -6,10 +6,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{decision, html, problem, step_page, texts, with_cookie};
+use super::{NamedFlow, decision, html, problem, step_page, with_cookie};
 use crate::ctx::Ctx;
 use crate::http::RequestId;
-use crate::http::extract::{CsrfForm, CurrentSession, RequestParams, browser_id, csrf_token};
+use crate::http::extract::{CurrentSession, browser_id, csrf_token};
 use crate::http::i18n::Texts;
 use crate::oidc::OAuthError;
 use crate::oidc::authorize::Problem;
@@ -32,14 +32,14 @@ struct ConsentPage<'a> {
 pub async fn form(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    params: RequestParams,
+    named: NamedFlow,
     CurrentSession(session): CurrentSession,
     id: RequestId,
 ) -> HttpResponse {
     let asked = |account_id: &str| FlowStep::Consent {
         account_id: account_id.to_owned(),
     };
-    let (flow, session, t) = match step_page(&ctx, &req, &params, session, &id, asked).await {
+    let (flow, session, t) = match step_page(&ctx, &req, &named, session, &id, asked).await {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -71,14 +71,10 @@ pub async fn form(
 pub async fn submit(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    CsrfForm(params): CsrfForm,
+    NamedFlow { flow_id, t, params }: NamedFlow,
     CurrentSession(session): CurrentSession,
     id: RequestId,
 ) -> HttpResponse {
-    let t = texts(&req, None);
-    let Ok(Some(flow_id)) = params.get("flow") else {
-        return problem(t, &id, Problem::FlowExpired);
-    };
     let allow = match params.get("decision") {
         Ok(Some("allow")) => true,
         Ok(Some("deny")) => false,
@@ -88,6 +84,6 @@ pub async fn submit(
         }
     };
     let (browser, cookie) = browser_id(&ctx, &req);
-    let next = consent::decide(&ctx, flow_id, Some(&browser), allow, session, Some(&id.0)).await;
+    let next = consent::decide(&ctx, &flow_id, Some(&browser), allow, session, Some(&id.0)).await;
     with_cookie(decision(t, &id, next), cookie)
 }

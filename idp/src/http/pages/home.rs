@@ -12,9 +12,7 @@ use crate::accounts::levels::NextStep;
 use crate::accounts::profile;
 use crate::ctx::Ctx;
 use crate::http::RequestId;
-use crate::http::extract::{
-    CurrentSession, RETURN_COOKIE, RequestParams, login_cookie, read_cookie,
-};
+use crate::http::extract::{CurrentSession, RETURN_COOKIE, login_cookie, read_cookie};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
 use crate::oidc::authorize::Problem;
@@ -37,8 +35,12 @@ pub async fn page(
     id: RequestId,
 ) -> HttpResponse {
     let Some(session) = session else {
-        let params = RequestParams(Ok(Default::default()));
-        return super::login::form(ctx, req, params, id).await;
+        let login = super::flow::LoginFlow {
+            flow: None,
+            t: texts(&req, None),
+            params: Default::default(),
+        };
+        return super::login::form(ctx, req, login, id).await;
     };
     if let Some(wanted) = read_cookie(&ctx, &req, RETURN_COOKIE) {
         // Used once, whether or not it passes.

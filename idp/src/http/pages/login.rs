@@ -8,17 +8,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{
-    Requester, busy, decision, html, problem, second_factor, see_other, texts, throttled,
-    with_cookie,
+    LoginFlow, Requester, busy, decision, html, problem, second_factor, see_other, throttled,
 };
 use crate::ctx::Ctx;
 use crate::http::RequestId;
-use crate::http::extract::{CsrfForm, RequestParams, browser_id, csrf_token, session_cookie};
+use crate::http::extract::{csrf_token, session_cookie};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
 use crate::login::{self, LoginError, Outcome};
 use crate::model::Aal;
-use crate::oidc::Params;
 use crate::oidc::authorize::{self, Problem};
 use crate::oidc::flow::Flow;
 
@@ -48,24 +46,6 @@ struct FormState<'a> {
     message: Option<&'a str>,
     login_invalid: bool,
     password_invalid: bool,
-}
-
-/// The flow named by `flow` as this browser may use it, or the page to show
-/// instead.
-pub(super) async fn load_flow(
-    ctx: &Ctx,
-    req: &HttpRequest,
-    id: &RequestId,
-    params: &Params,
-) -> Result<Option<Flow>, HttpResponse> {
-    let Ok(Some(flow_id)) = params.get("flow") else {
-        return Ok(None);
-    };
-    let (browser, cookie) = browser_id(ctx, req);
-    match authorize::open(ctx, flow_id, Some(&browser)).await {
-        Ok(flow) => Ok(Some(flow)),
-        Err(next) => Err(with_cookie(decision(texts(req, None), id, next), cookie)),
-    }
 }
 
 /// The strength the flow requires; a login outside a flow needs the least.
@@ -112,22 +92,12 @@ async fn render(
     res
 }
 
-pub(super) fn flow_texts(req: &HttpRequest, flow: Option<&Flow>) -> &'static Texts {
-    texts(req, flow.and_then(|f| f.request.ui_locales.as_deref()))
-}
-
 pub async fn form(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    params: RequestParams,
+    LoginFlow { flow, t, .. }: LoginFlow,
     id: RequestId,
 ) -> HttpResponse {
-    let params = params.0.unwrap_or_default();
-    let flow = match load_flow(&ctx, &req, &id, &params).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    let t = flow_texts(&req, flow.as_ref());
     let methods = login::methods(&ctx, required(flow.as_ref()));
     if !methods.password && !methods.certificate {
         return unmet(&ctx, t, &id, flow).await;
@@ -146,14 +116,9 @@ pub async fn form(
 pub async fn submit(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    CsrfForm(params): CsrfForm,
+    LoginFlow { flow, t, params }: LoginFlow,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&ctx, &req, &id, &params).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    let t = flow_texts(&req, flow.as_ref());
     let methods = login::methods(&ctx, required(flow.as_ref()));
     if !methods.password {
         // A form from before, or a script: no password can do here.

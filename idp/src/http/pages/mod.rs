@@ -8,6 +8,7 @@ pub mod authorize;
 pub mod certificate;
 pub mod confirm;
 pub mod consent;
+mod flow;
 pub mod home;
 pub mod login;
 pub mod logout;
@@ -30,6 +31,7 @@ use super::i18n::{self, Texts};
 use crate::http::routes::paths;
 use crate::oidc::OAuthError;
 use crate::oidc::authorize::{Decision, Problem};
+pub use flow::{LoginFlow, NamedFlow, step_page};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -336,39 +338,6 @@ pub fn csrf_failed(t: &'static Texts, id: &RequestId) -> HttpResponse {
             details: None,
         },
     )
-}
-
-/// The flow a step's page (`?flow=`) shows as it waits at `step` for this
-/// browser's person, with the texts in the flow's language; or the page to
-/// show instead (the flow decides again for anyone else).
-pub async fn step_page(
-    ctx: &crate::ctx::Ctx,
-    req: &HttpRequest,
-    params: &super::extract::RequestParams,
-    session: Option<crate::sessions::Session>,
-    id: &RequestId,
-    step: impl FnOnce(&str) -> crate::oidc::flow::FlowStep,
-) -> Result<
-    (
-        crate::oidc::flow::Flow,
-        crate::sessions::Session,
-        &'static Texts,
-    ),
-    HttpResponse,
-> {
-    let t = texts(req, None);
-    let flow_id = match params.0.as_ref().map(|p| p.get("flow")) {
-        Ok(Ok(Some(flow))) => flow.to_owned(),
-        _ => return Err(problem(t, id, Problem::FlowExpired)),
-    };
-    let (browser, cookie) = super::extract::browser_id(ctx, req);
-    match crate::oidc::authorize::open_at(ctx, &flow_id, Some(&browser), session, step).await {
-        Ok((flow, session)) => {
-            let t = texts(req, flow.request.ui_locales.as_deref());
-            Ok((flow, session, t))
-        }
-        Err(next) => Err(with_cookie(decision(t, id, next), cookie)),
-    }
 }
 
 /// Renders an authorization decision. Interactive steps are reached by a

@@ -7,13 +7,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::login::{flow_texts, load_flow};
-use super::{Failure, Requester, decision, error_page, html, problem, see_other, with_cookie};
+use super::flow::flow_texts;
+use super::{
+    Failure, LoginFlow, Requester, decision, error_page, html, problem, see_other, with_cookie,
+};
 use crate::ctx::Ctx;
 use crate::http::RequestId;
-use crate::http::extract::{
-    CsrfForm, RequestParams, csrf_token, current_session, login_cookie, read_cookie,
-};
+use crate::http::extract::{csrf_token, current_session, login_cookie, read_cookie};
 use crate::http::i18n::Texts;
 use crate::http::routes::paths;
 use crate::login::second_factor::{self as code_step, COOKIE, CodeError, StepUp};
@@ -91,15 +91,9 @@ fn login_again(flow: Option<&Flow>) -> HttpResponse {
 pub async fn form(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    params: RequestParams,
+    LoginFlow { flow, t, .. }: LoginFlow,
     id: RequestId,
 ) -> HttpResponse {
-    let params = params.0.unwrap_or_default();
-    let flow = match load_flow(&ctx, &req, &id, &params).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    let t = flow_texts(&req, flow.as_ref());
     let cookie = read_cookie(&ctx, &req, COOKIE);
     match code_step::find(&ctx, cookie.as_ref().map(|c| c.value())).await {
         Ok(Some(pending)) => {
@@ -133,14 +127,9 @@ pub async fn form(
 pub async fn submit(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    CsrfForm(params): CsrfForm,
+    LoginFlow { flow, t, params }: LoginFlow,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&ctx, &req, &id, &params).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    let t = flow_texts(&req, flow.as_ref());
     let Some(cookie) = read_cookie(&ctx, &req, COOKIE) else {
         return login_again(flow.as_ref());
     };
@@ -231,14 +220,9 @@ fn gone(ctx: &Ctx) -> Cookie<'static> {
 pub async fn resend(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    CsrfForm(params): CsrfForm,
+    LoginFlow { flow, t, .. }: LoginFlow,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&ctx, &req, &id, &params).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    let t = flow_texts(&req, flow.as_ref());
     let Some(cookie) = read_cookie(&ctx, &req, COOKIE) else {
         return login_again(flow.as_ref());
     };
@@ -266,15 +250,9 @@ pub async fn resend(
 /// portal hears `unmet_authentication_requirements`.
 pub async fn cancel(
     ctx: web::Data<Ctx>,
-    req: HttpRequest,
-    CsrfForm(params): CsrfForm,
+    LoginFlow { flow, t, .. }: LoginFlow,
     id: RequestId,
 ) -> HttpResponse {
-    let flow = match load_flow(&ctx, &req, &id, &params).await {
-        Ok(flow) => flow,
-        Err(page) => return page,
-    };
-    let t = flow_texts(&req, flow.as_ref());
     match flow {
         Some(flow) => decision(t, &id, authorize::unmet(&ctx, flow).await),
         None => see_other(paths::HOME),
