@@ -112,6 +112,10 @@ pub struct ProfileTexts {
 pub struct ConfirmTexts {
     pub title: &'static str,
     pub not_standard: &'static str,
+    /// The account is confirmed already: nothing to do here.
+    pub already: &'static str,
+    /// After a confirmation, on «Мои данные».
+    pub done: &'static str,
     pub intro: &'static str,
     pub centre: &'static str,
     pub centre_passport: &'static str,

@@ -208,6 +208,7 @@ async fn profile_page(
     typed: Option<&Params>,
     errors: &[(ProfileField, Invalid)],
     id: &RequestId,
+    just_confirmed: bool,
 ) -> HttpResponse {
     let t = texts(req, None);
     let (Ok(Some(account)), Ok(Some(profile)), Ok(latest)) = (
@@ -259,7 +260,13 @@ async fn profile_page(
         in_force,
         checked: account.level >= AccountLevel::Standard,
         refused,
-        banner: banner(t, account.level, latest.as_ref()),
+        banner: {
+            let mut lines = banner(t, account.level, latest.as_ref());
+            if just_confirmed && account.level == AccountLevel::Confirmed {
+                lines.insert(0, t.confirm.done.to_owned());
+            }
+            lines
+        },
         errors: errors
             .iter()
             .map(|(f, why)| (t.say.field_error)((t.say.profile_field)(*f), &(t.say.invalid)(why)))
@@ -278,9 +285,14 @@ async fn profile_page(
 pub async fn profile(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
+    params: RequestParams,
     SessionUser(session): SessionUser,
     id: RequestId,
 ) -> HttpResponse {
+    // `?confirmed=1`: the confirmation page sent the person here.
+    let confirmed = params
+        .0
+        .is_ok_and(|p| p.get("confirmed").ok().flatten().is_some());
     profile_page(
         &ctx,
         &req,
@@ -289,6 +301,7 @@ pub async fn profile(
         None,
         &[],
         &id,
+        confirmed,
     )
     .await
 }
@@ -321,6 +334,7 @@ pub async fn update_profile(
                 Some(&params),
                 &errors,
                 &id,
+                false,
             )
             .await
         }
@@ -334,6 +348,7 @@ pub async fn update_profile(
                 None,
                 &errors,
                 &id,
+                false,
             )
             .await
         }
@@ -347,6 +362,7 @@ pub async fn update_profile(
                 Some(&params),
                 &errors,
                 &id,
+                false,
             )
             .await
         }
