@@ -20,7 +20,7 @@ const PORTAL_SECRET: &str = "bcl-secret-0123456789";
 /// `logout_token` posted to it and answers the statuses it was given, then
 /// 200.
 pub struct Receiver {
-    url: String,
+    pub url: String,
     origin: String,
     tokens: Arc<Mutex<Vec<String>>>,
 }

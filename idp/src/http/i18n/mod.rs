@@ -80,6 +80,11 @@ pub struct Texts {
     pub consents_granted: &'static str,
     pub consents_revoke: &'static str,
     pub consents_revoked: &'static str,
+    /// Before a consent is withdrawn: the question (the portal's name
+    /// follows), what it does, and the way out.
+    pub consents_question: &'static str,
+    pub consents_consequence: &'static str,
+    pub consents_keep: &'static str,
     pub logout_title: &'static str,
     pub logout_question: &'static str,
     pub logout_submit: &'static str,

@@ -442,13 +442,11 @@ async fn account(app: &TestApp, trust: &Trust, w: &mut Walk) {
     let consents = get(&b, "/account/consents").await;
     w.ok("consents", &consents, "/account/consents");
     let client_id = consents.hidden("client_id");
-    let withdrawn = post(
-        &b,
-        &consents,
-        "/account/consents",
-        &[("client_id", &client_id)],
-    )
-    .await;
+    let form = [("client_id", client_id.as_str())];
+    let question = post(&b, &consents, "/account/consents", &form).await;
+    w.ok("consent, withdraw?", &question, "/account/consents");
+    let form = [("client_id", client_id.as_str()), ("confirm", "yes")];
+    let withdrawn = post(&b, &consents, "/account/consents", &form).await;
     w.ok("consent withdrawn", &withdrawn, "/account/consents");
     let sessions = get(&b, "/account/sessions").await;
     w.ok("sessions", &sessions, "/account/sessions");
