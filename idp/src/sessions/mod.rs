@@ -8,6 +8,7 @@
 //! once.
 
 pub mod backchannel;
+pub mod device;
 mod ending;
 
 pub use ending::{EXPIRE, EndReason, Ender, end, end_all, end_cookie, end_own, run_expiry};

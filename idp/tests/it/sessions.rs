@@ -350,8 +350,10 @@ async fn sessions_page(browser: &Browser) -> Page {
 #[actix_web::test]
 async fn the_sessions_page_lists_and_ends_the_persons_sessions() {
     let (app, rx) = with_portal(&[]).await;
-    let here = Browser::with_user_agent(&app.url, "Firefox/140 (here)");
-    let phone = Browser::with_user_agent(&app.url, "Mobile Safari (phone)");
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+    let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
+    let here = Browser::with_user_agent(&app.url, firefox);
+    let phone = Browser::with_user_agent(&app.url, iphone);
     let tablet = Browser::with_user_agent(&app.url, "Tablet browser");
     portal_tokens(&app, &here, STANDARD, &[]).await;
     let on_phone = portal_tokens(&app, &phone, STANDARD, &[]).await;
@@ -359,10 +361,12 @@ async fn the_sessions_page_lists_and_ends_the_persons_sessions() {
 
     let page = sessions_page(&here).await;
     assert_eq!(page.status, 200);
+    // Devices as a person names them, not raw headers.
+    assert!(!page.body.contains("Mozilla/5.0"), "{}", page.body);
     for shown in [
-        "Firefox/140 (here)",
-        "Mobile Safari (phone)",
-        "Tablet browser",
+        "Firefox</span> на <span translate=\"no\">Linux",
+        "Safari</span> на <span translate=\"no\">iPhone",
+        "Неизвестное устройство",
         "Portal bcl",
         "127.0.0.1",
         "(МСК)",
@@ -387,7 +391,7 @@ async fn the_sessions_page_lists_and_ends_the_persons_sessions() {
         )
         .await;
     assert!(ended.body.contains("Сеанс завершён"), "{}", ended.body);
-    assert!(!ended.body.contains("Mobile Safari"));
+    assert!(!ended.body.contains("iPhone"));
     assert!(!logged_in(&app, &phone).await);
     let token = rx.token(1).await;
     check_logout_token(&app, &token, on_phone["id_token"].as_str().unwrap()).await;

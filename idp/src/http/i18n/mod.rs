@@ -149,6 +149,8 @@ pub struct Texts {
     pub sessions_portals: &'static str,
     pub sessions_no_portals: &'static str,
     pub sessions_unknown_device: &'static str,
+    /// Between the browser and the system: «Chrome на Windows 10».
+    pub sessions_on: &'static str,
     pub sessions_end: &'static str,
     pub sessions_end_others: &'static str,
     pub sessions_ended: &'static str,

@@ -126,6 +126,7 @@ pub static EN: Texts = Texts {
     sessions_address: "IP address",
     sessions_portals: "Portals",
     sessions_no_portals: "none yet",
+    sessions_on: "on",
     sessions_unknown_device: "Unknown device",
     sessions_end: "End",
     sessions_end_others: "End all other sessions",

@@ -126,6 +126,7 @@ pub static RU: Texts = Texts {
     sessions_portals: "Порталы",
     sessions_no_portals: "пока ни одного",
     sessions_unknown_device: "Неизвестное устройство",
+    sessions_on: "на",
     sessions_end: "Завершить",
     sessions_end_others: "Завершить все остальные",
     sessions_ended: "Сеанс завершён. Порталы, где вы входили в нём, получили уведомление о выходе.",
