@@ -103,12 +103,22 @@ async fn a_person_registers_by_phone_and_is_logged_in() {
 
     let password_page = send_code(&browser, &again, &code).await;
     assert_eq!(password_page.url.path(), "/register/password");
+    // The rules come before the field, and the field points at them.
+    let rules = password_page.body.find("id=\"password-rules\"").unwrap();
+    let field = password_page.body.find("name=\"password\"").unwrap();
+    assert!(rules < field, "the rules before typing");
+    assert!(
+        password_page
+            .body
+            .contains("aria-describedby=\"password-rules\"")
+    );
 
     // Each rule of the policy is named when it fails.
     for (password, says) in [
         ("Sh0rt!", "не короче 8 символов"),
         ("alllower1", "заглавная и строчная латинские буквы и цифра"),
-        (PASSWORD_NEW, "допустимы только латинские буквы"),
+        (PASSWORD_NEW, "переключите раскладку"),
+        ("Latin-pass1§", "допустимы только латинские буквы"),
     ] {
         let refused = set_password(&browser, &password_page, password, password).await;
         assert_eq!(refused.status, 400, "{password}");

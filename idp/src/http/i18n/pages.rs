@@ -50,6 +50,8 @@ pub struct RegisterTexts {
     pub too_long: &'static str,
     pub missing_class: &'static str,
     pub bad_character: &'static str,
+    /// A Cyrillic letter in the password: the keyboard layout.
+    pub cyrillic: &'static str,
 }
 
 /// Texts of the certificate login page.

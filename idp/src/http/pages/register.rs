@@ -155,6 +155,7 @@ fn refusal(t: &'static Texts, error: &RegisterError) -> (Field, String) {
                 PolicyError::TooLong => r.too_long,
                 PolicyError::MissingClass => r.missing_class,
                 PolicyError::BadCharacter | PolicyError::Hashing => r.bad_character,
+                PolicyError::Cyrillic => r.cyrillic,
             }
             .into(),
         ),

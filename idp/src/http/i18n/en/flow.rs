@@ -48,6 +48,7 @@ pub const REGISTER: RegisterTexts = RegisterTexts {
     too_long: "Field \"Password\": at most 128 characters.",
     missing_class: "Field \"Password\": needs an upper-case and a lower-case Latin letter and a digit.",
     bad_character: "Field \"Password\": only Latin letters, digits and ! \" $ % & ' ( ) + , - . < | > ~ `",
+    cyrillic: "Field \"Password\": it has a Cyrillic letter. Switch the keyboard layout to English (Latin letters).",
 };
 
 pub const CERTIFICATE: CertificateTexts = CertificateTexts {

@@ -48,6 +48,7 @@ pub const REGISTER: RegisterTexts = RegisterTexts {
     too_long: "Поле «Пароль»: не длиннее 128 символов.",
     missing_class: "Поле «Пароль»: нужны заглавная и строчная латинские буквы и цифра.",
     bad_character: "Поле «Пароль»: допустимы только латинские буквы, цифры и знаки ! \" $ % & ' ( ) + , - . < | > ~ `",
+    cyrillic: super::refusals::CYRILLIC,
 };
 
 pub const CERTIFICATE: CertificateTexts = CertificateTexts {
