@@ -68,7 +68,7 @@ pub async fn build_with_clock(
     }
     let ephemeral: Arc<dyn Ephemeral> = match &config.redis_url {
         Some(url) => Arc::new(RedisStore::connect(&url.0, &config.redis_prefix).await?),
-        None => Arc::new(MemoryStore::default()),
+        None => Arc::new(MemoryStore::new(clock.clone())),
     };
     let (master, generated) = load_master_key(&config)?;
     created.master_key = generated;

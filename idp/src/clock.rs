@@ -8,6 +8,12 @@ pub type UnixTime = i64;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> UnixTime;
+
+    /// Milliseconds since the Unix epoch, for TTLs finer than a second
+    /// (the in-memory short-lived store).
+    fn now_millis(&self) -> i64 {
+        self.now() * 1000
+    }
 }
 
 /// The wall clock.
@@ -16,6 +22,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> UnixTime {
         chrono::Utc::now().timestamp()
+    }
+
+    fn now_millis(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
     }
 }
 

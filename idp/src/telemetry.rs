@@ -8,7 +8,8 @@
 //! The series (all prefixed `vhod_`): `http_requests_total{route,method,status}`,
 //! `http_request_duration_seconds{route}`, `logins_total{method,outcome}`,
 //! `tokens_total{grant,outcome}`, `lockouts_total`,
-//! `rate_limit_refusals_total{limit}`, `audit_events_total{event}`,
+//! `rate_limit_refusals_total{limit}`, `busy_refusals_total` (password
+//! checks refused because the hashing pool was full), `audit_events_total{event}`,
 //! `jobs_run_total{kind,outcome}` (back-channel logouts are kind
 //! `backchannel_logout`), `jobs_waiting`, `jobs_given_up`,
 //! `signing_keys{alg,state}`, `signing_key_age_seconds{alg,state}`,

@@ -19,7 +19,18 @@ apt_install() {
 
 # A TCP port nobody listens on now.
 free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    free_ports 1
+}
+
+# N distinct free ports on 127.0.0.1, on one line: all are held open until
+# all are chosen, so two of them are never the same port (two calls of
+# free_port can be, before the first is taken).
+free_ports() {
+    python3 -c 'import socket, sys
+held = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in held:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in held))' "$1"
 }
 
 # Waits (at most $2 seconds, default 60) until something listens on

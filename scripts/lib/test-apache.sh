@@ -23,8 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-idp_port=$(free_port)
-app_port=$(free_port)
+read -r idp_port app_port < <(free_ports 2)
 provider=http://127.0.0.1:$idp_port
 app=http://127.0.0.1:$app_port
 export IDP_DATA_DIR=$work/data

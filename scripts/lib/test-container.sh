@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The container image (deploy/container), part of scripts/test-deploy:
-# stages the release binaries with their libraries, proves the staged root
+# stages the binaries with their libraries, proves the staged root
 # runs on its own (chroot), builds the image with buildah FROM scratch,
 # then runs it with podman: the provider (demo data, embedded stores) and
 # the cabinet from the same image on the host's network, its HEALTHCHECK,
 # and a real OpenID Connect login of a person through the cabinet's
 # container. A machine that cannot run containers at all gets one line
-# saying so; the image build is proven anyway.
+# saying so (exit 3); the image build is proven anyway. The image stays,
+# as IMAGE, for the compose test; the caller removes it.
 #
-#   scripts/lib/test-container.sh WORK_DIR IDP_BINARY CABINET_BINARY
+#   scripts/lib/test-container.sh WORK_DIR IDP_BINARY CABINET_BINARY IMAGE
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
@@ -16,17 +17,16 @@ source scripts/lib/common.sh
 work=$1
 idp=$2
 cabinet=$3
+image=$4
 mkdir -p "$work"
 # podman on machines like the CI's: runc, cgroupfs, no default rlimits
 # (see the file).
 export CONTAINERS_CONF=$PWD/deploy/container/containers.conf
-image=localhost/vhod-test:$$
 containers=()
 cleanup() {
     for c in "${containers[@]}"; do
         podman rm -f -t 5 "$c" >/dev/null 2>&1 || true
     done
-    podman rmi -f "$image" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -53,11 +53,10 @@ proved "image built FROM scratch with buildah: $((size / 1024 / 1024)) MiB, user
 # Can this machine run a container at all?
 if ! probe=$(podman run --rm --network host "$image" --version 2>&1); then
     echo "NOT RUN: this machine cannot run containers (podman: ${probe##*$'\n'}); the image build above is proven"
-    exit 0
+    exit 3
 fi
 
-idp_port=$(free_port)
-cabinet_port=$(free_port)
+read -r idp_port cabinet_port < <(free_ports 2)
 provider=http://127.0.0.1:$idp_port
 site=http://127.0.0.1:$cabinet_port
 run() {

@@ -124,14 +124,7 @@ pub async fn confirm(
         .await;
     if let Some((kind, to)) = delivery::contact(account, Prefer::Email, Unverified::Allowed) {
         let words = Notice::Confirmed.words();
-        let message = Message {
-            kind,
-            to: to.to_owned(),
-            subject: words.subject,
-            text: words.text,
-            code: None,
-            link: None,
-        };
+        let message = Message::notice(kind, to, words);
         delivery::queue(sql, &message, now).await?;
     }
     Ok(())
@@ -216,14 +209,7 @@ pub async fn order_postal_code(
         code: &code,
     }
     .words();
-    let message = Message {
-        kind: Kind::Letter,
-        to: address.to_owned(),
-        subject: words.subject,
-        text: words.text,
-        code: Some(code),
-        link: None,
-    };
+    let message = Message::notice(Kind::Letter, address, words).with_code(code);
     delivery::queue(sql, &message, now).await?;
     audit
         .record(

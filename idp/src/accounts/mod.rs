@@ -188,13 +188,5 @@ pub async fn tell_owner(
         return Ok(());
     };
     let words = crate::messages::Notice::Changed(change).words();
-    ctx.queue_message(&Message {
-        kind,
-        to: to.to_owned(),
-        subject: words.subject,
-        text: words.text,
-        code: None,
-        link: None,
-    })
-    .await
+    ctx.queue_message(&Message::notice(kind, to, words)).await
 }

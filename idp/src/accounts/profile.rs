@@ -398,15 +398,7 @@ async fn notify(ctx: &Ctx, account_id: &str, outcome: &Outcome) -> Result<(), St
     let Some((kind, to)) = delivery::contact(&account, Prefer::Email, Unverified::Allowed) else {
         return Ok(());
     };
-    ctx.queue_message(&Message {
-        kind,
-        to: to.to_owned(),
-        subject: words.subject,
-        text: words.text,
-        code: None,
-        link: None,
-    })
-    .await
+    ctx.queue_message(&Message::notice(kind, to, words)).await
 }
 
 /// Whether `account`'s SNILS (or INN) may stand for it, so that a

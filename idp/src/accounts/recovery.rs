@@ -164,14 +164,7 @@ pub async fn start(ctx: &Ctx, login: &str, address: &str) -> Result<Secret, Reco
 
 fn code_message(kind: Kind, to: &str, code: &str) -> Message {
     let words = crate::messages::Notice::RecoveryCode { code }.words();
-    Message {
-        kind,
-        to: to.to_owned(),
-        subject: words.subject,
-        text: words.text,
-        code: Some(code.to_owned()),
-        link: None,
-    }
+    Message::notice(kind, to, words).with_code(code)
 }
 
 /// Whether a recovery is under way behind this cookie.

@@ -332,14 +332,7 @@ async fn send_proof(
                 code: &code,
             }
             .words();
-            Message {
-                kind: Kind::Sms,
-                to: registration.contact.clone(),
-                subject: words.subject,
-                text: words.text,
-                code: Some(code),
-                link: None,
-            }
+            Message::notice(Kind::Sms, &registration.contact, words).with_code(code)
         }
     } else {
         registration.step = Step::Link {
@@ -363,14 +356,7 @@ async fn send_proof(
                 link: &link,
             }
             .words();
-            Message {
-                kind: Kind::Email,
-                to: registration.contact.clone(),
-                subject: words.subject,
-                text: words.text,
-                code: None,
-                link: Some(link),
-            }
+            Message::notice(Kind::Email, &registration.contact, words).with_link(link)
         }
     };
     registration.sent_at = now;
@@ -395,14 +381,7 @@ async fn send_proof(
 
 fn notice_taken(kind: Kind, to: &str) -> Message {
     let words = Notice::AlreadyRegistered.words();
-    Message {
-        kind,
-        to: to.to_owned(),
-        subject: words.subject,
-        text: words.text,
-        code: None,
-        link: None,
-    }
+    Message::notice(kind, to, words)
 }
 
 fn six_digits() -> String {

@@ -171,15 +171,8 @@ async fn notify(
         link: &link,
     }
     .words();
-    ctx.queue_message(&Message {
-        kind,
-        to: to.to_owned(),
-        subject: words.subject,
-        text: words.text,
-        code: None,
-        link: Some(link),
-    })
-    .await
+    ctx.queue_message(&Message::notice(kind, to, words).with_link(link))
+        .await
 }
 
 /// A try at a one-time code of `account_id`, taken in one atomic count

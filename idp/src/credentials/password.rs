@@ -1,9 +1,9 @@
 //! Passwords: the policy from the seeds, and Argon2id hashing.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::ctx::{BlockingPool, Busy};
 use crate::model::Secret;
@@ -91,15 +91,55 @@ pub async fn hash_new(password: &str, repeated: &str) -> Result<String, NewPassw
         .map_err(|_| PolicyError::Hashing)??)
 }
 
-/// Verifies in constant time (argon2 compares the digests so).
+/// Argon2id's working memory (19 MiB with the default parameters), kept
+/// for the next verification instead of allocated for each one: freed, it
+/// stays with the allocator's arena of whichever thread ran the check, so a
+/// password flood grew a node to hundreds of megabytes (docs/performance.md).
+/// There are never more of them than checks at once, which the hashing pool
+/// bounds.
+static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+
+/// Verifies in constant time (`Output` compares digests so), with the
+/// algorithm, version and parameters the PHC string names.
 pub fn verify(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    verify_phc(password.as_bytes(), phc).unwrap_or(false)
+}
+
+fn verify_phc(password: &[u8], phc: &str) -> Option<bool> {
+    let parsed = PasswordHash::new(phc).ok()?;
+    let (salt, expected) = (parsed.salt?, parsed.hash?);
+    let algorithm = Algorithm::try_from(parsed.algorithm).ok()?;
+    let version = match parsed.version {
+        Some(v) => Version::try_from(v).ok()?,
+        None => Version::default(),
+    };
+    let params = Params::try_from(&parsed).ok()?;
+    let mut salt_bytes = [0u8; 64];
+    let salt = salt.decode_b64(&mut salt_bytes).ok()?;
+    let blocks = params.block_count();
+    let argon2 = Argon2::new(algorithm, version, params);
+    let mut memory = take_memory();
+    memory.resize(blocks, Block::default());
+    let computed = Output::init_with(expected.len(), |out| {
+        argon2
+            .hash_password_into_with_memory(password, salt, out, &mut memory[..])
+            .map_err(|_| argon2::password_hash::Error::Password)
+    });
+    give_back_memory(memory);
+    Some(computed.ok()? == expected)
+}
+
+fn take_memory() -> Vec<Block> {
+    MEMORY
+        .lock()
+        .map(|mut kept| kept.pop().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+fn give_back_memory(memory: Vec<Block>) {
+    if let Ok(mut kept) = MEMORY.lock() {
+        kept.push(memory);
+    }
 }
 
 /// [`verify`] in the bounded hashing pool: [`Busy`] at once when it is
@@ -164,5 +204,46 @@ mod cost_tests {
         let (right, wrong) = tokio::join!(right, wrong);
         assert_eq!((right, wrong), (Ok(true), Err(Busy)));
         assert_eq!(verify_pooled(&pool, "wrong".into(), dummy).await, Ok(false));
+    }
+
+    /// The verification reads what the PHC string names, not our defaults:
+    /// hashes made with other algorithms, versions and costs (an imported
+    /// account, a future change of parameters) verify, each only with its
+    /// own password, and the kept memory fits each size in turn.
+    #[test]
+    fn verifies_hashes_of_other_algorithms_versions_and_costs() {
+        let cases = [
+            (Algorithm::Argon2id, Version::V0x13, 19 * 1024, 2, 1),
+            (Algorithm::Argon2i, Version::V0x10, 64, 3, 2),
+            (Algorithm::Argon2d, Version::V0x13, 256, 1, 4),
+            (Algorithm::Argon2id, Version::V0x13, 8, 1, 1),
+        ];
+        for (algorithm, version, m, t, p) in cases {
+            let params = Params::new(m, t, p, None).unwrap();
+            let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+            let phc = Argon2::new(algorithm, version, params)
+                .hash_password(b"Right-pass1", &salt)
+                .unwrap()
+                .to_string();
+            assert!(verify("Right-pass1", &phc), "{phc}");
+            assert!(!verify("Right-pass2", &phc), "{phc}");
+            assert!(!verify("", &phc), "{phc}");
+        }
+    }
+
+    #[test]
+    fn a_malformed_or_foreign_hash_verifies_no_password() {
+        let real = hash(&Secret::new("Real-pass1")).unwrap();
+        let without_digest = real.rsplit_once('$').unwrap().0.to_owned();
+        for phc in [
+            "",
+            "Real-pass1",
+            &without_digest,
+            "$scrypt$ln=4,r=8,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+            "$argon2id$v=19$m=1,t=2,p=1$c29tZXNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+        ] {
+            assert!(!verify("Real-pass1", phc), "{phc}");
+        }
+        assert!(verify("Real-pass1", &real));
     }
 }

@@ -28,14 +28,7 @@ pub fn verified_phone(account: &Account) -> Option<&str> {
 /// The SMS that carries a one-time code for `purpose`.
 pub fn sms_code(phone: &str, code: &str, purpose: Purpose) -> Message {
     let words = Notice::Code { purpose, code }.words();
-    Message {
-        kind: Kind::Sms,
-        to: phone.to_owned(),
-        subject: words.subject,
-        text: words.text,
-        code: Some(code.to_owned()),
-        link: None,
-    }
+    Message::notice(Kind::Sms, phone, words).with_code(code)
 }
 
 /// Checks `typed` against the second factor `method` of `account_id`: six

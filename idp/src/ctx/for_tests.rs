@@ -69,7 +69,7 @@ impl Ctx {
             config,
             clock: Arc::new(clock.clone()),
             sql,
-            ephemeral: Arc::new(MemoryStore::default()),
+            ephemeral: Arc::new(MemoryStore::new(Arc::new(clock.clone()))),
             keys,
             master,
             esign: None,

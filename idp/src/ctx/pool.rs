@@ -48,6 +48,8 @@ impl BlockingPool {
     {
         if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.limit {
             self.admitted.fetch_sub(1, Ordering::AcqRel);
+            // The node shedding load: an operator's sign to add nodes.
+            metrics::counter!("vhod_busy_refusals_total").increment(1);
             return Err(Busy);
         }
         let _admitted = Admitted(self.clone());

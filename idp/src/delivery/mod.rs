@@ -47,6 +47,36 @@ pub struct Message {
     pub link: Option<String>,
 }
 
+impl Message {
+    /// A notice's words to `to`, by `kind`, carrying no code or link.
+    pub fn notice(kind: Kind, to: impl Into<String>, words: crate::messages::Words) -> Self {
+        Self {
+            kind,
+            to: to.into(),
+            subject: words.subject,
+            text: words.text,
+            code: None,
+            link: None,
+        }
+    }
+
+    /// The one-time code its text carries.
+    pub fn with_code(self, code: impl Into<String>) -> Self {
+        Self {
+            code: Some(code.into()),
+            ..self
+        }
+    }
+
+    /// The link its text carries.
+    pub fn with_link(self, link: String) -> Self {
+        Self {
+            link: Some(link),
+            ..self
+        }
+    }
+}
+
 /// Something that can carry a message.
 #[async_trait]
 pub trait Transport: Send + Sync {

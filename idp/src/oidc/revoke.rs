@@ -3,10 +3,11 @@
 
 use super::error::{ErrorCode, OAuthError};
 use super::params::Params;
-use super::tokens::{self, verify_access_token};
+use super::tokens::verify_access_token;
 use crate::audit::{Entry, events};
 use crate::ctx::Ctx;
 use crate::model::{Client, Secret};
+use crate::sessions::revocation;
 
 pub async fn revoke(
     ctx: &Ctx,
@@ -31,7 +32,7 @@ pub async fn revoke(
         if stored.client_id == client.id {
             // Revoking a refresh token revokes its grant and access tokens
             // (RFC 7009 §2.1).
-            tokens::revoke_grant(ctx, &stored.family_id).await?;
+            revocation::revoke_grant(ctx, &stored.family_id).await?;
             audit(
                 ctx,
                 client,
@@ -46,7 +47,7 @@ pub async fn revoke(
     if let Ok(claims) = verify_access_token(ctx, token).await
         && claims.client_id == client.id
     {
-        tokens::revoke_access_token(ctx, &claims).await?;
+        revocation::revoke_access_token(ctx, &claims.jti, claims.exp).await?;
         audit(ctx, client, Some(&claims.sub), "access_token", request_id).await;
     }
     Ok(())

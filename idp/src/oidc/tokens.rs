@@ -1,7 +1,7 @@
 //! Minting and checking tokens: ID tokens (Core §2), JWT access tokens
-//! (RFC 9068), and revocation marks for access tokens. The claim sets are
-//! made from plain values ([`access_claims`], [`id_claims`]) apart from
-//! signing them.
+//! (RFC 9068). The claim sets are made from plain values ([`access_claims`],
+//! [`id_claims`]) apart from signing them; the revocation marks a check
+//! reads are `sessions::revocation`'s.
 
 use std::collections::BTreeSet;
 
@@ -13,7 +13,7 @@ use super::error::OAuthError;
 use crate::clock::UnixTime;
 use crate::ctx::Ctx;
 use crate::model::{AuthContext, Client, Scopes, random_token};
-use crate::store::{EphemeralExt, StoreError};
+use crate::sessions;
 
 pub const ACCESS_TOKEN_TYP: &str = "at+jwt";
 
@@ -214,14 +214,6 @@ pub fn at_hash(alg: Algorithm, access_token: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(half)
 }
 
-fn revoked_jti(jti: &str) -> String {
-    format!("revoked-at:{jti}")
-}
-
-fn revoked_grant(grant_id: &str) -> String {
-    format!("revoked-grant:{grant_id}")
-}
-
 /// Checks an access token: signature by a key still accepted, type, issuer,
 /// expiry, its own revocation mark (RFC 7009), and that its grant is live.
 /// The grant is read from the durable store, one primary-key lookup: a
@@ -241,12 +233,7 @@ pub async fn verify_access_token(ctx: &Ctx, token: &str) -> Result<AccessClaims,
     if claims.iss != *ctx.issuer || claims.exp <= ctx.now() {
         return Err(invalid());
     }
-    if ctx
-        .ephemeral
-        .get(&revoked_jti(&claims.jti))
-        .await?
-        .is_some()
-    {
+    if sessions::revocation::access_token_revoked(ctx, &claims.jti).await? {
         return Err(invalid());
     }
     if let Some(grant) = &claims.grant_id
@@ -255,41 +242,6 @@ pub async fn verify_access_token(ctx: &Ctx, token: &str) -> Result<AccessClaims,
         return Err(invalid());
     }
     Ok(claims)
-}
-
-/// Marks one access token revoked until it would have expired anyway.
-pub async fn revoke_access_token(ctx: &Ctx, claims: &AccessClaims) -> Result<(), StoreError> {
-    let ttl = claims.exp - ctx.now();
-    if ttl > 0 {
-        ctx.ephemeral
-            .put_json(&revoked_jti(&claims.jti), &true, ttl)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Revokes a whole grant, its access and refresh tokens. A mark comes
-/// first: a code redemption that stores the grant after this ran (a replay
-/// racing the first use) finds it (see [`grant_revoked`]).
-pub async fn revoke_grant(ctx: &Ctx, grant_id: &str) -> Result<usize, StoreError> {
-    mark_grant_revoked(ctx, grant_id).await?;
-    ctx.sql.revoke_grant(grant_id).await
-}
-
-/// Marks a grant revoked before its row may exist.
-async fn mark_grant_revoked(ctx: &Ctx, grant_id: &str) -> Result<(), StoreError> {
-    ctx.ephemeral
-        .put_json(
-            &revoked_grant(grant_id),
-            &true,
-            ctx.config.access_token_ttl_secs,
-        )
-        .await
-}
-
-/// Whether a grant was marked revoked within the access-token lifetime.
-pub async fn grant_revoked(ctx: &Ctx, grant_id: &str) -> Result<bool, StoreError> {
-    Ok(ctx.ephemeral.get(&revoked_grant(grant_id)).await?.is_some())
 }
 
 /// What a valid `id_token_hint` says.

@@ -138,14 +138,7 @@ fn message(
         link: &link,
     }
     .words();
-    Message {
-        kind,
-        to,
-        subject: words.subject,
-        text: words.text,
-        code: None,
-        link: Some(link),
-    }
+    Message::notice(kind, to, words).with_link(link)
 }
 
 /// Whether `invitee` is this person: their verified phone or e-mail, or

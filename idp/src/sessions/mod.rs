@@ -1,5 +1,6 @@
-//! SSO sessions: the session index, and every way a session ends
-//! ([`ending`], with the back-channel notices of [`backchannel`]).
+//! SSO sessions: the session index, every way a session ends ([`ending`],
+//! with the back-channel notices of [`backchannel`]), and the revocation
+//! marks of tokens and grants ([`revocation`]).
 //!
 //! A session lives in the short-lived store under the digest of its
 //! cookie, so a leak of the store leaks no usable cookie; its row in the
@@ -10,6 +11,7 @@
 pub mod backchannel;
 pub mod device;
 mod ending;
+pub mod revocation;
 
 pub use ending::{EXPIRE, EndReason, Ender, end, end_all, end_cookie, end_own, run_expiry};
 

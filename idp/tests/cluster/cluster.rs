@@ -43,12 +43,15 @@ pub struct Cluster {
     schema: String,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// `n` distinct free ports: every listener is held until all are chosen,
+/// so no two are the same (two ports chosen one after the other can be).
+fn free_ports(n: usize) -> Vec<u16> {
+    let held: Vec<std::net::TcpListener> = (0..n)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    held.iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect()
 }
 
 pub fn database_url() -> String {
@@ -81,7 +84,9 @@ impl Cluster {
         let database_url = database_url();
         let url = idp::store::postgres_schema_url(&database_url, &schema)
             .expect("PostgreSQL is reachable (VHOD_TEST_DATABASE_URL)");
-        let lb_port = free_port();
+        // nginx's port, then one per node.
+        let mut ports = free_ports(1 + nodes);
+        let lb_port = ports.remove(0);
         let lb = format!("http://127.0.0.1:{lb_port}");
         let env: Vec<(String, String)> = [
             ("IDP_DATABASE_URL", url.as_str()),
@@ -119,8 +124,7 @@ impl Cluster {
         // The upgrade path of docs/operations.md: migrations are their own
         // step, before any node starts; nodes never migrate by themselves.
         cluster.admin(&["migrate"]);
-        for i in 0..nodes {
-            let port = free_port();
+        for (i, port) in ports.into_iter().enumerate() {
             let mut node = Node { port, child: None };
             node.child = Some(cluster.spawn_node(i, port));
             cluster.nodes.push(node);

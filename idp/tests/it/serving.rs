@@ -167,6 +167,57 @@ async fn metrics_count_logins_and_tokens_on_their_own_listener_only() {
     assert_eq!(res.status(), 404);
 }
 
+/// More password checks at once than the hashing pool admits: the rest
+/// are refused at once with 503 and `Retry-After`, never queued without
+/// bound, and each refusal is counted for the operator.
+#[actix_web::test]
+async fn a_password_flood_beyond_the_pool_is_refused_as_busy_and_counted() {
+    let app = TestApp::spawn().await;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let metrics = format!("http://{}/metrics", listener.local_addr().unwrap());
+    actix_web::rt::spawn(idp::http::metrics::serve(app.state.clone(), listener).unwrap());
+    let busy_before = |scrape: &str| series(scrape, "vhod_busy_refusals_total", &[]);
+    let before =
+        busy_before(&reqwest::get(&metrics).await.unwrap().text().await.unwrap()).unwrap_or(0.0);
+    // Far more than one node admits on any machine here (one hashing and
+    // four waiting per two cores), each with its own form.
+    let mut forms = Vec::new();
+    for _ in 0..24 {
+        let browser = app.browser();
+        let page = browser.follow(browser.get("/login").await).await;
+        let csrf = page.csrf();
+        forms.push((browser, csrf));
+    }
+    let mut logins = tokio::task::JoinSet::new();
+    for (browser, csrf) in forms {
+        logins.spawn(async move {
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("login", STANDARD),
+                ("password", PASSWORD),
+            ];
+            let res = browser.post("/login", &form).await;
+            let retry_after = res.headers().get("retry-after").is_some();
+            (res.status().as_u16(), retry_after)
+        });
+    }
+    let answers = logins.join_all().await;
+    let busy = answers.iter().filter(|(status, _)| *status == 503).count();
+    assert!(busy >= 1, "none refused as busy: {answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|&(status, retry)| status == 303 || (status == 503 && retry)),
+        "each either logged in or was refused with Retry-After: {answers:?}"
+    );
+    let after = busy_before(&reqwest::get(&metrics).await.unwrap().text().await.unwrap())
+        .expect("vhod_busy_refusals_total is exported");
+    assert!(
+        after - before >= busy as f64,
+        "{busy} refusals, the counter went {before} → {after}"
+    );
+}
+
 /// A self-signed certificate for `localhost`: (certificate PEM, key PEM).
 fn certificate() -> (String, String) {
     let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();

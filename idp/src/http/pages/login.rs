@@ -9,6 +9,7 @@ use askama::Template;
 
 use super::{
     LoginFlow, Requester, busy, decision, html, problem, second_factor, see_other, throttled,
+    with_cookie,
 };
 use crate::ctx::Ctx;
 use crate::http::RequestId;
@@ -71,7 +72,7 @@ async fn render(
     let client_name = client_name(ctx, flow).await;
     let methods = login::methods(ctx, required(flow));
     let (csrf, cookie) = csrf_token(ctx, req);
-    let mut res = html(
+    let res = html(
         status,
         &LoginPage {
             t,
@@ -86,10 +87,7 @@ async fn render(
             certificate: methods.certificate,
         },
     );
-    if let Some(cookie) = cookie {
-        let _ = res.add_cookie(&cookie);
-    }
-    res
+    with_cookie(res, cookie)
 }
 
 pub async fn form(

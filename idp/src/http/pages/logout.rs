@@ -6,15 +6,15 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{Failure, csrf_failed, error_page, html, see_other, texts};
+use super::{bad_request, csrf_failed, html, see_other, texts};
 use crate::ctx::Ctx;
 use crate::http::RequestId;
 use crate::http::extract::{
     RequestParams, csrf_ok, csrf_token, current_session, read_cookie, session_cookie,
 };
 use crate::http::i18n::Texts;
+use crate::oidc::Params;
 use crate::oidc::logout::{self, LogoutRequest};
-use crate::oidc::{OAuthError, Params};
 use crate::sessions;
 
 #[derive(Template)]
@@ -49,12 +49,12 @@ pub async fn logout(
 ) -> HttpResponse {
     let params = match params.0 {
         Ok(params) => params,
-        Err(e) => return invalid(texts(&req, None), &id, &e),
+        Err(e) => return bad_request(texts(&req, None), &id, &e),
     };
     let t = texts(&req, params.get("ui_locales").ok().flatten());
     let request = match logout::validate(&ctx, &params).await {
         Ok(request) => request,
-        Err(e) => return invalid(t, &id, &e),
+        Err(e) => return bad_request(t, &id, &e),
     };
     let confirmed = params.get("confirm").ok().flatten() == Some("yes");
     if confirmed && !csrf_ok(&ctx, &req, &params) {
@@ -103,7 +103,7 @@ async fn finish(
     )
     .await
     {
-        return invalid(t, id, &e);
+        return bad_request(t, id, &e);
     }
     let mut res = match request.redirect() {
         Some(url) => see_other(&url),
@@ -117,20 +117,4 @@ async fn finish(
         let _ = res.add_cookie(&gone);
     }
     res
-}
-
-fn invalid(t: &'static Texts, id: &RequestId, e: &OAuthError) -> HttpResponse {
-    error_page(
-        t,
-        id,
-        Failure {
-            status: StatusCode::BAD_REQUEST,
-            title: t.error_title,
-            portal: None,
-            message: t.bad_request,
-            hint: t.bad_request_hint,
-            back: None,
-            details: Some(e),
-        },
-    )
 }

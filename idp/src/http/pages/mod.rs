@@ -178,61 +178,74 @@ pub fn error_page(t: &'static Texts, id: &RequestId, f: Failure<'_>) -> HttpResp
 }
 
 pub fn problem(t: &'static Texts, id: &RequestId, problem: Problem) -> HttpResponse {
-    let failure = match &problem {
-        Problem::BadRequest(e) => Failure {
-            status: StatusCode::BAD_REQUEST,
-            title: t.error_title,
-            portal: None,
-            message: t.bad_request,
-            hint: t.bad_request_hint,
-            back: None,
-            details: Some(e),
-        },
-        Problem::FlowExpired => Failure {
-            status: StatusCode::BAD_REQUEST,
-            title: t.error_title,
-            portal: None,
-            message: t.flow_expired,
-            hint: t.flow_expired_hint,
-            back: None,
-            details: None,
-        },
-        Problem::FlowCompleted { back } => Failure {
-            status: StatusCode::OK,
-            title: t.flow_completed,
-            portal: None,
-            message: t.flow_completed,
-            hint: t.flow_completed_hint,
-            back: back.clone(),
-            details: None,
-        },
-        Problem::Unavailable => Failure {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            title: t.error_title,
-            portal: None,
-            message: t.unavailable,
-            hint: t.unavailable_hint,
-            back: None,
-            details: None,
-        },
+    use StatusCode as S;
+    match problem {
+        Problem::BadRequest(e) => bad_request(t, id, &e),
+        Problem::FlowExpired => {
+            let (message, hint) = (t.flow_expired, t.flow_expired_hint);
+            plain(t, id, S::BAD_REQUEST, message, hint, None)
+        }
+        Problem::FlowCompleted { back } => {
+            let failure = Failure {
+                status: S::OK,
+                title: t.flow_completed,
+                portal: None,
+                message: t.flow_completed,
+                hint: t.flow_completed_hint,
+                back,
+                details: None,
+            };
+            error_page(t, id, failure)
+        }
+        Problem::Unavailable => {
+            let (message, hint) = (t.unavailable, t.unavailable_hint);
+            plain(t, id, S::SERVICE_UNAVAILABLE, message, hint, None)
+        }
+    }
+}
+
+/// An error page with the common title, naming no portal and no way back.
+fn plain(
+    t: &'static Texts,
+    id: &RequestId,
+    status: StatusCode,
+    message: &str,
+    hint: &str,
+    details: Option<&OAuthError>,
+) -> HttpResponse {
+    let failure = Failure {
+        status,
+        title: t.error_title,
+        portal: None,
+        message,
+        hint,
+        back: None,
+        details,
     };
     error_page(t, id, failure)
 }
 
-/// Too many logins at once: try again in a moment.
-pub fn busy(t: &'static Texts, id: &RequestId) -> HttpResponse {
-    let mut res = error_page(
+/// A request that cannot be read or is not allowed; the details say why.
+pub fn bad_request(t: &'static Texts, id: &RequestId, error: &OAuthError) -> HttpResponse {
+    plain(
         t,
         id,
-        Failure {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            title: t.error_title,
-            portal: None,
-            message: t.busy,
-            hint: t.busy_hint,
-            back: None,
-            details: None,
-        },
+        StatusCode::BAD_REQUEST,
+        t.bad_request,
+        t.bad_request_hint,
+        Some(error),
+    )
+}
+
+/// Too many logins at once: try again in a moment.
+pub fn busy(t: &'static Texts, id: &RequestId) -> HttpResponse {
+    let mut res = plain(
+        t,
+        id,
+        StatusCode::SERVICE_UNAVAILABLE,
+        t.busy,
+        t.busy_hint,
+        None,
     );
     res.headers_mut().insert(
         actix_web::http::header::RETRY_AFTER,
@@ -244,35 +257,25 @@ pub fn busy(t: &'static Texts, id: &RequestId) -> HttpResponse {
 /// A form that could not be read (a control character or an overlong
 /// value in a field); the details name the field.
 pub fn bad_form(t: &'static Texts, id: &RequestId, error: &OAuthError) -> HttpResponse {
-    error_page(
+    plain(
         t,
         id,
-        Failure {
-            status: StatusCode::BAD_REQUEST,
-            title: t.error_title,
-            portal: None,
-            message: t.bad_form,
-            hint: t.bad_form_hint,
-            back: None,
-            details: Some(error),
-        },
+        StatusCode::BAD_REQUEST,
+        t.bad_form,
+        t.bad_form_hint,
+        Some(error),
     )
 }
 
 /// Too many failed logins from this address: wait.
 pub fn throttled(t: &'static Texts, id: &RequestId) -> HttpResponse {
-    error_page(
+    plain(
         t,
         id,
-        Failure {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            title: t.error_title,
-            portal: None,
-            message: t.throttled,
-            hint: t.throttled_hint,
-            back: None,
-            details: None,
-        },
+        StatusCode::TOO_MANY_REQUESTS,
+        t.throttled,
+        t.throttled_hint,
+        None,
     )
 }
 
@@ -325,18 +328,13 @@ pub fn limited(
 }
 
 pub fn csrf_failed(t: &'static Texts, id: &RequestId) -> HttpResponse {
-    error_page(
+    plain(
         t,
         id,
-        Failure {
-            status: StatusCode::FORBIDDEN,
-            title: t.error_title,
-            portal: None,
-            message: t.csrf_failed,
-            hint: t.csrf_failed_hint,
-            back: None,
-            details: None,
-        },
+        StatusCode::FORBIDDEN,
+        t.csrf_failed,
+        t.csrf_failed_hint,
+        None,
     )
 }
 
@@ -400,17 +398,12 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
 
 pub async fn not_found(req: HttpRequest, id: RequestId) -> HttpResponse {
     let t = texts(&req, None);
-    error_page(
+    plain(
         t,
         &id,
-        Failure {
-            status: StatusCode::NOT_FOUND,
-            title: t.error_title,
-            portal: None,
-            message: t.not_found,
-            hint: t.flow_expired_hint,
-            back: None,
-            details: None,
-        },
+        StatusCode::NOT_FOUND,
+        t.not_found,
+        t.flow_expired_hint,
+        None,
     )
 }

@@ -8,7 +8,7 @@ use crate::ctx::Ctx;
 use crate::model::{Client, Grant, RefreshToken, random_token};
 use crate::oidc::code::{self, Redemption};
 use crate::oidc::error::OAuthError;
-use crate::oidc::tokens;
+use crate::sessions::revocation;
 
 /// What the client sent with the code.
 pub struct Presented<'a> {
@@ -38,7 +38,7 @@ pub async fn exchange(
         Redemption::Replayed { grant_id } => {
             // A second use: whoever holds the code may be an attacker, so
             // what the first use issued is revoked (RFC 6749 §4.1.2).
-            let revoked = tokens::revoke_grant(ctx, &grant_id).await?;
+            let revoked = revocation::revoke_grant(ctx, &grant_id).await?;
             ctx.audit
                 .record(
                     Entry::new(events::CODE_REUSED)
@@ -121,7 +121,7 @@ pub async fn exchange(
         .await?;
     // A replay that raced this redemption marked the grant revoked before
     // its row existed: honour the mark now.
-    if tokens::grant_revoked(ctx, &grant_id).await? {
+    if revocation::grant_revoked(ctx, &grant_id).await? {
         ctx.sql.revoke_grant(&grant_id).await?;
         return Err(OAuthError::invalid_grant(
             "the authorization code was used twice; the tokens issued for it are revoked",

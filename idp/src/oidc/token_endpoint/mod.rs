@@ -141,7 +141,7 @@ async fn user_tokens(ctx: &Ctx, grant: UserGrant<'_>) -> Result<TokenResponse, O
         && subject.acting().is_none()
     {
         // The login was for an organization the person has left: it ends.
-        super::tokens::revoke_grant(ctx, grant.grant_id).await?;
+        crate::sessions::revocation::revoke_grant(ctx, grant.grant_id).await?;
         return Err(OAuthError::invalid_grant(
             "the person no longer works for the organization they logged in for; log in again",
         ));

@@ -16,7 +16,7 @@ use crate::ctx::Ctx;
 use crate::model::{Client, Grant, RefreshToken, Scopes, Secret};
 use crate::oidc::claims;
 use crate::oidc::error::{ErrorCode, OAuthError};
-use crate::oidc::tokens;
+use crate::sessions::revocation;
 
 pub async fn exchange(
     ctx: &Ctx,
@@ -103,7 +103,7 @@ pub async fn exchange(
             return respond(ctx, client, &grant, &stored.scopes, &scopes, next).await;
         }
     }
-    let revoked = tokens::revoke_grant(ctx, &stored.family_id).await?;
+    let revoked = revocation::revoke_grant(ctx, &stored.family_id).await?;
     ctx.audit
         .record(
             Entry::new(events::REFRESH_REUSED)
