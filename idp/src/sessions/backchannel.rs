@@ -69,7 +69,7 @@ pub async fn portal_left(
     client_id: &str,
 ) -> Result<usize, StoreError> {
     let client = ctx.clients.get(client_id).await?;
-    if !client.is_some_and(|c| c.backchannel_logout_uri.is_some()) {
+    if client.is_none_or(|c| c.backchannel_logout_uri.is_none()) {
         return Ok(0);
     }
     let now = ctx.now();

@@ -234,8 +234,10 @@ async fn profile_page(
     typed: Option<&Params>,
     errors: &[(ProfileField, Invalid)],
     id: &RequestId,
-    just_confirmed: bool,
 ) -> HttpResponse {
+    // `?confirmed=1`: the confirmation page sent the person here.
+    let just_confirmed = Params::parse(req.query_string().as_bytes())
+        .is_ok_and(|p| p.get("confirmed").ok().flatten().is_some());
     let t = texts(req, None);
     let (Ok(Some(account)), Ok(Some(profile)), Ok(latest)) = (
         ctx.sql.account(account_id).await,
@@ -311,14 +313,9 @@ async fn profile_page(
 pub async fn profile(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
-    params: RequestParams,
     SessionUser(session): SessionUser,
     id: RequestId,
 ) -> HttpResponse {
-    // `?confirmed=1`: the confirmation page sent the person here.
-    let confirmed = params
-        .0
-        .is_ok_and(|p| p.get("confirmed").ok().flatten().is_some());
     profile_page(
         &ctx,
         &req,
@@ -327,7 +324,6 @@ pub async fn profile(
         None,
         &[],
         &id,
-        confirmed,
     )
     .await
 }
@@ -360,7 +356,6 @@ pub async fn update_profile(
                 Some(&params),
                 &errors,
                 &id,
-                false,
             )
             .await
         }
@@ -374,7 +369,6 @@ pub async fn update_profile(
                 None,
                 &errors,
                 &id,
-                false,
             )
             .await
         }
@@ -388,7 +382,6 @@ pub async fn update_profile(
                 Some(&params),
                 &errors,
                 &id,
-                false,
             )
             .await
         }
