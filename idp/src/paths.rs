@@ -1,6 +1,8 @@
 //! The URL paths of every endpoint and page, shared by the route table
 //! (`http::routes`), the discovery document and the tests.
 
+/// The provider's home: the person's account, or the login form.
+pub const HOME: &str = "/";
 pub const DISCOVERY: &str = "/.well-known/openid-configuration";
 pub const JWKS: &str = "/jwks";
 pub const AUTHORIZE: &str = "/authorize";
@@ -70,3 +72,59 @@ pub const ESIA_LOGOUT: &str = "/idp/ext/Logout";
 pub const ESIA_PRNS: &str = "/rs/prns/{oid}";
 pub const ESIA_PRNS_PART: &str = "/rs/prns/{oid}/{part}";
 pub const ESIA_PRNS_ELEMENT: &str = "/rs/prns/{oid}/{part}/{element}";
+
+/// Pages a login outside a portal's flow may return to: the person's own
+/// pages. A page asking for a login names itself (a cookie the server
+/// sets), and only a path of these passes, so no link can send a person
+/// elsewhere after logging in.
+const RETURN_TO: [&str; 2] = [ACCOUNT, ORGS];
+
+/// `path` if a login may return there: one of [`RETURN_TO`] or below it,
+/// letters, digits, `-`, `_` and `/` only, no `//`, at most 200 bytes.
+pub fn return_path(path: &str) -> Option<&str> {
+    let plain = path.len() <= 200
+        && !path.contains("//")
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_'));
+    let ours = RETURN_TO.iter().any(|root| {
+        path.strip_prefix(root)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    });
+    (plain && ours).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::return_path;
+
+    #[test]
+    fn a_login_returns_only_to_the_persons_own_pages() {
+        for ok in [
+            "/account",
+            "/account/security",
+            "/orgs",
+            "/orgs/abc-1_2/journal",
+        ] {
+            assert_eq!(return_path(ok), Some(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "/",
+            "//evil.example/account",
+            "https://evil.example/account",
+            "/accountx",
+            "/orgsevil",
+            "/account//x",
+            "/account/../token",
+            "/account?x=1",
+            "/account\\evil",
+            "/account\r\nSet-Cookie: x",
+            "/login",
+            "/authorize",
+        ] {
+            assert_eq!(return_path(bad), None, "{bad}");
+        }
+        assert_eq!(return_path(&format!("/orgs/{}", "a".repeat(300))), None);
+    }
+}

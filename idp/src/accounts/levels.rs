@@ -7,7 +7,7 @@
 //! person keeps it. The store applies [`after_check`] in the transaction
 //! that records the registries' answer.
 
-use crate::model::{AccountLevel, AfterCheck, Profile};
+use crate::model::{AccountLevel, AfterCheck, Profile, VerificationStatus};
 
 /// What is known of an account when its level may change.
 #[derive(Debug, Clone, Copy)]
@@ -71,6 +71,34 @@ pub fn same_identity(a: &Profile, b: &Profile) -> bool {
         )
     };
     identity(a) == identity(b)
+}
+
+/// What raises an account's level next, for the home page: the domain's
+/// answer, worded by the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// Simplified: fill in SNILS and the passport and send them for the check.
+    SendForCheck,
+    /// The data is with the registries; nothing to do but wait.
+    AwaitCheck,
+    /// The registries refused the data: correct it and send it again.
+    FixRefused,
+    /// Standard: confirm the identity (service centre, letter, signature).
+    Confirm,
+    /// Confirmed: the highest level.
+    Highest,
+}
+
+/// The next step of an account at `level` whose newest registry check is
+/// `check` (if any).
+pub fn next_step(level: AccountLevel, check: Option<VerificationStatus>) -> NextStep {
+    match (check, level) {
+        (Some(VerificationStatus::Pending), _) => NextStep::AwaitCheck,
+        (_, AccountLevel::Confirmed) => NextStep::Highest,
+        (_, AccountLevel::Standard) => NextStep::Confirm,
+        (Some(VerificationStatus::Failed), AccountLevel::Simplified) => NextStep::FixRefused,
+        (_, AccountLevel::Simplified) => NextStep::SendForCheck,
+    }
 }
 
 #[cfg(test)]
@@ -192,5 +220,25 @@ mod tests {
             level_after(&facts(Standard), Change::Confirmed(&other)),
             Standard
         );
+    }
+
+    #[test]
+    fn the_next_step_follows_the_level_and_the_check() {
+        use super::{NextStep as N, next_step};
+        use crate::model::VerificationStatus as V;
+        let (s, st, c) = (
+            AccountLevel::Simplified,
+            AccountLevel::Standard,
+            AccountLevel::Confirmed,
+        );
+        assert_eq!(next_step(s, None), N::SendForCheck);
+        assert_eq!(next_step(s, Some(V::Cancelled)), N::SendForCheck);
+        assert_eq!(next_step(s, Some(V::Failed)), N::FixRefused);
+        assert_eq!(next_step(s, Some(V::Pending)), N::AwaitCheck);
+        assert_eq!(next_step(st, Some(V::Passed)), N::Confirm);
+        // A refused edit of a standard account leaves it standard.
+        assert_eq!(next_step(st, Some(V::Failed)), N::Confirm);
+        assert_eq!(next_step(st, Some(V::Pending)), N::AwaitCheck);
+        assert_eq!(next_step(c, None), N::Highest);
     }
 }

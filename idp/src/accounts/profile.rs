@@ -256,6 +256,23 @@ pub async fn edit(ctx: &Ctx, account_id: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The account as its home page shows it: who, at which level, and what
+/// raises the level next.
+pub struct Overview {
+    pub account: Account,
+    pub next: super::levels::NextStep,
+}
+
+/// The home page's facts of `account_id`; `None` for an account gone.
+pub async fn overview(ctx: &Ctx, account_id: &str) -> Result<Option<Overview>, StoreError> {
+    let Some(account) = ctx.sql.account(account_id).await? else {
+        return Ok(None);
+    };
+    let check = ctx.sql.latest_verification(account_id).await?;
+    let next = super::levels::next_step(account.level, check.map(|v| v.status));
+    Ok(Some(Overview { account, next }))
+}
+
 /// The verification job: asks the registries, records the answer (unless
 /// superseded), raises the level, tells the person.
 pub async fn run_check(ctx: &Ctx, payload: &str) -> Result<(), JobError> {

@@ -79,9 +79,17 @@ pub enum RegisterError {
     /// Expired or out of tries: ask for a new code.
     #[error("the code is no longer valid")]
     CodeSpent,
-    /// The link expired or was used.
+    /// The link expired (or never was).
     #[error("the link is no longer valid")]
     LinkSpent,
+    /// The link was used already: the registration went on with it.
+    #[error("the link was used")]
+    LinkUsed,
+    /// The registration went on in the browser that opened the e-mail
+    /// link (`finished`: and the account was created), so the first tab
+    /// can tell the person to log in.
+    #[error("the registration went on in another browser")]
+    Elsewhere { finished: bool },
     #[error("wait {0} s before asking again")]
     TooSoon(i64),
     /// Too many messages from this client address (or, `everyone`, from
@@ -131,6 +139,27 @@ fn link_key(token: &str) -> String {
     format!("registration-link:{}", Secret::new(token).digest())
 }
 
+/// The mark of a used e-mail link (by its digest), so that it is said to
+/// be used rather than unknown.
+fn used_key(token: &str) -> String {
+    format!("registration-link-used:{}", Secret::new(token).digest())
+}
+
+/// Where a registration went that this browser no longer holds: `moved`
+/// (the e-mail link was opened) or `done` (the account exists).
+fn moved_key(id: &str) -> String {
+    format!("registration-moved:{id}")
+}
+
+const MOVED: &str = "moved";
+const DONE: &str = "done";
+
+async fn mark_moved(ctx: &Ctx, id: &str, how: &str) -> Result<(), StoreError> {
+    ctx.ephemeral
+        .put_json(&moved_key(id), &how, REGISTRATION_TTL_SECS)
+        .await
+}
+
 fn invalid(field: Field) -> impl Fn(Invalid) -> RegisterError {
     move |reason| RegisterError::Invalid { field, reason }
 }
@@ -155,10 +184,18 @@ impl Registration {
             return Err(RegisterError::Gone);
         }
         let found: Option<Registration> = ctx.ephemeral.get_json(&key(id)).await?;
-        found
+        let mine = found
             .filter(|r| r.created_at + REGISTRATION_TTL_SECS > ctx.now())
-            .filter(|r| Secret::new(browser).matches_digest(&r.browser))
-            .ok_or(RegisterError::Gone)
+            .filter(|r| Secret::new(browser).matches_digest(&r.browser));
+        if let Some(registration) = mine {
+            return Ok(registration);
+        }
+        let moved: Option<String> = ctx.ephemeral.get_json(&moved_key(id)).await?;
+        Err(match moved.as_deref() {
+            Some(DONE) => RegisterError::Elsewhere { finished: true },
+            Some(MOVED) => RegisterError::Elsewhere { finished: false },
+            _ => RegisterError::Gone,
+        })
     }
 }
 
@@ -447,11 +484,16 @@ pub async fn confirm_link(
     if token.len() > 100 {
         return Err(RegisterError::LinkSpent);
     }
-    let id: String = ctx
-        .ephemeral
-        .take_json(&link_key(token))
-        .await?
-        .ok_or(RegisterError::LinkSpent)?;
+    let Some(id): Option<String> = ctx.ephemeral.take_json(&link_key(token)).await? else {
+        let used: Option<String> = ctx.ephemeral.get_json(&used_key(token)).await?;
+        return Err(match used {
+            Some(_) => RegisterError::LinkUsed,
+            None => RegisterError::LinkSpent,
+        });
+    };
+    ctx.ephemeral
+        .put_json(&used_key(token), &id, REGISTRATION_TTL_SECS)
+        .await?;
     let found: Option<Registration> = ctx.ephemeral.get_json(&key(&id)).await?;
     let mut registration = found
         .filter(|r| matches!(r.step, Step::Link { expires_at } if expires_at > ctx.now()))
@@ -459,6 +501,7 @@ pub async fn confirm_link(
     registration.browser = Secret::new(browser).digest();
     registration.step = Step::Password;
     registration.save(ctx).await?;
+    mark_moved(ctx, &registration.id, MOVED).await?;
     ctx.audit
         .record(
             Entry::new(events::REGISTRATION_CODE_CHECKED).detail(serde_json::json!({
@@ -468,6 +511,16 @@ pub async fn confirm_link(
         )
         .await;
     Ok(registration)
+}
+
+/// Whether the e-mail link `token` was used already (its page says so
+/// before anyone presses its button).
+pub async fn link_used(ctx: &Ctx, token: &str) -> Result<bool, StoreError> {
+    if token.len() > 100 {
+        return Ok(false);
+    }
+    let used: Option<String> = ctx.ephemeral.get_json(&used_key(token)).await?;
+    Ok(used.is_some())
 }
 
 /// Sets the password and creates the simplified account.
@@ -508,6 +561,7 @@ pub async fn finish(
         Err(e) => return Err(StoreError::Database(e.to_string()).into()),
     };
     ctx.ephemeral.delete(&key(&registration.id)).await?;
+    mark_moved(ctx, &registration.id, DONE).await?;
     ctx.audit
         .record(
             Entry::new(events::ACCOUNT_REGISTERED)

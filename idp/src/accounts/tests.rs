@@ -1,6 +1,6 @@
 //! Use cases of accounts, run on `Ctx::for_tests()`: no server, no files.
 
-use super::registration::{self, RegisterError, Start, Step};
+use super::registration::{self, RegisterError, Registration, Start, Step};
 use super::second_factor::{self, SettingsError};
 use crate::audit::events;
 use crate::credentials::password::{self, PolicyError};
@@ -101,7 +101,18 @@ async fn registering_by_e_mail_goes_on_in_the_browser_that_opens_the_link() {
         .unwrap();
     assert_eq!(confirmed.step, Step::Password);
     let again = registration::confirm_link(&ctx, token, "browser-2").await;
-    assert!(matches!(again, Err(RegisterError::LinkSpent)), "{again:?}");
+    assert!(matches!(again, Err(RegisterError::LinkUsed)), "{again:?}");
+    let unknown = registration::confirm_link(&ctx, "made-up", "browser-2").await;
+    assert!(
+        matches!(unknown, Err(RegisterError::LinkSpent)),
+        "{unknown:?}"
+    );
+    // The first browser learns where its registration went.
+    let first = Registration::load(&ctx, &started.id, "browser-1").await;
+    assert!(
+        matches!(first, Err(RegisterError::Elsewhere { finished: false })),
+        "{first:?}"
+    );
     let elsewhere = registration::finish(
         &ctx,
         &started.id,
@@ -111,7 +122,7 @@ async fn registering_by_e_mail_goes_on_in_the_browser_that_opens_the_link() {
     )
     .await;
     assert!(
-        matches!(elsewhere, Err(RegisterError::Gone)),
+        matches!(elsewhere, Err(RegisterError::Elsewhere { finished: false })),
         "{elsewhere:?}"
     );
 
@@ -134,6 +145,13 @@ async fn registering_by_e_mail_goes_on_in_the_browser_that_opens_the_link() {
     let journal = ctx.sql.audit_events(1).await.unwrap();
     assert_eq!(journal[0].event, events::ACCOUNT_REGISTERED);
     assert_eq!(journal[0].account_id.as_deref(), Some(account.id.as_str()));
+    for browser in ["browser-1", "browser-2"] {
+        let done = Registration::load(&ctx, &started.id, browser).await;
+        assert!(
+            matches!(done, Err(RegisterError::Elsewhere { finished: true })),
+            "{done:?}"
+        );
+    }
 }
 
 #[tokio::test]

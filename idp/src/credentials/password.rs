@@ -21,6 +21,9 @@ pub enum PolicyError {
     MissingClass,
     #[error("the password may contain only Latin letters, digits and {PUNCTUATION}")]
     BadCharacter,
+    /// A Cyrillic letter: most likely the keyboard's layout is Russian.
+    #[error("the password has a Cyrillic letter (the keyboard layout?)")]
+    Cyrillic,
     #[error("password hashing failed")]
     Hashing,
 }
@@ -33,6 +36,12 @@ pub fn check_policy(password: &str) -> Result<(), PolicyError> {
     }
     if password.len() > 128 {
         return Err(PolicyError::TooLong);
+    }
+    if password
+        .chars()
+        .any(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
+    {
+        return Err(PolicyError::Cyrillic);
     }
     if !password
         .chars()
@@ -159,6 +168,19 @@ mod cost_tests {
 
     /// An unknown login is checked against the dummy hash; it costs what a
     /// real one costs only if it has the same algorithm and parameters.
+    #[test]
+    fn a_cyrillic_letter_is_told_apart_from_other_characters() {
+        assert!(matches!(
+            check_policy("Пароль-12Ab"),
+            Err(PolicyError::Cyrillic)
+        ));
+        assert!(matches!(
+            check_policy("Parol-12Ab§"),
+            Err(PolicyError::BadCharacter)
+        ));
+        assert!(check_policy("Parol-12Ab").is_ok());
+    }
+
     #[test]
     fn the_dummy_hash_costs_what_a_real_hash_costs() {
         let real = hash(&Secret::new("Real-pass1")).unwrap();

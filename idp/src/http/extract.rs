@@ -166,17 +166,35 @@ impl FromRequest for SessionUser {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let session = CurrentSession::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
             let Ok(CurrentSession(session)) = session.await;
             session.map(SessionUser).ok_or_else(|| {
-                actix_web::error::InternalError::from_response(
-                    "login needed",
-                    see_other(paths::LOGIN),
-                )
-                .into()
+                actix_web::error::InternalError::from_response("login needed", to_login(&req))
+                    .into()
             })
         })
     }
+}
+
+/// The cookie naming the page a login outside a portal's flow returns to.
+pub const RETURN_COOKIE: &str = "vhod_return";
+
+/// The login page, for someone not logged in who opened one of the
+/// person's own pages: the home page sends them back there once logged
+/// in (a GET of a page `paths::return_path` allows; the cookie lasts ten
+/// minutes).
+fn to_login(req: &HttpRequest) -> actix_web::HttpResponse {
+    let mut res = see_other(paths::LOGIN);
+    let ctx = req.app_data::<web::Data<Ctx>>();
+    if let (Some(ctx), true) = (ctx, req.method() == Method::GET)
+        && let Some(path) = paths::return_path(req.path())
+    {
+        let mut cookie = login_cookie(ctx, RETURN_COOKIE, path);
+        cookie.set_max_age(actix_web::cookie::time::Duration::minutes(10));
+        let _ = res.add_cookie(&cookie);
+    }
+    res
 }
 
 /// The logged-in person's account, for pages that act on it; anyone not

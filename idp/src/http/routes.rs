@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         SIGNATURE_FORM_JS,
         web::get().to(endpoints::assets::signature_form_js),
     )
+    .route(HOME, web::get().to(pages::home::page))
     .route(AUTHORIZE, web::get().to(pages::authorize::authorize))
     .route(AUTHORIZE, web::post().to(pages::authorize::authorize))
     .route(AUTHORIZE_CONTINUE, web::get().to(pages::authorize::resume))

@@ -59,6 +59,35 @@ pub fn notices(
         .collect()
 }
 
+/// The person withdrew their consent to `client_id`: the portal is told,
+/// for each open session it got tokens in, that the session is over for
+/// it (the session goes on for the other portals). How many notices were
+/// queued.
+pub async fn portal_left(
+    ctx: &Ctx,
+    account_id: &str,
+    client_id: &str,
+) -> Result<usize, StoreError> {
+    let client = ctx.clients.get(client_id).await?;
+    if client.is_none_or(|c| c.backchannel_logout_uri.is_none()) {
+        return Ok(0);
+    }
+    let now = ctx.now();
+    let mut queued = 0;
+    for session in ctx.sql.open_sessions_of(account_id).await? {
+        if session.clients.iter().any(|c| c == client_id) {
+            let notice = Notice {
+                client_id: client_id.to_owned(),
+                sid: session.sid.clone(),
+                sub: session.account_id.clone(),
+            };
+            ctx.jobs.enqueue(LOGOUT, &notice, now).await?;
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
 /// A logout token for `client` (§2.4): signed with the algorithm of its ID
 /// tokens, `typ: logout+jwt`, the `sid` and the event, never a `nonce`.
 fn logout_token(ctx: &Ctx, client: &Client, notice: &Notice) -> Result<String, JobError> {

@@ -9,6 +9,7 @@
 //! once.
 
 pub mod backchannel;
+pub mod device;
 mod ending;
 pub mod revocation;
 

@@ -72,9 +72,9 @@ async fn log_in_with(app: &TestApp, issued: &Issued) -> Page {
     .await
 }
 
-/// Outside a flow a login ends on the person's consents page.
+/// Outside a flow a login ends on the home page, the person's account.
 fn logged_in(page: &Page) -> bool {
-    page.url.path() == "/account/consents" && page.status == 200
+    page.url.path() == "/" && page.status == 200 && page.body.contains("id=\"level\"")
 }
 
 async fn journal(app: &TestApp, event: &str) -> Vec<idp::model::JournalEntry> {

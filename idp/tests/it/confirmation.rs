@@ -219,7 +219,20 @@ async fn a_code_by_registered_post_confirms_the_identity() {
         .await;
     assert_eq!(done.url.path(), "/account", "{}", done.body);
     assert!(done.body.contains("подтверждённая"));
+    assert!(
+        done.text().contains("Личность подтверждена"),
+        "a message after"
+    );
     assert_eq!(level(&app, SIMPLE).await, AccountLevel::Confirmed);
+    // The confirmation page now says so, and offers no confirmation.
+    let page = browser.follow(browser.get("/account/confirm").await).await;
+    assert!(page.body.contains("id=\"confirmed\""), "{}", page.body);
+    assert!(!page.body.contains("name=\"action\""), "nothing to confirm");
+    assert!(
+        !page
+            .text()
+            .contains("можно, когда учётная запись стандартная")
+    );
     // The code is gone.
     let again = browser
         .submit(

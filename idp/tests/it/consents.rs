@@ -21,20 +21,35 @@ async fn consents_are_listed_and_can_be_withdrawn() {
         .post("/account/consents", &[("client_id", DEMO_CLIENT)])
         .await;
     assert_eq!(res.status(), 403);
+    // «Отозвать» asks first; nothing is withdrawn yet.
+    let question = browser
+        .submit(
+            "/account/consents",
+            &[("csrf", &csrf), ("client_id", DEMO_CLIENT)],
+        )
+        .await;
+    assert_eq!(question.status, 200);
+    assert!(
+        question.text().contains("Отозвать согласие"),
+        "{}",
+        question.body
+    );
+    assert!(question.body.contains("id=\"keep\""), "a way out");
+    let at = tokens["access_token"].as_str().unwrap();
+    assert_eq!(app.userinfo(at).await.status(), 200, "not yet withdrawn");
     let page = browser
-        .follow(
-            browser
-                .post(
-                    "/account/consents",
-                    &[("csrf", &csrf), ("client_id", DEMO_CLIENT)],
-                )
-                .await,
+        .submit(
+            "/account/consents",
+            &[
+                ("csrf", &csrf),
+                ("client_id", DEMO_CLIENT),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert!(page.body.contains("Согласие отозвано"), "{}", page.body);
     assert!(!page.body.contains("Медицинский кабинет (демо)"));
     // Its access token stops at once, not at its expiry.
-    let at = tokens["access_token"].as_str().unwrap();
     assert_eq!(app.userinfo(at).await.status(), 401);
     let introspected = app.introspect(at).await;
     assert_eq!(introspected["active"], false);
@@ -65,7 +80,7 @@ async fn consents_page_needs_a_login() {
     let browser = app.browser();
     let res = browser.get("/account/consents").await;
     assert_eq!(Browser::location(&res).path(), "/login");
-    // Logging in without a flow leads to the consents page.
+    // Logging in without a flow returns to the consents page.
     let page = browser.follow(browser.get("/login").await).await;
     let page = browser
         .follow(
@@ -148,4 +163,53 @@ async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
     })
     .await;
     out.into_iter().map(Option::unwrap).collect()
+}
+
+/// Withdrawing a consent logs the person out of that portal: its sessions
+/// of them hear a back-channel logout, the SSO session goes on.
+#[actix_web::test]
+async fn withdrawing_a_consent_tells_the_portal_by_back_channel_logout() {
+    use crate::sessions::Receiver;
+    let app = TestApp::spawn().await;
+    let rx = Receiver::start(&[]).await;
+    let mut client = app.new_client("listening");
+    client
+        .redirect_uris
+        .push(rx.url.replace("/backchannel-logout", "/callback"));
+    client.backchannel_logout_uri = Some(rx.url.clone());
+    app.client(client).await;
+    let browser = app.browser();
+    let callback = app
+        .login(&browser, &app.auth_url_for("listening", &[]), STANDARD)
+        .await;
+    let code = query(&callback, "code").unwrap();
+    let exchange = exchange(&code);
+    let res = app
+        .back_channel(
+            "/token",
+            Some(("listening", "listening-secret-0123456789")),
+            &form(&exchange),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let id_token: serde_json::Value = res.json().await.unwrap();
+    let sid = claims(id_token["id_token"].as_str().unwrap())["sid"].clone();
+
+    let page = browser.follow(browser.get("/account/consents").await).await;
+    let form = [
+        ("csrf", page.csrf()),
+        ("client_id", "listening".to_owned()),
+        ("confirm", "yes".to_owned()),
+    ];
+    let done = browser
+        .submit("/account/consents", &super::harness::form(&form))
+        .await;
+    assert!(done.body.contains("Согласие отозвано"), "{}", done.body);
+    let token = rx.token(1).await;
+    let logout = claims(&token);
+    assert_eq!(logout["aud"], "listening");
+    assert_eq!(logout["sid"], sid);
+    // The person is still logged in at the provider.
+    let home = browser.follow(browser.get("/").await).await;
+    assert!(home.body.contains("id=\"logout\""), "{}", home.body);
 }

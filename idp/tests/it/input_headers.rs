@@ -125,7 +125,7 @@ async fn line_breaks_and_tabs_are_refused_in_every_parameter() {
         .await;
     let sessions = tabbed.follow(tabbed.get("/account/sessions").await).await;
     assert!(
-        sessions.body.contains("Evil Agent/1.0"),
+        sessions.body.contains("Неизвестное устройство"),
         "{}",
         sessions.body
     );

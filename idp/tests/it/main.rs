@@ -18,6 +18,7 @@ mod discovery;
 mod e2e;
 mod esia;
 mod grants;
+mod home;
 mod input_headers;
 mod introspect_revoke;
 mod languages;

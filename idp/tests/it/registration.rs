@@ -103,12 +103,22 @@ async fn a_person_registers_by_phone_and_is_logged_in() {
 
     let password_page = send_code(&browser, &again, &code).await;
     assert_eq!(password_page.url.path(), "/register/password");
+    // The rules come before the field, and the field points at them.
+    let rules = password_page.body.find("id=\"password-rules\"").unwrap();
+    let field = password_page.body.find("name=\"password\"").unwrap();
+    assert!(rules < field, "the rules before typing");
+    assert!(
+        password_page
+            .body
+            .contains("aria-describedby=\"password-rules\"")
+    );
 
     // Each rule of the policy is named when it fails.
     for (password, says) in [
         ("Sh0rt!", "не короче 8 символов"),
         ("alllower1", "заглавная и строчная латинские буквы и цифра"),
-        (PASSWORD_NEW, "допустимы только латинские буквы"),
+        (PASSWORD_NEW, "переключите раскладку"),
+        ("Latin-pass1§", "допустимы только латинские буквы"),
     ] {
         let refused = set_password(&browser, &password_page, password, password).await;
         assert_eq!(refused.status, 400, "{password}");
@@ -188,16 +198,27 @@ async fn the_e_mail_link_works_once_in_whichever_browser_opens_it() {
         "{}",
         password_page.body
     );
-    // The link works once.
-    let again = follow_link(&mail_app, &link).await;
-    assert_eq!(again.status, 400);
-    assert!(again.body.contains("уже использована"));
-    // The first browser no longer holds the registration.
+    // The link works once, and says so when opened again, with «Войти».
+    let again = mail_app.follow(mail_app.get(&link).await).await;
+    assert_eq!(again.status, 409);
+    assert!(again.body.contains("уже использована"), "{}", again.body);
+    assert!(!again.body.contains("name=\"token\""), "no button to press");
+    assert!(again.body.contains("id=\"log-in\""), "{}", again.body);
+    // The first tab learns that the registration went on elsewhere.
     let reg = password_page.hidden("reg");
+    assert_eq!(reg, page.hidden("reg"));
+    let waiting = format!("/register/email?reg={reg}");
+    let first_tab = browser.follow(browser.get(&waiting).await).await;
+    assert_eq!(first_tab.status, 200);
+    assert!(
+        first_tab.text().contains("открыта в другом браузере"),
+        "{}",
+        first_tab.body
+    );
     let stale = browser
         .follow(browser.get(&format!("/register/password?reg={reg}")).await)
         .await;
-    assert!(stale.body.contains("Регистрация не найдена"));
+    assert!(!stale.body.contains("name=\"password\""), "not here");
 
     let done = set_password(&mail_app, &password_page, GOOD, GOOD).await;
     assert!(
@@ -205,6 +226,13 @@ async fn the_e_mail_link_works_once_in_whichever_browser_opens_it() {
         "{}",
         done.body
     );
+    let first_tab = browser.follow(browser.get(&waiting).await).await;
+    assert!(
+        first_tab.text().contains("Регистрация завершена"),
+        "{}",
+        first_tab.body
+    );
+    assert!(first_tab.body.contains("href=\"/\" id=\"log-in\""));
     let account = app
         .state
         .sql

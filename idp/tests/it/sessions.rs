@@ -13,20 +13,20 @@ use serde_json::Value;
 use crate::harness::*;
 use crate::operations::idp;
 
-const PORTAL: &str = "bcl";
+pub const PORTAL: &str = "bcl";
 const PORTAL_SECRET: &str = "bcl-secret-0123456789";
 
 /// A portal's back-channel logout endpoint on loopback: records every
 /// `logout_token` posted to it and answers the statuses it was given, then
 /// 200.
-struct Receiver {
-    url: String,
+pub struct Receiver {
+    pub url: String,
     origin: String,
     tokens: Arc<Mutex<Vec<String>>>,
 }
 
 impl Receiver {
-    async fn start(answers: &[u16]) -> Self {
+    pub async fn start(answers: &[u16]) -> Self {
         let tokens: Arc<Mutex<Vec<String>>> = Arc::default();
         let answers = Arc::new(Mutex::new(answers.iter().copied().collect::<VecDeque<_>>()));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -61,21 +61,21 @@ impl Receiver {
     }
 
     /// The `n`th logout token received (1-based), once it is there.
-    async fn token(&self, n: usize) -> String {
+    pub async fn token(&self, n: usize) -> String {
         eventually(&format!("logout token {n}"), async || {
             self.tokens.lock().unwrap().get(n - 1).cloned()
         })
         .await
     }
 
-    fn count(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.tokens.lock().unwrap().len()
     }
 }
 
 /// Registers the portal `bcl`, with its logout endpoint on `rx` when
 /// `listening`.
-async fn portal(app: &TestApp, rx: &Receiver, listening: bool) {
+pub async fn portal(app: &TestApp, rx: &Receiver, listening: bool) {
     let mut client = app.new_client(PORTAL);
     client.redirect_uris.push(format!("{}/callback", rx.origin));
     client.skip_consent = true;
@@ -93,7 +93,7 @@ async fn with_portal(answers: &[u16]) -> (TestApp, Receiver) {
 }
 
 /// The code flow for the portal in `browser`: its token response.
-async fn portal_tokens(
+pub async fn portal_tokens(
     app: &TestApp,
     browser: &Browser,
     login: &str,
@@ -121,7 +121,7 @@ async fn redeem(app: &TestApp, code: &str) -> reqwest::Response {
 
 /// Whether the browser still has a live session (a silent authorization
 /// at the portal, which asks no consent, gets a code).
-async fn logged_in(app: &TestApp, browser: &Browser) -> bool {
+pub async fn logged_in(app: &TestApp, browser: &Browser) -> bool {
     let res = browser
         .get(&app.auth_url_for(PORTAL, &[("prompt", "none")]))
         .await;
@@ -351,8 +351,10 @@ async fn sessions_page(browser: &Browser) -> Page {
 #[actix_web::test]
 async fn the_sessions_page_lists_and_ends_the_persons_sessions() {
     let (app, rx) = with_portal(&[]).await;
-    let here = Browser::with_user_agent(&app.url, "Firefox/140 (here)");
-    let phone = Browser::with_user_agent(&app.url, "Mobile Safari (phone)");
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+    let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
+    let here = Browser::with_user_agent(&app.url, firefox);
+    let phone = Browser::with_user_agent(&app.url, iphone);
     let tablet = Browser::with_user_agent(&app.url, "Tablet browser");
     portal_tokens(&app, &here, STANDARD, &[]).await;
     let on_phone = portal_tokens(&app, &phone, STANDARD, &[]).await;
@@ -360,10 +362,12 @@ async fn the_sessions_page_lists_and_ends_the_persons_sessions() {
 
     let page = sessions_page(&here).await;
     assert_eq!(page.status, 200);
+    // Devices as a person names them, not raw headers.
+    assert!(!page.body.contains("Mozilla/5.0"), "{}", page.body);
     for shown in [
-        "Firefox/140 (here)",
-        "Mobile Safari (phone)",
-        "Tablet browser",
+        "Firefox</span> на <span translate=\"no\">Linux",
+        "Safari</span> на <span translate=\"no\">iPhone",
+        "Неизвестное устройство",
         "Portal bcl",
         "127.0.0.1",
         "(МСК)",
@@ -388,7 +392,7 @@ async fn the_sessions_page_lists_and_ends_the_persons_sessions() {
         )
         .await;
     assert!(ended.body.contains("Сеанс завершён"), "{}", ended.body);
-    assert!(!ended.body.contains("Mobile Safari"));
+    assert!(!ended.body.contains("iPhone"));
     assert!(!logged_in(&app, &phone).await);
     let token = rx.token(1).await;
     check_logout_token(&app, &token, on_phone["id_token"].as_str().unwrap()).await;

@@ -21,7 +21,7 @@ use crate::harness::*;
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// `chromedriver` on a free port, killed when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -34,7 +34,7 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let port = free_listener().local_addr().unwrap().port();
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -55,11 +55,20 @@ impl Driver {
 
     /// A fresh headless Chromium: no cookies of any earlier visit.
     async fn browser(&self) -> Client {
+        self.browser_in("ru").await
+    }
+
+    /// The same, its language `lang` (`ru`, `en`): `Accept-Language`.
+    pub(crate) async fn browser_in(&self, lang: &str) -> Client {
+        let (locale, accept) = match lang {
+            "en" => ("en-GB", "en-GB,en"),
+            _ => ("ru-RU", "ru-RU,ru"),
+        };
         let options = json!({
             "binary": CHROMIUM,
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1200,1000", "--lang=ru-RU"],
-            "prefs": {"intl.accept_languages": "ru-RU,ru"},
+                     "--window-size=1200,1000", format!("--lang={locale}")],
+            "prefs": {"intl.accept_languages": accept},
         });
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), options);
@@ -72,7 +81,7 @@ impl Driver {
 }
 
 /// Saves numbered screenshots of one scenario.
-struct Shots {
+pub(crate) struct Shots {
     dir: PathBuf,
     prefix: String,
     count: usize,
@@ -80,7 +89,14 @@ struct Shots {
 
 impl Shots {
     fn new(prefix: &str) -> Self {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-output/cabinet-e2e");
+        Self::under("cabinet-e2e", prefix)
+    }
+
+    /// Screenshots under `test-output/<folder>/`, named after `prefix`.
+    pub(crate) fn under(folder: &str, prefix: &str) -> Self {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../test-output")
+            .join(folder);
         std::fs::create_dir_all(&dir).unwrap();
         Self {
             dir,
@@ -134,7 +150,7 @@ const WIDTHS: [(u32, u32); 2] = [(390, 844), (1280, 900)];
 /// Checks the page the browser shows: at 390 px nothing scrolls sideways,
 /// at 1280 px the navigation is one line, and axe-core finds no serious or
 /// critical violation of WCAG 2.1 A/AA. Screenshots at both widths.
-async fn check_page(browser: &Client, shots: &mut Shots, name: &str) {
+pub(crate) async fn check_page(browser: &Client, shots: &mut Shots, name: &str) {
     let url = browser.current_url().await.unwrap();
     for (width, height) in WIDTHS {
         browser.set_window_size(width, height).await.unwrap();
@@ -153,10 +169,11 @@ async fn check_page(browser: &Client, shots: &mut Shots, name: &str) {
             scroll <= inner,
             "{url} scrolls sideways at {width} px: {scroll:?} > {inner:?}"
         );
+        // A page without navigation (the provider's login pages) has
+        // none to wrap.
         if width >= 1280 {
-            assert_eq!(
-                nav_lines,
-                Some(1),
+            assert!(
+                nav_lines.unwrap_or(0) <= 1,
                 "{url}: the navigation wraps at {width} px"
             );
         }
@@ -199,7 +216,7 @@ async fn text(browser: &Client, css: &str) -> String {
         .unwrap()
 }
 
-async fn type_into(browser: &Client, name: &str, value: &str) {
+pub(crate) async fn type_into(browser: &Client, name: &str, value: &str) {
     let field = browser
         .find(Locator::Css(&format!("input[name='{name}']")))
         .await
@@ -211,7 +228,7 @@ async fn type_into(browser: &Client, name: &str, value: &str) {
 /// Clicks what submits a form or follows a link, and waits (up to 5 s)
 /// until the browser has left the page: WebDriver's click may return
 /// before the next page has replaced this one.
-async fn click(browser: &Client, css: &str) {
+pub(crate) async fn click(browser: &Client, css: &str) {
     let page = browser.find(Locator::Css("html")).await.unwrap();
     browser
         .find(Locator::Css(css))
@@ -227,7 +244,7 @@ async fn click(browser: &Client, css: &str) {
     }
 }
 
-async fn path_of(browser: &Client) -> String {
+pub(crate) async fn path_of(browser: &Client) -> String {
     browser.current_url().await.unwrap().path().to_owned()
 }
 

@@ -5,10 +5,12 @@
 //! - `callback`: the callback's validation without a browser;
 //! - `backchannel`: back-channel logout from the provider;
 //! - `refresh`: tokens refreshed before they expire, and a refused refresh;
-//! - `browser`: end to end in headless Chromium through chromedriver.
+//! - `browser`: end to end in headless Chromium through chromedriver;
+//! - `provider_pages`: the provider's own pages in Chromium, both languages.
 
 mod backchannel;
 mod browser;
 mod callback;
 mod harness;
+mod provider_pages;
 mod refresh;

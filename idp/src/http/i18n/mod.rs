@@ -47,6 +47,12 @@ pub struct Texts {
     pub code_label: &'static str,
     pub code_submit: &'static str,
     pub code_recovery_hint: &'static str,
+    /// What to do without the app, or when the phone number changed.
+    pub code_no_app: &'static str,
+    pub code_new_number: &'static str,
+    /// Leaving the code step: another account, or no login at all.
+    pub code_other_account: &'static str,
+    pub code_cancel: &'static str,
     pub code_resend: &'static str,
     pub code_wrong: &'static str,
     pub code_tries_left: &'static str,
@@ -74,6 +80,11 @@ pub struct Texts {
     pub consents_granted: &'static str,
     pub consents_revoke: &'static str,
     pub consents_revoked: &'static str,
+    /// Before a consent is withdrawn: the question (the portal's name
+    /// follows), what it does, and the way out.
+    pub consents_question: &'static str,
+    pub consents_consequence: &'static str,
+    pub consents_keep: &'static str,
     pub logout_title: &'static str,
     pub logout_question: &'static str,
     pub logout_submit: &'static str,
@@ -138,6 +149,8 @@ pub struct Texts {
     pub sessions_portals: &'static str,
     pub sessions_no_portals: &'static str,
     pub sessions_unknown_device: &'static str,
+    /// Between the browser and the system: «Chrome на Windows 10».
+    pub sessions_on: &'static str,
     pub sessions_end: &'static str,
     pub sessions_end_others: &'static str,
     pub sessions_ended: &'static str,
@@ -152,6 +165,7 @@ pub struct Texts {
     pub security: SecurityTexts,
     pub recover: RecoverTexts,
     pub orgs: OrgsTexts,
+    pub home: HomeTexts,
     pub say: Say,
 }
 

@@ -32,6 +32,15 @@ pub struct RegisterTexts {
     pub wrong_code: &'static str,
     pub code_spent: &'static str,
     pub link_spent: &'static str,
+    /// The e-mail link opened a second time.
+    pub link_used: &'static str,
+    /// The first tab, after the e-mail link was opened elsewhere: not yet
+    /// finished there, and finished.
+    pub elsewhere: &'static str,
+    pub finished: &'static str,
+    /// On the «check your e-mail» page: look whether the link was opened.
+    pub check_link: &'static str,
+    pub log_in: &'static str,
     pub too_soon: &'static str,
     pub limited: &'static str,
     pub limited_everyone: &'static str,
@@ -41,6 +50,8 @@ pub struct RegisterTexts {
     pub too_long: &'static str,
     pub missing_class: &'static str,
     pub bad_character: &'static str,
+    /// A Cyrillic letter in the password: the keyboard layout.
+    pub cyrillic: &'static str,
 }
 
 /// Texts of the certificate login page.
@@ -103,6 +114,10 @@ pub struct ProfileTexts {
 pub struct ConfirmTexts {
     pub title: &'static str,
     pub not_standard: &'static str,
+    /// The account is confirmed already: nothing to do here.
+    pub already: &'static str,
+    /// After a confirmation, on «Мои данные».
+    pub done: &'static str,
     pub intro: &'static str,
     pub centre: &'static str,
     pub centre_passport: &'static str,
@@ -224,4 +239,33 @@ pub struct OrgsTexts {
     pub refused_hint: &'static str,
     pub journal_intro: &'static str,
     pub to_org: &'static str,
+}
+
+/// The home page (`/`): the person's account at a glance, and the pages
+/// of the account.
+pub struct HomeTexts {
+    pub title: &'static str,
+    /// Before the person's given names: «Здравствуйте, Анна Петровна».
+    pub hello: &'static str,
+    pub level: &'static str,
+    /// What raises the level next.
+    pub next: fn(crate::accounts::levels::NextStep) -> &'static str,
+    /// The link that takes the next step.
+    pub fill_in: &'static str,
+    pub fix: &'static str,
+    pub see_check: &'static str,
+    pub confirm: &'static str,
+    pub sections: &'static str,
+    pub about_profile: &'static str,
+    pub about_security: &'static str,
+    pub about_sessions: &'static str,
+    pub about_consents: &'static str,
+    pub about_orgs: &'static str,
+    /// The account nav: the home page and «Выйти».
+    pub nav_home: &'static str,
+    pub nav_logout: &'static str,
+    /// A page without a portal to return to: the way to the home page.
+    pub to_home: &'static str,
+    /// After logging out.
+    pub login_again: &'static str,
 }

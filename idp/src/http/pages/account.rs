@@ -76,6 +76,16 @@ pub async fn consents(
     with_cookie(html(StatusCode::OK, &page), cookie)
 }
 
+#[derive(Template)]
+#[template(path = "consent_withdraw.html")]
+struct WithdrawPage<'a> {
+    t: &'static Texts,
+    csrf: &'a str,
+    client_id: &'a str,
+    client_name: &'a str,
+}
+
+/// «Отозвать»: first the question, then (`confirm=yes`) the withdrawal.
 pub async fn withdraw(
     ctx: web::Data<Ctx>,
     req: HttpRequest,
@@ -87,6 +97,22 @@ pub async fn withdraw(
     let Ok(Some(client_id)) = params.get("client_id") else {
         return see_other(paths::ACCOUNT_CONSENTS);
     };
+    if params.get("confirm").ok().flatten() != Some("yes") {
+        let Ok(consents) = consent::of_account(&ctx, &session.auth.account_id).await else {
+            return problem(t, &id, Problem::Unavailable);
+        };
+        let Some((_, client_name)) = consents.iter().find(|(c, _)| c.client_id == client_id) else {
+            return see_other(paths::ACCOUNT_CONSENTS);
+        };
+        let (csrf, cookie) = csrf_token(&ctx, &req);
+        let page = WithdrawPage {
+            t,
+            csrf: &csrf,
+            client_id,
+            client_name,
+        };
+        return with_cookie(html(StatusCode::OK, &page), cookie);
+    }
     match consent::withdraw(&ctx, &session.auth.account_id, client_id, Some(&id.0)).await {
         Ok(_) => see_other(&format!("{}?revoked=1", paths::ACCOUNT_CONSENTS)),
         Err(_) => problem(t, &id, Problem::Unavailable),
@@ -209,6 +235,9 @@ async fn profile_page(
     errors: &[(ProfileField, Invalid)],
     id: &RequestId,
 ) -> HttpResponse {
+    // `?confirmed=1`: the confirmation page sent the person here.
+    let just_confirmed = Params::parse(req.query_string().as_bytes())
+        .is_ok_and(|p| p.get("confirmed").ok().flatten().is_some());
     let t = texts(req, None);
     let (Ok(Some(account)), Ok(Some(profile)), Ok(latest)) = (
         ctx.sql.account(account_id).await,
@@ -259,7 +288,13 @@ async fn profile_page(
         in_force,
         checked: account.level >= AccountLevel::Standard,
         refused,
-        banner: banner(t, account.level, latest.as_ref()),
+        banner: {
+            let mut lines = banner(t, account.level, latest.as_ref());
+            if just_confirmed && account.level == AccountLevel::Confirmed {
+                lines.insert(0, t.confirm.done.to_owned());
+            }
+            lines
+        },
         errors: errors
             .iter()
             .map(|(f, why)| (t.say.field_error)((t.say.profile_field)(*f), &(t.say.invalid)(why)))

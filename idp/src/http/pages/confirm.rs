@@ -24,6 +24,7 @@ struct ConfirmPage<'a> {
     t: &'static Texts,
     csrf: &'a str,
     standard: bool,
+    confirmed: bool,
     /// Series and number of the passport on file, partly hidden.
     passport: Option<String>,
     /// That a letter with a live code was sent, and when.
@@ -75,6 +76,7 @@ async fn confirm_page(
         t,
         csrf: &csrf,
         standard: account.level == AccountLevel::Standard,
+        confirmed: account.level == AccountLevel::Confirmed,
         passport: profile.passport.map(|p| {
             format!(
                 "{} ****{}",

@@ -186,7 +186,8 @@ pub async fn submit(
 }
 
 /// Where a login that ended in `outcome` goes: on into the flow with the
-/// new session cookie (outside a flow, to the person's consents); to the
+/// new session cookie (outside a flow, to the home page, which sends a
+/// login begun on an account page back there); to the
 /// code page when a second factor comes next; to the certificate page when
 /// only a certificate will do; back to the portal when nothing will.
 pub(super) async fn finish(
@@ -200,7 +201,7 @@ pub(super) async fn finish(
         Outcome::Started { cookie, sid } => {
             let mut res = match flow {
                 Some(flow) => decision(t, id, authorize::logged_in(ctx, flow, sid).await),
-                None => see_other(paths::ACCOUNT_CONSENTS),
+                None => see_other(paths::HOME),
             };
             let _ = res.add_cookie(&session_cookie(ctx, cookie.expose()));
             res

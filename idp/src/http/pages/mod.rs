@@ -9,6 +9,7 @@ pub mod certificate;
 pub mod confirm;
 pub mod consent;
 mod flow;
+pub mod home;
 pub mod login;
 pub mod logout;
 pub mod org;

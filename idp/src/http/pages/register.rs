@@ -44,6 +44,14 @@ pub enum View {
     },
     Done,
     Gone,
+    /// The e-mail link expired.
+    LinkSpent,
+    /// The e-mail link was opened before.
+    LinkUsed,
+    /// This tab's registration went on where the link was opened.
+    Elsewhere {
+        finished: bool,
+    },
 }
 
 #[derive(Template)]
@@ -121,6 +129,9 @@ fn refusal(t: &'static Texts, error: &RegisterError) -> (Field, String) {
         }
         RegisterError::CodeSpent => (Field::Code, r.code_spent.into()),
         RegisterError::LinkSpent => (Field::Contact, r.link_spent.into()),
+        RegisterError::LinkUsed => (Field::Contact, r.link_used.into()),
+        RegisterError::Elsewhere { finished: false } => (Field::Contact, r.elsewhere.into()),
+        RegisterError::Elsewhere { finished: true } => (Field::Contact, r.finished.into()),
         RegisterError::TooSoon(secs) => (Field::Code, format!("{} {secs}.", r.too_soon)),
         RegisterError::Limited {
             wait_secs,
@@ -144,6 +155,7 @@ fn refusal(t: &'static Texts, error: &RegisterError) -> (Field, String) {
                 PolicyError::TooLong => r.too_long,
                 PolicyError::MissingClass => r.missing_class,
                 PolicyError::BadCharacter | PolicyError::Hashing => r.bad_character,
+                PolicyError::Cyrillic => r.cyrillic,
             }
             .into(),
         ),
@@ -201,11 +213,25 @@ async fn load(
     registration::Registration::load(ctx, &field(params, "reg"), &browser).await
 }
 
+/// A registration this browser cannot go on with: where it went, and the
+/// way on (log in, or start again).
 fn gone(ctx: &Ctx, req: &HttpRequest, error: &RegisterError) -> HttpResponse {
-    if let RegisterError::Store(e) = error {
-        tracing::error!(error = %e, "registration store failed");
-    }
-    page(ctx, req, StatusCode::BAD_REQUEST, View::Gone, None, None)
+    let (status, view) = match error {
+        RegisterError::Elsewhere { finished } => (
+            StatusCode::OK,
+            View::Elsewhere {
+                finished: *finished,
+            },
+        ),
+        RegisterError::LinkUsed => (StatusCode::CONFLICT, View::LinkUsed),
+        RegisterError::LinkSpent => (StatusCode::BAD_REQUEST, View::LinkSpent),
+        RegisterError::Store(e) => {
+            tracing::error!(error = %e, "registration store failed");
+            (StatusCode::BAD_REQUEST, View::Gone)
+        }
+        _ => (StatusCode::BAD_REQUEST, View::Gone),
+    };
+    page(ctx, req, status, view, None, None)
 }
 
 pub async fn form(ctx: web::Data<Ctx>, req: HttpRequest, params: RequestParams) -> HttpResponse {
@@ -333,6 +359,11 @@ pub async fn confirm_form(
 ) -> HttpResponse {
     let params = params.0.unwrap_or_default();
     let token = field(&params, "token");
+    match registration::link_used(&ctx, &token).await {
+        Ok(false) => {}
+        Ok(true) => return gone(&ctx, &req, &RegisterError::LinkUsed),
+        Err(e) => return gone(&ctx, &req, &RegisterError::Store(e)),
+    }
     page(
         &ctx,
         &req,
@@ -353,14 +384,6 @@ pub async fn confirm(
     let (browser, cookie) = browser_id(&ctx, &req);
     match registration::confirm_link(&ctx, &field(&params, "token"), &browser).await {
         Ok(registration) => with_cookie(see_other(&step_path(&registration)), cookie),
-        Err(error @ RegisterError::LinkSpent) => page(
-            &ctx,
-            &req,
-            StatusCode::BAD_REQUEST,
-            View::Gone,
-            None,
-            Some(refusal(texts(&req, None), &error)),
-        ),
         Err(error) => gone(&ctx, &req, &error),
     }
 }

@@ -255,6 +255,6 @@ pub async fn cancel(
 ) -> HttpResponse {
     match flow {
         Some(flow) => decision(t, &id, authorize::unmet(&ctx, flow).await),
-        None => see_other(paths::ACCOUNT),
+        None => see_other(paths::HOME),
     }
 }

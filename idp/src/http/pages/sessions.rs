@@ -17,7 +17,9 @@ use crate::sessions::{self, EndReason, Session};
 
 struct Item {
     sid: String,
-    device: String,
+    /// «Chrome», «Windows 10»: names shown as they are.
+    browser: Option<String>,
+    os: Option<String>,
     ip: String,
     started: String,
     portals: Vec<String>,
@@ -49,11 +51,17 @@ async fn page(
     };
     let items = sessions
         .into_iter()
-        .map(|(s, portals)| Item {
+        .map(|(s, portals)| {
+            (
+                sessions::device::device(s.user_agent.as_deref()),
+                s,
+                portals,
+            )
+        })
+        .map(|(device, s, portals)| Item {
             current: s.sid == current.auth.sid,
-            device: s
-                .user_agent
-                .unwrap_or_else(|| t.sessions_unknown_device.to_owned()),
+            browser: device.browser,
+            os: device.os,
             ip: s.ip,
             started: crate::dates::date_time(s.created_at, t.lang),
             portals,

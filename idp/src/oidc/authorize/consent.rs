@@ -201,7 +201,9 @@ pub async fn decide(
 }
 
 /// Withdraws a consent: the portal must ask again, and every grant made to
-/// it for this person ends at once, refresh and access tokens alike.
+/// it for this person ends at once, refresh and access tokens alike; the
+/// portal hears by back-channel logout that its sessions of this person
+/// are over.
 pub async fn withdraw(
     ctx: &Ctx,
     account_id: &str,
@@ -211,6 +213,8 @@ pub async fn withdraw(
     let existed = ctx.sql.delete_consent(account_id, client_id).await?;
     // Durable: every check of their access tokens reads it.
     let grants = ctx.sql.revoke_grants_of(account_id, client_id).await?;
+    // The portal's own sessions of this person end too.
+    let told = crate::sessions::backchannel::portal_left(ctx, account_id, client_id).await?;
     if existed || !grants.is_empty() {
         ctx.audit
             .record(
@@ -218,7 +222,10 @@ pub async fn withdraw(
                     .account(account_id)
                     .client(client_id)
                     .request(request_id)
-                    .detail(serde_json::json!({"grants_revoked": grants.len()})),
+                    .detail(serde_json::json!({
+                        "grants_revoked": grants.len(),
+                        "backchannel_logouts": told,
+                    })),
                 ctx.now(),
             )
             .await;

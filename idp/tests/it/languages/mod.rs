@@ -86,6 +86,7 @@ async fn logged_out(app: &TestApp, w: &mut Walk) {
     let lang = w.lang;
     let locales = ("ui_locales", lang.code());
     let b = browser(app, lang);
+    w.ok("home, logged out", &get(&b, "/").await, "/");
     let login = get(&b, &app.auth_url(&[locales])).await;
     w.ok("login", &login, "/login");
     let flow = login.hidden("flow");
@@ -192,11 +193,21 @@ async fn logged_out(app: &TestApp, w: &mut Walk) {
     let mail = post(&b, &register, "/register", &form).await;
     w.ok("registration link sent", &mail, "/register/email");
     let message = app.newest_message("novikova@example.ru", 1).await;
+    // The link opened on another device (a phone); the first tab waits.
+    let first_tab = (b, mail.hidden("reg"));
+    let b = browser(app, lang);
     let confirm = get(&b, message["link"].as_str().unwrap()).await;
     w.ok("registration link", &confirm, "/register/confirm");
     let token = confirm.hidden("token");
     let password = post(&b, &confirm, "/register/confirm", &[("token", &token)]).await;
     w.ok("registration password", &password, "/register/password");
+    let waiting = format!("/register/email?reg={}", first_tab.1);
+    let elsewhere = get(&first_tab.0, &waiting).await;
+    w.ok(
+        "registration, link opened elsewhere",
+        &elsewhere,
+        "/register/email",
+    );
     let reg = password.hidden("reg");
     let form = [
         ("reg", reg.as_str()),
@@ -217,6 +228,14 @@ async fn logged_out(app: &TestApp, w: &mut Walk) {
     ];
     let done = post(&b, &password, "/register/password", &form).await;
     w.ok("registration done", &done, "/register/password");
+    let finished = get(&first_tab.0, &waiting).await;
+    w.ok(
+        "registration, finished elsewhere",
+        &finished,
+        "/register/email",
+    );
+    let used = get(&b, message["link"].as_str().unwrap()).await;
+    w.see("registration link used", &used, "/register/confirm", 409);
     let gone = get(&b, "/register/code?reg=nothing").await;
     w.see("registration gone", &gone, "/register/code", 400);
 
@@ -291,6 +310,7 @@ async fn in_a_flow(app: &TestApp, w: &mut Walk) {
 /// consents and sessions, as demo people.
 async fn account(app: &TestApp, trust: &Trust, w: &mut Walk) {
     let simple = logged_in(app, w.lang, SIMPLE).await;
+    w.ok("home, simplified", &get(&simple, "/").await, "/");
     let profile = get(&simple, "/account").await;
     w.ok("profile, simplified", &profile, "/account");
     let mut form = vec![
@@ -334,6 +354,7 @@ async fn account(app: &TestApp, trust: &Trust, w: &mut Walk) {
     w.ok("new organization, not confirmed", &new, "/orgs/new");
 
     let standard = logged_in(app, w.lang, STANDARD).await;
+    w.ok("home, standard", &get(&standard, "/").await, "/");
     let profile = get(&standard, "/account").await;
     w.ok("profile, standard", &profile, "/account");
     let confirm = get(&standard, "/account/confirm").await;
@@ -421,13 +442,11 @@ async fn account(app: &TestApp, trust: &Trust, w: &mut Walk) {
     let consents = get(&b, "/account/consents").await;
     w.ok("consents", &consents, "/account/consents");
     let client_id = consents.hidden("client_id");
-    let withdrawn = post(
-        &b,
-        &consents,
-        "/account/consents",
-        &[("client_id", &client_id)],
-    )
-    .await;
+    let form = [("client_id", client_id.as_str())];
+    let question = post(&b, &consents, "/account/consents", &form).await;
+    w.ok("consent, withdraw?", &question, "/account/consents");
+    let form = [("client_id", client_id.as_str()), ("confirm", "yes")];
+    let withdrawn = post(&b, &consents, "/account/consents", &form).await;
     w.ok("consent withdrawn", &withdrawn, "/account/consents");
     let sessions = get(&b, "/account/sessions").await;
     w.ok("sessions", &sessions, "/account/sessions");
@@ -444,6 +463,7 @@ async fn account(app: &TestApp, trust: &Trust, w: &mut Walk) {
 async fn organizations(app: &TestApp, w: &mut Walk) {
     let clinic = org_id(app, 0).await;
     let admin = logged_in(app, w.lang, CONFIRMED).await;
+    w.ok("home, confirmed", &get(&admin, "/").await, "/");
     let orgs = get(&admin, "/orgs").await;
     w.ok("organizations", &orgs, "/orgs");
     let page = get(&admin, &format!("/orgs/{clinic}")).await;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use scraper::{ElementRef, Html, Node};
+use scraper::{ElementRef, Html, Node, Selector};
 
 use super::Lang;
 use crate::harness::Page;
@@ -43,6 +43,9 @@ impl Walk {
             self.wrong
                 .push(format!("{what} ({path}): <html lang=\"{lang}\">"));
         }
+        if let Some(dead_end) = dead_end(&html) {
+            self.wrong.push(format!("{what} ({path}): {dead_end}"));
+        }
         let mut texts = Vec::new();
         read(root, self.lang.code(), &mut texts);
         for text in texts {
@@ -72,6 +75,20 @@ impl Walk {
             self.seen,
             self.wrong.join("\n")
         );
+    }
+}
+
+/// Why a page is a dead end, if it is: every page offers a next step, a
+/// link or a button; an error page (one with a support code) a link, since
+/// its only form, if any, is what failed.
+fn dead_end(html: &Html) -> Option<&'static str> {
+    let any = |css: &str| html.select(&Selector::parse(css).unwrap()).next().is_some();
+    let link = any("a[href]");
+    let button = any("button, input[type=submit]");
+    match (link, button, any("#support-code")) {
+        (false, _, true) => Some("an error page without a link forward"),
+        (false, false, _) => Some("no link or button forward"),
+        _ => None,
     }
 }
 
@@ -213,5 +230,12 @@ mod tests {
         assert_eq!(texts, ["Hello ", "Имя", "x"]);
         assert!(literals(r#"let a = "one \"two\""; // "three""#) == ["one  two "]);
         assert_eq!(words("код (с {since}) PKCS#8"), ["pkcs"]);
+        let page = |body: &str| Html::parse_document(body);
+        assert!(dead_end(&page("<main><p>Страница не найдена.</p></main>")).is_some());
+        let error =
+            r#"<main><form><button>Ещё раз</button></form><code id="support-code">x</code></main>"#;
+        assert!(dead_end(&page(error)).is_some());
+        assert!(dead_end(&page(r#"<main><a href="/">На главную</a></main>"#)).is_none());
+        assert!(dead_end(&page("<main><form><button>Войти</button></form></main>")).is_none());
     }
 }

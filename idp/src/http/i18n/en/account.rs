@@ -37,6 +37,8 @@ pub const PROFILE: ProfileTexts = ProfileTexts {
 pub const CONFIRM: ConfirmTexts = ConfirmTexts {
     title: "Identity confirmation",
     not_standard: "You can confirm your identity once your account is standard: fill in “My data” and wait for the check to pass.",
+    already: "Your identity is confirmed: the account is confirmed, the highest level. There is nothing more to do.",
+    done: "Your identity is confirmed: the account is now confirmed. Services will see the new level after you log in again.",
     intro: "A confirmed account opens every service. Choose a way.",
     centre: "At a service centre",
     centre_passport: "Take the passport given in “My data”",

@@ -33,7 +33,12 @@ pub const REGISTER: RegisterTexts = RegisterTexts {
     confirm_link: "Confirm that this e-mail address is yours and go on with the registration.",
     wrong_code: "Field \"Code\": wrong code, tries left:",
     code_spent: "Field \"Code\": the code is no longer valid. Get a new one.",
-    link_spent: "The link has expired or was already used. Send the e-mail again or start again.",
+    link_spent: "The link has expired: it works for 15 minutes. Please start again.",
+    link_used: "This link has been used already: the registration went on with it. If you have set a password, log in.",
+    elsewhere: "The link from the e-mail was opened in another browser or on another device. Set your password there, then log in.",
+    finished: "The registration was finished in another browser or on another device: your account exists. Log in with your e-mail address and new password.",
+    check_link: "Check whether the link was opened",
+    log_in: "Log in",
     too_soon: "A new code can be sent in (seconds):",
     limited: "Too many registration codes and links were sent for your address.",
     limited_everyone: "Too many people are registering right now; codes are not sent for a while.",
@@ -43,6 +48,7 @@ pub const REGISTER: RegisterTexts = RegisterTexts {
     too_long: "Field \"Password\": at most 128 characters.",
     missing_class: "Field \"Password\": needs an upper-case and a lower-case Latin letter and a digit.",
     bad_character: "Field \"Password\": only Latin letters, digits and ! \" $ % & ' ( ) + , - . < | > ~ `",
+    cyrillic: "Field \"Password\": it has a Cyrillic letter. Switch the keyboard layout to English (Latin letters).",
 };
 
 pub const CERTIFICATE: CertificateTexts = CertificateTexts {

@@ -3,6 +3,7 @@
 
 mod account;
 mod flow;
+mod home;
 mod orgs;
 mod refusals;
 mod say;
@@ -30,6 +31,10 @@ pub static EN: Texts = Texts {
     code_sms: "We sent a code by SMS to",
     code_label: "Code",
     code_submit: "Confirm",
+    code_no_app: "No app at hand and no recovery codes? Log in with an electronic signature certificate, or visit a service centre with your passport: they turn the second factor off, and you set it up again.",
+    code_new_number: "New phone number? It can only be changed after logging in: log in with a recovery code and enter the new number under “Security”. Without recovery codes, visit a service centre with your passport or log in with an electronic signature certificate.",
+    code_other_account: "Log in with another account",
+    code_cancel: "Cancel logging in",
     code_recovery_hint: "No access to your phone or app? Enter one of your recovery codes in the same field.",
     code_resend: "Send the code again",
     code_wrong: "Wrong code.",
@@ -57,7 +62,10 @@ pub static EN: Texts = Texts {
     consents_empty: "You have not given any portal consent to receive your data.",
     consents_granted: "Granted",
     consents_revoke: "Withdraw",
-    consents_revoked: "Consent withdrawn. The portal will ask again at your next login.",
+    consents_revoked: "Consent withdrawn, and you are logged out of the portal. It will ask again at your next login.",
+    consents_question: "Withdraw your consent to share your data with",
+    consents_consequence: "The portal will no longer get your data, and you will be logged out of it. At your next login it will ask for consent again.",
+    consents_keep: "Keep the consent",
     logout_title: "Log out",
     logout_question: "Log out of your account on every portal?",
     logout_submit: "Log out",
@@ -118,6 +126,7 @@ pub static EN: Texts = Texts {
     sessions_address: "IP address",
     sessions_portals: "Portals",
     sessions_no_portals: "none yet",
+    sessions_on: "on",
     sessions_unknown_device: "Unknown device",
     sessions_end: "End",
     sessions_end_others: "End all other sessions",
@@ -133,5 +142,6 @@ pub static EN: Texts = Texts {
     confirm: account::CONFIRM,
     security: account::SECURITY,
     orgs: orgs::ORGS,
+    home: home::HOME,
     say: say::SAY,
 };

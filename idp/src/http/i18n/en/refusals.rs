@@ -116,6 +116,7 @@ pub fn new_password(p: &PolicyError) -> String {
         PolicyError::BadCharacter | PolicyError::Hashing => {
             format!("New password: only Latin letters, digits and {PUNCTUATION}")
         }
+        PolicyError::Cyrillic => "New password: it has a Cyrillic letter. Switch the keyboard layout to English (Latin letters).".into(),
     }
 }
 

@@ -94,8 +94,13 @@ pub fn new_password(p: &PolicyError) -> String {
         PolicyError::BadCharacter | PolicyError::Hashing => {
             format!("Новый пароль: допустимы только латинские буквы, цифры и знаки {PUNCTUATION}")
         }
+        PolicyError::Cyrillic => CYRILLIC.replace("Пароль", "Новый пароль"),
     }
 }
+
+/// A Cyrillic letter in a password.
+pub const CYRILLIC: &str =
+    "Поле «Пароль»: в пароле русская буква — переключите раскладку клавиатуры на английскую.";
 
 const PASSWORDS_DIFFER: &str = "Новый пароль ещё раз: пароли не совпадают.";
 
