@@ -11,9 +11,11 @@ warm-up requests, switches instrumentation on, sends N requests one after
 another on one keep-alive connection, dumps, switches it off again, and
 prints the instructions (Ir) of the whole process (every thread) divided by
 N. Workloads: discovery, jwks, and their revalidations discovery-304 and
-jwks-304 (If-None-Match with the ETag of the first answer).
+jwks-304 (If-None-Match with the ETag of the first answer); cc-rs256,
+cc-es256, cc-eddsa (client_credentials for a client of that access-token
+algorithm, registered first with `idp clients add`).
 """
-import glob, http.client, os, re, subprocess, sys, tempfile, time, socket
+import base64, glob, http.client, os, re, subprocess, sys, tempfile, time, socket
 
 def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
@@ -50,9 +52,20 @@ def main():
             if time.time() > deadline or proc.poll() is not None:
                 sys.exit("the server did not start; see " + log.name)
             time.sleep(1)
+        secrets = {}
+        for w in workloads:
+            if w.startswith("cc-"):
+                # A client of that access-token algorithm, registered as the
+                # benchmark registers its own.
+                alg = {"cc-rs256": "RS256", "cc-es256": "ES256", "cc-eddsa": "EdDSA"}[w]
+                added = subprocess.run(
+                    [binary, "clients", "add", "--id", w, "--name", w,
+                     "--redirect-uri", "https://rp.example/cb", "--access-token-alg", alg],
+                    env=env, cwd=work, check=True, capture_output=True, text=True).stdout
+                secrets[w] = re.search(r"client_secret: (\S+)", added).group(1)
         for w in workloads:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            send = request(w, conn)
+            send = request(w, conn, secrets.get(w))
             for _ in range(20): send()
             ctl(proc.pid, "-i", "on")
             for _ in range(n): send()
@@ -74,7 +87,7 @@ def total_ir(path):
             return int(line.split()[1])
     raise SystemExit("no totals in " + path)
 
-def request(w, conn):
+def request(w, conn, secret=None):
     etag = [None]
     def get(path, headers=None):
         conn.request("GET", path, headers=headers or {})
@@ -85,6 +98,14 @@ def request(w, conn):
         return lambda: get("/.well-known/openid-configuration")
     if w == "jwks":
         return lambda: get("/jwks")
+    if w.startswith("cc-"):
+        auth = "Basic " + base64.b64encode(f"{w}:{secret}".encode()).decode()
+        headers = {"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"}
+        def send():
+            conn.request("POST", "/token", body="grant_type=client_credentials", headers=headers)
+            r = conn.getresponse(); body = r.read()
+            assert r.status == 200, (r.status, body[:200])
+        return send
     if w.endswith("-304"):
         path = {"discovery-304": "/.well-known/openid-configuration", "jwks-304": "/jwks"}[w]
         def send():
