@@ -13,7 +13,7 @@ use crate::operations::{idp, production_env};
 use crate::profile::{logged_in, submit};
 
 /// `idp users add` with the password from the environment.
-fn add_user(config: &Config, args: &[&str]) -> std::process::Output {
+pub fn add_user(config: &Config, args: &[&str]) -> std::process::Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_idp"));
     cmd.args([
         "users",

@@ -36,6 +36,43 @@ async fn every_account_has_a_stable_numeric_oid() {
     );
 }
 
+/// Accounts from before ESIA mode get their oids when migrating, each its
+/// own and each findable; an account made afterwards gets one none of them
+/// has.
+#[actix_web::test]
+async fn migrating_gives_existing_accounts_their_own_oids() {
+    let app = esia_app().await;
+    let sql = &app.state.sql;
+    let mut ids = Vec::new();
+    for login in [STANDARD, crate::harness::CONFIRMED, crate::harness::SIMPLE] {
+        ids.push(app.account(login).await.id);
+    }
+    let migrations = sql.migrations();
+    tokio::task::spawn_blocking(move || {
+        let reverted = migrations.revert_last().unwrap();
+        assert!(reverted.contains("20261207000006"), "{reverted}");
+        migrations.apply()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let mut given = std::collections::BTreeSet::new();
+    for id in &ids {
+        let oid = sql.account_oid(id).await.unwrap().expect("an oid");
+        assert!(oid > 1_000_000_000, "{oid}");
+        assert!(given.insert(oid), "{oid} given twice");
+        assert_eq!(
+            sql.account_by_oid(oid).await.unwrap().as_deref(),
+            Some(id.as_str())
+        );
+    }
+    let out = crate::support::add_user(&app.state.config, &["--email", "new.oid@example.ru"]);
+    assert!(out.status.success(), "{out:?}");
+    let new = app.account("new.oid@example.ru").await;
+    let oid = sql.account_oid(&new.id).await.unwrap().expect("an oid");
+    assert!(!given.contains(&oid), "{oid} was given already");
+}
+
 #[actix_web::test]
 async fn signed_v1_and_v2_requests_log_the_person_in() {
     let app = esia_app().await;
