@@ -11,7 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use conformance_tests::check::Status;
-use conformance_tests::config::{ClientCreds, FormFields, SuiteConfig};
+use conformance_tests::config::{ClientCreds, EsiaClient, FormFields, SuiteConfig};
 use ring::rand::SystemRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
 use serde_json::{Value, json};
@@ -32,6 +32,9 @@ enum Defect {
     LogoutRedirectsAnywhere,
     /// Revocation answers 200 and changes nothing.
     RevocationIgnored,
+    /// ESIA's authorization endpoints check neither the signed
+    /// `client_secret` nor the timestamp: every request gets a code.
+    EsiaChecksNothing,
 }
 
 struct Fake {
@@ -199,6 +202,20 @@ async fn logout(fake: web::Data<Fake>, req: HttpRequest) -> HttpResponse {
     }
 }
 
+/// ESIA's `/aas/oauth2/ac` and `/v2/ac` as a provider that checks nothing
+/// would answer (the only way this fake is used): a code for any request.
+async fn esia_ac(req: HttpRequest) -> HttpResponse {
+    let q = query(&req);
+    let mut back = url::Url::parse(q.get("redirect_uri").map_or(REDIRECT, String::as_str))
+        .expect("a redirect URI");
+    back.query_pairs_mut()
+        .append_pair("code", &random())
+        .append_pair("state", q.get("state").map_or("", String::as_str));
+    HttpResponse::Found()
+        .insert_header(("location", back.to_string()))
+        .finish()
+}
+
 /// Starts the fake in a thread of its own; returns its base URL.
 fn start(defect: Defect) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -226,6 +243,8 @@ fn start(defect: Defect) -> String {
                     .route("/userinfo", web::get().to(userinfo))
                     .route("/revoke", web::post().to(revoke))
                     .route("/logout", web::get().to(logout))
+                    .route("/aas/oauth2/ac", web::get().to(esia_ac))
+                    .route("/aas/oauth2/v2/ac", web::get().to(esia_ac))
             })
             .workers(1)
             .listen(listener)
@@ -241,6 +260,14 @@ fn start(defect: Defect) -> String {
 /// Runs the named modules against a fake with `defect`; returns each
 /// module's status and reason.
 fn run(defect: Defect, modules: &[&str]) -> Vec<(String, Status, String)> {
+    run_with(defect, modules, None)
+}
+
+fn run_with(
+    defect: Defect,
+    modules: &[&str],
+    esia: Option<EsiaClient>,
+) -> Vec<(String, Status, String)> {
     let cfg = SuiteConfig {
         issuer: start(defect),
         client: ClientCreds {
@@ -255,7 +282,7 @@ fn run(defect: Defect, modules: &[&str]) -> Vec<(String, Status, String)> {
         password: "password".into(),
         forms: FormFields::default(),
         only: modules.iter().map(|m| m.to_string()).collect(),
-        esia: None,
+        esia,
     };
     let report = conformance_tests::run(&cfg).expect("discovery of the fake works");
     report
@@ -339,6 +366,52 @@ fn revocation_that_changes_nothing_fails() {
         reason.contains("revoked access token still works"),
         "{reason}"
     );
+}
+
+/// An ESIA client's key and self-signed certificate, made by the `openssl`
+/// command line as a portal makes them (docs/esia.md), in `dir`.
+fn esia_client(dir: &std::path::Path, issuer: &str) -> EsiaClient {
+    std::fs::create_dir_all(dir).unwrap();
+    let (key_file, cert_file) = (dir.join("portal.key"), dir.join("portal.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-days", "1", "-subj", "/CN=portal", "-keyout"])
+        .arg(&key_file)
+        .arg("-out")
+        .arg(&cert_file)
+        .output()
+        .expect("openssl runs");
+    assert!(made.status.success(), "{made:?}");
+    EsiaClient {
+        id: "portal-esia".into(),
+        key_file,
+        cert_file,
+        issuer: issuer.into(),
+    }
+}
+
+/// The two ESIA refusal modules fail against a provider that hands out a
+/// code whatever the signature or the timestamp. (They pass against Vhod:
+/// idp's conformance test runs the whole `esia` set.)
+#[test]
+fn esia_without_signature_or_timestamp_checks_fails() {
+    let dir = std::env::temp_dir().join(format!("esia-negative-{}", random()));
+    let client = esia_client(&dir, "http://esia.gosuslugi.ru/");
+    let modules = ["esia-bad-signature", "esia-stale-timestamp"];
+    let results = run_with(Defect::EsiaChecksNothing, &modules, Some(client));
+    let _ = std::fs::remove_dir_all(&dir);
+    for module in modules {
+        let (status, reason) = status_of(&results, module);
+        assert_eq!(status, Status::Fail, "{module}: {reason}");
+        assert!(reason.contains("a code was issued"), "{module}: {reason}");
+    }
 }
 
 #[test]
