@@ -75,6 +75,14 @@ pub(super) fn lock_live_grant(conn: &mut AnyConnection, id: &str) -> Result<bool
         == 1)
 }
 
+// lock_first: a transaction that reads the grants it then revokes starts
+// with a no-op UPDATE of them. On SQLite a deferred transaction that has
+// read cannot wait for the write lock when it comes to write: it fails at
+// once with "database is locked", its busy timeout unused (it did, ending a
+// person's sessions while the worker wrote). One that writes first waits
+// like any writer. On PostgreSQL the same UPDATE locks those rows, so a
+// concurrent revocation waits instead of reading what is being changed.
+
 /// Revokes the live refresh tokens of the grants `ids`.
 fn revoke_refresh_tokens(conn: &mut AnyConnection, ids: &[String]) -> Result<(), StoreError> {
     diesel::update(
@@ -175,6 +183,10 @@ impl SqlStore {
                     .filter(g::account_id.eq(&account_id))
                     .filter(g::client_id.eq(&client_id))
                     .filter(g::revoked.eq(0));
+                // Write before reading: see `lock_first`.
+                diesel::update(live)
+                    .set(g::revoked.eq(g::revoked))
+                    .execute(conn)?;
                 let ids: Vec<String> = live.select(g::id).load(conn)?;
                 diesel::update(live).set(g::revoked.eq(1)).execute(conn)?;
                 revoke_refresh_tokens(conn, &ids)?;
@@ -195,6 +207,11 @@ impl SqlStore {
         let (account_id, keep_sid) = (account_id.to_owned(), keep_sid.map(str::to_owned));
         self.run(move |conn| {
             conn.transaction(|conn| {
+                // Write before reading: see `lock_first`.
+                diesel::update(g::table.filter(g::account_id.eq(&account_id)))
+                    .filter(g::revoked.eq(0))
+                    .set(g::revoked.eq(g::revoked))
+                    .execute(conn)?;
                 let live: Vec<(String, String)> = g::table
                     .filter(g::account_id.eq(&account_id))
                     .filter(g::revoked.eq(0))
