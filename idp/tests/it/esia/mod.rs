@@ -96,6 +96,13 @@ impl Portal {
 }
 
 /// A provider with ESIA mode on.
+/// The person's ESIA oid.
+pub async fn oid_of(app: &TestApp, login: &str) -> i64 {
+    let account = app.account(login).await;
+    let oid = app.state.sql.account_oid(&account.id).await.unwrap();
+    oid.expect("every account has an oid")
+}
+
 pub async fn esia_app() -> TestApp {
     TestApp::builder()
         .config(|c| c.esia.enabled = true)

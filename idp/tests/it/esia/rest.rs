@@ -13,14 +13,7 @@ async fn token(app: &TestApp, portal: &Portal, scope: &str, login: &str) -> (Str
     let code = code_for(app, portal, &ac, Tool::Cms, login).await;
     let res = te(app, true, &te_form(app, portal, true, &code, scope)).await;
     let body: Value = res.json().await.unwrap();
-    let account = app.account(login).await;
-    let oid = app
-        .state
-        .sql
-        .account_oid(&account.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let oid = super::oid_of(app, login).await;
     (body["access_token"].as_str().unwrap().to_owned(), oid)
 }
 
@@ -178,14 +171,7 @@ async fn roles_list_the_persons_organizations() {
     .await;
     let body: Value = res.json().await.unwrap();
     let token = body["access_token"].as_str().unwrap();
-    let account = app.account(idp::demo::TWO_ORGS).await;
-    let oid = app
-        .state
-        .sql
-        .account_oid(&account.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let oid = super::oid_of(&app, idp::demo::TWO_ORGS).await;
     let (status, roles) = get(&app, &format!("/rs/prns/{oid}/roles"), token).await;
     assert_eq!(status, 200, "{roles}");
     assert_eq!(roles["size"], 2, "{roles}");

@@ -175,14 +175,7 @@ async fn token_requests_are_refused_with_esia_codes() {
         error_of(te(&app, true, &te_form(&app, &portal, true, &code, "openid")).await).await;
     assert_eq!((status, error.as_str()), (400, "invalid_grant"));
     assert!(description.starts_with("ESIA-007012"), "{description}");
-    let account = app.account(STANDARD).await;
-    let oid = app
-        .state
-        .sql
-        .account_oid(&account.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let oid = super::oid_of(&app, STANDARD).await;
     let res = reqwest::Client::new()
         .get(format!("{}/rs/prns/{oid}", app.url))
         .bearer_auth(first["access_token"].as_str().unwrap())
