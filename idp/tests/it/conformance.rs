@@ -28,18 +28,12 @@ use idp::config::Config;
 
 use crate::harness::*;
 
-#[actix_web::test]
-async fn every_conformance_module_passes_against_serve_demo() {
-    let mut config = Config::default();
-    config.esia.enabled = true;
-    let _isolation = Isolation::new(&mut config);
-    let (_server, url) = crate::e2e::start_demo(&config).await;
-    // The `esia` modules' portal: a key and certificate made by openssl,
-    // registered with the CLI as a portal would be.
-    let portal = crate::esia::Portal::new("conformance-esia");
+/// Registers `portal` (key and certificate made by openssl) with the CLI,
+/// as a portal would be.
+fn register(config: &Config, portal: &crate::esia::Portal) {
     let cert = portal.path("cert.pem");
     let out = crate::operations::idp(
-        &config,
+        config,
         &[
             "clients",
             "add",
@@ -58,6 +52,18 @@ async fn every_conformance_module_passes_against_serve_demo() {
         ],
     );
     assert!(out.status.success(), "{out:?}");
+}
+
+#[actix_web::test]
+async fn every_conformance_module_passes_against_serve_demo() {
+    let mut config = Config::default();
+    config.esia.enabled = true;
+    let _isolation = Isolation::new(&mut config);
+    let (_server, url) = crate::e2e::start_demo(&config).await;
+    // The `esia` modules' portal: a key and certificate made by openssl,
+    // registered with the CLI as a portal would be.
+    let portal = crate::esia::Portal::new("conformance-esia");
+    register(&config, &portal);
     let cfg = SuiteConfig {
         issuer: url,
         client: ClientCreds {
@@ -81,7 +87,7 @@ async fn every_conformance_module_passes_against_serve_demo() {
         esia: Some(EsiaClient {
             id: "conformance-esia".into(),
             key_file: portal.path("key.pem"),
-            cert_file: cert.clone(),
+            cert_file: portal.path("cert.pem"),
             issuer: "http://esia.gosuslugi.ru/".into(),
         }),
     };
@@ -121,27 +127,7 @@ async fn the_esia_modules_fail_where_esia_is_wrong() {
     let (_server, url) = crate::e2e::start_demo(&config).await;
     let portal = crate::esia::Portal::new("conformance-esia");
     let stranger = crate::esia::Portal::new("conformance-esia");
-    let cert = portal.path("cert.pem");
-    let out = crate::operations::idp(
-        &config,
-        &[
-            "clients",
-            "add",
-            "--id",
-            "conformance-esia",
-            "--name",
-            "ESIA portal",
-            "--redirect-uri",
-            REDIRECT,
-            "--protocol",
-            "esia",
-            "--certificate",
-            cert.to_str().unwrap(),
-            "--scopes",
-            "openid fullname",
-        ],
-    );
-    assert!(out.status.success(), "{out:?}");
+    register(&config, &portal);
     // ESIA mode off: 404 everywhere.
     let off = esia_suite(url.clone(), &portal).await;
     assert_eq!(off.results.len(), 7, "{}", off.table());
