@@ -123,6 +123,10 @@
 //! that sign with CryptoPro's `csptest` or BouncyCastle send, naming their
 //! certificate by `client_certificate_hash`.
 //!
+//! [`sign_detached_cms`] is the portal's side: it makes such a signature
+//! (RSA or ECDSA P-256, SHA-256, no signed attributes) for a portal written
+//! in Rust, the demo cabinet in ESIA mode.
+//!
 //! [`client_certificate_hash`] computes the `client_certificate_hash` ESIA
 //! v2/v3 clients send to name their certificate: Streebog-256 of its DER,
 //! upper-case hex, for any key type.
@@ -151,7 +155,8 @@ mod verify;
 
 pub use anchors::TrustAnchors;
 pub use client_cms::{
-    ClientCertificate, CmsError, MAX_CMS_BYTES, client_certificate_hash, verify_detached_cms,
+    ClientCertificate, CmsError, MAX_CMS_BYTES, client_certificate_hash, sign_detached_cms,
+    verify_detached_cms,
 };
 pub use error::{CertError, Part};
 pub use sign::sign_challenge;

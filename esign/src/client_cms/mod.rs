@@ -6,6 +6,7 @@
 pub(crate) mod algorithms;
 mod error;
 mod key;
+mod sign;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
@@ -18,6 +19,7 @@ use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 
 pub use error::CmsError;
+pub use sign::sign_detached_cms;
 
 use crate::anchors::certificates;
 use crate::error::Part;
