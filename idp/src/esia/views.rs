@@ -138,11 +138,12 @@ fn documents(data: &Data) -> Vec<(String, Value)> {
     let Some(passport) = data.profile.as_ref().and_then(|p| p.passport.as_ref()) else {
         return Vec::new();
     };
-    // The profile holds checked data only: a passport there passed its check.
+    // The registries' check of the passport (a standard account) is what
+    // ESIA's `VERIFIED` says; portals read the standard level from it.
     let v = json!({
         "id": 1,
         "type": "RF_PASSPORT",
-        "vrfStu": vrf(data.account.level == AccountLevel::Confirmed),
+        "vrfStu": vrf(data.account.level != AccountLevel::Simplified),
         "series": passport.series,
         "number": passport.number,
         "issueDate": esia_date(&passport.issued_on),
@@ -168,6 +169,7 @@ fn role(data: &Data, org: &Organization, m: &Membership) -> Value {
         "fullName": org.full_name,
         "shortName": org.short_name,
         "ogrn": org.ogrn,
+        "inn": org.inn,
         "type": match org.kind {
             OrgKind::LegalEntity => "LEGAL",
             OrgKind::Entrepreneur => "BUSINESS",

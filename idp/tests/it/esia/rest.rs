@@ -179,4 +179,30 @@ async fn roles_list_the_persons_organizations() {
     assert!(first["ogrn"].is_string() && first["fullName"].is_string());
     assert!(first["type"] == "LEGAL" || first["type"] == "BUSINESS");
     assert!(first["chief"].is_boolean() && first["admin"].is_boolean());
+    // The INN, which a portal shows beside the OGRN.
+    let inns: Vec<&str> = roles["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["inn"].as_str().unwrap_or_default())
+        .collect();
+    assert!(inns.contains(&"7701000019"), "{roles}");
+}
+
+/// ESIA's portals read a standard account from its passport: `VERIFIED`
+/// once the registries checked it, as for a confirmed account.
+#[actix_web::test]
+async fn a_checked_passport_is_verified_from_the_standard_level() {
+    let app = esia_app().await;
+    let portal = Portal::new("portal-esia");
+    portal.register(&app, ALL).await;
+    for login in [STANDARD, CONFIRMED] {
+        let (token, oid) = token(&app, &portal, "openid fullname id_doc", login).await;
+        let path = format!("/rs/prns/{oid}/docs?embed=(elements)");
+        let (status, docs) = get(&app, &path, &token).await;
+        assert_eq!(status, 200, "{docs}");
+        assert_eq!(docs["elements"][0]["vrfStu"], "VERIFIED", "{login}: {docs}");
+        let (_, person) = get(&app, &format!("/rs/prns/{oid}"), &token).await;
+        assert_eq!(person["trusted"], login == CONFIRMED, "{login}");
+    }
 }
