@@ -47,6 +47,18 @@ pub struct Config {
     /// Log filter, e.g. `info` or `relying_party_demo=debug`.
     #[arg(long, env = "CABINET_LOG", default_value = "info")]
     pub log: String,
+    /// How the cabinet logs people in: `oidc` (OpenID Connect), or `esia`,
+    /// ESIA's dialect at the provider's ESIA endpoints (`crate::esia`).
+    #[arg(long, env = "CABINET_PROTOCOL", value_enum, default_value_t = Protocol::Oidc)]
+    pub protocol: Protocol,
+    #[command(flatten)]
+    pub esia: crate::esia::EsiaConfig,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Protocol {
+    Oidc,
+    Esia,
 }
 
 impl Config {

@@ -13,6 +13,8 @@
 //!   refetched on an unknown `kid`; `iss`, `aud`, `exp`, `nonce`,
 //!   `at_hash`), reads userinfo, refreshes the access token, and validates
 //!   back-channel logout tokens;
+//! - [`esia`] does the same in ESIA's dialect instead (`--protocol esia`):
+//!   signed requests, ESIA's tokens and REST API;
 //! - [`session`] keeps the cabinet's own sessions, named by a signed,
 //!   HttpOnly cookie;
 //! - [`access`] and [`frmr`] decide what a [`person::Person`] may open;
@@ -23,6 +25,7 @@ pub mod access;
 pub mod clock;
 pub mod config;
 pub mod dates;
+pub mod esia;
 pub mod frmr;
 pub mod http;
 pub mod oidc;

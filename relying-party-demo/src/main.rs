@@ -15,9 +15,13 @@ fn main() -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
+        let client_id = match config.protocol {
+            relying_party_demo::config::Protocol::Oidc => &config.client_id,
+            relying_party_demo::config::Protocol::Esia => &config.esia.client_id,
+        };
         println!(
-            "Медкабинет: {} (provider {}, client {})",
-            config.public_url, config.issuer, config.client_id
+            "Медкабинет: {} (provider {}, {:?} client {client_id})",
+            config.public_url, config.issuer, config.protocol
         );
         let ctx = web::Data::new(App::build(config, Clock::default())?);
         http::serve(ctx, listener)?.await?;

@@ -1,11 +1,13 @@
 //! Demo data for `idp serve --demo`, seeded idempotently: the accounts
 //! ([`accounts`]), the clinic and its staff ([`clinic`]), the portals
-//! ([`clients`]) and the demo certificate authority ([`ca`]).
+//! ([`clients`]), the cabinet's ESIA client ([`esia`]) and the demo
+//! certificate authority ([`ca`]).
 
 mod accounts;
 mod ca;
 mod clients;
 mod clinic;
+mod esia;
 
 pub use accounts::{
     ACCOUNTS, CONFIRMED, DOCTOR, DemoAccount, DemoProfile, MANAGER, NURSE,
@@ -19,6 +21,7 @@ pub use clients::{
     POST_LOGOUT_URI, REDIRECT_URI,
 };
 pub use clinic::{DemoEmployee, DemoOrg, ORGANIZATIONS};
+pub use esia::ESIA_CLIENT_ID;
 
 use crate::credentials::password;
 use crate::ctx::Ctx;
@@ -34,7 +37,10 @@ const DEMO_OPERATOR: &str = "demo";
 /// published, and a production database must never get accounts with it.
 pub async fn seed(ctx: &Ctx) -> anyhow::Result<Vec<String>> {
     let hash = tokio::task::spawn_blocking(|| password::hash(&Secret::new(PASSWORD))).await??;
-    seed_with(ctx, &hash).await
+    let mut lines = seed_with(ctx, &hash).await?;
+    // Files under the data directory: `idp serve --demo` only.
+    lines.extend(esia::seed(ctx).await?);
+    Ok(lines)
 }
 
 /// As [`seed`], with the demo password already hashed: every demo account

@@ -1,4 +1,5 @@
-//! Logging in and out: `/login` sends the browser to the provider,
+//! Logging in and out: `/login` sends the browser to the provider (by
+//! OpenID Connect, or by ESIA's dialect with `--protocol esia`),
 //! `/callback` completes the login, `/logout` ends both sessions (ours, then
 //! the provider's by RP-initiated logout), and `/backchannel-logout` takes
 //! the provider's word that a session ended.
@@ -38,8 +39,12 @@ pub async fn login(
         (None, Some(_)) => Again::ChoosingOrganization,
         (None, None) => Again::No,
     };
-    let provider = ctx.oidc.provider().await?;
-    let (url, mut pending) = provider.begin(again, local_path(query.next));
+    let next = local_path(query.next);
+    let (url, mut pending) = match &ctx.esia {
+        // ESIA asks for no level and offers no choice again: a new login.
+        Some(esia) => esia.begin(next)?,
+        None => ctx.oidc.provider().await?.begin(again, next),
+    };
     // One browser, one id: a login started in another tab stays pending.
     let browser = ctx
         .cookie_id(&req, LOGIN_COOKIE)
@@ -73,7 +78,11 @@ pub async fn callback(
         (Some(browser), Some(state)) => ctx.sessions.take_login(&browser, state, ctx.clock.now()),
         _ => Taken::None,
     };
-    let login = complete(&ctx, query, pending).await.map_err(|e| {
+    let login = match &ctx.esia {
+        Some(esia) => complete_esia(esia, &ctx.clinics, query, pending).await,
+        None => complete(&ctx, query, pending).await,
+    };
+    let login = login.map_err(|e| {
         PageError::Callback(
             e,
             super::failure::AccountLinks::of_issuer(&ctx.config.issuer),
@@ -129,17 +138,50 @@ async fn complete(
     provider.finish(code, pending).await
 }
 
+/// As [`complete`] in ESIA's dialect: the `state` of this browser's login,
+/// the provider's error if any, then the code (ESIA's portals read no
+/// `iss` in the callback).
+async fn complete_esia(
+    esia: &crate::esia::Esia,
+    clinics: &[String],
+    query: CallbackQuery,
+    pending: Taken,
+) -> Result<crate::oidc::Login, LoginError> {
+    let pending = match pending {
+        Taken::Login(pending) => *pending,
+        Taken::WrongState => return Err(LoginError::WrongState),
+        Taken::None => return Err(LoginError::NoLoginInProgress),
+    };
+    if let Some(error) = query.error {
+        return Err(LoginError::Provider {
+            error,
+            description: query.error_description.unwrap_or_default(),
+        });
+    }
+    let code = query.code.ok_or_else(|| LoginError::Provider {
+        error: "invalid_request".into(),
+        description: "no code in the callback".into(),
+    })?;
+    esia.finish(code, pending, clinics).await
+}
+
 /// Ends the cabinet's session, then the provider's (RP-initiated logout
 /// with the ID token as the hint), which sends the browser back home.
 pub async fn logout(ctx: State, req: HttpRequest) -> HttpResponse {
     let ended = ctx
         .cookie_id(&req, SESSION_COOKIE)
         .and_then(|id| ctx.sessions.end(&id));
-    let provider = ctx.oidc.provider().await.ok();
-    let location = ended
-        .zip(provider)
-        .and_then(|(session, provider)| provider.logout_url(&session.tokens.id_token))
-        .map_or_else(|| crate::paths::HOME.to_owned(), |url| url.to_string());
+    let location = match (&ctx.esia, ended) {
+        (Some(esia), Some(_)) => Some(esia.logout_url()),
+        (Some(_), None) | (None, None) => None,
+        (None, Some(session)) => ctx
+            .oidc
+            .provider()
+            .await
+            .ok()
+            .and_then(|provider| provider.logout_url(&session.tokens.id_token)),
+    }
+    .map_or_else(|| crate::paths::HOME.to_owned(), |url| url.to_string());
     HttpResponse::SeeOther()
         .cookie(App::removal(SESSION_COOKIE))
         .insert_header((LOCATION, location))

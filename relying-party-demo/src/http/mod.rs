@@ -30,6 +30,8 @@ pub struct App {
     pub config: Config,
     pub clock: Clock,
     pub oidc: Oidc,
+    /// The ESIA client, when the cabinet logs in by ESIA's dialect.
+    pub esia: Option<crate::esia::Esia>,
     pub sessions: Sessions,
     pub store: Store,
     /// The OGRNs of the clinics this cabinet serves.
@@ -46,8 +48,11 @@ impl App {
             Some(key) => CookieKey::new(key.expose().as_bytes()),
             None => CookieKey::random(),
         };
+        let esia = (config.protocol == crate::config::Protocol::Esia)
+            .then(|| crate::esia::Esia::new(&config, clock.clone()));
         Ok(Self {
             oidc: Oidc::new(config.clone(), clock.clone()),
+            esia,
             config,
             clock,
             sessions: Sessions::default(),

@@ -199,7 +199,7 @@ pub(crate) async fn check_page(browser: &Client, shots: &mut Shots, name: &str) 
     );
 }
 
-async fn has(browser: &Client, css: &str) -> bool {
+pub(crate) async fn has(browser: &Client, css: &str) -> bool {
     browser
         .find_all(Locator::Css(css))
         .await
@@ -330,7 +330,7 @@ async fn log_in_at_provider(
 }
 
 /// From the cabinet's home page through «Войти через Госуслуги».
-async fn log_in(
+pub(crate) async fn log_in(
     browser: &Client,
     provider: &Provider,
     cabinet: &Cabinet,
@@ -352,7 +352,7 @@ async fn log_in(
 
 /// Opens `path` and tells whether the area opened; a refusal must name
 /// its reason with the element `refusal`.
-async fn opens(
+pub(crate) async fn opens(
     browser: &Client,
     cabinet: &Cabinet,
     path: &str,
@@ -384,7 +384,7 @@ async fn opens(
 
 /// Logs out with the cabinet's button; the provider's session ends too,
 /// so going back asks for the password again.
-async fn log_out_of_both(
+pub(crate) async fn log_out_of_both(
     browser: &Client,
     provider: &Provider,
     cabinet: &Cabinet,
@@ -418,7 +418,7 @@ async fn log_out_of_both(
     );
 }
 
-const AREAS: [(&str, &str); 6] = [
+pub(crate) const AREAS: [(&str, &str); 6] = [
     ("/health/reference", "#refused"),
     ("/health/appointments", "#need-level"),
     ("/health/records", "#need-level"),
@@ -429,7 +429,7 @@ const AREAS: [(&str, &str); 6] = [
 
 /// The staff areas, for people acting for the clinic: a missing role is
 /// refused with the page naming it.
-const STAFF_AREAS: [(&str, &str); 4] = [
+pub(crate) const STAFF_AREAS: [(&str, &str); 4] = [
     ("/staff/employees", "#need-role"),
     ("/staff/reports", "#need-role"),
     ("/staff/schedule", "#need-role"),

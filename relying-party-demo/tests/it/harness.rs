@@ -182,19 +182,30 @@ pub struct Cabinet {
 impl Cabinet {
     /// A cabinet registered at `provider` as a client of its own.
     pub async fn start(provider: &Provider) -> Self {
+        Self::start_with(provider, |port| {
+            let (client_id, secret) = provider.register(port);
+            Config {
+                client_id,
+                client_secret: Secret::new(secret),
+                ..Config::demo()
+            }
+        })
+        .await
+    }
+
+    /// A cabinet with the settings `settings` makes for its port (and its
+    /// own address, database and the provider's address).
+    pub async fn start_with(provider: &Provider, settings: impl FnOnce(u16) -> Config) -> Self {
         let listener = free_listener();
         let port = listener.local_addr().unwrap().port();
-        let (client_id, secret) = provider.register(port);
         let dir = tempfile::tempdir().unwrap();
         let url = format!("http://127.0.0.1:{port}");
         let config = Config {
             bind: url.clone(),
             public_url: url.parse().unwrap(),
             issuer: provider.url.parse().unwrap(),
-            client_id,
-            client_secret: Secret::new(secret),
             database: dir.path().join("cabinet.sqlite"),
-            ..Config::demo()
+            ..settings(port)
         };
         let clock = Clock::default();
         let app = web::Data::new(App::build(config, clock.clone()).expect("the cabinet starts"));
