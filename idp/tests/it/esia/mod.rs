@@ -2,6 +2,8 @@
 //! line, as real ones do, against the real provider over HTTP.
 
 mod authorize;
+#[cfg(feature = "gost")]
+mod gost;
 mod rest;
 mod token;
 
@@ -26,14 +28,45 @@ pub enum Tool {
 pub struct Portal {
     pub id: String,
     dir: tempfile::TempDir,
+    /// The key is GOST R 34.10-2012: `openssl` needs `-engine gost`.
+    gost: bool,
 }
 
 impl Portal {
     pub fn new(id: &str) -> Portal {
+        Portal::with_key(
+            id,
+            &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
+            false,
+        )
+    }
+
+    /// A portal with a GOST R 34.10-2012 (256 bit) key, made by OpenSSL's
+    /// GOST engine (Debian's `libengine-gost-openssl`).
+    #[cfg(feature = "gost")]
+    pub fn gost(id: &str) -> Portal {
+        let engine = Command::new("openssl").args(["engine", "gost"]).output();
+        assert!(
+            engine.is_ok_and(|out| out.status.success()),
+            "openssl has no GOST engine: apt-get install libengine-gost-openssl (scripts/test does)"
+        );
+        let key = [
+            "-engine",
+            "gost",
+            "-newkey",
+            "gost2012_256",
+            "-pkeyopt",
+            "paramset:A",
+        ];
+        Portal::with_key(id, &key, true)
+    }
+
+    fn with_key(id: &str, key: &[&str], gost: bool) -> Portal {
         let dir = tempfile::tempdir().unwrap();
         let ok = Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
-            .args(["ec_paramgen_curve:P-256", "-nodes", "-days", "30"])
+            .args(["req", "-x509"])
+            .args(key)
+            .args(["-nodes", "-days", "30"])
             .args(["-subj", &format!("/CN={id}")])
             .arg("-keyout")
             .arg(dir.path().join("key.pem"))
@@ -42,7 +75,11 @@ impl Portal {
             .output()
             .unwrap();
         assert!(ok.status.success(), "{ok:?}");
-        Portal { id: id.into(), dir }
+        Portal {
+            id: id.into(),
+            dir,
+            gost,
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -74,6 +111,13 @@ impl Portal {
             Tool::Smime => cmd.args(["smime", "-sign", "-binary", "-md", "sha256"]),
             Tool::Cms => cmd.args(["cms", "-sign", "-binary"]),
         };
+        if self.gost {
+            // cms signs with the key's own digest, Streebog; smime is told.
+            cmd.args(["-engine", "gost"]);
+            if let Tool::Smime = tool {
+                cmd.args(["-md", "md_gost12_256"]);
+            }
+        }
         let out = cmd
             .arg("-in")
             .arg(self.path("text"))
