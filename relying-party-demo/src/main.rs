@@ -15,13 +15,13 @@ fn main() -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
-        let client_id = match config.protocol {
-            relying_party_demo::config::Protocol::Oidc => &config.client_id,
-            relying_party_demo::config::Protocol::Esia => &config.esia.client_id,
+        let (protocol, client_id) = match config.protocol {
+            relying_party_demo::config::Protocol::Oidc => ("OpenID Connect", &config.client_id),
+            relying_party_demo::config::Protocol::Esia => ("ESIA", &config.esia.client_id),
         };
         println!(
-            "Медкабинет: {} (provider {}, {:?} client {client_id})",
-            config.public_url, config.issuer, config.protocol
+            "Медкабинет: {} (provider {}, {protocol} client {client_id})",
+            config.public_url, config.issuer
         );
         let ctx = web::Data::new(App::build(config, Clock::default())?);
         http::serve(ctx, listener)?.await?;

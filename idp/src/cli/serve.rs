@@ -36,8 +36,6 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
     }
     config.demo |= args.demo;
     config.dev_outbox |= config.demo;
-    // The demo cabinet can log in by ESIA's dialect (`cabinet --protocol esia`).
-    config.esia.enabled |= config.demo;
     let demo_ca = crate::demo::trust_demo_ca(&mut config)?;
     config.auto_migrate |= args.migrate;
     config.validate()?;

@@ -5,7 +5,8 @@
 //! CA, so only a build with the feature `demo` makes them) and the client
 //! `medcabinet-esia` registered with that certificate; and, at every start,
 //! the key ESIA tokens verify with (`esia-token-key.pem`, every published
-//! RS256 key, as `idp esia export-key --all` prints it).
+//! RS256 key, as `idp esia export-key --all` prints it). The ESIA endpoints
+//! themselves stay as configured: scripts/demo turns them on.
 
 use super::clients::{POST_LOGOUT_URI, REDIRECT_URI};
 use crate::clients::{ClientError, NewClient};
@@ -26,7 +27,12 @@ pub(super) async fn seed(ctx: &Ctx) -> anyhow::Result<Vec<String>> {
     }
     std::fs::write(&token_key, pem)?;
     let mut lines = vec![format!(
-        "esia     tokens verify with {} (idp esia export-key --all)",
+        "esia     {}; tokens verify with {} (idp esia export-key --all)",
+        if ctx.config.esia.enabled {
+            "ESIA mode on"
+        } else {
+            "ESIA mode off (IDP_ESIA_ENABLED=true turns it on, as scripts/demo does)"
+        },
         token_key.display()
     )];
     let Some(certificate) = portal_certificate(&dir)? else {

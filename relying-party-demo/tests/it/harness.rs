@@ -75,6 +75,8 @@ impl Provider {
             .env("IDP_DATA_DIR", dir.path())
             .env("IDP_LOG", "warn")
             .env("IDP_REGISTRY_DELAY_SECS", "1")
+            // As scripts/demo: the ESIA endpoints too (tests/it/esia.rs).
+            .env("IDP_ESIA_ENABLED", "true")
             .stdout(out)
             .stderr(Stdio::null())
             .spawn()
