@@ -150,3 +150,69 @@ async fn the_demo_registers_the_cabinets_esia_client() {
     assert!(defaults.esia.certificate.ends_with("demo-esia/cabinet.pem"));
     assert!(provider.printed().contains("medcabinet-esia"));
 }
+
+/// The callback's refusals in ESIA mode, without a browser: the person
+/// declines at the provider, an answer is replayed, and an ID token that
+/// does not verify as ESIA's (another `iss` than the cabinet expects, or
+/// a key it was not given) gets the error page, never a session.
+#[actix_web::test]
+async fn refusals_in_esia_mode_get_the_cabinets_error_pages() {
+    let provider = Provider::start().await;
+    let cabinet = esia_cabinet(&provider).await;
+
+    let agent = Agent::default();
+    let authorize = agent.start_login(&cabinet).await;
+    assert_eq!(authorize.path(), "/aas/oauth2/v2/ac");
+    let back = agent
+        .log_in_at_provider(&provider, authorize.as_str(), SIMPLE, "deny")
+        .await;
+    let page = agent.get(back.as_str()).await;
+    assert_eq!(
+        page.error_code().as_deref(),
+        Some("access_denied"),
+        "{page:?}"
+    );
+    assert!(agent.session(&cabinet).await.is_none());
+
+    let agent = Agent::default();
+    let authorize = agent.start_login(&cabinet).await;
+    let back = agent
+        .log_in_at_provider(&provider, authorize.as_str(), SIMPLE, "allow")
+        .await;
+    let page = agent.get(back.as_str()).await;
+    assert_eq!((page.status.as_u16(), page.url.path()), (303, "/health"));
+    let again = agent.get(back.as_str()).await;
+    assert_eq!(again.error_code().as_deref(), Some("no_login"), "{again:?}");
+
+    // Another RSA key than the provider's, made by openssl.
+    let dir = tempfile::tempdir().unwrap();
+    let other_key = dir.path().join("other.pem");
+    let made = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 | openssl pkey -pubout -out {}",
+            other_key.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let wrong_issuer = |config: &mut Config| config.esia.issuer = "https://esia.example/".into();
+    let wrong_key = |config: &mut Config| config.esia.token_key = other_key.clone();
+    let breaks: [&dyn Fn(&mut Config); 2] = [&wrong_issuer, &wrong_key];
+    for (i, broken) in breaks.into_iter().enumerate() {
+        let cabinet = Cabinet::start_with(&provider, |port| {
+            let mut config = register_esia(&provider, port);
+            broken(&mut config);
+            config
+        })
+        .await;
+        let agent = Agent::default();
+        let page = agent.log_in(&provider, &cabinet, SIMPLE).await;
+        assert_eq!(
+            page.error_code().as_deref(),
+            Some("id_token"),
+            "{i}: {page:?}"
+        );
+        assert!(agent.session(&cabinet).await.is_none());
+    }
+}
