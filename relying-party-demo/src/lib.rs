@@ -13,6 +13,7 @@
 //!   refetched on an unknown `kid`; `iss`, `aud`, `exp`, `nonce`,
 //!   `at_hash`), reads userinfo, refreshes the access token, and validates
 //!   back-channel logout tokens;
+//! - [`i18n`] holds the pages' words, Russian and English;
 //! - [`session`] keeps the cabinet's own sessions, named by a signed,
 //!   HttpOnly cookie;
 //! - [`access`] and [`frmr`] decide what a [`person::Person`] may open;
@@ -25,6 +26,7 @@ pub mod config;
 pub mod dates;
 pub mod frmr;
 pub mod http;
+pub mod i18n;
 pub mod oidc;
 pub mod paths;
 pub mod person;

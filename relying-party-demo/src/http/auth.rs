@@ -7,6 +7,7 @@ use actix_web::http::header::{CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use super::language::Language;
 use super::{App, PageError, State};
 use crate::oidc::{Again, LoginError};
 use crate::person::Level;
@@ -30,6 +31,7 @@ fn local_path(next: Option<String>) -> String {
 pub async fn login(
     ctx: State,
     req: HttpRequest,
+    lang: Language,
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
@@ -39,7 +41,11 @@ pub async fn login(
         (None, None) => Again::No,
     };
     let provider = ctx.oidc.provider().await?;
-    let (url, mut pending) = provider.begin(again, local_path(query.next));
+    let (mut url, mut pending) = provider.begin(again, local_path(query.next));
+    // The provider's pages in the cabinet's language (OpenID Connect Core
+    // §3.1.2.1), so a person who switched to English logs in in English.
+    url.query_pairs_mut()
+        .append_pair("ui_locales", lang.t.lang.tag());
     // One browser, one id: a login started in another tab stays pending.
     let browser = ctx
         .cookie_id(&req, LOGIN_COOKIE)
