@@ -83,7 +83,7 @@ impl ErrorPage {
             action: relogin.then(|| Action::relogin(t)),
             // What the provider said, for support, when the page cannot say it.
             support: match error {
-                LoginError::Provider { error, .. } if failure == Failure::ProviderRefused => {
+                LoginError::Provider { error, .. } if code == "provider_error" => {
                     Some(error.clone())
                 }
                 _ => None,
