@@ -62,18 +62,6 @@ impl Area {
             _ => return None,
         })
     }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Reference => "Справочная информация",
-            Self::Appointments => "Запись к врачу",
-            Self::Records => "Медицинские документы и результаты анализов",
-            Self::StaffEmployees => "Сотрудники и настройки",
-            Self::StaffReports => "Отчёты",
-            Self::StaffSchedule => "Моё расписание и пациенты",
-            Self::MedicalWorker => "Кабинет медицинского работника",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

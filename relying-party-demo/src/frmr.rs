@@ -4,8 +4,6 @@
 //! «Пользователь не найден» and what to do; when the data disagree, the
 //! field that differs.
 
-use std::fmt;
-
 use crate::person::Person;
 
 /// One entry of the demo's copy of the register.
@@ -28,18 +26,6 @@ pub enum Field {
     GivenName,
     MiddleName,
     Birthdate,
-}
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Snils => "СНИЛС",
-            Self::FamilyName => "фамилия",
-            Self::GivenName => "имя",
-            Self::MiddleName => "отчество",
-            Self::Birthdate => "дата рождения",
-        })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -15,6 +15,7 @@
 //!   back-channel logout tokens;
 //! - [`esia`] does the same in ESIA's dialect instead (`--protocol esia`):
 //!   signed requests, ESIA's tokens and REST API;
+//! - [`i18n`] holds the pages' words, Russian and English;
 //! - [`session`] keeps the cabinet's own sessions, named by a signed,
 //!   HttpOnly cookie;
 //! - [`access`] and [`frmr`] decide what a [`person::Person`] may open;
@@ -28,6 +29,7 @@ pub mod dates;
 pub mod esia;
 pub mod frmr;
 pub mod http;
+pub mod i18n;
 pub mod oidc;
 pub mod paths;
 pub mod person;

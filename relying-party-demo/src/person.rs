@@ -48,16 +48,6 @@ impl Level {
     }
 }
 
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Simplified => "упрощённая",
-            Self::Standard => "стандартная",
-            Self::Confirmed => "подтверждённая",
-        })
-    }
-}
-
 /// A role in an organization.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -68,19 +58,6 @@ pub enum Role {
     /// A role this cabinet does not know; it opens nothing.
     #[serde(other)]
     Other,
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Admin => "администратор",
-            Self::Manager => "руководитель",
-            // The provider's word for `specialist` (its pages and
-            // docs/organizations.md): «сотрудник».
-            Self::Specialist => "сотрудник",
-            Self::Other => "другая роль",
-        })
-    }
 }
 
 /// The organization the person acts for: the `org` claim.

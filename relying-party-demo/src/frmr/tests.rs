@@ -51,7 +51,10 @@ fn the_first_field_that_differs_is_named() {
             ..
         }
     ));
-    assert_eq!(Field::Birthdate.to_string(), "дата рождения");
+    assert_eq!(
+        crate::i18n::Lang::Ru.texts().field(&Field::Birthdate),
+        "дата рождения"
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@ use actix_web::http::header::{CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use super::language::Language;
 use super::{App, PageError, State};
 use crate::oidc::{Again, LoginError};
 use crate::person::Level;
@@ -31,6 +32,7 @@ fn local_path(next: Option<String>) -> String {
 pub async fn login(
     ctx: State,
     req: HttpRequest,
+    lang: Language,
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
@@ -42,8 +44,17 @@ pub async fn login(
     let next = local_path(query.next);
     let (url, mut pending) = match &ctx.esia {
         // ESIA asks for no level and offers no choice again: a new login.
+        // Nor does an ESIA portal name a language.
         Some(esia) => esia.begin(next)?,
-        None => ctx.oidc.provider().await?.begin(again, next),
+        None => {
+            let (mut url, pending) = ctx.oidc.provider().await?.begin(again, next);
+            // The provider's pages in the cabinet's language (OpenID Connect
+            // Core §3.1.2.1), so a person who switched to English logs in in
+            // English.
+            url.query_pairs_mut()
+                .append_pair("ui_locales", lang.t.lang.tag());
+            (url, pending)
+        }
     };
     // One browser, one id: a login started in another tab stays pending.
     let browser = ctx

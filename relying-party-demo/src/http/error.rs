@@ -9,6 +9,7 @@ use askama::Template;
 use url::Url;
 
 use super::failure::AccountLinks;
+use super::language::Language;
 use super::pages::{ErrorPage, Links, RefusedPage};
 use crate::access::{Area, Decision};
 use crate::oidc::LoginError;
@@ -75,41 +76,53 @@ impl ResponseError for PageError {
             Self::Template(e) => tracing::error!(error = %e, "a page failed to render"),
             _ => {}
         }
-        let body = self.page().unwrap_or_else(|e| {
-            format!("<!doctype html><meta charset=utf-8><h1>Ошибка</h1><p>{e}</p>")
-        });
+        // The body is the page in the request's language, which only the
+        // request knows: the language middleware renders it
+        // (`super::language::choose`, which wraps every route).
         HttpResponse::build(self.status_code())
             .insert_header((CACHE_CONTROL, "no-store"))
             .content_type("text/html; charset=utf-8")
-            .body(body)
+            .finish()
     }
 }
 
 impl PageError {
-    fn page(&self) -> Result<String, askama::Error> {
-        match self {
+    /// The page that tells this error in `language`; `None` for a redirect.
+    pub fn page(&self, language: &Language) -> Option<String> {
+        let t = language.t;
+        let page = match self {
+            Self::NeedLogin(_) => return None,
             Self::Refused {
                 area,
                 decision,
                 session,
                 links,
                 clinics,
-            } => RefusedPage::new(*area, decision, session, links, clinics).render(),
-            Self::Login(e) => ErrorPage::login(e, None).render(),
-            Self::Callback(e, links) => ErrorPage::login(e, Some(links)).render(),
+            } => RefusedPage::new(language, *area, decision, session, links, clinics).render(),
+            Self::Login(e) => ErrorPage::login(language, e, None).render(),
+            Self::Callback(e, links) => ErrorPage::login(language, e, Some(links)).render(),
             Self::NotFound => ErrorPage::plain(
+                language,
                 "not_found",
-                "Страница не найдена",
-                "Такой страницы в кабинете нет.",
+                t.errors.not_found,
+                t.errors.not_found_text,
             )
             .render(),
-            Self::NeedLogin(_) | Self::Store(_) | Self::Template(_) => ErrorPage::plain(
+            Self::Store(_) | Self::Template(_) => ErrorPage::plain(
+                language,
                 "unavailable",
-                "Кабинет временно недоступен",
-                "Попробуйте ещё раз через несколько минут.",
+                t.errors.unavailable,
+                t.errors.unavailable_text,
             )
             .render(),
-        }
+        };
+        Some(page.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "an error page failed to render");
+            format!(
+                "<!doctype html><html lang=\"{}\"><meta charset=utf-8><title>{}</title><h1>{}</h1>",
+                t.lang, t.errors.unavailable, t.errors.unavailable
+            )
+        }))
     }
 }
 

@@ -1,11 +1,12 @@
 //! A failed login explained: the provider's error codes (OpenID Connect
 //! Core §3.1.2.6) and what its `error_description` names each get their
-//! own words, and the one action that helps — «Войти заново» only when a
-//! new login can.
+//! own words ([`crate::i18n::Failure`]), and the one action that helps —
+//! «Войти заново» only when a new login can.
 
+use super::language::Language;
 use super::pages::{Action, ErrorPage, Nav};
+use crate::i18n::Failure;
 use crate::oidc::{LoginError, ProviderReason};
-use crate::person::Level;
 
 /// The provider's pages where a person fixes what a refusal names.
 #[derive(Debug, Clone)]
@@ -26,169 +27,83 @@ impl AccountLinks {
     }
 }
 
-struct Words {
-    code: &'static str,
-    title: &'static str,
-    message: String,
-    steps: Vec<String>,
-    action: Option<Action>,
-}
-
-fn words(code: &'static str, title: &'static str, message: &str, action: Option<Action>) -> Words {
-    Words {
-        code,
-        title,
-        message: message.to_owned(),
-        steps: Vec::new(),
-        action,
+/// What went wrong, the code the page carries, and whether a new login
+/// helps.
+fn kind(error: &LoginError) -> (Failure, &'static str, bool) {
+    match error {
+        LoginError::Provider { error, description } => {
+            match (error.as_str(), ProviderReason::read(error, description)) {
+                ("access_denied", ProviderReason::Declined) => {
+                    (Failure::Declined, "access_denied", true)
+                }
+                ("access_denied", ProviderReason::Level { .. }) => {
+                    (Failure::Level, "access_denied", false)
+                }
+                ("access_denied", _) => (Failure::Denied, "access_denied", true),
+                ("login_required", _) => (Failure::LoginRequired, "login_required", true),
+                ("interaction_required" | "consent_required" | "account_selection_required", _) => {
+                    (Failure::Interaction, "interaction_required", true)
+                }
+                ("unmet_authentication_requirements", _) => (
+                    Failure::StrongerLogin,
+                    "unmet_authentication_requirements",
+                    false,
+                ),
+                ("temporarily_unavailable" | "server_error", _) => {
+                    (Failure::ProviderBusy, "provider_error", true)
+                }
+                _ => (Failure::ProviderRefused, "provider_error", false),
+            }
+        }
+        LoginError::WrongState => (Failure::NotThisLogin, "wrong_state", true),
+        LoginError::WrongIssuer => (Failure::NotThisLogin, "wrong_issuer", true),
+        LoginError::NoLoginInProgress => (Failure::NotThisLogin, "no_login", true),
+        LoginError::Exchange(_) => (Failure::Exchange, "exchange", true),
+        LoginError::IdToken(_) => (Failure::IdToken, "id_token", false),
+        LoginError::UserInfo(_) => (Failure::UserInfo, "userinfo", true),
+        LoginError::Discovery(_) => (Failure::Discovery, "discovery", false),
+        LoginError::Refresh { .. } => (Failure::Refresh, "refresh", true),
     }
 }
 
 impl ErrorPage {
     /// `links`: the provider's pages, known at the callback (the only
     /// place the provider's own refusals arrive).
-    pub fn login(error: &LoginError, links: Option<&AccountLinks>) -> Self {
-        let relogin = Some(Action::relogin());
-        let w = match error {
-            LoginError::Provider { error, description } => provider(error, description, links),
-            LoginError::WrongState | LoginError::NoLoginInProgress | LoginError::WrongIssuer => {
-                words(
-                    match error {
-                        LoginError::WrongState => "wrong_state",
-                        LoginError::WrongIssuer => "wrong_issuer",
-                        _ => "no_login",
-                    },
-                    "Ответ Госуслуг не относится к этому входу",
-                    "Ссылка входа устарела, открыта в другом браузере или использована повторно. Начните вход заново.",
-                    relogin,
-                )
-            }
-            LoginError::Exchange(_) => words(
-                "exchange",
-                "Не удалось завершить вход",
-                "Госуслуги не приняли код входа: он уже использован или устарел. Начните вход заново.",
-                relogin,
-            ),
-            LoginError::IdToken(_) => words(
-                "id_token",
-                "Ответ Госуслуг не прошёл проверку",
-                "Подпись или содержание ответа Госуслуг неверны, и для вашей безопасности вход отклонён. Сообщите об этом в поддержку кабинета.",
-                None,
-            ),
-            LoginError::UserInfo(_) => words(
-                "userinfo",
-                "Не удалось получить ваши данные",
-                "Госуслуги не передали данные профиля. Попробуйте войти ещё раз.",
-                relogin,
-            ),
-            LoginError::Discovery(_) => words(
-                "discovery",
-                "Госуслуги недоступны",
-                "Кабинет не может связаться с Госуслугами. Попробуйте войти через несколько минут.",
-                None,
-            ),
-            LoginError::Refresh { .. } => words(
-                "refresh",
-                "Сеанс завершён",
-                "Доступ к вашим данным закончился. Войдите заново.",
-                relogin,
-            ),
+    pub fn login(language: &Language, error: &LoginError, links: Option<&AccountLinks>) -> Self {
+        let t = language.t;
+        let (failure, code, relogin) = kind(error);
+        let (title, text) = (t.errors.login)(failure);
+        let mut page = Self {
+            t,
+            nav: Nav::anonymous(language),
+            code: code.to_owned(),
+            title,
+            message: text.to_owned(),
+            steps: Vec::new(),
+            action: relogin.then(|| Action::relogin(t)),
+            // What the provider said, for support, when the page cannot say it.
+            support: match error {
+                LoginError::Provider { error, .. } if code == "provider_error" => {
+                    Some(error.clone())
+                }
+                _ => None,
+            },
         };
-        // What the provider said, for support, when the page cannot say it.
-        let support = match error {
-            LoginError::Provider { error, .. } if w.code == "provider_error" => Some(error.clone()),
-            _ => None,
-        };
-        Self {
-            nav: Nav::default(),
-            code: w.code.to_owned(),
-            title: w.title,
-            message: w.message,
-            steps: w.steps,
-            action: w.action,
-            support,
-        }
-    }
-}
-
-fn provider(error: &str, description: &str, links: Option<&AccountLinks>) -> Words {
-    let relogin = Some(Action::relogin());
-    let link = |id, href: fn(&AccountLinks) -> &String, label| {
-        links.map(|l| Action {
+        let link = |id, href: &String, label| Action {
             id,
-            href: href(l).clone(),
+            href: href.clone(),
             label,
-        })
-    };
-    match (error, ProviderReason::read(error, description)) {
-        ("access_denied", ProviderReason::Declined) => words(
-            "access_denied",
-            "Вы не разрешили передать данные кабинету",
-            "Без ваших данных кабинет не может открыть вашу медицинскую карту. Войдите заново и на странице Госуслуг нажмите «Разрешить».",
-            relogin,
-        ),
-        ("access_denied", ProviderReason::Level { needed, has }) => {
-            let mut w = words(
-                "access_denied",
-                "Недостаточный уровень учётной записи",
-                &format!("Для входа в кабинет нужна {needed} учётная запись, у вас — {has}."),
-                link(
-                    "account-link",
-                    |l| &l.account,
-                    "Повысить уровень в профиле Госуслуг",
-                ),
-            );
-            w.steps = raise_steps(&needed, &has);
-            w
+        };
+        if let LoginError::Provider { error, description } = error
+            && let ProviderReason::Level { needed, has } = ProviderReason::read(error, description)
+        {
+            page.message = (t.errors.level_text)(needed, has);
+            page.steps = (t.refused.raise_steps)(needed, has);
+            page.action = links.map(|l| link("account-link", &l.account, t.errors.raise));
         }
-        ("access_denied", _) => words(
-            "access_denied",
-            "Доступ не предоставлен",
-            "Госуслуги не разрешили этот вход. Если вы нажали «Отказать», войдите заново и разрешите передачу данных.",
-            relogin,
-        ),
-        ("login_required", _) => words(
-            "login_required",
-            "Нужно войти заново",
-            "Госуслуги просят войти ещё раз: прежний вход завершён или уровень учётной записи изменился.",
-            relogin,
-        ),
-        ("interaction_required" | "consent_required" | "account_selection_required", _) => words(
-            "interaction_required",
-            "Нужно ваше действие на Госуслугах",
-            "Чтобы продолжить, войдите заново и пройдите шаги на странице Госуслуг.",
-            relogin,
-        ),
-        ("unmet_authentication_requirements", _) => words(
-            "unmet_authentication_requirements",
-            "Нужен вход с кодом подтверждения",
-            "Этот вход требует способа надёжнее пароля — кода из приложения или SMS, — а у вашей учётной записи он не подключён.",
-            link("security-link", |l| &l.security, "Подключить вход с кодом"),
-        ),
-        ("temporarily_unavailable" | "server_error", _) => words(
-            "provider_error",
-            "Госуслуги временно не могут выполнить вход",
-            "Попробуйте войти ещё раз через минуту.",
-            relogin,
-        ),
-        _ => words(
-            "provider_error",
-            "Госуслуги отклонили вход",
-            "Вход не выполнен из-за ошибки в запросе кабинета. Сообщите в поддержку кабинета код ошибки ниже.",
-            None,
-        ),
+        if failure == Failure::StrongerLogin {
+            page.action = links.map(|l| link("security-link", &l.security, t.errors.enable_code));
+        }
+        page
     }
-}
-
-/// How to go from `has` to `needed`, step by step.
-pub fn raise_steps(needed: &Level, has: &Level) -> Vec<String> {
-    let mut steps = Vec::new();
-    if *has == Level::Simplified {
-        steps.push("Заполните паспорт и СНИЛС в «Моих данных» на Госуслугах и дождитесь проверки — учётная запись станет стандартной.".to_owned());
-    }
-    if *needed == Level::Confirmed {
-        steps.push("Подтвердите личность: в центре обслуживания, кодом из письма или электронной подписью.".to_owned());
-    }
-    steps.push("Вернитесь в кабинет и войдите заново: новый уровень виден кабинету только после нового входа.".to_owned());
-    steps
 }

@@ -5,6 +5,7 @@
 mod auth;
 mod error;
 mod failure;
+mod language;
 mod pages;
 mod patient;
 mod staff;
@@ -178,27 +179,32 @@ impl App {
     }
 }
 
+/// Every route, each page in the language [`language::choose`] picks.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(HOME, web::get().to(patient::home))
-        .route(LOGIN, web::get().to(auth::login))
-        .route(CALLBACK, web::get().to(auth::callback))
-        .route(LOGOUT, web::post().to(auth::logout))
-        .route(BACKCHANNEL_LOGOUT, web::post().to(auth::backchannel_logout))
-        .route(HEALTH, web::get().to(patient::health))
-        .route(REFERENCE, web::get().to(patient::reference))
-        .route(APPOINTMENTS, web::get().to(patient::appointments))
-        .route(APPOINTMENTS, web::post().to(patient::book))
-        .route(
-            "/health/appointments/{id}/cancel",
-            web::post().to(patient::cancel),
-        )
-        .route(RECORDS, web::get().to(patient::records))
-        .route(STAFF, web::get().to(staff::home))
-        .route(STAFF_EMPLOYEES, web::get().to(staff::employees))
-        .route(STAFF_REPORTS, web::get().to(staff::reports))
-        .route(STAFF_SCHEDULE, web::get().to(staff::schedule))
-        .route(MEDICAL_WORKER, web::get().to(staff::medical_worker))
-        .default_service(web::to(error::not_found));
+    cfg.service(
+        web::scope("")
+            .wrap(actix_web::middleware::from_fn(language::choose))
+            .route(HOME, web::get().to(patient::home))
+            .route(LOGIN, web::get().to(auth::login))
+            .route(CALLBACK, web::get().to(auth::callback))
+            .route(LOGOUT, web::post().to(auth::logout))
+            .route(BACKCHANNEL_LOGOUT, web::post().to(auth::backchannel_logout))
+            .route(HEALTH, web::get().to(patient::health))
+            .route(REFERENCE, web::get().to(patient::reference))
+            .route(APPOINTMENTS, web::get().to(patient::appointments))
+            .route(APPOINTMENTS, web::post().to(patient::book))
+            .route(
+                "/health/appointments/{id}/cancel",
+                web::post().to(patient::cancel),
+            )
+            .route(RECORDS, web::get().to(patient::records))
+            .route(STAFF, web::get().to(staff::home))
+            .route(STAFF_EMPLOYEES, web::get().to(staff::employees))
+            .route(STAFF_REPORTS, web::get().to(staff::reports))
+            .route(STAFF_SCHEDULE, web::get().to(staff::schedule))
+            .route(MEDICAL_WORKER, web::get().to(staff::medical_worker))
+            .default_service(web::to(error::not_found)),
+    );
 }
 
 /// Starts serving on `listener`.

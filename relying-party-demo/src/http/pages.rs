@@ -2,36 +2,56 @@
 
 use askama::Template;
 
+use super::language::Language;
 use crate::access::{Area, Decision};
 use crate::frmr::Check;
+use crate::i18n::Texts;
 use crate::paths;
 use crate::person::{Level, MedicalWorker, Org, Person, Role};
 use crate::session::Session;
 use crate::store::{Appointment, Clinic, Count, Doctor, Record};
 
-/// The header: who is logged in.
-#[derive(Debug, Default)]
+/// The header: who is logged in, and the language switch.
+#[derive(Debug)]
 pub struct Nav {
+    pub logged_in: bool,
+    /// The person's name, when passed.
     pub user: Option<String>,
     pub level: Option<Level>,
     pub org: Option<String>,
     /// «Сменить организацию»: for people who work for an organization.
     pub switch: Option<String>,
+    /// This page in the other language.
+    pub language: String,
 }
 
 impl Nav {
-    pub fn of(person: &Person) -> Self {
+    pub fn of(person: &Person, language: &Language) -> Self {
         let next = if person.org.is_some() {
             paths::STAFF
         } else {
             paths::HEALTH
         };
         Self {
-            user: Some(person.display_name()),
+            logged_in: true,
+            user: person.name.as_ref().map(ToString::to_string),
             level: Some(person.level),
             org: person.org.as_ref().map(|o| o.name.clone()),
             switch: (person.org.is_some() || !person.orgs.is_empty())
                 .then(|| login_url(&[("choose", "org"), ("next", next)])),
+            language: language.switch.clone(),
+        }
+    }
+
+    /// The header of a page shown without a session.
+    pub fn anonymous(language: &Language) -> Self {
+        Self {
+            logged_in: false,
+            user: None,
+            level: None,
+            org: None,
+            switch: None,
+            language: language.switch.clone(),
         }
     }
 }
@@ -69,12 +89,6 @@ pub fn login_url(params: &[(&str, &str)]) -> String {
     format!("{}?{query}", paths::LOGIN)
 }
 
-/// «администратор», «руководитель или администратор».
-pub fn roles_or(roles: &[Role]) -> String {
-    let words: Vec<String> = roles.iter().map(|r| format!("«{r}»")).collect();
-    words.join(" или ")
-}
-
 /// An area on an overview page: open or what it needs.
 #[derive(Debug)]
 pub struct AreaCard {
@@ -85,20 +99,18 @@ pub struct AreaCard {
 }
 
 impl AreaCard {
-    pub fn new(person: &Person, area: Area, clinics: &[String]) -> Self {
+    pub fn new(t: &Texts, person: &Person, area: Area, clinics: &[String]) -> Self {
         let decision = crate::access::decide(person, area, clinics);
         Self {
-            title: area.title(),
+            title: (t.say.area)(area),
             href: area_path(area),
             open: decision == Decision::Allow,
             needs: match decision {
                 Decision::Allow => String::new(),
-                Decision::NeedLevel { needed, .. } => format!("Нужна {needed} учётная запись."),
-                Decision::NeedOrganization => "Нужно войти от имени организации.".into(),
-                Decision::NotOurClinic { .. } => {
-                    "Нужно войти от имени клиники, которую обслуживает кабинет.".into()
-                }
-                Decision::NeedRole { needed, .. } => format!("Нужна роль {}.", roles_or(&needed)),
+                Decision::NeedLevel { needed, .. } => (t.say.needs_level)(needed),
+                Decision::NeedOrganization => t.say.needs_org.to_owned(),
+                Decision::NotOurClinic { .. } => t.say.needs_our_clinic.to_owned(),
+                Decision::NeedRole { needed, .. } => (t.say.needs_role)(&t.roles_or(&needed)),
             },
         }
     }
@@ -107,12 +119,14 @@ impl AreaCard {
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage {
+    pub t: &'static Texts,
     pub nav: Nav,
 }
 
 #[derive(Template)]
 #[template(path = "health.html")]
 pub struct HealthPage {
+    pub t: &'static Texts,
     pub nav: Nav,
     /// «Иван Сергеевич».
     pub name: Option<String>,
@@ -123,13 +137,16 @@ pub struct HealthPage {
 #[derive(Template)]
 #[template(path = "reference.html")]
 pub struct ReferencePage {
+    pub t: &'static Texts,
     pub nav: Nav,
-    pub clinics: Vec<(Clinic, Vec<Doctor>)>,
+    /// Each clinic, its opening hours, its doctors.
+    pub clinics: Vec<(Clinic, String, Vec<Doctor>)>,
 }
 
 #[derive(Template)]
 #[template(path = "appointments.html")]
 pub struct AppointmentsPage {
+    pub t: &'static Texts,
     pub nav: Nav,
     pub appointments: Vec<(Appointment, Doctor)>,
     pub doctors: Vec<Doctor>,
@@ -146,6 +163,7 @@ pub struct AppointmentsPage {
 #[derive(Template)]
 #[template(path = "records.html")]
 pub struct RecordsPage {
+    pub t: &'static Texts,
     pub nav: Nav,
     pub records: Vec<Record>,
 }
@@ -153,6 +171,7 @@ pub struct RecordsPage {
 #[derive(Template)]
 #[template(path = "staff.html")]
 pub struct StaffPage {
+    pub t: &'static Texts,
     pub nav: Nav,
     pub org: Org,
     pub areas: Vec<AreaCard>,
@@ -161,15 +180,19 @@ pub struct StaffPage {
 #[derive(Template)]
 #[template(path = "employees.html")]
 pub struct EmployeesPage {
+    pub t: &'static Texts,
     pub nav: Nav,
     pub org: Org,
     pub clinic: Clinic,
+    /// The clinic's opening hours.
+    pub hours: String,
     pub doctors: Vec<Doctor>,
 }
 
 #[derive(Template)]
 #[template(path = "reports.html")]
 pub struct ReportsPage {
+    pub t: &'static Texts,
     pub nav: Nav,
     pub org: Org,
     pub per_doctor: Vec<Count>,
@@ -179,6 +202,7 @@ pub struct ReportsPage {
 #[derive(Template)]
 #[template(path = "schedule.html")]
 pub struct SchedulePage {
+    pub t: &'static Texts,
     pub nav: Nav,
     pub org: Org,
     pub name: String,
@@ -189,6 +213,7 @@ pub struct SchedulePage {
 #[derive(Template)]
 #[template(path = "medical_worker.html")]
 pub struct MedicalWorkerPage {
+    pub t: &'static Texts,
     pub nav: Nav,
     pub check: Check,
     pub account_url: String,
@@ -216,6 +241,7 @@ pub enum Reason {
 #[derive(Template)]
 #[template(path = "refused.html")]
 pub struct RefusedPage {
+    pub t: &'static Texts,
     pub nav: Nav,
     pub heading: &'static str,
     pub area: &'static str,
@@ -229,12 +255,14 @@ pub struct RefusedPage {
 
 impl RefusedPage {
     pub fn new(
+        language: &Language,
         area: Area,
         decision: &Decision,
         session: &Session,
         links: &Links,
         clinics: &[String],
     ) -> Self {
+        let t = language.t;
         let next = area_path(area);
         let person = &session.person;
         let switch_to = match decision {
@@ -250,30 +278,31 @@ impl RefusedPage {
         };
         let (heading, reason, relogin_url) = match decision.clone() {
             Decision::NeedLevel { needed, has } => (
-                "Недостаточный уровень учётной записи",
+                t.refused.level_heading,
                 Reason::Level { needed, has },
                 relogin_for_level(needed, next),
             ),
             Decision::NeedOrganization | Decision::Allow => (
-                "Нужно войти от имени организации",
+                t.refused.org_heading,
                 Reason::Organization,
                 login_url(&[("choose", "org"), ("next", next)]),
             ),
             Decision::NotOurClinic { org } => (
-                "Эта организация не обслуживается кабинетом",
+                t.refused.not_ours_heading,
                 Reason::NotOurClinic { org },
                 login_url(&[("choose", "org"), ("next", next)]),
             ),
             Decision::NeedRole { needed, has, org } => (
-                "Нет нужной роли",
+                t.refused.role_heading,
                 Reason::Role { needed, has, org },
                 login_url(&[("choose", "org"), ("next", next)]),
             ),
         };
         Self {
-            nav: Nav::of(&session.person),
+            t,
+            nav: Nav::of(&session.person, language),
             heading,
-            area: area.title(),
+            area: (t.say.area)(area),
             reason,
             account_url: links.account.clone(),
             relogin_url,
@@ -286,11 +315,12 @@ impl RefusedPage {
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
+    pub t: &'static Texts,
     pub nav: Nav,
     pub code: String,
     pub title: &'static str,
     pub message: String,
-    pub steps: Vec<String>,
+    pub steps: Vec<&'static str>,
     /// The one thing to do next, when something can help.
     pub action: Option<Action>,
     /// The provider's error code, for the cabinet's support.
@@ -307,19 +337,20 @@ pub struct Action {
 
 impl Action {
     /// «Войти заново»: a new login helps.
-    pub fn relogin() -> Self {
+    pub fn relogin(t: &Texts) -> Self {
         Self {
             id: "retry",
             href: paths::LOGIN.to_owned(),
-            label: "Войти заново",
+            label: t.errors.relogin,
         }
     }
 }
 
 impl ErrorPage {
-    pub fn plain(code: &str, title: &'static str, message: &'static str) -> Self {
+    pub fn plain(language: &Language, code: &str, title: &'static str, message: &str) -> Self {
         Self {
-            nav: Nav::default(),
+            t: language.t,
+            nav: Nav::anonymous(language),
             code: code.to_owned(),
             title,
             message: message.to_owned(),
@@ -328,4 +359,9 @@ impl ErrorPage {
             support: None,
         }
     }
+}
+
+/// A doctor's hours in the page's language.
+pub fn doctor_hours(doctor: &Doctor, t: &Texts) -> String {
+    crate::dates::shift(&doctor.shift(), t.lang)
 }

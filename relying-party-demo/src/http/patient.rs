@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::language::Language;
 use super::pages::{
     AppointmentsPage, AreaCard, HealthPage, HomePage, Nav, RecordsPage, ReferencePage,
 };
@@ -20,15 +21,19 @@ pub fn html(body: String) -> HttpResponse {
         .body(body)
 }
 
-pub async fn home(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn home(ctx: State, req: HttpRequest, lang: Language) -> Result<HttpResponse, PageError> {
     let nav = match ctx.session(&req).await {
-        Some((_, session)) => Nav::of(&session.person),
-        None => Nav::default(),
+        Some((_, session)) => Nav::of(&session.person, &lang),
+        None => Nav::anonymous(&lang),
     };
-    Ok(html(HomePage { nav }.render()?))
+    Ok(html(HomePage { t: lang.t, nav }.render()?))
 }
 
-pub async fn health(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn health(
+    ctx: State,
+    req: HttpRequest,
+    lang: Language,
+) -> Result<HttpResponse, PageError> {
     let person = ctx.enter(&req, Area::Reference).await?.person;
     let mut areas = vec![
         Area::Reference,
@@ -46,10 +51,11 @@ pub async fn health(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageEr
     }
     let areas = areas
         .into_iter()
-        .map(|area| AreaCard::new(&person, area, &ctx.clinics))
+        .map(|area| AreaCard::new(lang.t, &person, area, &ctx.clinics))
         .collect();
     let page = HealthPage {
-        nav: Nav::of(&person),
+        t: lang.t,
+        nav: Nav::of(&person, &lang),
         name: person.greeting_name(),
         level: person.level,
         areas,
@@ -57,11 +63,21 @@ pub async fn health(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageEr
     Ok(html(page.render()?))
 }
 
-pub async fn reference(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn reference(
+    ctx: State,
+    req: HttpRequest,
+    lang: Language,
+) -> Result<HttpResponse, PageError> {
     let person = ctx.enter(&req, Area::Reference).await?.person;
+    let mut clinics = Vec::new();
+    for (clinic, doctors) in ctx.store.clinics().await? {
+        let hours = dates::week(&ctx.store.clinic_days(clinic.id).await?, lang.t.lang);
+        clinics.push((clinic, hours, doctors));
+    }
     let page = ReferencePage {
-        nav: Nav::of(&person),
-        clinics: ctx.store.clinics().await?,
+        t: lang.t,
+        nav: Nav::of(&person, &lang),
+        clinics,
     };
     Ok(html(page.render()?))
 }
@@ -77,6 +93,7 @@ pub struct Chosen {
 async fn appointments_page(
     ctx: &State,
     req: &HttpRequest,
+    lang: &Language,
     doctor: Option<i32>,
     notice: Option<String>,
     problem: Option<String>,
@@ -99,13 +116,17 @@ async fn appointments_page(
         .map(|d| schedule::times(&chosen.shift(), &open, *d))
         .unwrap_or_default();
     let page = AppointmentsPage {
-        nav: Nav::of(&person),
+        t: lang.t,
+        nav: Nav::of(&person, lang),
         appointments: ctx.store.appointments_of(&person.sub).await?,
         doctors,
         doctor: chosen,
         days: days
             .into_iter()
-            .map(|d| (d.format("%Y-%m-%d").to_string(), dates::day_with_weekday(d)))
+            .map(|d| {
+                let label = dates::day_with_weekday(d, lang.t.lang);
+                (d.format("%Y-%m-%d").to_string(), label)
+            })
             .collect(),
         times,
         notice,
@@ -117,9 +138,10 @@ async fn appointments_page(
 pub async fn appointments(
     ctx: State,
     req: HttpRequest,
+    lang: Language,
     chosen: web::Query<Chosen>,
 ) -> Result<HttpResponse, PageError> {
-    appointments_page(&ctx, &req, chosen.doctor, None, None).await
+    appointments_page(&ctx, &req, &lang, chosen.doctor, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -132,14 +154,16 @@ pub struct Booking {
 pub async fn book(
     ctx: State,
     req: HttpRequest,
+    lang: Language,
     form: web::Form<Booking>,
 ) -> Result<HttpResponse, PageError> {
+    let t = lang.t;
     let person = ctx.enter(&req, Area::Appointments).await?.person;
     let form = form.into_inner();
     let doctors = ctx.store.doctors().await?;
     let Some(doctor) = doctors.iter().find(|d| d.id == form.doctor) else {
-        let problem = "Выберите врача из списка.";
-        return appointments_page(&ctx, &req, None, None, Some(problem.into())).await;
+        let problem = t.booking.choose_doctor.to_owned();
+        return appointments_page(&ctx, &req, &lang, None, None, Some(problem)).await;
     };
     let open = ctx.store.clinic_days(doctor.clinic_id).await?;
     let today = dates::moscow_today(ctx.clock.utc());
@@ -148,17 +172,12 @@ pub async fn book(
         && form.day <= last
         && schedule::times(&doctor.shift(), &open, form.day).contains(&form.time);
     if !fits {
-        let problem = format!(
-            "{} принимает {}. Выберите день и время из списка.",
-            doctor.full_name, doctor.hours
-        );
-        return appointments_page(&ctx, &req, Some(doctor.id), None, Some(problem)).await;
+        let hours = dates::shift(&doctor.shift(), t.lang);
+        let problem = format!("{} {}", doctor.full_name, (t.booking.not_then_rest)(&hours));
+        let doctor = Some(doctor.id);
+        return appointments_page(&ctx, &req, &lang, doctor, None, Some(problem)).await;
     }
-    let notice = format!(
-        "Вы записаны: {}, {}.",
-        dates::day_with_weekday(form.day),
-        form.time
-    );
+    let notice = (t.booking.booked)(&dates::day_with_weekday(form.day, t.lang), &form.time);
     let new = NewAppointment {
         patient_sub: person.sub.clone(),
         patient_name: person.display_name(),
@@ -169,10 +188,10 @@ pub async fn book(
     };
     let doctor = Some(doctor.id);
     match ctx.store.book(new).await {
-        Ok(()) => appointments_page(&ctx, &req, doctor, Some(notice), None).await,
+        Ok(()) => appointments_page(&ctx, &req, &lang, doctor, Some(notice), None).await,
         Err(StoreError::SlotTaken) => {
-            let problem = "Это время уже занято — выберите другое.";
-            appointments_page(&ctx, &req, doctor, None, Some(problem.into())).await
+            let problem = Some(t.booking.taken.to_owned());
+            appointments_page(&ctx, &req, &lang, doctor, None, problem).await
         }
         Err(e) => Err(e.into()),
     }
@@ -192,14 +211,19 @@ pub async fn cancel(
         .finish())
 }
 
-pub async fn records(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn records(
+    ctx: State,
+    req: HttpRequest,
+    lang: Language,
+) -> Result<HttpResponse, PageError> {
     let person = ctx.enter(&req, Area::Records).await?.person;
     let records = match &person.snils {
         Some(snils) => ctx.store.records_of(snils).await?,
         None => Vec::new(),
     };
     let page = RecordsPage {
-        nav: Nav::of(&person),
+        t: lang.t,
+        nav: Nav::of(&person, &lang),
         records,
     };
     Ok(html(page.render()?))

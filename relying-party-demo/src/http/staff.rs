@@ -4,6 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::language::Language;
 use super::pages::{
     AreaCard, EmployeesPage, MedicalWorkerPage, Nav, ReportsPage, SchedulePage, StaffPage,
     relogin_for_level,
@@ -20,7 +21,7 @@ const AREAS: [Area; 3] = [
     Area::StaffSchedule,
 ];
 
-pub async fn home(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn home(ctx: State, req: HttpRequest, lang: Language) -> Result<HttpResponse, PageError> {
     let Some((_, session)) = ctx.session(&req).await else {
         return Err(PageError::NeedLogin(req.path().to_owned()));
     };
@@ -44,32 +45,45 @@ pub async fn home(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageErro
         }
     };
     let page = StaffPage {
-        nav: Nav::of(person),
+        t: lang.t,
+        nav: Nav::of(person, &lang),
         areas: AREAS
             .iter()
-            .map(|a| AreaCard::new(person, *a, &ctx.clinics))
+            .map(|a| AreaCard::new(lang.t, person, *a, &ctx.clinics))
             .collect(),
         org,
     };
     Ok(html(page.render()?))
 }
 
-pub async fn employees(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn employees(
+    ctx: State,
+    req: HttpRequest,
+    lang: Language,
+) -> Result<HttpResponse, PageError> {
     let staff = ctx.enter_staff(&req, Area::StaffEmployees).await?;
+    let hours = crate::dates::week(&ctx.store.clinic_days(staff.clinic.id).await?, lang.t.lang);
     let page = EmployeesPage {
-        nav: Nav::of(&staff.session.person),
+        t: lang.t,
+        nav: Nav::of(&staff.session.person, &lang),
         org: staff.org,
         clinic: staff.clinic,
+        hours,
         doctors: staff.doctors,
     };
     Ok(html(page.render()?))
 }
 
-pub async fn reports(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn reports(
+    ctx: State,
+    req: HttpRequest,
+    lang: Language,
+) -> Result<HttpResponse, PageError> {
     let staff = ctx.enter_staff(&req, Area::StaffReports).await?;
     let (per_doctor, per_day) = ctx.store.report(staff.clinic.id).await?;
     let page = ReportsPage {
-        nav: Nav::of(&staff.session.person),
+        t: lang.t,
+        nav: Nav::of(&staff.session.person, &lang),
         org: staff.org,
         per_doctor,
         per_day,
@@ -77,12 +91,17 @@ pub async fn reports(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageE
     Ok(html(page.render()?))
 }
 
-pub async fn schedule(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn schedule(
+    ctx: State,
+    req: HttpRequest,
+    lang: Language,
+) -> Result<HttpResponse, PageError> {
     let staff = ctx.enter_staff(&req, Area::StaffSchedule).await?;
     let person: &Person = &staff.session.person;
     let name = person.display_name();
     let page = SchedulePage {
-        nav: Nav::of(person),
+        t: lang.t,
+        nav: Nav::of(person, &lang),
         org: staff.org.clone(),
         worker: person
             .acting_membership()
@@ -93,7 +112,11 @@ pub async fn schedule(ctx: State, req: HttpRequest) -> Result<HttpResponse, Page
     Ok(html(page.render()?))
 }
 
-pub async fn medical_worker(ctx: State, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn medical_worker(
+    ctx: State,
+    req: HttpRequest,
+    lang: Language,
+) -> Result<HttpResponse, PageError> {
     let person = ctx.enter(&req, Area::MedicalWorker).await?.person;
     // No SNILS, nothing to look up: the page says it was not passed.
     let check = match &person.snils {
@@ -101,7 +124,8 @@ pub async fn medical_worker(ctx: State, req: HttpRequest) -> Result<HttpResponse
         None => frmr::Check::Missing(frmr::Field::Snils),
     };
     let page = MedicalWorkerPage {
-        nav: Nav::of(&person),
+        t: lang.t,
+        nav: Nav::of(&person, &lang),
         check,
         account_url: ctx.links().await.account,
         relogin_url: relogin_for_level(Level::Confirmed, crate::paths::MEDICAL_WORKER),

@@ -6,7 +6,9 @@
 //! (no horizontal scrolling) and 1280 px (the navigation on one line),
 //! saved as a screenshot at both widths under `test-output/cabinet-e2e/`,
 //! and run through axe-core (WCAG 2.1 A and AA): a serious or critical
-//! violation fails the test.
+//! violation fails the test. The cabinet's pages are walked in English too
+//! (an English browser, and the cabinet's own language switch), with no
+//! Cyrillic outside the data marked `lang="ru"`.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -728,5 +730,140 @@ async fn a_back_channel_logout_ends_the_session_in_the_browser() {
     })
     .await;
     shots.take(&browser, "ended").await;
+    browser.close().await.unwrap();
+}
+
+/// The page's `<html lang>` and its Cyrillic words outside elements marked
+/// as another language (the data: names, addresses, documents).
+async fn language_of(browser: &Client) -> (String, Vec<String>) {
+    let found = browser
+        .execute(
+            "const lang = document.documentElement.lang; const words = []; \
+             const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); \
+             while (walker.nextNode()) { const node = walker.currentNode; \
+               const marked = node.parentElement.closest('[lang]'); \
+               if (marked && marked.lang !== lang) continue; \
+               for (const w of node.textContent.split(/\\s+/)) if (/[а-яё]/i.test(w)) words.push(w); } \
+             return [lang, words];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let lang = found[0].as_str().unwrap_or_default().to_owned();
+    let words = found[1]
+        .as_array()
+        .map(|w| {
+            w.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    (lang, words)
+}
+
+/// Checks an English page of the cabinet like any other, and that it is
+/// English throughout.
+async fn check_english(browser: &Client, shots: &mut Shots, name: &str) {
+    check_page(browser, shots, name).await;
+    let url = browser.current_url().await.unwrap();
+    let (lang, cyrillic) = language_of(browser).await;
+    assert_eq!(lang, "en", "{url}");
+    assert!(
+        cyrillic.is_empty(),
+        "{url}: Cyrillic on an English page: {cyrillic:?}"
+    );
+}
+
+#[actix_web::test]
+async fn an_english_browser_gets_the_cabinet_in_english_and_the_switch_brings_russian_back() {
+    let provider = Provider::start().await;
+    let cabinet = Cabinet::start(&provider).await;
+    let driver = Driver::start().await;
+    let browser = driver.browser_in("en").await;
+    let mut shots = Shots::new("english");
+    browser.goto(&format!("{}/", cabinet.url)).await.unwrap();
+    check_english(&browser, &mut shots, "home").await;
+    assert_eq!(
+        text(&browser, "#gosuslugi-login").await,
+        "Log in with Gosuslugi"
+    );
+    click(&browser, "#gosuslugi-login").await;
+    // The administrator of the clinic opens every page.
+    log_in_at_provider(&browser, &provider, CONFIRMED, Some(CLINIC), &mut shots).await;
+    check_english(&browser, &mut shots, "landing").await;
+    for path in [
+        "/health",
+        "/health/reference",
+        "/health/appointments",
+        "/health/records",
+        "/medical-worker",
+        "/staff",
+        "/staff/employees",
+        "/staff/reports",
+        "/staff/schedule",
+        "/no-such-page",
+    ] {
+        browser
+            .goto(&format!("{}{path}", cabinet.url))
+            .await
+            .unwrap();
+        let name = path.trim_start_matches('/').replace('/', "-");
+        check_english(&browser, &mut shots, &name).await;
+    }
+    browser
+        .goto(&format!("{}/health/appointments", cabinet.url))
+        .await
+        .unwrap();
+    click(&browser, "#book button[type=submit]").await;
+    let notice = text(&browser, "#notice").await;
+    assert!(notice.starts_with("You are booked: "), "{notice}");
+    assert!(
+        ["Mon, ", "Tue, ", "Wed, ", "Thu, ", "Fri, "]
+            .iter()
+            .any(|d| notice.contains(d)),
+        "{notice}"
+    );
+    check_english(&browser, &mut shots, "booked").await;
+    // A failed login, told in English.
+    browser
+        .goto(&format!(
+            "{}/callback?error=access_denied&state=x",
+            cabinet.url
+        ))
+        .await
+        .unwrap();
+    check_english(&browser, &mut shots, "login-error").await;
+    // The switch: the same page in Russian, and Russian from then on.
+    browser
+        .goto(&format!("{}/health/records", cabinet.url))
+        .await
+        .unwrap();
+    click(&browser, "#language").await;
+    assert_eq!(path_of(&browser).await, "/health/records");
+    assert_eq!(language_of(&browser).await.0, "ru");
+    check_page(&browser, &mut shots, "switched-to-russian").await;
+    browser
+        .goto(&format!("{}/staff", cabinet.url))
+        .await
+        .unwrap();
+    assert_eq!(language_of(&browser).await.0, "ru", "remembered");
+    browser.close().await.unwrap();
+
+    // A Russian browser that switches to English logs in in English: the
+    // cabinet passes its language to the provider.
+    let browser = driver.browser().await;
+    let mut shots = Shots::new("switch-to-english");
+    browser.goto(&format!("{}/", cabinet.url)).await.unwrap();
+    assert_eq!(language_of(&browser).await.0, "ru");
+    click(&browser, "#language").await;
+    check_english(&browser, &mut shots, "home").await;
+    click(&browser, "#gosuslugi-login").await;
+    assert!(path_of(&browser).await.starts_with("/login"));
+    assert_eq!(
+        language_of(&browser).await.0,
+        "en",
+        "the provider's login page"
+    );
+    shots.take(&browser, "provider-login").await;
     browser.close().await.unwrap();
 }
