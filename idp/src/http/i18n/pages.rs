@@ -214,6 +214,11 @@ pub struct OrgsTexts {
     pub new_intro: &'static str,
     pub kpp_hint: &'static str,
     pub medical_box: &'static str,
+    /// A refused form kept the certificate and signature: whose it is,
+    /// that nothing needs choosing again, and how to choose another.
+    pub certificate_chosen: &'static str,
+    pub certificate_kept: &'static str,
+    pub replace_certificate: &'static str,
     pub sign_and_register: &'static str,
     pub off: &'static str,
     /// The title of an organization's page.
