@@ -87,6 +87,17 @@ pub struct ProfileTexts {
     pub in_force: &'static str,
     pub checked: &'static str,
     pub unchecked: &'static str,
+    /// Whether a contact (phone, e-mail) is confirmed.
+    pub contact_verified: &'static str,
+    pub contact_unverified: &'static str,
+    /// Where one field of the data in force stands.
+    pub field_checked: &'static str,
+    pub field_unchecked: &'static str,
+    pub field_pending: &'static str,
+    /// Before a new value being checked.
+    pub field_new: &'static str,
+    /// A field with no value in force (a new one is being checked).
+    pub field_none: &'static str,
     pub pending: &'static str,
     pub refused: &'static str,
     pub edit: &'static str,
