@@ -166,3 +166,66 @@ async fn logout_from_an_account_page_ends_the_session_and_tells_the_portal() {
     let home = get(&browser, "/").await;
     assert!(home.body.contains("action=\"/login\""), "logged out");
 }
+
+/// The `<title>` of a page.
+fn title(page: &Page) -> String {
+    let html = scraper::Html::parse_document(&page.body);
+    let selector = scraper::Selector::parse("title").unwrap();
+    html.select(&selector)
+        .next()
+        .map(|t| t.text().collect())
+        .unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn each_title_names_the_page_then_the_service_once() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let login = get(&browser, "/").await;
+    assert_eq!(title(&login), "Вход — единая учётная запись");
+    let mut titles = Vec::new();
+    for path in [
+        "/register",
+        "/recover",
+        "/login/certificate",
+        "/unlock?token=stale",
+        "/nowhere",
+    ] {
+        titles.push((path, title(&get(&browser, path).await)));
+    }
+    let browser = app.logged_in(CONFIRMED).await;
+    for path in [
+        "/",
+        "/account",
+        "/account/security",
+        "/account/sessions",
+        "/orgs",
+        "/orgs/new",
+    ] {
+        titles.push((path, title(&get(&browser, path).await)));
+    }
+    for (path, title) in titles {
+        let parts: Vec<&str> = title.split(" — ").collect();
+        assert!(
+            parts.len() == 2 && parts[1] == "Вход" && parts[0] != "Вход",
+            "{path}: «{title}»"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_logout_question_can_be_declined() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(CONFIRMED).await;
+    let question = get(&browser, "/logout").await;
+    assert_eq!(
+        href(&question, "stay").as_deref(),
+        Some("/"),
+        "{}",
+        question.body
+    );
+    assert!(question.text().contains("Не выходить"));
+    // Declining keeps the session: home is the account, not the login form.
+    let home = get(&browser, "/").await;
+    assert!(home.body.contains("id=\"logout\""), "{}", home.body);
+}

@@ -284,6 +284,18 @@ async fn an_invitation_is_accepted_once_by_the_person_it_names_before_it_expires
     let invited = app.logged_in(STANDARD).await;
     let ids = invitations(&invited).await;
     assert_eq!(ids.len(), 1);
+    // The clinic's name brings its own quotes: none are added around it.
+    let listed = invited.follow(invited.get("/orgs").await).await.text();
+    assert!(
+        listed.contains("ГБУЗ «Городская поликлиника № 1» приглашает вас")
+            && !listed.contains("««"),
+        "{listed}"
+    );
+    let text = message["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("ГБУЗ «Городская поликлиника № 1» приглашает вас"),
+        "{text}"
+    );
     let stranger = app.logged_in(SIMPLE).await;
     assert!(invitations(&stranger).await.is_empty());
     let refused = post(&stranger, "/orgs/invitations", &[("invitation", &ids[0])]).await;

@@ -41,7 +41,8 @@ pub struct RegisterTexts {
     /// On the «check your e-mail» page: look whether the link was opened.
     pub check_link: &'static str,
     pub log_in: &'static str,
-    pub too_soon: &'static str,
+    /// How long until a new code can be sent (seconds).
+    pub too_soon: fn(i64) -> String,
     pub limited: &'static str,
     pub limited_everyone: &'static str,
     pub passwords_differ: &'static str,

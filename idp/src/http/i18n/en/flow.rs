@@ -39,7 +39,10 @@ pub const REGISTER: RegisterTexts = RegisterTexts {
     finished: "The registration was finished in another browser or on another device: your account exists. Log in with your e-mail address and new password.",
     check_link: "Check whether the link was opened",
     log_in: "Log in",
-    too_soon: "A new code can be sent in (seconds):",
+    too_soon: |secs| match secs {
+        1 => "You can get a new code in 1 second.".into(),
+        n => format!("You can get a new code in {n} seconds."),
+    },
     limited: "Too many registration codes and links were sent for your address.",
     limited_everyone: "Too many people are registering right now; codes are not sent for a while.",
     passwords_differ: "Field \"Password again\": the passwords differ.",
