@@ -444,7 +444,7 @@ async fn each_field_says_whether_it_is_checked_or_being_checked() {
     );
 
     // Sent: a simplified account's fields are all being checked, the new
-    // ones shown as such.
+    // ones marked as such.
     let pending = submit(&browser, &page, &[]).await;
     let field = |label| in_force(&pending, label).unwrap_or_default();
     assert!(
@@ -452,10 +452,7 @@ async fn each_field_says_whether_it_is_checked_or_being_checked() {
         "{}",
         field("Фамилия")
     );
-    assert_eq!(
-        field("СНИЛС"),
-        "не указано На проверке новое значение: 112-233-448 98"
-    );
+    assert_eq!(field("СНИЛС"), "не указано Новое значение на проверке.");
 
     app.clock.advance(app.state.config.registry_delay_secs);
     assert_eq!(
@@ -467,13 +464,13 @@ async fn each_field_says_whether_it_is_checked_or_being_checked() {
     assert_eq!(field("СНИЛС"), "112-233-448 98 проверено");
     assert_eq!(field("Место рождения"), "г. Тула проверено");
 
-    // A change of a checked account: the checked value stays, and the new
-    // one is shown beside it as being checked; the rest stay checked.
+    // A change of a checked account: the checked value stays, marked as
+    // having a new one being checked; the rest stay checked.
     let pending = submit(&browser, &page, &[("birthplace", "г. Тверь")]).await;
     let field = |label| in_force(&pending, label).unwrap_or_default();
     assert_eq!(
         field("Место рождения"),
-        "г. Тула проверено На проверке новое значение: г. Тверь"
+        "г. Тула проверено Новое значение на проверке."
     );
     assert_eq!(field("СНИЛС"), "112-233-448 98 проверено");
 }

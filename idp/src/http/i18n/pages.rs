@@ -95,7 +95,7 @@ pub struct ProfileTexts {
     pub field_checked: &'static str,
     pub field_unchecked: &'static str,
     pub field_pending: &'static str,
-    /// Before a new value being checked.
+    /// A new value of the field is being checked.
     pub field_new: &'static str,
     /// A field with no value in force (a new one is being checked).
     pub field_none: &'static str,

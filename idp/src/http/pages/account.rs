@@ -138,8 +138,9 @@ struct Line {
     data: bool,
     /// Where the value stands: checked, not checked, or being checked.
     status: &'static str,
-    /// The new value being checked, when it differs from this one.
-    on_check: Option<String>,
+    /// A new value, different from this one, is being checked (the form
+    /// below holds it; this list shows only what is in force).
+    on_check: bool,
 }
 
 #[derive(Template)]
@@ -206,7 +207,7 @@ fn line_in_force(t: &Texts, profile: &Profile, field: ProfileField) -> Line {
         value,
         data,
         status: "",
-        on_check: None,
+        on_check: false,
     }
 }
 
@@ -214,7 +215,7 @@ fn line_in_force(t: &Texts, profile: &Profile, field: ProfileField) -> Line {
 /// what the provider holds: the data in force of a standard or confirmed
 /// account is what the registries checked; a simplified account's is as
 /// registered. A pending check covers every field it sends on a simplified
-/// account, and the changed ones on a checked account (shown beside the
+/// account, and the changed ones on a checked account (marked beside the
 /// value in force).
 fn lines_in_force(
     t: &Texts,
@@ -236,12 +237,12 @@ fn lines_in_force(
                 (false, Some(_)) if !differs => p.field_pending,
                 (false, _) => p.field_unchecked,
             };
-            if differs {
-                line.on_check = new;
-            }
+            line.on_check = differs;
             if line.value.is_empty() {
-                // Nothing in force: only the new value, if any, is shown.
-                line.on_check.as_ref()?;
+                // Nothing in force: shown only when a new value is checked.
+                if !differs {
+                    return None;
+                }
                 line.value = p.field_none.into();
                 line.data = false;
                 line.status = "";

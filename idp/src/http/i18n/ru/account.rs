@@ -15,7 +15,7 @@ pub const PROFILE: ProfileTexts = ProfileTexts {
     field_checked: "проверено",
     field_unchecked: "не проверено",
     field_pending: "на проверке",
-    field_new: "На проверке новое значение:",
+    field_new: "Новое значение на проверке.",
     field_none: "не указано",
     pending: "Новые данные на проверке",
     refused: "Новые данные не прошли проверку",
