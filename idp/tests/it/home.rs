@@ -194,6 +194,9 @@ async fn each_title_names_the_page_then_the_service_once() {
         titles.push((path, title(&get(&browser, path).await)));
     }
     let browser = app.logged_in(CONFIRMED).await;
+    // The greeting by name and patronymic, as a sentence.
+    let home = get(&browser, "/").await;
+    assert!(home.text().contains("Здравствуйте, Иван Сергеевич!"), "{}", home.body);
     for path in [
         "/",
         "/account",
@@ -228,4 +231,27 @@ async fn the_logout_question_can_be_declined() {
     // Declining keeps the session: home is the account, not the login form.
     let home = get(&browser, "/").await;
     assert!(home.body.contains("id=\"logout\""), "{}", home.body);
+}
+
+#[actix_web::test]
+async fn each_second_factor_is_offered_under_its_name_with_a_button_that_says_what_it_does() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(CONFIRMED).await;
+    let page = get(&browser, "/account/security").await;
+    let html = scraper::Html::parse_document(&page.body);
+    let texts = |css: &str| -> Vec<String> {
+        let selector = scraper::Selector::parse(css).unwrap();
+        html.select(&selector)
+            .map(|e| e.text().collect::<String>().trim().to_owned())
+            .collect()
+    };
+    let headings = texts("h3");
+    assert_eq!(headings[0], "Приложение-аутентификатор", "{headings:?}");
+    assert!(headings[1].starts_with("SMS-коды на +7"), "{headings:?}");
+    let buttons = texts("form button");
+    for wanted in ["Подключить приложение", "Подключить SMS-коды"]
+    {
+        assert!(buttons.iter().any(|b| b == wanted), "{buttons:?}");
+    }
+    assert!(page.text().contains("Выберите способ."), "{}", page.body);
 }

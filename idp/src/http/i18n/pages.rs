@@ -151,6 +151,11 @@ pub struct ConfirmTexts {
 
 /// «Безопасность» (`/account/security`).
 pub struct SecurityTexts {
+    /// Before the methods: pick one, and the password confirms it.
+    pub choose: &'static str,
+    pub app_about: &'static str,
+    pub enable_app: &'static str,
+    pub enable_sms: &'static str,
     pub recovery_codes: &'static str,
     pub recovery_codes_intro: &'static str,
     pub second_factor: &'static str,

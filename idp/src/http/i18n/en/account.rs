@@ -70,6 +70,10 @@ pub const CONFIRM: ConfirmTexts = ConfirmTexts {
 };
 
 pub const SECURITY: SecurityTexts = SecurityTexts {
+    choose: "Choose a way. To confirm it is you, enter your account password.",
+    app_about: "An app on your phone shows the code: Yandex Key, Google Authenticator, FreeOTP and others.",
+    enable_app: "Set up the app",
+    enable_sms: "Set up SMS codes",
     recovery_codes: "Recovery codes",
     recovery_codes_intro: "Keep these codes: each can be entered once instead of a code when your phone or app is out of reach. They will not be shown again.",
     second_factor: "Second factor",

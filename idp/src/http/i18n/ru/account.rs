@@ -68,6 +68,10 @@ pub const CONFIRM: ConfirmTexts = ConfirmTexts {
 };
 
 pub const SECURITY: SecurityTexts = SecurityTexts {
+    choose: "Выберите способ. Чтобы подтвердить, что это вы, введите пароль от учётной записи.",
+    app_about: "Код показывает приложение на вашем телефоне: Яндекс Ключ, Google Authenticator, FreeOTP и другие.",
+    enable_app: "Подключить приложение",
+    enable_sms: "Подключить SMS-коды",
     recovery_codes: "Резервные коды",
     recovery_codes_intro: "Сохраните эти коды: каждый можно один раз ввести вместо кода, если телефон или приложение недоступны. Больше они показаны не будут.",
     second_factor: "Второй фактор входа",
