@@ -196,7 +196,11 @@ async fn each_title_names_the_page_then_the_service_once() {
     let browser = app.logged_in(CONFIRMED).await;
     // The greeting by name and patronymic, as a sentence.
     let home = get(&browser, "/").await;
-    assert!(home.text().contains("Здравствуйте, Иван Сергеевич!"), "{}", home.body);
+    assert!(
+        home.text().contains("Здравствуйте, Иван Сергеевич!"),
+        "{}",
+        home.body
+    );
     for path in [
         "/",
         "/account",
@@ -254,4 +258,33 @@ async fn each_second_factor_is_offered_under_its_name_with_a_button_that_says_wh
         assert!(buttons.iter().any(|b| b == wanted), "{buttons:?}");
     }
     assert!(page.text().contains("Выберите способ."), "{}", page.body);
+}
+
+#[actix_web::test]
+async fn a_missing_page_says_so_and_does_not_send_the_person_to_a_portal() {
+    let app = TestApp::spawn().await;
+    let page = get(&app.browser(), "/nowhere").await;
+    assert_eq!(page.status, 404);
+    let text = page.text();
+    assert!(text.contains("Страница не найдена"), "{text}");
+    assert!(text.contains("возможно, в адресе опечатка"), "{text}");
+    assert!(!text.contains("Вернитесь на сайт портала"), "{text}");
+    assert!(href(&page, "home").is_some(), "{}", page.body);
+}
+
+#[actix_web::test]
+async fn a_confirmed_account_s_confirmation_page_lists_each_link_once() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(CONFIRMED).await;
+    let page = get(&browser, "/account/confirm").await;
+    let html = scraper::Html::parse_document(&page.body);
+    let links = scraper::Selector::parse("main a").unwrap();
+    let hrefs: Vec<&str> = html
+        .select(&links)
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    let mut unique = hrefs.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(hrefs.len(), unique.len(), "{hrefs:?}");
 }

@@ -682,6 +682,11 @@ async fn a_refused_application_keeps_the_signed_certificate_and_names_whose_it_i
         "{text}"
     );
     assert!(text.contains("Выбрать другой сертификат"), "{text}");
+    // Signed already: the button registers, it does not ask to sign.
+    assert_eq!(
+        form_value(&refused, "#signature-form button[type=submit]").trim(),
+        "Зарегистрировать организацию"
+    );
     let (certificate, signature) = (
         form_value(&refused, "textarea#certificate"),
         form_value(&refused, "input#signature"),

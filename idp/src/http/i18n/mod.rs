@@ -111,6 +111,7 @@ pub struct Texts {
     pub level_text: fn(AccountLevel, AccountLevel) -> String,
     pub level_hint: fn(AccountLevel, AccountLevel) -> &'static str,
     pub not_found: &'static str,
+    pub not_found_hint: &'static str,
     pub technical_details: &'static str,
     pub busy: &'static str,
     pub busy_hint: &'static str,

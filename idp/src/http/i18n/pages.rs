@@ -236,6 +236,8 @@ pub struct OrgsTexts {
     pub certificate_chosen: &'static str,
     pub certificate_kept: &'static str,
     pub replace_certificate: &'static str,
+    /// The submit button when the application is already signed.
+    pub register_signed: &'static str,
     pub sign_and_register: &'static str,
     pub off: &'static str,
     /// The title of an organization's page.

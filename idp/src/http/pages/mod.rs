@@ -409,12 +409,17 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
 
 pub async fn not_found(req: HttpRequest, id: RequestId) -> HttpResponse {
     let t = texts(&req, None);
-    plain(
-        t,
-        &id,
-        StatusCode::NOT_FOUND,
-        t.not_found,
-        t.flow_expired_hint,
-        None,
-    )
+    // Titled for what happened, with what may have caused it: a mistyped
+    // address on this site is not a portal's login to start again.
+    let failure = Failure {
+        status: StatusCode::NOT_FOUND,
+        title: t.not_found,
+        portal: None,
+        message: t.not_found_hint,
+        hint: "",
+        action: None,
+        back: None,
+        details: None,
+    };
+    error_page(t, &id, failure)
 }

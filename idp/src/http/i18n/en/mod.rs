@@ -106,7 +106,8 @@ pub static EN: Texts = Texts {
             "Confirm your identity at a service centre, with a code sent by post, or with an electronic signature. Then log in to the portal again."
         }
     },
-    not_found: "Page not found.",
+    not_found: "Page not found",
+    not_found_hint: "There is no such page here: the address may have a typo, or the link may be out of date.",
     technical_details: "Details for the portal's developers",
     busy: "Too many logins are being processed right now.",
     busy_hint: "Wait a few seconds and submit the form again.",

@@ -23,6 +23,7 @@ pub const ORGS: OrgsTexts = OrgsTexts {
     certificate_chosen: "Certificate chosen",
     certificate_kept: "The application is signed: no need to choose the files again.",
     replace_certificate: "Choose another certificate",
+    register_signed: "Register the organization",
     sign_and_register: "Sign and register",
     off: "Registering organizations is not set up on this server: no certification authority is trusted.",
     title: "Organization",
