@@ -280,6 +280,23 @@ async fn wrong_password_shows_the_russian_message_and_keeps_the_login() {
         let body = res.text().await.unwrap();
         assert!(body.contains("Неверный логин или пароль"), "{body}");
         assert!(body.contains("aria-invalid=\"true\""));
+        // The error is one short paragraph; what to do about a lock is
+        // apart from it, under its own heading.
+        let html = scraper::Html::parse_document(&body);
+        let text_of = |css: &str| -> String {
+            let selector = scraper::Selector::parse(css).unwrap();
+            html.select(&selector)
+                .map(|e| e.text().collect::<String>())
+                .collect()
+        };
+        let error = text_of("#form-error");
+        assert!(!error.contains("Забыли пароль"), "{error}");
+        let help = text_of("#lock-help");
+        assert!(
+            help.starts_with("Что делать, если вход заблокирован")
+                && help.contains("«Забыли пароль?»"),
+            "{help}"
+        );
     }
     let res = browser
         .post(

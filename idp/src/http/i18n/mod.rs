@@ -123,6 +123,8 @@ pub struct Texts {
     /// every failed password).
     pub locked: &'static str,
     pub locked_certificate: &'static str,
+    /// What opens `locked` and `locked_certificate` under a refused login.
+    pub locked_summary: &'static str,
     pub admin_locked: &'static str,
     pub throttled: &'static str,
     pub throttled_hint: &'static str,

@@ -116,6 +116,7 @@ pub static EN: Texts = Texts {
     bad_form: "The form holds characters that are not allowed, or a value that is too long.",
     bad_form_hint: "Go back, correct the field named below and send the form again.",
     locked: "If it is locked after wrong passwords, you can wait: the message we sent to your verified e-mail or phone says when the lock ends, and its link lifts the lock at once. You can also regain access with “Forgot your password?”. If support locked the account, contact support.",
+    locked_summary: "What to do if your login is locked",
     locked_certificate: "Certificate login works during a lock after wrong passwords too.",
     throttled: "Too many failed logins from your address.",
     throttled_hint: "Wait a few minutes and try again.",
