@@ -17,26 +17,26 @@ pub fn words(notice: &Notice<'_>) -> Words {
             (
                 "Код подтверждения",
                 format!(
-                    "Код для {purpose} на Вход: {code}. Действует 5 минут. Никому его не сообщайте."
+                    "Код для {purpose} в сервисе «Вход»: {code}. Действует 5 минут. Никому его не сообщайте."
                 ),
             )
         }
         Notice::ConfirmEmail { first_name, link } => (
             "Подтверждение адреса электронной почты",
             format!(
-                "Здравствуйте, {first_name}!\n\nЧтобы завершить регистрацию на Вход, перейдите по ссылке (она действует 15 минут и один раз):\n{link}\n\nЕсли вы не регистрировались, просто удалите это письмо."
+                "Здравствуйте, {first_name}!\n\nЧтобы завершить регистрацию в сервисе «Вход», перейдите по ссылке (она действует 15 минут и один раз):\n{link}\n\nЕсли вы не регистрировались, просто удалите это письмо."
             ),
         ),
         Notice::AlreadyRegistered => (
             "Попытка регистрации",
-            "С этим контактом уже связана учётная запись на Вход, поэтому вторую создать нельзя. \
+            "С этим контактом уже связана учётная запись в сервисе «Вход», поэтому вторую создать нельзя. \
              Войдите с ним или восстановите пароль. Если это были не вы, ничего делать не нужно."
                 .into(),
         ),
         Notice::RecoveryCode { code } => (
             "Восстановление пароля",
             format!(
-                "Код для восстановления пароля на Вход: {code}. Действует 15 минут. Никому его не сообщайте. \
+                "Код для восстановления пароля в сервисе «Вход»: {code}. Действует 15 минут. Никому его не сообщайте. \
                  Если вы не восстанавливали пароль, ничего не делайте: без кода пароль не изменить."
             ),
         ),
@@ -102,7 +102,8 @@ pub fn words(notice: &Notice<'_>) -> Words {
         Notice::Invitation { org, roles, link } => (
             "Приглашение в организацию",
             format!(
-                "«{org}» приглашает вас стать сотрудником (роли: {}). Войдите в Вход и примите приглашение в разделе «Организации»: {link}. Приглашение действует 7 дней.",
+                "{} приглашает вас стать сотрудником (роли: {}). Войдите в сервис «Вход» и примите приглашение в разделе «Организации»: {link}. Приглашение действует 7 дней.",
+                quoted(org),
                 roles
                     .iter()
                     .map(|r| role(*r))
@@ -169,6 +170,17 @@ pub fn check_reasons(reasons: &[CheckReason]) -> String {
         .join("; ")
 }
 
+/// A name in «ёлочках», unless it already starts or ends with one: an
+/// organization's name usually carries its own («ООО «Ромашка»»), and
+/// quoting it again doubles them.
+pub fn quoted(name: &str) -> String {
+    if name.starts_with('«') || name.ends_with('»') {
+        name.to_owned()
+    } else {
+        format!("«{name}»")
+    }
+}
+
 /// A role in an organization.
 pub fn role(role: Role) -> &'static str {
     match role {
@@ -229,5 +241,38 @@ mod tests {
             "Проверка данных не пройдена: СНИЛС 123-456-789 64 не найден в Социальном фонде России \
              или принадлежит другому человеку; ИНН уже подтверждён"
         ));
+    }
+
+    #[test]
+    fn the_service_is_named_in_quotes_and_names_are_not_quoted_twice() {
+        let roles: crate::model::Roles = [Role::Manager].into();
+        let invitation = |org| {
+            Notice::Invitation {
+                org,
+                roles: &roles,
+                link: "https://vhod.example/orgs",
+            }
+            .words()
+            .text
+        };
+        assert!(
+            invitation("ООО «Ромашка»").starts_with(
+                "ООО «Ромашка» приглашает вас стать сотрудником (роли: руководитель). \
+                 Войдите в сервис «Вход» и примите приглашение"
+            ),
+            "{}",
+            invitation("ООО «Ромашка»")
+        );
+        assert!(invitation("Поликлиника № 1").starts_with("«Поликлиника № 1» приглашает"));
+        let code = Notice::Code {
+            purpose: Purpose::Login,
+            code: "123456",
+        }
+        .words()
+        .text;
+        assert!(
+            code.starts_with("Код для входа в сервисе «Вход»: 123456."),
+            "{code}"
+        );
     }
 }

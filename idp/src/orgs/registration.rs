@@ -59,6 +59,27 @@ pub async fn challenge(ctx: &Ctx, account_id: &str) -> Result<String, StoreError
     }
 }
 
+/// Whom the certificate of a refused application names, when it and its
+/// signature still answer this person's live challenge: the form keeps
+/// them instead of asking for the files again. Nothing else is checked:
+/// the next submission is checked in full.
+pub async fn carried(
+    ctx: &Ctx,
+    account_id: &str,
+    signed: Signed<'_>,
+) -> Option<esign::CertifiedSubject> {
+    let trust = ctx.esign.as_deref()?;
+    let challenge = certs::live(ctx, &challenge_key(account_id)).await.ok()??;
+    certs::verify(
+        trust,
+        &challenge,
+        signed.certificate_pem,
+        signed.signature,
+        ctx.now(),
+    )
+    .ok()
+}
+
 /// The organization an application describes (not yet registered: no id,
 /// no head), or every wrong field.
 pub fn validate(form: &Application<'_>) -> Result<Organization, Vec<(OrgField, Invalid)>> {
@@ -168,9 +189,11 @@ pub async fn register(
         return Err(OrgError::Exists);
     }
     let trust = ctx.esign.as_deref().ok_or(OrgError::SignatureOff)?;
-    let challenge = certs::take(ctx, &challenge_key(&head.id))
-        .await?
-        .ok_or(OrgError::NoChallenge)?;
+    let key = challenge_key(&head.id);
+    // The challenge is spent only by the registration it makes: a refused
+    // attempt leaves it live, so the form can keep the signature over it
+    // while the person corrects a field (see [`carried`]).
+    let challenge = certs::live(ctx, &key).await?.ok_or(OrgError::NoChallenge)?;
     let now = ctx.now();
     let subject = certs::verify(
         trust,
@@ -182,6 +205,10 @@ pub async fn register(
     .map_err(OrgError::Certificate)?;
     if let Some(mismatch) = certificate_mismatch(&subject, &org, head) {
         return Err(OrgError::Mismatch(mismatch));
+    }
+    // Of two registrations with one signature, at most one takes it.
+    if certs::take(ctx, &key).await?.as_deref() != Some(challenge.as_str()) {
+        return Err(OrgError::NoChallenge);
     }
     org.id = uuid::Uuid::new_v4().to_string();
     org.head_account_id = head.id.clone();

@@ -280,6 +280,23 @@ async fn wrong_password_shows_the_russian_message_and_keeps_the_login() {
         let body = res.text().await.unwrap();
         assert!(body.contains("Неверный логин или пароль"), "{body}");
         assert!(body.contains("aria-invalid=\"true\""));
+        // The error is one short paragraph; what to do about a lock is
+        // apart from it, under its own heading.
+        let html = scraper::Html::parse_document(&body);
+        let text_of = |css: &str| -> String {
+            let selector = scraper::Selector::parse(css).unwrap();
+            html.select(&selector)
+                .map(|e| e.text().collect::<String>())
+                .collect()
+        };
+        let error = text_of("#form-error");
+        assert!(!error.contains("Забыли пароль"), "{error}");
+        let help = text_of("#lock-help");
+        assert!(
+            help.starts_with("Что делать, если вход заблокирован")
+                && help.contains("«Забыли пароль?»"),
+            "{help}"
+        );
     }
     let res = browser
         .post(
@@ -294,6 +311,24 @@ async fn wrong_password_shows_the_russian_message_and_keeps_the_login() {
         .await;
     let body = res.text().await.unwrap();
     assert!(body.contains("«Пароль»"), "names the empty field: {body}");
+    // The login field by its label: the form has no field «Логин».
+    let res = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("flow", &flow),
+                ("login", ""),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("Заполните поле «Телефон, почта, СНИЛС или ИНН».")
+            && !body.contains("«Логин»"),
+        "{body}"
+    );
     let events = app.state.sql.audit_events(20).await.unwrap();
     assert_eq!(
         events.iter().filter(|e| e.event == "login.failed").count(),
@@ -346,6 +381,13 @@ async fn back_and_refresh_never_strand_the_person() {
     assert!(
         done.body.contains("Этот вход уже завершён"),
         "{}",
+        done.body
+    );
+    // Said once, as the heading, not again below it.
+    assert_eq!(
+        done.text().matches("Этот вход уже завершён").count(),
+        2,
+        "the title and the heading only: {}",
         done.body
     );
     assert!(
@@ -416,7 +458,24 @@ async fn client_minimum_level_shows_a_page_never_a_token() {
         "{}",
         page.body
     );
-    assert!(page.body.contains("подтверждённая"));
+    // Where the account stands and the one step that raises it, in words.
+    let text = page.text();
+    assert!(
+        text.contains(
+            "портал работает только с подтверждёнными учётными записями, а ваша учётная запись — стандартная."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("/account"), "no paths to type: {text}");
+    assert!(
+        page.body.contains(
+            "<a href=\"&#x2f;account&#x2f;confirm\" id=\"action\">Подтвердить личность</a>"
+        ) || page
+            .body
+            .contains("<a href=\"/account/confirm\" id=\"action\">Подтвердить личность</a>"),
+        "{}",
+        page.body
+    );
     assert!(
         page.body.contains("error=access_denied"),
         "a way back to the portal"
@@ -445,7 +504,18 @@ async fn essential_account_level_claim_is_enforced() {
         .await;
     let page = page.login(&browser, SIMPLE).await;
     assert_eq!(page.status, 403, "{}", page.body);
-    assert!(page.body.contains("стандартная"));
+    assert!(
+        page.text().contains(
+            "портал работает только со стандартными и подтверждёнными учётными записями, а ваша учётная запись — упрощённая."
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("id=\"action\">Мои данные</a>"),
+        "{}",
+        page.body
+    );
     // A standard account satisfies it, and the claim is in the ID token.
     let tokens = app
         .tokens(&app.browser(), STANDARD, &[("claims", claims_param)])

@@ -166,3 +166,125 @@ async fn logout_from_an_account_page_ends_the_session_and_tells_the_portal() {
     let home = get(&browser, "/").await;
     assert!(home.body.contains("action=\"/login\""), "logged out");
 }
+
+/// The `<title>` of a page.
+fn title(page: &Page) -> String {
+    let html = scraper::Html::parse_document(&page.body);
+    let selector = scraper::Selector::parse("title").unwrap();
+    html.select(&selector)
+        .next()
+        .map(|t| t.text().collect())
+        .unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn each_title_names_the_page_then_the_service_once() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    let login = get(&browser, "/").await;
+    assert_eq!(title(&login), "Вход — единая учётная запись");
+    let mut titles = Vec::new();
+    for path in [
+        "/register",
+        "/recover",
+        "/login/certificate",
+        "/unlock?token=stale",
+        "/nowhere",
+    ] {
+        titles.push((path, title(&get(&browser, path).await)));
+    }
+    let browser = app.logged_in(CONFIRMED).await;
+    // The greeting by name and patronymic, as a sentence.
+    let home = get(&browser, "/").await;
+    assert!(
+        home.text().contains("Здравствуйте, Иван Сергеевич!"),
+        "{}",
+        home.body
+    );
+    for path in [
+        "/",
+        "/account",
+        "/account/security",
+        "/account/sessions",
+        "/orgs",
+        "/orgs/new",
+    ] {
+        titles.push((path, title(&get(&browser, path).await)));
+    }
+    for (path, title) in titles {
+        let parts: Vec<&str> = title.split(" — ").collect();
+        assert!(
+            parts.len() == 2 && parts[1] == "Вход" && parts[0] != "Вход",
+            "{path}: «{title}»"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_logout_question_can_be_declined() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(CONFIRMED).await;
+    let question = get(&browser, "/logout").await;
+    assert_eq!(
+        href(&question, "stay").as_deref(),
+        Some("/"),
+        "{}",
+        question.body
+    );
+    assert!(question.text().contains("Не выходить"));
+    // Declining keeps the session: home is the account, not the login form.
+    let home = get(&browser, "/").await;
+    assert!(home.body.contains("id=\"logout\""), "{}", home.body);
+}
+
+#[actix_web::test]
+async fn each_second_factor_is_offered_under_its_name_with_a_button_that_says_what_it_does() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(CONFIRMED).await;
+    let page = get(&browser, "/account/security").await;
+    let html = scraper::Html::parse_document(&page.body);
+    let texts = |css: &str| -> Vec<String> {
+        let selector = scraper::Selector::parse(css).unwrap();
+        html.select(&selector)
+            .map(|e| e.text().collect::<String>().trim().to_owned())
+            .collect()
+    };
+    let headings = texts("h3");
+    assert_eq!(headings[0], "Приложение-аутентификатор", "{headings:?}");
+    assert!(headings[1].starts_with("SMS-коды на +7"), "{headings:?}");
+    let buttons = texts("form button");
+    for wanted in ["Подключить приложение", "Подключить SMS-коды"]
+    {
+        assert!(buttons.iter().any(|b| b == wanted), "{buttons:?}");
+    }
+    assert!(page.text().contains("Выберите способ."), "{}", page.body);
+}
+
+#[actix_web::test]
+async fn a_missing_page_says_so_and_does_not_send_the_person_to_a_portal() {
+    let app = TestApp::spawn().await;
+    let page = get(&app.browser(), "/nowhere").await;
+    assert_eq!(page.status, 404);
+    let text = page.text();
+    assert!(text.contains("Страница не найдена"), "{text}");
+    assert!(text.contains("возможно, в адресе опечатка"), "{text}");
+    assert!(!text.contains("Вернитесь на сайт портала"), "{text}");
+    assert!(href(&page, "home").is_some(), "{}", page.body);
+}
+
+#[actix_web::test]
+async fn a_confirmed_account_s_confirmation_page_lists_each_link_once() {
+    let app = TestApp::spawn().await;
+    let browser = app.logged_in(CONFIRMED).await;
+    let page = get(&browser, "/account/confirm").await;
+    let html = scraper::Html::parse_document(&page.body);
+    let links = scraper::Selector::parse("main a").unwrap();
+    let hrefs: Vec<&str> = html
+        .select(&links)
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    let mut unique = hrefs.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(hrefs.len(), unique.len(), "{hrefs:?}");
+}

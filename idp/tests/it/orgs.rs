@@ -284,6 +284,18 @@ async fn an_invitation_is_accepted_once_by_the_person_it_names_before_it_expires
     let invited = app.logged_in(STANDARD).await;
     let ids = invitations(&invited).await;
     assert_eq!(ids.len(), 1);
+    // The clinic's name brings its own quotes: none are added around it.
+    let listed = invited.follow(invited.get("/orgs").await).await.text();
+    assert!(
+        listed.contains("ГБУЗ «Городская поликлиника № 1» приглашает вас")
+            && !listed.contains("««"),
+        "{listed}"
+    );
+    let text = message["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("ГБУЗ «Городская поликлиника № 1» приглашает вас"),
+        "{text}"
+    );
     let stranger = app.logged_in(SIMPLE).await;
     assert!(invitations(&stranger).await.is_empty());
     let refused = post(&stranger, "/orgs/invitations", &[("invitation", &ids[0])]).await;
@@ -637,4 +649,117 @@ async fn an_invitation_by_snils_reaches_the_account_with_that_checked_snils() {
     let page = post(&admin, &format!("/orgs/{clinic}/invite"), &wrong).await;
     assert_eq!(page.status, 400);
     assert!(page.body.contains("«Телефон, электронная почта или СНИЛС»"));
+}
+
+/// The text of the element `selector` selects, or its `value` attribute
+/// (a textarea's content, an input's value), as the browser reads them.
+fn form_value(page: &Page, selector: &str) -> String {
+    let html = scraper::Html::parse_document(&page.body);
+    let found = html
+        .select(&scraper::Selector::parse(selector).unwrap())
+        .next()
+        .unwrap_or_else(|| panic!("no {selector} in {}", page.body));
+    match found.value().attr("value") {
+        Some(value) => value.to_owned(),
+        None => found.text().collect(),
+    }
+}
+
+#[actix_web::test]
+async fn a_refused_application_keeps_the_signed_certificate_and_names_whose_it_is() {
+    let trust = trust();
+    let app = app_trusting(&trust).await;
+    let browser = app.logged_in(CONFIRMED).await;
+    // A wrong INN, signed with the right certificate: the form says whose
+    // certificate it keeps and offers to choose another.
+    let refused = register(&browser, &trust, &company(head()), &[("inn", "7701000034")]).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let text = refused.text();
+    assert!(
+        text.contains(&format!(
+            "Сертификат выбран: Подтверждёнов Иван Сергеевич, ООО «Ромашка», ОГРН {OGRN}. Заявление подписано"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Выбрать другой сертификат"), "{text}");
+    // Signed already: the button registers, it does not ask to sign.
+    assert_eq!(
+        form_value(&refused, "#signature-form button[type=submit]").trim(),
+        "Зарегистрировать организацию"
+    );
+    let (certificate, signature) = (
+        form_value(&refused, "textarea#certificate"),
+        form_value(&refused, "input#signature"),
+    );
+    assert!(
+        certificate.starts_with("-----BEGIN CERTIFICATE-----"),
+        "{certificate}"
+    );
+    // Sending the corrected form as it stands registers: no new files.
+    let csrf = refused.csrf();
+    let mut form = application(&[]);
+    form.extend([
+        ("csrf", csrf.as_str()),
+        ("certificate", certificate.as_str()),
+        ("signature", signature.as_str()),
+    ]);
+    let page = browser.submit("/orgs/new", &form).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Организация зарегистрирована"),
+        "{}",
+        page.body
+    );
+    // The signature was spent by that registration: sent again, it is
+    // refused, and a spent or bad signature is not kept.
+    let csrf = page.csrf();
+    let mut again = application(&[("ogrn", "1027700000052")]);
+    again.extend([
+        ("csrf", csrf.as_str()),
+        ("certificate", certificate.as_str()),
+        ("signature", signature.as_str()),
+    ]);
+    let spent = browser.submit("/orgs/new", &again).await;
+    assert_eq!(spent.status, 400, "{}", spent.body);
+    assert!(
+        !spent.text().contains("Сертификат выбран"),
+        "{}",
+        spent.body
+    );
+    assert_eq!(form_value(&spent, "textarea#certificate"), "");
+}
+
+#[actix_web::test]
+async fn a_certificate_for_other_numbers_is_kept_with_the_mismatch_named() {
+    let trust = trust();
+    let app = app_trusting(&trust).await;
+    let browser = app.logged_in(CONFIRMED).await;
+    // A typo in the OGRN that still passes its control number: the
+    // certificate verifies, is kept, and the mismatch says what to fix.
+    let typo = "1027700000041";
+    let refused = register(&browser, &trust, &company(head()), &[("ogrn", typo)]).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let text = refused.text();
+    assert!(text.contains("Сертификат выбран: Подтверждёнов"), "{text}");
+    let csrf = refused.csrf();
+    let (certificate, signature) = (
+        form_value(&refused, "textarea#certificate"),
+        form_value(&refused, "input#signature"),
+    );
+    let mut form = application(&[]);
+    form.extend([
+        ("csrf", csrf.as_str()),
+        ("certificate", certificate.as_str()),
+        ("signature", signature.as_str()),
+    ]);
+    let page = browser.submit("/orgs/new", &form).await;
+    assert!(
+        page.body.contains("Организация зарегистрирована"),
+        "{}",
+        page.body
+    );
+    // Another person's form never holds it: nothing is kept on the server.
+    let other = app.logged_in(STANDARD).await;
+    let theirs = other.follow(other.get("/orgs/new").await).await;
+    assert!(!theirs.body.contains(&signature), "{}", theirs.body);
 }

@@ -402,3 +402,75 @@ async fn the_demo_has_an_account_whose_check_is_pending() {
         VerificationStatus::Passed
     );
 }
+
+/// What «Действующие данные» say of the field `label`: its value and
+/// where it stands, as one line of text.
+fn in_force(page: &Page, label: &str) -> Option<String> {
+    let html = scraper::Html::parse_document(&page.body);
+    let terms = scraper::Selector::parse("dl > dt").unwrap();
+    let dt = html
+        .select(&terms)
+        .find(|dt| dt.text().collect::<String>() == label)?;
+    let dd = dt
+        .next_siblings()
+        .find_map(scraper::ElementRef::wrap)
+        .expect("a value after its label");
+    Some(dd.text().collect())
+}
+
+#[actix_web::test]
+async fn each_field_says_whether_it_is_checked_or_being_checked() {
+    let app = TestApp::spawn().await;
+    let (browser, page) = logged_in(&app, SIMPLE).await;
+    let family = || in_force(&page, "Фамилия").unwrap();
+    assert!(family().ends_with(" не проверено"), "{}", family());
+    assert_eq!(
+        in_force(&page, "СНИЛС"),
+        None,
+        "nothing to say of an empty field"
+    );
+    // Each contact says whether it is confirmed.
+    let text = page.text();
+    let contacts = text
+        .split("Контакты: ")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap();
+    assert!(
+        contacts.contains(&format!("{SIMPLE} (подтверждён)")),
+        "{contacts}"
+    );
+
+    // Sent: a simplified account's fields are all being checked, the new
+    // ones marked as such.
+    let pending = submit(&browser, &page, &[]).await;
+    let field = |label| in_force(&pending, label).unwrap_or_default();
+    assert!(
+        field("Фамилия").ends_with(" на проверке"),
+        "{}",
+        field("Фамилия")
+    );
+    assert_eq!(field("СНИЛС"), "не указано Новое значение на проверке.");
+
+    app.clock.advance(app.state.config.registry_delay_secs);
+    assert_eq!(
+        verification_done(&app, SIMPLE).await,
+        VerificationStatus::Passed
+    );
+    let page = browser.follow(browser.get("/account").await).await;
+    let field = |label| in_force(&page, label).unwrap_or_default();
+    assert_eq!(field("СНИЛС"), "112-233-448 98 проверено");
+    assert_eq!(field("Место рождения"), "г. Тула проверено");
+
+    // A change of a checked account: the checked value stays, marked as
+    // having a new one being checked; the rest stay checked.
+    let pending = submit(&browser, &page, &[("birthplace", "г. Тверь")]).await;
+    let field = |label| in_force(&pending, label).unwrap_or_default();
+    assert_eq!(
+        field("Место рождения"),
+        "г. Тула проверено Новое значение на проверке."
+    );
+    assert_eq!(field("СНИЛС"), "112-233-448 98 проверено");
+}

@@ -274,12 +274,17 @@ async fn codes_expire_run_out_of_tries_and_are_resent_after_a_cooldown() {
         .post("/register/resend", &[("csrf", &csrf), ("reg", &reg)])
         .await;
     assert_eq!(early.status(), 429);
+    // In words, with the seconds counted: «через 60 секунд».
+    let body = early.text().await.unwrap();
+    let after = body
+        .split("Новый код можно получить через ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{body}"));
+    let (n, rest) = after.split_once(' ').unwrap();
     assert!(
-        early
-            .text()
-            .await
-            .unwrap()
-            .contains("Новый код можно получить через")
+        n.parse::<u32>().is_ok() && rest.starts_with("секунд"),
+        "{}",
+        after.chars().take(80).collect::<String>()
     );
 
     // Three wrong tries spend the code, even the right one then fails.

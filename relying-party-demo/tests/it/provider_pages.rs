@@ -35,6 +35,92 @@ async fn log_in(browser: &Client, login: &str) {
     click(browser, "form[action='/login'] button[type=submit]").await;
 }
 
+/// «Регистрация организации» signed in the browser with the demo's
+/// certificate of the unregistered «ООО «Ромашка»», one field wrong: the
+/// page comes back naming whose certificate it keeps, with the signature,
+/// so nothing is chosen again.
+async fn org_form_keeps_the_certificate(
+    browser: &Client,
+    provider: &Provider,
+    shots: &mut Shots,
+    lang: &str,
+) {
+    browser
+        .goto(&format!("{}/orgs/new", provider.url))
+        .await
+        .unwrap();
+    let source = browser.source().await.unwrap();
+    assert!(
+        source.contains("name=\"full_name\""),
+        "no form to fill: {source}"
+    );
+    for (name, value) in [
+        (
+            "full_name",
+            "Общество с ограниченной ответственностью «Ромашка»",
+        ),
+        ("short_name", "ООО «Ромашка»"),
+        ("ogrn", "1027700000030"),
+        ("inn", "7701000034"),
+        ("kpp", "770101001"),
+        ("legal_address", "г. Москва, ул. Ленина, д. 1"),
+        ("actual_address", "г. Москва, ул. Ленина, д. 1"),
+    ] {
+        type_into(browser, name, value).await;
+    }
+    let ca = provider.dir.path().join("demo-ca");
+    for (input, file) in [
+        ("#certificate-file", "company.pem"),
+        ("#key-file", "company.key"),
+    ] {
+        let path = ca.join(file).display().to_string();
+        let field = browser.find(Locator::Css(input)).await.unwrap();
+        field.send_keys(&path).await.unwrap();
+    }
+    // The page's script signs with the key file: wait for the signature.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let signed = browser
+            .execute(
+                "return document.getElementById('signature').value.length > 0;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if signed.as_bool() == Some(true) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the browser did not sign"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    click(browser, "#signature-form button[type=submit]").await;
+    let chosen = browser
+        .find(Locator::Css("#certificate-chosen"))
+        .await
+        .expect("the refused form keeps the certificate")
+        .text()
+        .await
+        .unwrap();
+    let says = match lang {
+        "ru" => {
+            "Сертификат выбран: Подтверждёнов Иван Сергеевич, ООО «Ромашка», ОГРН 1027700000030."
+        }
+        _ => "Certificate chosen: Подтверждёнов Иван Сергеевич, ООО «Ромашка», OGRN 1027700000030.",
+    };
+    assert!(chosen.starts_with(says), "{chosen}");
+    browser
+        .execute(
+            "document.getElementById('certificate-chosen').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
+    check_page(browser, shots, "org-new-kept").await;
+}
+
 async fn walk(driver: &Driver, provider: &Provider, lang: &str) {
     let browser = driver.browser_in(lang).await;
     let mut shots = Shots::under("provider", lang);
@@ -88,6 +174,7 @@ async fn walk(driver: &Driver, provider: &Provider, lang: &str) {
         .as_str()
         .expect("the clinic on «Организации»")
         .to_owned();
+    org_form_keeps_the_certificate(&browser, provider, &mut shots, lang).await;
     visit(&browser, provider, &mut shots, "clinic", &clinic).await;
     let journal = format!("{clinic}/journal");
     visit(&browser, provider, &mut shots, "journal", &journal).await;

@@ -29,6 +29,8 @@ pub struct Texts {
     /// The language, `<html lang>`.
     pub lang: Lang,
     pub brand: &'static str,
+    /// The service's name alone, after a page's title: «Мои данные — Вход».
+    pub brand_name: &'static str,
     pub support_code: &'static str,
     pub back_to_portal: &'static str,
     pub login_title: &'static str,
@@ -88,6 +90,8 @@ pub struct Texts {
     pub logout_title: &'static str,
     pub logout_question: &'static str,
     pub logout_submit: &'static str,
+    /// The way back from the logout question without logging out.
+    pub logout_stay: &'static str,
     pub logged_out: &'static str,
     pub logged_out_hint: &'static str,
     pub error_title: &'static str,
@@ -102,9 +106,12 @@ pub struct Texts {
     pub csrf_failed: &'static str,
     pub csrf_failed_hint: &'static str,
     pub level_title: &'static str,
-    pub level_text: &'static str,
-    pub level_hint: &'static str,
+    /// What the portal accepts (the level required) and what the account
+    /// is; then how to raise it from where it is.
+    pub level_text: fn(AccountLevel, AccountLevel) -> String,
+    pub level_hint: fn(AccountLevel, AccountLevel) -> &'static str,
     pub not_found: &'static str,
+    pub not_found_hint: &'static str,
     pub technical_details: &'static str,
     pub busy: &'static str,
     pub busy_hint: &'static str,
@@ -116,6 +123,8 @@ pub struct Texts {
     /// every failed password).
     pub locked: &'static str,
     pub locked_certificate: &'static str,
+    /// What opens `locked` and `locked_certificate` under a refused login.
+    pub locked_summary: &'static str,
     pub admin_locked: &'static str,
     pub throttled: &'static str,
     pub throttled_hint: &'static str,
@@ -129,6 +138,7 @@ pub struct Texts {
     pub recovery_limited: &'static str,
     pub unlocked: &'static str,
     pub unlock_failed: &'static str,
+    pub unlock_title: &'static str,
     pub unlock_question: &'static str,
     pub unlock_submit: &'static str,
     pub nav_profile: &'static str,

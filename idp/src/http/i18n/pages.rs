@@ -41,7 +41,8 @@ pub struct RegisterTexts {
     /// On the «check your e-mail» page: look whether the link was opened.
     pub check_link: &'static str,
     pub log_in: &'static str,
-    pub too_soon: &'static str,
+    /// How long until a new code can be sent (seconds).
+    pub too_soon: fn(i64) -> String,
     pub limited: &'static str,
     pub limited_everyone: &'static str,
     pub passwords_differ: &'static str,
@@ -87,6 +88,17 @@ pub struct ProfileTexts {
     pub in_force: &'static str,
     pub checked: &'static str,
     pub unchecked: &'static str,
+    /// Whether a contact (phone, e-mail) is confirmed.
+    pub contact_verified: &'static str,
+    pub contact_unverified: &'static str,
+    /// Where one field of the data in force stands.
+    pub field_checked: &'static str,
+    pub field_unchecked: &'static str,
+    pub field_pending: &'static str,
+    /// A new value of the field is being checked.
+    pub field_new: &'static str,
+    /// A field with no value in force (a new one is being checked).
+    pub field_none: &'static str,
     pub pending: &'static str,
     pub refused: &'static str,
     pub edit: &'static str,
@@ -139,6 +151,11 @@ pub struct ConfirmTexts {
 
 /// «Безопасность» (`/account/security`).
 pub struct SecurityTexts {
+    /// Before the methods: pick one, and the password confirms it.
+    pub choose: &'static str,
+    pub app_about: &'static str,
+    pub enable_app: &'static str,
+    pub enable_sms: &'static str,
     pub recovery_codes: &'static str,
     pub recovery_codes_intro: &'static str,
     pub second_factor: &'static str,
@@ -214,6 +231,13 @@ pub struct OrgsTexts {
     pub new_intro: &'static str,
     pub kpp_hint: &'static str,
     pub medical_box: &'static str,
+    /// A refused form kept the certificate and signature: whose it is,
+    /// that nothing needs choosing again, and how to choose another.
+    pub certificate_chosen: &'static str,
+    pub certificate_kept: &'static str,
+    pub replace_certificate: &'static str,
+    /// The submit button when the application is already signed.
+    pub register_signed: &'static str,
     pub sign_and_register: &'static str,
     pub off: &'static str,
     /// The title of an organization's page.

@@ -136,6 +136,11 @@ struct Line {
     /// The value is the person's data as entered (marked `lang="ru"`), not
     /// a word of the page.
     data: bool,
+    /// Where the value stands: checked, not checked, or being checked.
+    status: &'static str,
+    /// A new value, different from this one, is being checked (the form
+    /// below holds it; this list shows only what is in force).
+    on_check: bool,
 }
 
 #[derive(Template)]
@@ -155,8 +160,9 @@ struct ProfilePage<'a> {
     errors: Vec<String>,
     pending: bool,
     fields: Vec<ProfileInput>,
-    /// The phone and e-mail the account was registered with.
-    contacts: String,
+    /// The phone and e-mail the account was registered with, each with
+    /// whether it is confirmed.
+    contacts: Vec<(String, &'static str)>,
 }
 
 /// The stored value of a field.
@@ -200,7 +206,50 @@ fn line_in_force(t: &Texts, profile: &Profile, field: ProfileField) -> Line {
         label: (t.say.profile_field)(field),
         value,
         data,
+        status: "",
+        on_check: false,
     }
+}
+
+/// Each field of the data in force with where it stands, truthfully from
+/// what the provider holds: the data in force of a standard or confirmed
+/// account is what the registries checked; a simplified account's is as
+/// registered. A pending check covers every field it sends on a simplified
+/// account, and the changed ones on a checked account (marked beside the
+/// value in force).
+fn lines_in_force(
+    t: &Texts,
+    profile: &Profile,
+    checked: bool,
+    pending: Option<&Profile>,
+) -> Vec<Line> {
+    let p = &t.profile;
+    ProfileField::ALL
+        .into_iter()
+        .filter_map(|f| {
+            let mut line = line_in_force(t, profile, f);
+            let new = pending
+                .map(|data| line_in_force(t, data, f).value)
+                .filter(|v| !v.is_empty());
+            let differs = new.as_ref().is_some_and(|v| *v != line.value);
+            line.status = match (checked, &new) {
+                (true, _) => p.field_checked,
+                (false, Some(_)) if !differs => p.field_pending,
+                (false, _) => p.field_unchecked,
+            };
+            line.on_check = differs;
+            if line.value.is_empty() {
+                // Nothing in force: shown only when a new value is checked.
+                if !differs {
+                    return None;
+                }
+                line.value = p.field_none.into();
+                line.data = false;
+                line.status = "";
+            }
+            Some(line)
+        })
+        .collect()
 }
 
 /// The «побудительный баннер»: where the account stands, what the next
@@ -255,11 +304,12 @@ async fn profile_page(
         Some(v) if pending || refused => &v.data,
         _ => &profile,
     };
-    let in_force = ProfileField::ALL
-        .into_iter()
-        .map(|f| line_in_force(t, &profile, f))
-        .filter(|line| !line.value.is_empty())
-        .collect();
+    let in_force = lines_in_force(
+        t,
+        &profile,
+        account.level >= AccountLevel::Standard,
+        latest.as_ref().filter(|_| pending).map(|v| &v.data),
+    );
     let fields = ProfileField::ALL
         .into_iter()
         .map(|f| ProfileInput {
@@ -301,11 +351,19 @@ async fn profile_page(
             .collect(),
         pending,
         fields,
-        contacts: [account.phone.as_deref(), account.email.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", "),
+        contacts: [
+            (account.phone.as_deref(), account.phone_verified),
+            (account.email.as_deref(), account.email_verified),
+        ]
+        .into_iter()
+        .filter_map(|(contact, verified)| {
+            let said = match verified {
+                true => t.profile.contact_verified,
+                false => t.profile.contact_unverified,
+            };
+            contact.map(|c| (c.to_owned(), said))
+        })
+        .collect(),
     };
     with_cookie(html(status, &page), cookie)
 }

@@ -36,6 +36,9 @@ struct LoginPage<'a> {
     password: bool,
     /// Certificate login is on.
     certificate: bool,
+    /// After a refused password: what to do if the login is locked, apart
+    /// from the error (in red it made a wall of text).
+    lock_help: Option<&'a str>,
 }
 
 /// What the form shows besides its fields.
@@ -47,6 +50,7 @@ struct FormState<'a> {
     message: Option<&'a str>,
     login_invalid: bool,
     password_invalid: bool,
+    lock_help: Option<&'a str>,
 }
 
 /// The strength the flow requires; a login outside a flow needs the least.
@@ -85,6 +89,7 @@ async fn render(
             password_invalid: state.password_invalid,
             password: methods.password,
             certificate: methods.certificate,
+            lock_help: state.lock_help,
         },
     );
     with_cookie(res, cookie)
@@ -159,15 +164,16 @@ pub async fn submit(
         // One page for every failure, a lock after a right password
         // included: it says what a person can do if the login is locked.
         Err(LoginError::WrongCredentials | LoginError::AdminLocked) => {
-            let mut message = format!("{} {}", t.wrong_credentials, t.locked);
+            let mut help = t.locked.to_owned();
             if methods.certificate {
-                message = format!("{message} {}", t.locked_certificate);
+                help = format!("{help} {}", t.locked_certificate);
             }
             form_error(FormState {
                 login,
-                message: Some(&message),
+                error: Some(t.wrong_credentials),
                 login_invalid: true,
                 password_invalid: true,
+                lock_help: Some(&help),
                 ..Default::default()
             })
             .await

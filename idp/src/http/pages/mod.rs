@@ -29,6 +29,7 @@ use askama::Template;
 use super::RequestId;
 use super::i18n::{self, Texts};
 use crate::http::routes::paths;
+use crate::model::AccountLevel;
 use crate::oidc::OAuthError;
 use crate::oidc::authorize::{Decision, Problem};
 pub use flow::{LoginFlow, NamedFlow, step_page};
@@ -42,6 +43,7 @@ struct ErrorPage<'a> {
     portal: Option<&'a str>,
     message: &'a str,
     hint: &'a str,
+    action: Option<(&'a str, &'a str)>,
     back: Option<String>,
     details: Option<String>,
     request_id: &'a str,
@@ -156,7 +158,11 @@ pub struct Failure<'a> {
     pub title: &'a str,
     pub portal: Option<&'a str>,
     pub message: &'a str,
+    /// An empty hint is left out.
     pub hint: &'a str,
+    /// The one step that resolves it, when the provider has it: where,
+    /// and what the link says.
+    pub action: Option<(&'a str, &'a str)>,
     pub back: Option<String>,
     pub details: Option<&'a OAuthError>,
 }
@@ -170,6 +176,7 @@ pub fn error_page(t: &'static Texts, id: &RequestId, f: Failure<'_>) -> HttpResp
             portal: f.portal,
             message: f.message,
             hint: f.hint,
+            action: f.action,
             back: f.back,
             details: f.details.map(|e| e.to_string()),
             request_id: &id.0,
@@ -190,8 +197,9 @@ pub fn problem(t: &'static Texts, id: &RequestId, problem: Problem) -> HttpRespo
                 status: S::OK,
                 title: t.flow_completed,
                 portal: None,
-                message: t.flow_completed,
-                hint: t.flow_completed_hint,
+                message: t.flow_completed_hint,
+                hint: "",
+                action: None,
                 back,
                 details: None,
             };
@@ -219,6 +227,7 @@ fn plain(
         portal: None,
         message,
         hint,
+        action: None,
         back: None,
         details,
     };
@@ -320,6 +329,7 @@ pub fn limited(
             portal: None,
             message,
             hint: &hint,
+            action: None,
             back,
             details: None,
         },
@@ -360,13 +370,13 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
             client_name,
             back,
         } => {
-            let message = format!(
-                "{} «{}». ({}: «{}»)",
-                t.level_text,
-                (t.say.level)(required),
-                t.consent_account,
-                (t.say.level)(current)
-            );
+            let message = (t.level_text)(required, current);
+            // What raises it is on «Мои данные» (a check) or on
+            // «Подтверждение личности», whichever comes next.
+            let action = match current {
+                AccountLevel::Simplified => (paths::ACCOUNT, t.nav_profile),
+                _ => (paths::ACCOUNT_CONFIRM, t.home.confirm),
+            };
             error_page(
                 t,
                 id,
@@ -375,7 +385,8 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
                     title: t.level_title,
                     portal: Some(&client_name),
                     message: &message,
-                    hint: t.level_hint,
+                    hint: (t.level_hint)(required, current),
+                    action: Some(action),
                     back: Some(back),
                     details: None,
                 },
@@ -398,12 +409,17 @@ pub fn decision(t: &'static Texts, id: &RequestId, decision: Decision) -> HttpRe
 
 pub async fn not_found(req: HttpRequest, id: RequestId) -> HttpResponse {
     let t = texts(&req, None);
-    plain(
-        t,
-        &id,
-        StatusCode::NOT_FOUND,
-        t.not_found,
-        t.flow_expired_hint,
-        None,
-    )
+    // Titled for what happened, with what may have caused it: a mistyped
+    // address on this site is not a portal's login to start again.
+    let failure = Failure {
+        status: StatusCode::NOT_FOUND,
+        title: t.not_found,
+        portal: None,
+        message: t.not_found_hint,
+        hint: "",
+        action: None,
+        back: None,
+        details: None,
+    };
+    error_page(t, &id, failure)
 }

@@ -151,7 +151,8 @@ fn refused_page(req: &HttpRequest, id: &RequestId, e: &OrgError) -> HttpResponse
                 portal: None,
                 message: &message,
                 hint: t.orgs.refused_hint,
-                back: Some(paths::ORGS.to_owned()),
+                action: Some((paths::ORGS, t.nav_orgs)),
+                back: None,
                 details: None,
             };
             super::error_page(t, id, failure)

@@ -168,7 +168,37 @@ struct NewOrgPage<'a> {
     fields: Vec<Input>,
     medical: bool,
     certificate_invalid: bool,
+    /// Whom the certificate kept from the refused submission names (its
+    /// signature still answers the challenge), with what was sent.
+    chosen: Option<String>,
+    certificate_value: &'a str,
+    signature_value: &'a str,
     errors: Vec<String>,
+}
+
+/// The certificate's holder as the form names it: the person, then the
+/// organization and its OGRN (OGRNIP).
+fn holder(t: &Texts, subject: &esign::CertifiedSubject) -> String {
+    let person = match (&subject.surname, &subject.given_names) {
+        (Some(surname), Some(given)) => Some(format!("{surname} {given}")),
+        _ => subject.common_name.clone(),
+    };
+    let ogrn = match (&subject.ogrn, &subject.ogrnip) {
+        (Some(ogrn), _) => Some(format!(
+            "{} {ogrn}",
+            (t.say.ogrn_name)(OrgKind::LegalEntity)
+        )),
+        (None, Some(ogrnip)) => Some(format!(
+            "{} {ogrnip}",
+            (t.say.ogrn_name)(OrgKind::Entrepreneur)
+        )),
+        (None, None) => None,
+    };
+    [person, subject.organization.clone(), ogrn]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 const TEXT_FIELDS: [OrgField; 7] = [
@@ -212,6 +242,20 @@ async fn new_page(
         .map(|(_, lines)| lines)
         .unwrap_or_default();
     let typed_value = |name| typed.map(|p| field(p, name)).unwrap_or_default();
+    let signed = Signed {
+        certificate_pem: typed_value("certificate"),
+        signature: typed_value("signature"),
+    };
+    // A certificate that was itself the problem is not kept.
+    let chosen = match error {
+        _ if signed.certificate_pem.is_empty() || signed.signature.is_empty() => None,
+        Some(OrgError::Certificate(_) | OrgError::NoChallenge) => None,
+        _ => registration::carried(ctx, &account.id, signed).await,
+    };
+    let (certificate_value, signature_value) = match chosen {
+        Some(_) => (signed.certificate_pem, signed.signature),
+        None => ("", ""),
+    };
     let fields = TEXT_FIELDS
         .into_iter()
         .map(|f| Input {
@@ -232,6 +276,9 @@ async fn new_page(
         fields,
         medical: !typed_value("medical").is_empty(),
         certificate_invalid: invalid.contains(&OrgField::Certificate),
+        chosen: chosen.map(|subject| holder(t, &subject)),
+        certificate_value,
+        signature_value,
         errors,
     };
     with_own_scripts(with_cookie(html(status, &page), cookie))

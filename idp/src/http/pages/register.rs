@@ -132,7 +132,7 @@ fn refusal(t: &'static Texts, error: &RegisterError) -> (Field, String) {
         RegisterError::LinkUsed => (Field::Contact, r.link_used.into()),
         RegisterError::Elsewhere { finished: false } => (Field::Contact, r.elsewhere.into()),
         RegisterError::Elsewhere { finished: true } => (Field::Contact, r.finished.into()),
-        RegisterError::TooSoon(secs) => (Field::Code, format!("{} {secs}.", r.too_soon)),
+        RegisterError::TooSoon(secs) => (Field::Code, (r.too_soon)(*secs)),
         RegisterError::Limited {
             wait_secs,
             everyone,

@@ -175,6 +175,7 @@ pub async fn submit(
                 portal: None,
                 message: t.code_blocked,
                 hint: t.throttled_hint,
+                action: None,
                 back: None,
                 details: None,
             };
@@ -190,7 +191,8 @@ pub async fn submit(
                 title: t.code_title,
                 portal: None,
                 message: t.admin_locked,
-                hint: t.unavailable_hint,
+                hint: "",
+                action: None,
                 back: None,
                 details: None,
             };

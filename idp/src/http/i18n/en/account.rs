@@ -7,9 +7,16 @@ pub const PROFILE: ProfileTexts = ProfileTexts {
     level: "Account level",
     since: "since",
     contacts: "Contacts",
-    in_force: "Data in force",
+    in_force: "Your current data",
     checked: "Checked against the state registries. Portals receive this data until new data passes the check.",
     unchecked: "Given at registration and not checked.",
+    contact_verified: "confirmed",
+    contact_unverified: "not confirmed",
+    field_checked: "checked",
+    field_unchecked: "not checked",
+    field_pending: "being checked",
+    field_new: "A new value is being checked.",
+    field_none: "not given",
     pending: "New data being checked",
     refused: "New data did not pass the check",
     edit: "Change your data and send it to be checked",
@@ -23,7 +30,7 @@ pub const PROFILE: ProfileTexts = ProfileTexts {
     submit: "Send to be checked",
     new_level: "Portals see a new account level after you log out and log in again.",
     confirm_link: "Confirm your identity",
-    check_pending: "Your data was sent to the state registries to be checked. Until the check ends, your previous data stays in force and the new data cannot be changed; the result comes as a message and shows here.",
+    check_pending: "Your data was sent to the state registries to be checked. Until the check ends, your previous data stays in force and the new data cannot be changed. You will get a message with the result, and it will show here.",
     check_refused: |reasons| {
         format!(
             "The check failed: {reasons}. Your previous data stays in force. Correct the data and send it to be checked again."
@@ -31,7 +38,7 @@ pub const PROFILE: ProfileTexts = ProfileTexts {
     },
     check_passed: "The check passed: your account is standard. Portals see the new level after your next login.",
     next_standard: "A standard account opens most services, such as booking a doctor. Fill in your SNILS and passport and send the data to be checked.",
-    next_confirmed: "A confirmed account opens every service: medical records, an organization's office. Confirm your identity at a service centre with your passport, with a code sent by registered post, or with an electronic signature.",
+    next_confirmed: "A confirmed account opens every service: medical records, working for an organization. Confirm your identity at a service centre with your passport, with a code sent by registered post, or with an electronic signature.",
 };
 
 pub const CONFIRM: ConfirmTexts = ConfirmTexts {
@@ -63,6 +70,10 @@ pub const CONFIRM: ConfirmTexts = ConfirmTexts {
 };
 
 pub const SECURITY: SecurityTexts = SecurityTexts {
+    choose: "Choose a way. To confirm it is you, enter your account password.",
+    app_about: "An app on your phone shows the code: Yandex Key, Google Authenticator, FreeOTP and others.",
+    enable_app: "Set up the app",
+    enable_sms: "Set up SMS codes",
     recovery_codes: "Recovery codes",
     recovery_codes_intro: "Keep these codes: each can be entered once instead of a code when your phone or app is out of reach. They will not be shown again.",
     second_factor: "Second factor",

@@ -36,7 +36,7 @@ fn next(step: NextStep) -> &'static str {
             "Your data did not pass the check against the state registries. Correct them under “My data” and send them again."
         }
         NextStep::Confirm => {
-            "A confirmed account opens every service: medical records, an organization's office. Confirm your identity at a service centre, with the code from a registered letter, or with an electronic signature."
+            "A confirmed account opens every service: medical records, working for an organization. Confirm your identity at a service centre, with the code from a registered letter, or with an electronic signature."
         }
         NextStep::Highest => "This is the highest level: every service is open to you.",
     }

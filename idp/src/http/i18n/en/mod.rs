@@ -9,11 +9,12 @@ mod refusals;
 mod say;
 
 use super::Texts;
-use crate::model::Lang;
+use crate::model::{AccountLevel, Lang};
 
 pub static EN: Texts = Texts {
     lang: Lang::En,
     brand: "Vhod — single sign-on",
+    brand_name: "Vhod",
     support_code: "Support code",
     back_to_portal: "Back to the portal",
     login_title: "Log in",
@@ -23,7 +24,7 @@ pub static EN: Texts = Texts {
     password_label: "Password",
     login_submit: "Log in",
     wrong_credentials: "Wrong login or password — or password login is locked for a while, and then we do not say whether the password is right. Check the keyboard layout and Caps Lock.",
-    login_missing: "Enter your phone, e-mail, SNILS or INN in the “Login” field.",
+    login_missing: "Fill in “Phone, e-mail, SNILS or INN”.",
     password_missing: "Enter your password in the “Password” field.",
     forgot_password: "Forgot your password?",
     code_title: "Confirm your login",
@@ -69,6 +70,7 @@ pub static EN: Texts = Texts {
     logout_title: "Log out",
     logout_question: "Log out of your account on every portal?",
     logout_submit: "Log out",
+    logout_stay: "Stay logged in",
     logged_out: "You have logged out",
     logged_out_hint: "You can close this tab or go back to the portal.",
     error_title: "Cannot continue",
@@ -76,24 +78,45 @@ pub static EN: Texts = Texts {
     bad_request_hint: "Go back to the portal and try to log in again. If this repeats, give the portal's support the code below.",
     flow_expired: "The login took too long or the link is out of date.",
     flow_expired_hint: "Go back to the portal and press “Log in” again.",
-    flow_completed: "This login is already complete.",
+    flow_completed: "This login is already complete",
     flow_completed_hint: "You have already been sent back to the portal. If its page did not open, follow the link below.",
     unavailable: "The service is temporarily unavailable.",
     unavailable_hint: "Try again in a few minutes. If this repeats, give support the code below.",
     csrf_failed: "The form is out of date or was not sent from this page.",
     csrf_failed_hint: "Reload the page and send the form again.",
     level_title: "Account level too low",
-    level_text: "This portal accepts only accounts of level",
-    level_hint: "To raise your level, open \"My data\" (/account) on this site, complete your profile and pass the data check (standard account), then confirm your identity at a service centre, with a code sent by post, or with an electronic signature (confirmed). Then log out and log in again.",
-    not_found: "Page not found.",
+    level_text: |required, current| {
+        let accepted = match required {
+            AccountLevel::Confirmed => "only confirmed accounts",
+            _ => "only standard and confirmed accounts",
+        };
+        format!(
+            "this portal accepts {accepted}, and yours is {}.",
+            say::level(current)
+        )
+    },
+    level_hint: |required, current| match (required, current) {
+        (AccountLevel::Confirmed, AccountLevel::Simplified) => {
+            "First add your SNILS and passport under “My data” and send them to be checked; then confirm your identity at a service centre, with a code sent by post, or with an electronic signature. Then log in to the portal again."
+        }
+        (_, AccountLevel::Simplified) => {
+            "Add your SNILS and passport under “My data” and send them to be checked. Once the check passes, log in to the portal again."
+        }
+        _ => {
+            "Confirm your identity at a service centre, with a code sent by post, or with an electronic signature. Then log in to the portal again."
+        }
+    },
+    not_found: "Page not found",
+    not_found_hint: "There is no such page here: the address may have a typo, or the link may be out of date.",
     technical_details: "Details for the portal's developers",
     busy: "Too many logins are being processed right now.",
     busy_hint: "Wait a few seconds and submit the form again.",
-    consent_claims: "Details asked for one by one",
+    consent_claims: "Other details asked for",
     register_link: "Register",
     bad_form: "The form holds characters that are not allowed, or a value that is too long.",
     bad_form_hint: "Go back, correct the field named below and send the form again.",
     locked: "If it is locked after wrong passwords, you can wait: the message we sent to your verified e-mail or phone says when the lock ends, and its link lifts the lock at once. You can also regain access with “Forgot your password?”. If support locked the account, contact support.",
+    locked_summary: "What to do if your login is locked",
     locked_certificate: "Certificate login works during a lock after wrong passwords too.",
     throttled: "Too many failed logins from your address.",
     throttled_hint: "Wait a few minutes and try again.",
@@ -107,6 +130,7 @@ pub static EN: Texts = Texts {
     admin_locked: "Logging in to this account is locked by support. To lift the lock, contact support.",
     unlocked: "Password login works again. If the wrong passwords were not yours, change your password.",
     unlock_failed: "The unlock link has expired or was already used. The lock lifts by itself at the time given.",
+    unlock_title: "Unlocking password login",
     unlock_question: "Were the wrong passwords yours? Then unlock password login now.",
     unlock_submit: "Unlock",
     nav_profile: "My data",
@@ -114,7 +138,7 @@ pub static EN: Texts = Texts {
     nav_sessions: "Sessions",
     nav_security: "Security",
     nav_orgs: "Organizations",
-    actor_title: "Log in as whom",
+    actor_title: "Who are you logging in as?",
     actor_intro: "You work for organizations. Choose on whose behalf to log in to the portal",
     actor_person: "As a private person",
     actor_roles: "your roles",

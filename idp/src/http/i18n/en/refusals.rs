@@ -224,7 +224,7 @@ pub fn confirm_error(e: &ConfirmError) -> String {
 }
 
 pub fn org_error(e: &OrgError) -> Vec<String> {
-    let wrong_certificate = |why: &str| format!("Certificate: wrong certificate: {why}.");
+    let wrong_certificate = |why: &str| format!("{}: {why}.", super::flow::CERTIFICATE.wrong);
     vec![match e {
         OrgError::NotFound => "No such organization, or you do not work there.".into(),
         OrgError::Forbidden(role) => format!(

@@ -99,7 +99,7 @@ fn org_field(field: OrgField) -> &'static str {
     }
 }
 
-fn level(level: AccountLevel) -> &'static str {
+pub(super) fn level(level: AccountLevel) -> &'static str {
     level.as_str()
 }
 

@@ -10,6 +10,13 @@ pub const PROFILE: ProfileTexts = ProfileTexts {
     in_force: "Действующие данные",
     checked: "Проверены в государственных реестрах. Их получают порталы, пока новые данные не пройдут проверку.",
     unchecked: "Указаны при регистрации и не проверены.",
+    contact_verified: "подтверждён",
+    contact_unverified: "не подтверждён",
+    field_checked: "проверено",
+    field_unchecked: "не проверено",
+    field_pending: "на проверке",
+    field_new: "Новое значение на проверке.",
+    field_none: "не указано",
     pending: "Новые данные на проверке",
     refused: "Новые данные не прошли проверку",
     edit: "Изменить данные и отправить на проверку",
@@ -61,6 +68,10 @@ pub const CONFIRM: ConfirmTexts = ConfirmTexts {
 };
 
 pub const SECURITY: SecurityTexts = SecurityTexts {
+    choose: "Выберите способ. Чтобы подтвердить, что это вы, введите пароль от учётной записи.",
+    app_about: "Код показывает приложение на вашем телефоне: Яндекс Ключ, Google Authenticator, FreeOTP и другие.",
+    enable_app: "Подключить приложение",
+    enable_sms: "Подключить SMS-коды",
     recovery_codes: "Резервные коды",
     recovery_codes_intro: "Сохраните эти коды: каждый можно один раз ввести вместо кода, если телефон или приложение недоступны. Больше они показаны не будут.",
     second_factor: "Второй фактор входа",

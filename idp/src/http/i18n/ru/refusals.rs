@@ -213,7 +213,7 @@ pub fn confirm_error(e: &ConfirmError) -> String {
 }
 
 pub fn org_error(e: &OrgError) -> Vec<String> {
-    let wrong_certificate = |why: &str| format!("«Сертификат»: неверный сертификат: {why}.");
+    let wrong_certificate = |why: &str| format!("{}: {why}.", super::flow::CERTIFICATE.wrong);
     vec![match e {
         OrgError::NotFound => "Организация не найдена, или вы в ней не работаете.".into(),
         OrgError::Forbidden(role) => format!(

@@ -100,7 +100,7 @@ fn org_field(field: OrgField) -> &'static str {
     }
 }
 
-fn level(level: AccountLevel) -> &'static str {
+pub(super) fn level(level: AccountLevel) -> &'static str {
     match level {
         AccountLevel::Simplified => "упрощённая",
         AccountLevel::Standard => "стандартная",
