@@ -55,6 +55,9 @@ pub fn init(filter: &str, format: LogFormat) -> Guard {
     let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(filter));
     let (writer, guard) = NonBlockingBuilder::default()
         .lossy(false)
+        // The queue is allocated whole at start: 16k lines (~0.4 s of them
+        // at full speed on one core) instead of the default 128k (4 MB).
+        .buffered_lines_limit(16 * 1024)
         .thread_name("log")
         // Buffered: the thread writes everything queued with one system
         // call, and flushes whenever the queue is empty.
