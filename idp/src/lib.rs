@@ -33,6 +33,7 @@ pub mod janitor;
 pub mod jobs;
 pub mod keyring;
 pub mod limits;
+pub mod logging;
 pub mod login;
 pub mod messages;
 pub mod model;

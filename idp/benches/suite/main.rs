@@ -13,7 +13,9 @@
 //! `target/bench/` (`BENCH_JSON` names the file). Otherwise it is the smoke
 //! run: a second per workload, Vhod only (`BENCH_PEER=1` adds the peer),
 //! asserting only that every workload answered correctly, never a speed.
-//! `BENCH_BACKENDS=embedded` leaves out PostgreSQL + Redis.
+//! `BENCH_BACKENDS=embedded` leaves out PostgreSQL + Redis (`production` the
+//! embedded backend), `BENCH_ONLY=code,refresh` runs only the workloads
+//! whose names contain one of those words.
 
 mod bounds;
 mod flows;
@@ -70,7 +72,10 @@ pub struct Plan {
     pub secs: u64,
     pub warmup_secs: u64,
     pub peer: bool,
+    pub embedded: bool,
     pub production: bool,
+    /// Only the workloads whose names contain one of these (`BENCH_ONLY`).
+    pub only: Vec<String>,
     pub dir: PathBuf,
     pub started: std::time::Instant,
 }
@@ -122,7 +127,11 @@ fn main() {
         },
         warmup_secs: u64::from(full),
         peer: env_flag("BENCH_PEER").unwrap_or(full),
+        embedded: std::env::var("BENCH_BACKENDS").map_or(true, |b| b.contains("embedded")),
         production: std::env::var("BENCH_BACKENDS").map_or(true, |b| b.contains("production")),
+        only: std::env::var("BENCH_ONLY")
+            .map(|only| only.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
         dir,
         started: std::time::Instant::now(),
     };

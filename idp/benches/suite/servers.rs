@@ -91,9 +91,17 @@ pub fn redis_url() -> String {
     std::env::var("VHOD_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
+/// What deploy/container/Containerfile sets for glibc's allocator
+/// (docs/performance.md, "Memory").
+const MALLOC_AS_SHIPPED: [(&str, &str); 2] = [
+    ("MALLOC_MMAP_THRESHOLD_", "131072"),
+    ("MALLOC_TRIM_THRESHOLD_", "131072"),
+];
+
 impl Server {
     /// `idp serve --demo` on the server core, as shipped (default log level,
-    /// its output in `logs`), except that the limits per client address (of
+    /// its output in `logs`, glibc's allocator set as the image sets it),
+    /// except that the limits per client address (of
     /// failed logins, and of login flows opened) are lifted: all the load
     /// comes from 127.0.0.1, and one browser opens every flow of a pool.
     pub async fn vhod(kind: Kind, logs: &Path) -> Self {
@@ -106,6 +114,7 @@ impl Server {
             ("IDP_FLOWS_PER_ADDRESS".into(), unlimited.clone()),
             ("IDP_FLOWS_TOTAL".into(), unlimited),
         ];
+        env.extend(MALLOC_AS_SHIPPED.map(|(k, v)| (k.to_owned(), v.to_owned())));
         let mut schema = None;
         if kind == Kind::Production {
             let name = format!("bench_{}", uuid::Uuid::new_v4().simple());

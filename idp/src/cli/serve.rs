@@ -41,7 +41,7 @@ pub fn run(mut config: Config, args: Args) -> anyhow::Result<()> {
     config.validate()?;
     check_listeners(&config)?;
     crate::delivery::Delivery::check_production(&config)?;
-    init_tracing(&config);
+    let _log = crate::logging::init(&config.log, config.log_format);
     let workers = args
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -208,23 +208,4 @@ fn report(ctx: &Ctx, created: &crate::app::Created) {
             config.data_dir.join("outbox").display()
         );
     }
-}
-
-/// Logs as plain text (never coloured: tracing-subscriber is built without
-/// `ansi`) or as one JSON object per line (`log_format = "json"`), filtered
-/// by `RUST_LOG` or `log`.
-pub fn init_tracing(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = match config.log_format {
-        crate::config::LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            // `span.id`: the request id on every line a request logs.
-            .with_current_span(true)
-            .with_span_list(false)
-            .try_init(),
-        crate::config::LogFormat::Text => builder.try_init(),
-    };
 }

@@ -6,6 +6,9 @@
 
 use std::time::Instant;
 
+use super::RequestId;
+use super::origin::{self, Origin};
+use crate::ctx::Ctx;
 use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::cookie::Cookie;
@@ -14,11 +17,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web;
-use tracing::Instrument;
-
-use super::RequestId;
-use super::origin::{self, Origin};
-use crate::ctx::Ctx;
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -64,8 +62,7 @@ pub async fn observe(
     req.extensions_mut().insert(id.clone());
     req.extensions_mut().insert(client);
     let method = req.method().clone();
-    let span = tracing::info_span!("request", id = %id.0);
-    async move {
+    crate::logging::in_request(id.0.as_str().into(), async move {
         let mut res = next.call(req).await?;
         let status = res.status();
         if status == StatusCode::SERVICE_UNAVAILABLE
@@ -101,19 +98,18 @@ pub async fn observe(
         .increment(1);
         metrics::histogram!("vhod_http_request_duration_seconds", "route" => route.clone())
             .record(elapsed.as_secs_f64());
-        tracing::info!(
-            request_id = %id.0,
-            method = %method,
-            route = %route,
-            status = status.as_u16(),
-            latency_ms = elapsed.as_secs_f64() * 1000.0,
-            client_id = client_id.as_deref(),
-            client_ip = client.ip.map(tracing::field::display),
-            "request"
-        );
+        crate::logging::RequestLine {
+            request_id: &id.0,
+            method: method.as_str(),
+            route: &route,
+            status: status.as_u16(),
+            latency: elapsed,
+            client_id: client_id.as_deref(),
+            client_ip: client.ip,
+        }
+        .log();
         Ok(res)
-    }
-    .instrument(span)
+    })
     .await
 }
 

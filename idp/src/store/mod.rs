@@ -15,7 +15,7 @@ pub use sql::{
 };
 
 /// A storage failure: the backend is unreachable or refused the operation.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
     Database(String),

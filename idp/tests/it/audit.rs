@@ -169,7 +169,7 @@ async fn concurrent_appends_from_several_nodes_form_one_chain() {
                     request_id: Some(format!("node{node}-{i}")),
                     detail: serde_json::json!({"node": node, "i": i}),
                 };
-                sql.append_audit(&event).await.unwrap()
+                sql.append_audit(vec![event]).await.unwrap()[0]
             });
         }
     }
@@ -218,9 +218,9 @@ async fn entries_from_before_the_chain_are_chained_once() {
     let seq = app
         .state
         .sql
-        .append_audit(&entries[0].event().unwrap())
+        .append_audit(vec![entries[0].event().unwrap()])
         .await
-        .unwrap();
+        .unwrap()[0];
     assert_eq!(seq, entries.len() as i64 + 1);
     let report = audit::verify(&app.state.sql).await.unwrap();
     assert!(report.intact(), "{:?}", report.broken);
@@ -238,7 +238,7 @@ async fn entries_from_before_the_chain_are_chained_once() {
     let failed = app
         .state
         .sql
-        .append_audit(&entries[0].event().unwrap())
+        .append_audit(vec![entries[0].event().unwrap()])
         .await;
     assert!(failed.is_err(), "{failed:?}");
     assert_eq!(

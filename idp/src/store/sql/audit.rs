@@ -4,6 +4,7 @@
 
 use diesel::prelude::*;
 
+use super::transaction;
 use super::{AnyConnection, SqlStore, corrupt};
 use crate::model::chain::{GENESIS, canonical, entry_hash};
 use crate::model::{AuditEvent, JournalEntry};
@@ -143,7 +144,7 @@ fn set_head(conn: &mut AnyConnection, head: &(i64, String)) -> Result<(), StoreE
 /// [`chained_head`]). Run after migrating, so the journal verifies right
 /// after an upgrade.
 pub(super) fn chain_old_entries(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    conn.transaction(|conn| {
+    transaction::write(conn, |conn| {
         let head = lock_head(conn)?;
         chained_head(conn, head)?;
         Ok(())
@@ -151,32 +152,38 @@ pub(super) fn chain_old_entries(conn: &mut AnyConnection) -> Result<(), StoreErr
 }
 
 impl SqlStore {
-    /// Appends `event` as the next entry of the chain; returns its seq.
-    pub async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
-        let mut e = event.clone();
-        // Stored exactly as hashed.
-        e.detail = canonical(&e.detail);
+    /// Appends `events`, in their order, as the next entries of the chain,
+    /// in one transaction: one lock of the head and one commit for them
+    /// all (`audit::Audit` gathers them). Returns their seqs.
+    pub async fn append_audit(&self, events: Vec<AuditEvent>) -> Result<Vec<i64>, StoreError> {
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 let head = lock_head(conn)?;
-                let head = chained_head(conn, head)?;
-                let seq = head.0 + 1;
-                let hash = entry_hash(&head.1, seq, &e);
-                diesel::insert_into(ae::table)
-                    .values((
-                        ae::seq.eq(seq),
-                        ae::at.eq(e.at),
-                        ae::event.eq(&e.event),
-                        ae::account_id.eq(&e.account_id),
-                        ae::client_id.eq(&e.client_id),
-                        ae::request_id.eq(&e.request_id),
-                        ae::detail.eq(e.detail.to_string()),
-                        ae::prev_hash.eq(&head.1),
-                        ae::hash.eq(&hash),
-                    ))
-                    .execute(conn)?;
-                set_head(conn, &(seq, hash))?;
-                Ok(seq)
+                let mut head = chained_head(conn, head)?;
+                let mut seqs = Vec::with_capacity(events.len());
+                for mut e in events {
+                    // Stored exactly as hashed.
+                    e.detail = canonical(&e.detail);
+                    let seq = head.0 + 1;
+                    let hash = entry_hash(&head.1, seq, &e);
+                    diesel::insert_into(ae::table)
+                        .values((
+                            ae::seq.eq(seq),
+                            ae::at.eq(e.at),
+                            ae::event.eq(&e.event),
+                            ae::account_id.eq(&e.account_id),
+                            ae::client_id.eq(&e.client_id),
+                            ae::request_id.eq(&e.request_id),
+                            ae::detail.eq(e.detail.to_string()),
+                            ae::prev_hash.eq(&head.1),
+                            ae::hash.eq(&hash),
+                        ))
+                        .execute(conn)?;
+                    head = (seq, hash);
+                    seqs.push(seq);
+                }
+                set_head(conn, &head)?;
+                Ok(seqs)
             })
         })
         .await

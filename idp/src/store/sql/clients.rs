@@ -1,5 +1,6 @@
 use diesel::prelude::*;
 
+use super::transaction;
 use super::{SqlStore, corrupt, flag};
 use crate::model::{Aal, Client, Scopes};
 use crate::store::StoreError;
@@ -160,7 +161,7 @@ impl SqlStore {
         use crate::store::schema::grants;
         let id = id.to_owned();
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 diesel::update(grants::table.filter(grants::client_id.eq(&id)))
                     .set(grants::revoked.eq(1))
                     .execute(conn)?;

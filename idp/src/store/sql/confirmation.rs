@@ -8,6 +8,7 @@
 use diesel::prelude::*;
 
 use super::SqlStore;
+use super::transaction;
 use crate::clock::UnixTime;
 use crate::model::{Account, AccountLevel, PostalCode};
 use crate::store::StoreError;
@@ -187,7 +188,7 @@ impl SqlStore {
     ) -> Result<PostalTry, StoreError> {
         let id = account_id.to_owned();
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 // The UPDATE locks the row until the transaction ends, so
                 // the SELECT reads the very code whose try it took.
                 let taken = diesel::update(

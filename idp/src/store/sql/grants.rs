@@ -6,6 +6,7 @@
 
 use diesel::prelude::*;
 
+use super::transaction;
 use super::{AnyConnection, SqlStore, corrupt, flag};
 use crate::model::{Grant, Release, Scopes};
 use crate::store::StoreError;
@@ -106,7 +107,7 @@ impl SqlStore {
         let row = Row::from(grant);
         let refresh = refresh.map(super::refresh::Row::from);
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 diesel::insert_into(g::table).values(&row).execute(conn)?;
                 if let Some(refresh) = &refresh {
                     diesel::insert_into(rt::table)
@@ -153,7 +154,7 @@ impl SqlStore {
     pub async fn revoke_grant(&self, id: &str) -> Result<usize, StoreError> {
         let id = id.to_owned();
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 diesel::update(g::table.find(&id))
                     .set(g::revoked.eq(1))
                     .execute(conn)?;
@@ -178,7 +179,7 @@ impl SqlStore {
     ) -> Result<Vec<String>, StoreError> {
         let (account_id, client_id) = (account_id.to_owned(), client_id.to_owned());
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 let live = g::table
                     .filter(g::account_id.eq(&account_id))
                     .filter(g::client_id.eq(&client_id))
@@ -206,7 +207,7 @@ impl SqlStore {
     ) -> Result<Vec<String>, StoreError> {
         let (account_id, keep_sid) = (account_id.to_owned(), keep_sid.map(str::to_owned));
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 // Write before reading: see `lock_first`.
                 diesel::update(g::table.filter(g::account_id.eq(&account_id)))
                     .filter(g::revoked.eq(0))

@@ -2,6 +2,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use diesel::prelude::*;
 
+use super::transaction;
 use super::{AnyConnection, SqlStore, corrupt};
 use crate::model::StoredKey;
 use crate::store::StoreError;
@@ -98,7 +99,7 @@ impl SqlStore {
     /// the expected state meanwhile, none is applied and false is returned.
     pub async fn change_keys(&self, changes: Vec<KeyChange>) -> Result<bool, StoreError> {
         self.run(move |conn| {
-            let result = conn.transaction(|conn| {
+            let result = transaction::write(conn, |conn| {
                 for change in &changes {
                     if !apply(conn, change)? {
                         return Err(diesel::result::Error::RollbackTransaction);
@@ -125,7 +126,7 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         use crate::store::schema::second_factors as sf;
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 for (kid, bytes) in &sealed {
                     diesel::update(sk::table.find(kid))
                         .set(sk::encrypted_private_key.eq(STANDARD.encode(bytes)))

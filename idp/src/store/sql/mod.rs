@@ -18,6 +18,7 @@ mod refresh;
 mod second_factors;
 mod sessions;
 mod settle;
+mod transaction;
 
 pub use confirmation::PostalTry;
 pub use keys::KeyChange;

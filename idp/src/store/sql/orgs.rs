@@ -11,6 +11,7 @@
 
 use diesel::prelude::*;
 
+use super::transaction;
 use super::{AnyConnection, SqlStore, corrupt, flag};
 use crate::clock::UnixTime;
 use crate::model::{
@@ -219,7 +220,7 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         let (row, member, event) = (OrgRow::from(org), MemberRow::from(founder), event.clone());
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 diesel::insert_into(o::table).values(&row).execute(conn)?;
                 diesel::insert_into(m::table)
                     .values(&member)
@@ -325,7 +326,7 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         let (row, event) = (MemberRow::from(member), event.clone());
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 diesel::insert_into(m::table).values(&row).execute(conn)?;
                 journal(conn, &event)
             })
@@ -350,7 +351,7 @@ impl SqlStore {
     ) -> Result<Result<Membership, R>, StoreError> {
         let (org_id, account_id) = (org_id.to_owned(), account_id.to_owned());
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 let locked = diesel::update(o::table.find(&org_id))
                     .set(o::id.eq(&org_id))
                     .execute(conn)?;
@@ -405,7 +406,7 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         let (row, event) = (InvitationRow::from(invitation), event.clone());
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 diesel::insert_into(inv::table).values(&row).execute(conn)?;
                 journal(conn, &event)
             })
@@ -457,7 +458,7 @@ impl SqlStore {
     ) -> Result<Accepted, StoreError> {
         let (id, row, event) = (id.to_owned(), MemberRow::from(member), event.clone());
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 let already: i64 = m::table
                     .filter(
                         m::org_id

@@ -6,6 +6,7 @@
 
 use diesel::prelude::*;
 
+use super::transaction;
 use super::{AnyConnection, SqlStore, corrupt};
 use crate::clock::UnixTime;
 use crate::model::{
@@ -245,8 +246,10 @@ impl SqlStore {
         now: UnixTime,
     ) -> Result<(), StoreError> {
         let (id, profile) = (account_id.to_owned(), profile.clone());
-        self.run(move |conn| conn.transaction(|conn| put_checked(conn, &id, &profile, true, now)))
-            .await
+        self.run(move |conn| {
+            transaction::write(conn, |conn| put_checked(conn, &id, &profile, true, now))
+        })
+        .await
     }
 
     /// Opens a verification of the submitted data (`verification.data`),
@@ -269,7 +272,7 @@ impl SqlStore {
             finished_at: None,
         };
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 cancel(conn, &id, now)?;
                 let last: Option<i64> = v::table
                     .filter(v::account_id.eq(&id))
@@ -335,7 +338,7 @@ impl SqlStore {
         let id = id.to_owned();
         let mismatches = mismatches.to_vec();
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 let Some(row) = v::table
                     .find(&id)
                     .filter(v::status.eq(VerificationStatus::Pending.as_str()))

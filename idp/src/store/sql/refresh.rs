@@ -1,5 +1,6 @@
 use diesel::prelude::*;
 
+use super::transaction;
 use super::{SqlStore, corrupt, flag};
 use crate::model::{RefreshToken, Scopes};
 use crate::store::StoreError;
@@ -80,7 +81,7 @@ impl SqlStore {
         let old = old_digest.to_owned();
         let row = Row::from(successor);
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 // The grant's lock serializes this with a revocation of the
                 // family; the conditional update then lets one of two
                 // concurrent rotations win.

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use super::SqlStore;
+use super::transaction;
 use crate::clock::UnixTime;
 use crate::model::{SecondFactor, SecondFactorRecord};
 use crate::store::StoreError;
@@ -70,7 +71,7 @@ impl SqlStore {
             enabled_at: factor.enabled_at,
         };
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 diesel::delete(sf::table.find(&row.account_id)).execute(conn)?;
                 diesel::insert_into(sf::table).values(&row).execute(conn)?;
                 replace_codes(conn, &row.account_id, &recovery_digests)
@@ -83,7 +84,7 @@ impl SqlStore {
     pub async fn disable_second_factor(&self, account_id: &str) -> Result<bool, StoreError> {
         let id = account_id.to_owned();
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 diesel::delete(rc::table.filter(rc::account_id.eq(&id))).execute(conn)?;
                 Ok(diesel::delete(sf::table.find(&id)).execute(conn)? == 1)
             })
@@ -134,7 +135,7 @@ impl SqlStore {
         digests: Vec<String>,
     ) -> Result<(), StoreError> {
         let id = account_id.to_owned();
-        self.run(move |conn| conn.transaction(|conn| replace_codes(conn, &id, &digests)))
+        self.run(move |conn| transaction::write(conn, |conn| replace_codes(conn, &id, &digests)))
             .await
     }
 

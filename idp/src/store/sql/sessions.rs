@@ -7,6 +7,7 @@
 use diesel::prelude::*;
 
 use super::jobs::Row as JobRow;
+use super::transaction;
 use super::{AnyConnection, SqlStore, corrupt};
 use crate::clock::UnixTime;
 use crate::model::{Aal, Job, SessionRecord};
@@ -103,7 +104,7 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         let (row, job) = (Row::from(session), JobRow::from(expiry));
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 diesel::insert_into(s::table).values(&row).execute(conn)?;
                 super::jobs::insert(conn, &job)
             })
@@ -199,7 +200,7 @@ impl SqlStore {
     {
         let (sid, reason) = (sid.to_owned(), reason.to_owned());
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 let won = diesel::update(s::table.find(&sid).filter(s::ended_at.is_null()))
                     .set((s::ended_at.eq(now), s::end_reason.eq(reason)))
                     .execute(conn)?
@@ -238,7 +239,7 @@ impl SqlStore {
     ) -> Result<bool, StoreError> {
         let (sid, client_id) = (sid.to_owned(), client_id.to_owned());
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 // A no-op (NULL by the filter) that takes the row's lock.
                 let live = diesel::update(s::table.find(&sid).filter(s::ended_at.is_null()))
                     .set(s::ended_at.eq(None::<i64>))
@@ -299,7 +300,7 @@ impl SqlStore {
     /// returns how many.
     pub async fn purge_sessions(&self, before: UnixTime) -> Result<usize, StoreError> {
         self.run(move |conn| {
-            conn.transaction(|conn| {
+            transaction::write(conn, |conn| {
                 let old = s::table.filter(s::expires_at.lt(before)).select(s::sid);
                 diesel::delete(sc::table.filter(sc::sid.eq_any(old))).execute(conn)?;
                 Ok(diesel::delete(s::table.filter(s::expires_at.lt(before))).execute(conn)?)

@@ -6,6 +6,7 @@
 use diesel::prelude::*;
 
 use super::AnyConnection;
+use super::transaction;
 use crate::identifiers;
 use crate::model::{AccountLevel, Profile, VerificationStatus};
 use crate::store::StoreError;
@@ -17,7 +18,7 @@ use crate::store::schema::{accounts as a, audit_events as ae, verifications as v
 /// passed keeps its names (nothing older is kept) but loses the unchecked
 /// SNILS, INN and passport. Then `checked_at` and `level_since` are set.
 pub(super) fn settle_accounts(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    conn.transaction(|conn| {
+    transaction::write(conn, |conn| {
         let unsettled: Vec<(String, String, i64)> = a::table
             .filter(a::checked_at.is_null())
             .select((a::id, a::level, a::created_at))
@@ -39,8 +40,7 @@ pub(super) fn settle_accounts(conn: &mut AnyConnection) -> Result<(), StoreError
                 .select((v::data, v::finished_at))
                 .first(conn)
                 .optional()?;
-            let overwritten =
-                newest.is_some_and(|s| s != VerificationStatus::Passed.as_str());
+            let overwritten = newest.is_some_and(|s| s != VerificationStatus::Passed.as_str());
             if overwritten {
                 // Free the unchecked numbers first, so that restoring
                 // checked ones below never meets them.
