@@ -12,7 +12,9 @@ use super::language::Language;
 use super::{App, PageError, State};
 use crate::oidc::{Again, LoginError};
 use crate::person::Level;
-use crate::session::{LOGIN_COOKIE, SESSION_COOKIE, SESSION_TTL_SECS, Session, Taken};
+use crate::session::{
+    LOGIN_COOKIE, PendingLogin, SESSION_COOKIE, SESSION_TTL_SECS, Session, Taken,
+};
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -123,11 +125,7 @@ async fn complete(
     query: CallbackQuery,
     pending: Taken,
 ) -> Result<crate::oidc::Login, LoginError> {
-    let pending = match pending {
-        Taken::Login(pending) => *pending,
-        Taken::WrongState => return Err(LoginError::WrongState),
-        Taken::None => return Err(LoginError::NoLoginInProgress),
-    };
+    let pending = in_progress(pending)?;
     let provider = ctx.oidc.provider().await?;
     if query
         .iss
@@ -136,16 +134,7 @@ async fn complete(
     {
         return Err(LoginError::WrongIssuer);
     }
-    if let Some(error) = query.error {
-        return Err(LoginError::Provider {
-            error,
-            description: query.error_description.unwrap_or_default(),
-        });
-    }
-    let code = query.code.ok_or_else(|| LoginError::Provider {
-        error: "invalid_request".into(),
-        description: "no code in the callback".into(),
-    })?;
+    let code = code_of(query)?;
     provider.finish(code, pending).await
 }
 
@@ -158,22 +147,32 @@ async fn complete_esia(
     query: CallbackQuery,
     pending: Taken,
 ) -> Result<crate::oidc::Login, LoginError> {
-    let pending = match pending {
-        Taken::Login(pending) => *pending,
-        Taken::WrongState => return Err(LoginError::WrongState),
-        Taken::None => return Err(LoginError::NoLoginInProgress),
-    };
+    let pending = in_progress(pending)?;
+    let code = code_of(query)?;
+    esia.finish(code, pending, clinics).await
+}
+
+/// The login this browser has in progress with the callback's `state`.
+fn in_progress(pending: Taken) -> Result<PendingLogin, LoginError> {
+    match pending {
+        Taken::Login(pending) => Ok(*pending),
+        Taken::WrongState => Err(LoginError::WrongState),
+        Taken::None => Err(LoginError::NoLoginInProgress),
+    }
+}
+
+/// The provider's error if it sent one, else the code.
+fn code_of(query: CallbackQuery) -> Result<String, LoginError> {
     if let Some(error) = query.error {
         return Err(LoginError::Provider {
             error,
             description: query.error_description.unwrap_or_default(),
         });
     }
-    let code = query.code.ok_or_else(|| LoginError::Provider {
+    query.code.ok_or_else(|| LoginError::Provider {
         error: "invalid_request".into(),
         description: "no code in the callback".into(),
-    })?;
-    esia.finish(code, pending, clinics).await
+    })
 }
 
 /// Ends the cabinet's session, then the provider's (RP-initiated logout
