@@ -7,7 +7,6 @@ use std::process::Command;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use rand::RngCore;
 use serde_json::Value;
 use url::Url;
 
@@ -53,23 +52,6 @@ fn client<'a>(ctx: &'a Ctx) -> Result<&'a EsiaClient, Outcome> {
         .ok_or_else(|| Outcome::skipped("needs an ESIA client: pass --esia-client-id"))
 }
 
-/// A version 4 UUID, as ESIA's `state`.
-fn uuid() -> String {
-    let mut b = [0u8; 16];
-    rand::rng().fill_bytes(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
-}
-
 /// `yyyy.MM.dd HH:mm:ss +0000`, `offset` seconds from now.
 fn timestamp(offset: i64) -> String {
     let secs = check::now() + offset;
@@ -94,7 +76,7 @@ fn timestamp(offset: i64) -> String {
 
 /// The detached CMS signature of `text` by the client, base64url.
 fn sign(esia: &EsiaClient, text: &str) -> Result<String, Outcome> {
-    let dir = std::env::temp_dir().join(format!("esia-sign-{}", uuid()));
+    let dir = std::env::temp_dir().join(format!("esia-sign-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).or_fail("a temporary directory")?;
     let input = dir.join("text");
     std::fs::write(&input, text).or_fail("writing the text to sign")?;
@@ -139,7 +121,7 @@ impl Ac {
         Ac {
             v2,
             scope: "openid fullname".into(),
-            state: uuid(),
+            state: uuid::Uuid::new_v4().to_string(),
             timestamp: timestamp(0),
         }
     }
@@ -212,7 +194,11 @@ fn login(ctx: &Ctx, v2: bool) -> Result<String, Outcome> {
 /// A signed token request for `code`.
 fn te(ctx: &Ctx, v3: bool, code: &str) -> Result<Reply, Outcome> {
     let esia = client(ctx)?;
-    let (scope, state, ts) = ("openid fullname", uuid(), timestamp(0));
+    let (scope, state, ts) = (
+        "openid fullname",
+        uuid::Uuid::new_v4().to_string(),
+        timestamp(0),
+    );
     let redirect = ctx.cfg.redirect_uri.as_str();
     let text = if v3 {
         [&*esia.id, scope, &ts, &state, redirect, code].concat()

@@ -131,7 +131,7 @@ impl Esia {
     /// (its `browser` is the caller's to set).
     pub fn begin(&self, next: String) -> Result<(Url, PendingLogin), LoginError> {
         let signer = self.signer()?;
-        let state = sign::uuid();
+        let state = uuid::Uuid::new_v4().to_string();
         let request = sign::Request {
             client_id: &self.config.client_id,
             scope: SCOPE,
@@ -173,7 +173,7 @@ impl Esia {
         clinics: &[String],
     ) -> Result<Login, LoginError> {
         let signer = self.signer()?;
-        let state = sign::uuid();
+        let state = uuid::Uuid::new_v4().to_string();
         let request = sign::Request {
             client_id: &self.config.client_id,
             scope: SCOPE,

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use rand::RngCore;
 
 use crate::oidc::LoginError;
 
@@ -75,29 +74,12 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// A random (version 4) UUID: ESIA's `state`.
-pub fn uuid() -> String {
-    let mut b = [0u8; 16];
-    rand::rng().fill_bytes(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_signed_text_timestamp_and_state_are_esias() {
+    fn the_signed_text_and_timestamp_are_esias() {
         let request = Request {
             client_id: "portal",
             scope: "openid fullname",
@@ -111,9 +93,5 @@ mod tests {
             request.text(),
             "portalopenid fullname2026.12.10 15:00:29 +0300shttp://p/cbc"
         );
-        let state = uuid();
-        assert_eq!(state.len(), 36);
-        assert_eq!(&state[14..15], "4");
-        assert_ne!(state, uuid());
     }
 }
