@@ -1,5 +1,6 @@
 //! End to end in a real headless browser: Debian's `chromium` driven
-//! through `chromedriver` with `fantoccini`. For each demo account: the
+//! through `chromedriver` with `fantoccini`. For each demo account, in
+//! Russian and in English: the
 //! button, the provider's pages, the consent, then which areas open and
 //! which are refused; the step-up after a confirmation; logout of both
 //! sessions; a back-channel logout. Every cabinet page is checked at 390 px
@@ -438,25 +439,36 @@ pub(crate) const STAFF_AREAS: [(&str, &str); 4] = [
     ("/medical-worker", "#frmr-not-found"),
 ];
 
-/// Which of `areas` open for `login` (acting for `act_for`, if given).
+/// Which of `areas` open for `login` (acting for `act_for`, if given), in a
+/// browser that asks for `lang`; an English walk also checks that every
+/// page is English throughout.
 async fn areas_for(
-    browser: &Client,
+    driver: &Driver,
+    lang: &str,
     provider: &Provider,
     cabinet: &Cabinet,
     login: &str,
     act_for: Option<&str>,
     areas: &[(&str, &str)],
 ) -> Vec<bool> {
+    let browser = driver.browser_in(lang).await;
     let mut shots = Shots::new(&format!(
-        "{login}{}",
-        if act_for.is_some() { "-staff" } else { "" }
+        "{login}{}{}",
+        if act_for.is_some() { "-staff" } else { "" },
+        if lang == "ru" { "" } else { "-en" }
     ));
-    log_in(browser, provider, cabinet, login, act_for, &mut shots).await;
+    log_in(&browser, provider, cabinet, login, act_for, &mut shots).await;
     let mut open = Vec::new();
     for (path, refusal) in areas {
-        open.push(opens(browser, cabinet, path, refusal, &mut shots).await);
+        open.push(opens(&browser, cabinet, path, refusal, &mut shots).await);
+        if lang == "en" {
+            let (page_lang, cyrillic) = language_of(&browser).await;
+            assert_eq!(page_lang, "en", "{login} {path}");
+            assert!(cyrillic.is_empty(), "{login} {path}: {cyrillic:?}");
+        }
     }
-    log_out_of_both(browser, provider, cabinet, &mut shots).await;
+    log_out_of_both(&browser, provider, cabinet, &mut shots).await;
+    browser.close().await.unwrap();
     open
 }
 
@@ -474,11 +486,11 @@ async fn each_demo_account_opens_the_areas_of_its_level() {
         (STANDARD, [true, true, false, false, false, false]),
         (CONFIRMED, [true, true, true, true, false, false]),
     ];
-    for (login, areas) in expected {
-        let browser = driver.browser().await;
-        let open = areas_for(&browser, &provider, &cabinet, login, None, &AREAS).await;
-        assert_eq!(open, areas, "{login}");
-        browser.close().await.unwrap();
+    for lang in ["ru", "en"] {
+        for (login, areas) in expected {
+            let open = areas_for(&driver, lang, &provider, &cabinet, login, None, &AREAS).await;
+            assert_eq!(open, areas, "{login} ({lang})");
+        }
     }
 }
 
@@ -499,19 +511,20 @@ async fn the_clinics_staff_open_the_areas_of_their_role() {
         // for the clinic, the laboratory's role gives nothing here.
         (TWO_ORGS, [false, false, true, false]),
     ];
-    for (login, areas) in expected {
-        let browser = driver.browser().await;
-        let open = areas_for(
-            &browser,
-            &provider,
-            &cabinet,
-            login,
-            Some(CLINIC),
-            &STAFF_AREAS,
-        )
-        .await;
-        assert_eq!(open, areas, "{login}");
-        browser.close().await.unwrap();
+    for lang in ["ru", "en"] {
+        for (login, areas) in expected {
+            let open = areas_for(
+                &driver,
+                lang,
+                &provider,
+                &cabinet,
+                login,
+                Some(CLINIC),
+                &STAFF_AREAS,
+            )
+            .await;
+            assert_eq!(open, areas, "{login} ({lang})");
+        }
     }
 }
 
