@@ -343,10 +343,11 @@ pub(crate) async fn log_in(
 ) {
     browser.goto(&format!("{}/", cabinet.url)).await.unwrap();
     check_page(browser, shots, "home").await;
-    assert_eq!(
-        text(browser, "#gosuslugi-login").await,
-        "Войти через Госуслуги"
-    );
+    let button = match language_of(browser).await.0.as_str() {
+        "en" => "Log in with Gosuslugi",
+        _ => "Войти через Госуслуги",
+    };
+    assert_eq!(text(browser, "#gosuslugi-login").await, button);
     click(browser, "#gosuslugi-login").await;
     log_in_at_provider(browser, provider, login, act_for, shots).await;
     assert_eq!(path_of(browser).await, "/health");
