@@ -1,7 +1,7 @@
 //! Log lines: plain text for people or one JSON object per line for a
-//! collector (`log_format`), written to standard output by a thread of
-//! their own, so a slow terminal, pipe or journald never holds up a
-//! request.
+//! collector (`log_format`), written to standard output in batches by a
+//! thread of their own ([`writer`]), so a slow terminal, pipe or journald
+//! never holds up a request.
 //!
 //! The lines are formatted by [`line::Line`], not by tracing-subscriber's
 //! ready-made formats: every request writes one, and those formats (a span
@@ -13,13 +13,13 @@
 
 mod line;
 mod request;
+mod writer;
 
 pub use request::RequestLine;
 
 use std::future::Future;
 use std::sync::OnceLock;
 
-use tracing_appender::non_blocking::{NonBlocking, NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -32,7 +32,7 @@ tokio::task_local! {
 static OUTPUT: OnceLock<Output> = OnceLock::new();
 
 struct Output {
-    writer: NonBlocking,
+    writer: writer::Writer,
     json: bool,
 }
 
@@ -44,27 +44,18 @@ pub async fn in_request<F: Future>(id: Box<str>, fut: F) -> F::Output {
 /// Keeps the log's writer thread; dropping it writes what is queued.
 #[must_use = "the lines still queued are lost when the guard is dropped"]
 pub struct Guard {
-    _writer: Option<WorkerGuard>,
+    _writer: Option<writer::Guard>,
 }
 
 /// Installs the log for this process, filtered by `RUST_LOG` or else
-/// `filter` (`info`, `idp=debug`). Lines wait in a queue of their own
-/// thread; a full queue (a stalled output) makes the logging request wait
-/// rather than lose lines. Keep the guard until the process ends.
+/// `filter` (`info`, `idp=debug`), and starts its writer thread. Keep the
+/// guard until the process ends: dropping it writes what is left.
 pub fn init(filter: &str, format: LogFormat) -> Guard {
     let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(filter));
-    let (writer, guard) = NonBlockingBuilder::default()
-        .lossy(false)
-        // The queue is allocated whole at start: 16k lines (~0.4 s of them
-        // at full speed on one core) instead of the default 128k (4 MB).
-        .buffered_lines_limit(16 * 1024)
-        .thread_name("log")
-        // Buffered: the thread writes everything queued with one system
-        // call, and flushes whenever the queue is empty.
-        .finish(std::io::BufWriter::with_capacity(
-            64 * 1024,
-            std::io::stdout(),
-        ));
+    let Ok((writer, guard)) = writer::spawn(std::io::stdout()) else {
+        // No thread to write with: log nowhere rather than not start.
+        return Guard { _writer: None };
+    };
     let json = format == LogFormat::Json;
     let installed = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -7,7 +7,6 @@
 //! `tracing` event of `idp::http::observe` at INFO.
 
 use std::cell::RefCell;
-use std::io::Write as _;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -43,9 +42,7 @@ impl RequestLine<'_> {
         BUFFER.with_borrow_mut(|buffer| {
             buffer.clear();
             self.write(output.json, buffer);
-            // A line that cannot be queued (the writer thread is gone, at
-            // exit) is dropped: a request never fails for its log line.
-            let _ = output.writer.clone().write_all(buffer.as_bytes());
+            output.writer.append(buffer.as_bytes());
         });
     }
 
