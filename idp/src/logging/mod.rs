@@ -42,7 +42,7 @@ pub async fn in_request<F: Future>(id: Box<str>, fut: F) -> F::Output {
 }
 
 /// Keeps the log's writer thread; dropping it writes what is queued.
-#[must_use = "the lines still queued are lost when the guard is dropped"]
+#[must_use = "the log stops writing when the guard is dropped"]
 pub struct Guard {
     _writer: Option<writer::Guard>,
 }
