@@ -278,3 +278,37 @@ async fn with_postgresql_down_requests_get_503_and_the_node_recovers_when_it_is_
     relay.restore();
     recovers(&app).await;
 }
+
+/// A pooled connection is lent without a ping only shortly after it
+/// answered (`store::sql`, `ANSWERED_RECENTLY`): connections that died
+/// while idle (the database restarted, a proxy dropped them) are found out
+/// by the ping and replaced, and no request fails on them.
+#[actix_web::test]
+async fn connections_that_died_while_idle_fail_no_request() {
+    if !production() {
+        println!("PostgreSQL connections: checked in the production-backend run");
+        return;
+    }
+    let upstream = url::Url::parse(&database_url()).unwrap();
+    let mut relay = Relay::start(upstream.port().unwrap_or(5432));
+    let relay_port = relay.port;
+    let app = TestApp::builder()
+        .config(move |c| {
+            let url = c.database_url.as_ref().unwrap().0.clone();
+            let mut url = url::Url::parse(&url).unwrap();
+            url.set_port(Some(relay_port)).unwrap();
+            c.database_url = Some(SecretString(url.to_string()));
+        })
+        .spawn()
+        .await;
+    app.tokens(&app.browser(), STANDARD, &[]).await;
+    let (open, _) = app.state.sql.pool_state();
+    assert!(open > 0);
+
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    relay.cut();
+    relay.restore();
+    // Every pooled connection is dead now; the next requests get new ones.
+    app.tokens(&app.browser(), STANDARD, &[]).await;
+    assert_eq!(readyz(&app).await.0, 200);
+}

@@ -26,11 +26,11 @@ pub use migrations::Migrations;
 pub use orgs::Accepted;
 pub use profiles::Finished;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, ManageConnection, Pool};
 
 use super::StoreError;
 
@@ -41,12 +41,53 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+/// A pooled connection, and when it last answered a query.
+pub struct Pooled {
+    conn: AnyConnection,
+    answered_at: Option<Instant>,
+}
+
+/// How long after a successful query a connection is lent again without
+/// a ping first. r2d2 pings (`SELECT 1`) on every checkout by default: on
+/// PostgreSQL one more round trip for each `run`, a quarter of those of a
+/// code exchange. A connection that answered this recently is taken as
+/// alive (HikariCP's rule, with its 500 ms); one idle longer, or whose last
+/// use failed, is pinged, and replaced when the ping fails.
+const ANSWERED_RECENTLY: Duration = Duration::from_millis(500);
+
+/// diesel's manager, with the ping skipped by the rule above.
+#[derive(Debug)]
+struct Manager(ConnectionManager<AnyConnection>);
+
+impl ManageConnection for Manager {
+    type Connection = Pooled;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Pooled, Self::Error> {
+        Ok(Pooled {
+            conn: self.0.connect()?,
+            answered_at: None,
+        })
+    }
+
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), Self::Error> {
+        match pooled.answered_at {
+            Some(at) if at.elapsed() < ANSWERED_RECENTLY => Ok(()),
+            _ => self.0.is_valid(&mut pooled.conn),
+        }
+    }
+
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        self.0.has_broken(&mut pooled.conn)
+    }
+}
+
 #[derive(Debug)]
 struct SqlitePragmas;
 
-impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
-        if let AnyConnection::Sqlite(conn) = conn {
+impl CustomizeConnection<Pooled, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, pooled: &mut Pooled) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(conn) = &mut pooled.conn {
             conn.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
                  PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
@@ -60,7 +101,7 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
 /// A pool of connections to the durable database.
 #[derive(Clone)]
 pub struct SqlStore {
-    pool: Pool<ConnectionManager<AnyConnection>>,
+    pool: Pool<Manager>,
     url: String,
 }
 
@@ -74,7 +115,7 @@ impl SqlStore {
     /// Connects to `url`: `postgres://...` or a SQLite file path.
     pub fn connect(url: &str) -> Result<Self, StoreError> {
         let sqlite = !url.starts_with("postgres");
-        let manager = ConnectionManager::<AnyConnection>::new(url);
+        let manager = Manager(ConnectionManager::new(url));
         let pool = Pool::builder()
             .max_size(if sqlite { 4 } else { 8 })
             // No background connection making: connections open on demand, and
@@ -104,7 +145,7 @@ impl SqlStore {
             .idle_timeout(None)
             .max_lifetime(None)
             .connection_customizer(Box::new(SqlitePragmas))
-            .build(ConnectionManager::<AnyConnection>::new(&url))
+            .build(Manager(ConnectionManager::new(&url)))
             .map_err(|e| StoreError::Database(e.to_string()))?;
         Ok(Self { pool, url })
     }
@@ -121,10 +162,12 @@ impl SqlStore {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool
+            let mut pooled = pool
                 .get()
                 .map_err(|e| StoreError::Database(e.to_string()))?;
-            f(&mut conn)
+            let result = f(&mut pooled.conn);
+            pooled.answered_at = result.is_ok().then(Instant::now);
+            result
         })
         .await
         .map_err(|e| StoreError::Database(e.to_string()))?
