@@ -227,6 +227,46 @@ async fn rp_initiated_logout_tells_the_portal_with_a_valid_logout_token() {
     assert!(description.contains("session"), "{description}");
 }
 
+/// The first codes of a session, redeemed at the same moment: each gets
+/// tokens (the session is read `FOR SHARE` on PostgreSQL, so none waits for
+/// the others' commits, and a second "first" portal is no conflict), the
+/// portal is listed once, and the end of the session reaches it.
+#[actix_web::test]
+async fn codes_of_one_session_redeemed_at_once_all_get_tokens() {
+    let (app, rx) = with_portal(&[]).await;
+    for round in 0..3 {
+        let browser = app.browser();
+        let mut codes = Vec::new();
+        for _ in 0..4 {
+            let callback = app
+                .login(&browser, &app.auth_url_for(PORTAL, &[]), STANDARD)
+                .await;
+            codes.push(query(&callback, "code").unwrap());
+        }
+        let (a, b, c, d) = tokio::join!(
+            redeem(&app, &codes[0]),
+            redeem(&app, &codes[1]),
+            redeem(&app, &codes[2]),
+            redeem(&app, &codes[3]),
+        );
+        let mut tokens = Vec::new();
+        for res in [a, b, c, d] {
+            assert_eq!(res.status(), 200, "round {round}");
+            tokens.push(res.json::<Value>().await.unwrap());
+        }
+        let sid = sid(&tokens[0]);
+        let record = app.state.sql.session(&sid).await.unwrap().unwrap();
+        assert_eq!(record.clients, [PORTAL], "round {round}");
+
+        let id_token = tokens[0]["id_token"].as_str().unwrap();
+        let res = browser
+            .get(&format!("/logout?id_token_hint={id_token}"))
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(sid_of_logout(&rx.token(round + 1).await), sid);
+    }
+}
+
 #[actix_web::test]
 async fn a_portal_that_is_down_gets_the_logout_token_on_a_retry() {
     let (app, rx) = with_portal(&[503]).await;

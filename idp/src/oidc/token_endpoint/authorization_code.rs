@@ -125,18 +125,6 @@ pub async fn redeem(
         )));
     }
     check_pkce(grant.code_challenge.as_deref(), presented.code_verifier)?;
-    // The portal gets tokens in this session: it is told when the session
-    // ends. A session ended since the code was issued gets it no tokens.
-    if !ctx
-        .sql
-        .add_session_client(&grant.auth.sid, &client.id, now)
-        .await?
-    {
-        return Err(OAuthError::invalid_grant(
-            "the login session of this code has ended; log in again",
-        ));
-    }
-
     // Refresh tokens only for offline access (OpenID Connect Core §11).
     let offline = grant.scopes.contains("offline_access");
     let record = Grant {
@@ -166,9 +154,17 @@ pub async fn redeem(
         rotated_at: None,
         revoked: false,
     });
-    ctx.sql
+    // The portal gets tokens in this session: it is told when the session
+    // ends. A session ended since the code was issued gets it no tokens.
+    if !ctx
+        .sql
         .insert_grant(&record, refresh_record.as_ref())
-        .await?;
+        .await?
+    {
+        return Err(OAuthError::invalid_grant(
+            "the login session of this code has ended; log in again",
+        ));
+    }
     // A replay that raced this redemption marked the grant revoked before
     // its row existed: honour the mark now.
     if revocation::grant_revoked(ctx, &grant_id).await? {

@@ -14,7 +14,7 @@ use crate::store::schema::{grants as g, refresh_tokens as rt};
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = g)]
-struct Row {
+pub(super) struct Row {
     id: String,
     account_id: String,
     client_id: String,
@@ -97,38 +97,32 @@ fn revoke_refresh_tokens(conn: &mut AnyConnection, ids: &[String]) -> Result<(),
 }
 
 impl SqlStore {
-    /// Stores a new grant and, with `offline_access`, its first refresh
-    /// token, in one transaction.
+    /// Stores the grant of a code and, with `offline_access`, its first
+    /// refresh token, and records that its portal got tokens in the login
+    /// session, all in one transaction and only while that session is live:
+    /// false, and nothing stored, when it ended after the code was issued.
     pub async fn insert_grant(
         &self,
         grant: &Grant,
         refresh: Option<&crate::model::RefreshToken>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let row = Row::from(grant);
+        let sid = grant.auth.sid.clone();
+        let now = grant.created_at;
         let refresh = refresh.map(super::refresh::Row::from);
         self.run(move |conn| {
             transaction::write(conn, |conn| {
+                if !super::sessions::join(conn, &sid, &row.client_id, now)? {
+                    return Ok(false);
+                }
                 diesel::insert_into(g::table).values(&row).execute(conn)?;
                 if let Some(refresh) = &refresh {
                     diesel::insert_into(rt::table)
                         .values(refresh)
                         .execute(conn)?;
                 }
-                Ok(())
+                Ok(true)
             })
-        })
-        .await
-    }
-
-    pub async fn grant(&self, id: &str) -> Result<Option<Grant>, StoreError> {
-        let id = id.to_owned();
-        self.run(move |conn| {
-            g::table
-                .find(id)
-                .first::<Row>(conn)
-                .optional()?
-                .map(Grant::try_from)
-                .transpose()
         })
         .await
     }

@@ -95,6 +95,42 @@ pub(super) fn with_clients(
         .collect()
 }
 
+/// Records that `client_id` got tokens in the session `sid`; returns
+/// whether the session is live. On PostgreSQL the session's row is read
+/// `FOR SHARE`: the end of the session (an `UPDATE` of that row) waits for
+/// every transaction that read it live, and then sees their portals, while
+/// the code exchanges of one session do not wait for each other. On SQLite
+/// the transaction holds the database's write lock already.
+pub(super) fn join(
+    conn: &mut AnyConnection,
+    sid: &str,
+    client_id: &str,
+    now: UnixTime,
+) -> Result<bool, StoreError> {
+    let live = s::table.find(sid).select(s::ended_at);
+    let ended_at: Option<Option<i64>> = match conn {
+        AnyConnection::Postgresql(pg) => live.for_share().first(pg).optional()?,
+        AnyConnection::Sqlite(sqlite) => live.first(sqlite).optional()?,
+    };
+    if ended_at != Some(None) {
+        return Ok(false);
+    }
+    let row = (
+        sc::sid.eq(sid),
+        sc::client_id.eq(client_id),
+        sc::first_at.eq(now),
+    );
+    // Two exchanges of one session may both be the portal's first.
+    let insert = diesel::insert_into(sc::table)
+        .values(row)
+        .on_conflict_do_nothing();
+    match conn {
+        AnyConnection::Postgresql(pg) => insert.execute(pg)?,
+        AnyConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
+    };
+    Ok(true)
+}
+
 impl SqlStore {
     /// Records a new session and queues its expiry, in one transaction.
     pub async fn insert_session(
@@ -222,43 +258,6 @@ impl SqlStore {
                     super::jobs::insert(conn, &JobRow::from(&job))?;
                 }
                 Ok(Some(ended))
-            })
-        })
-        .await
-    }
-
-    /// Records that `client_id` got tokens in the session `sid`; returns
-    /// whether the session is live. The session's row is locked first (a
-    /// no-op `UPDATE`, as grants are), so an end racing this either waits and
-    /// then sees the portal, or wins and this sees the session ended.
-    pub async fn add_session_client(
-        &self,
-        sid: &str,
-        client_id: &str,
-        now: UnixTime,
-    ) -> Result<bool, StoreError> {
-        let (sid, client_id) = (sid.to_owned(), client_id.to_owned());
-        self.run(move |conn| {
-            transaction::write(conn, |conn| {
-                // A no-op (NULL by the filter) that takes the row's lock.
-                let live = diesel::update(s::table.find(&sid).filter(s::ended_at.is_null()))
-                    .set(s::ended_at.eq(None::<i64>))
-                    .execute(conn)?
-                    == 1;
-                let known: i64 = sc::table
-                    .find((&sid, &client_id))
-                    .count()
-                    .get_result(conn)?;
-                if live && known == 0 {
-                    diesel::insert_into(sc::table)
-                        .values((
-                            sc::sid.eq(&sid),
-                            sc::client_id.eq(&client_id),
-                            sc::first_at.eq(now),
-                        ))
-                        .execute(conn)?;
-                }
-                Ok(live)
             })
         })
         .await
