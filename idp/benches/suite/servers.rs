@@ -82,9 +82,11 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Without TLS by default, as in `scripts/test`: on loopback it would only
+/// add its cost to both sides of every round trip.
 pub fn database_url() -> String {
     std::env::var("VHOD_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test?sslmode=disable".into())
 }
 
 pub fn redis_url() -> String {

@@ -232,6 +232,8 @@ diesel::table! {
 }
 
 diesel::joinable!(session_clients -> sessions (sid));
+diesel::joinable!(refresh_tokens -> grants (family_id));
+diesel::allow_tables_to_appear_in_same_query!(refresh_tokens, grants);
 diesel::table! {
     organizations (id) {
         id -> Text,

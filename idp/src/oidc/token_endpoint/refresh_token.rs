@@ -52,9 +52,9 @@ pub async fn rotate(
     let digest = presented.digest();
     let now = ctx.now();
     let revoked = || OAuthError::invalid_grant("the refresh token has been revoked");
-    let stored = ctx
+    let (stored, grant) = ctx
         .sql
-        .refresh_token(&digest)
+        .refresh_token_with_grant(&digest)
         .await?
         .ok_or_else(|| OAuthError::invalid_grant("the refresh token is invalid"))?;
     if stored.client_id != client.id {
@@ -70,12 +70,7 @@ pub async fn rotate(
             "the refresh token has expired; log in again",
         ));
     }
-    let grant = ctx
-        .sql
-        .grant(&stored.family_id)
-        .await?
-        .filter(|g| !g.revoked)
-        .ok_or_else(revoked)?;
+    let grant = grant.filter(|g| !g.revoked).ok_or_else(revoked)?;
     if grant.expires_at <= now {
         return Err(OAuthError::invalid_grant(
             "this login has reached the longest time it may be renewed; log in again",

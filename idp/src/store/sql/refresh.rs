@@ -2,9 +2,9 @@ use diesel::prelude::*;
 
 use super::transaction;
 use super::{SqlStore, corrupt, flag};
-use crate::model::{RefreshToken, Scopes};
+use crate::model::{Grant, RefreshToken, Scopes};
 use crate::store::StoreError;
-use crate::store::schema::refresh_tokens as rt;
+use crate::store::schema::{grants as g, refresh_tokens as rt};
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = rt)]
@@ -64,6 +64,31 @@ impl SqlStore {
                 .first::<Row>(conn)
                 .optional()?
                 .map(RefreshToken::try_from)
+                .transpose()
+        })
+        .await
+    }
+
+    /// A refresh token with its grant (None if the grant is gone), in one
+    /// query: what every refresh reads first.
+    pub async fn refresh_token_with_grant(
+        &self,
+        digest: &str,
+    ) -> Result<Option<(RefreshToken, Option<Grant>)>, StoreError> {
+        let digest = digest.to_owned();
+        self.run(move |conn| {
+            let found = rt::table
+                .find(digest)
+                .left_join(g::table)
+                .first::<(Row, Option<super::grants::Row>)>(conn)
+                .optional()?;
+            found
+                .map(|(token, grant)| {
+                    Ok((
+                        RefreshToken::try_from(token)?,
+                        grant.map(Grant::try_from).transpose()?,
+                    ))
+                })
                 .transpose()
         })
         .await
