@@ -2,7 +2,8 @@
 //! old session records;
 //! and, every few seconds, applies due key transitions and reloads the keys
 //! when the store's changed, so a change made by the CLI on any machine
-//! reaches this node without a restart.
+//! reaches this node without a restart; and gives password checks' working
+//! memory back once they stop.
 
 use std::time::Duration;
 
@@ -14,6 +15,10 @@ use crate::store::StoreError;
 /// How long the index keeps a session after it expired, for support to
 /// see how it ended.
 const SESSION_RECORD_SECS: i64 = 30 * 24 * 3600;
+
+/// How long after the last password check its working memory (19 MiB per
+/// check at once) is given back.
+const PASSWORD_MEMORY_IDLE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
@@ -53,8 +58,16 @@ pub async fn follow_keys(ctx: &Ctx) -> Result<bool, LifecycleError> {
 }
 
 /// Runs [`follow_keys`] every `key_poll_secs` and [`sweep`] every
-/// `janitor_interval_secs` until the process ends.
+/// `janitor_interval_secs` until the process ends, and gives password
+/// checks' memory back once they stop.
 pub fn spawn(ctx: Ctx) {
+    tokio::spawn(async {
+        let mut ticker = tokio::time::interval(PASSWORD_MEMORY_IDLE / 2);
+        loop {
+            ticker.tick().await;
+            crate::credentials::password::release_idle_memory(PASSWORD_MEMORY_IDLE);
+        }
+    });
     let keys_app = ctx.clone();
     let every = Duration::from_secs(ctx.config.key_poll_secs.max(1));
     tokio::spawn(async move {

@@ -13,7 +13,7 @@ use crate::workloads::Workload;
 #[derive(Debug, Serialize)]
 pub struct Measured {
     pub server: &'static str,
-    /// `None`: the idle row.
+    /// `None`: an idle row.
     pub workload: Option<&'static str>,
     #[serde(skip)]
     pub kind: Kind,
@@ -21,6 +21,8 @@ pub struct Measured {
     pub which: Option<Workload>,
     pub run: Option<Run>,
     pub idle_rss_kib: Option<u64>,
+    /// An idle row read after the workloads rather than at the start.
+    pub after_run: bool,
 }
 
 impl Measured {
@@ -32,6 +34,16 @@ impl Measured {
             which: None,
             run: None,
             idle_rss_kib: Some(rss_kib),
+            after_run: false,
+        }
+    }
+
+    /// The idle RSS once the workloads are over and the server was left
+    /// alone for a while.
+    pub fn quiet(kind: Kind, rss_kib: u64) -> Self {
+        Self {
+            after_run: true,
+            ..Self::idle(kind, rss_kib)
         }
     }
 
@@ -43,6 +55,7 @@ impl Measured {
             which: Some(workload),
             run: Some(run),
             idle_rss_kib: None,
+            after_run: false,
         }
     }
 }
@@ -211,32 +224,34 @@ pub fn print(report: &Report) {
             );
         }
     }
-    let idle = |kind: Kind| {
+    let idle = |kind: Kind, after_run: bool| {
         report
             .results
             .iter()
-            .find(|m| m.kind == kind && m.which.is_none())
+            .find(|m| m.kind == kind && m.which.is_none() && m.after_run == after_run)
             .and_then(|m| m.idle_rss_kib)
     };
-    for kind in [Kind::Embedded, Kind::Production] {
-        if let Some(rss) = idle(kind) {
-            let (peer, ratio) = match idle(Kind::Peer) {
-                Some(p) => (mib(p), format!("{:.2}×", rss as f64 / p as f64)),
-                None => ("—".into(), "—".into()),
-            };
-            println!(
-                "{:<36} {:<13} {:>9} {:>8} {:>8} {:>8} {:>9} {:>6} {:>9} {:>7}",
-                "idle RSS",
-                short(kind),
-                "",
-                "",
-                "",
-                mib(rss),
-                "",
-                "",
-                peer,
-                ratio
-            );
+    for (label, after_run) in [("idle RSS", false), ("idle RSS after the run", true)] {
+        for kind in [Kind::Embedded, Kind::Production] {
+            if let Some(rss) = idle(kind, after_run) {
+                let (peer, ratio) = match idle(Kind::Peer, after_run) {
+                    Some(p) => (mib(p), format!("{:.2}×", rss as f64 / p as f64)),
+                    None => ("—".into(), "—".into()),
+                };
+                println!(
+                    "{:<36} {:<13} {:>9} {:>8} {:>8} {:>8} {:>9} {:>6} {:>9} {:>7}",
+                    label,
+                    short(kind),
+                    "",
+                    "",
+                    "",
+                    mib(rss),
+                    "",
+                    "",
+                    peer,
+                    ratio
+                );
+            }
         }
     }
     println!();

@@ -217,6 +217,12 @@ pub async fn run(plan: Plan) -> bool {
                 }
             }
         }
+        if plan.full {
+            // Quiet again: what the server gives back once the load is
+            // gone (Vhod lets password checks' memory go after 10 s).
+            tokio::time::sleep(QUIET).await;
+            measured.push(Measured::quiet(kind, target.server.rss_kib()));
+        }
     }
     // The primitives once more: what another process on the machine took
     // from the first measurement shows as the difference; the faster of
@@ -297,6 +303,10 @@ pub async fn run(plan: Plan) -> bool {
 
 /// One server with its clients, a logged-in browser and what the pools
 /// need.
+/// How long a server is left alone after its last workload before its
+/// idle RSS is read again.
+const QUIET: Duration = Duration::from_secs(12);
+
 struct Target<'p> {
     server: Server,
     plan: &'p Plan,

@@ -1,6 +1,7 @@
 //! Passwords: the policy from the seeds, and Argon2id hashing.
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -96,8 +97,53 @@ pub async fn hash_new(password: &str, repeated: &str) -> Result<String, NewPassw
 /// stays with the allocator's arena of whichever thread ran the check, so a
 /// password flood grew a node to hundreds of megabytes (docs/performance.md).
 /// There are never more of them than checks at once, which the hashing pool
-/// bounds.
-static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+/// bounds; [`release_idle_memory`] lets them go once the checks stop.
+static MEMORY: Mutex<Kept> = Mutex::new(Kept::new());
+
+struct Kept {
+    buffers: Vec<Vec<Block>>,
+    /// When the last check gave its buffer back.
+    returned_at: Option<Instant>,
+}
+
+impl Kept {
+    const fn new() -> Self {
+        Self {
+            buffers: Vec::new(),
+            returned_at: None,
+        }
+    }
+
+    fn take(&mut self) -> Vec<Block> {
+        self.buffers.pop().unwrap_or_default()
+    }
+
+    fn give_back(&mut self, memory: Vec<Block>) {
+        self.buffers.push(memory);
+        self.returned_at = Some(Instant::now());
+    }
+
+    /// Drops the kept buffers if no check has ended for `idle`; how many.
+    fn release_if_idle(&mut self, idle: Duration) -> usize {
+        if self.returned_at.is_none_or(|at| at.elapsed() < idle) {
+            return 0;
+        }
+        self.returned_at = None;
+        std::mem::take(&mut self.buffers).len()
+    }
+}
+
+/// Gives the kept working memory back to the system once no password has
+/// been checked for `idle`, so a node that is quiet again after logins
+/// returns to its idle size (the janitor calls it). With the image's
+/// allocator settings the 19 MiB go back at once; the next check maps them
+/// again, a few milliseconds.
+pub fn release_idle_memory(idle: Duration) -> usize {
+    MEMORY
+        .lock()
+        .map(|mut kept| kept.release_if_idle(idle))
+        .unwrap_or(0)
+}
 
 /// Verifies in constant time (`Output` compares digests so), with the
 /// algorithm, version and parameters the PHC string names.
@@ -132,13 +178,13 @@ fn verify_phc(password: &[u8], phc: &str) -> Option<bool> {
 fn take_memory() -> Vec<Block> {
     MEMORY
         .lock()
-        .map(|mut kept| kept.pop().unwrap_or_default())
+        .map(|mut kept| kept.take())
         .unwrap_or_default()
 }
 
 fn give_back_memory(memory: Vec<Block>) {
     if let Ok(mut kept) = MEMORY.lock() {
-        kept.push(memory);
+        kept.give_back(memory);
     }
 }
 
@@ -229,6 +275,22 @@ mod cost_tests {
             assert!(!verify("Right-pass2", &phc), "{phc}");
             assert!(!verify("", &phc), "{phc}");
         }
+    }
+
+    /// The kept working memory goes once no check has ended for the idle
+    /// time, and not while checks keep ending.
+    #[test]
+    fn kept_memory_is_released_only_when_checks_stop() {
+        let mut kept = Kept::new();
+        assert_eq!(kept.release_if_idle(Duration::ZERO), 0, "nothing kept yet");
+        kept.give_back(vec![Block::default(); 8]);
+        kept.give_back(vec![Block::default(); 8]);
+        assert_eq!(kept.release_if_idle(Duration::from_secs(60)), 0);
+        assert_eq!(kept.buffers.len(), 2);
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(kept.release_if_idle(Duration::from_millis(10)), 2);
+        assert!(kept.buffers.is_empty());
+        assert!(kept.take().is_empty(), "a later check allocates anew");
     }
 
     #[test]
