@@ -233,15 +233,11 @@ impl Relay {
     }
 }
 
-#[actix_web::test]
-async fn with_postgresql_down_requests_get_503_and_the_node_recovers_when_it_is_back() {
-    if !production() {
-        // The embedded backend has no database server to lose.
-        println!("PostgreSQL outage: checked in the production-backend run");
-        return;
-    }
+/// A provider whose connections to PostgreSQL go through a relay the test
+/// can cut.
+async fn behind_relay() -> (TestApp, Relay) {
     let upstream = url::Url::parse(&database_url()).unwrap();
-    let mut relay = Relay::start(upstream.port().unwrap_or(5432));
+    let relay = Relay::start(upstream.port().unwrap_or(5432));
     let relay_port = relay.port;
     let app = TestApp::builder()
         .config(move |c| {
@@ -252,6 +248,17 @@ async fn with_postgresql_down_requests_get_503_and_the_node_recovers_when_it_is_
         })
         .spawn()
         .await;
+    (app, relay)
+}
+
+#[actix_web::test]
+async fn with_postgresql_down_requests_get_503_and_the_node_recovers_when_it_is_back() {
+    if !production() {
+        // The embedded backend has no database server to lose.
+        println!("PostgreSQL outage: checked in the production-backend run");
+        return;
+    }
+    let (app, mut relay) = behind_relay().await;
     app.tokens(&app.browser(), STANDARD, &[]).await;
     let english = Browser::with_language(&app.url, "en");
     let english_page = login_page(&app, &english).await;
@@ -289,18 +296,7 @@ async fn connections_that_died_while_idle_fail_no_request() {
         println!("PostgreSQL connections: checked in the production-backend run");
         return;
     }
-    let upstream = url::Url::parse(&database_url()).unwrap();
-    let mut relay = Relay::start(upstream.port().unwrap_or(5432));
-    let relay_port = relay.port;
-    let app = TestApp::builder()
-        .config(move |c| {
-            let url = c.database_url.as_ref().unwrap().0.clone();
-            let mut url = url::Url::parse(&url).unwrap();
-            url.set_port(Some(relay_port)).unwrap();
-            c.database_url = Some(SecretString(url.to_string()));
-        })
-        .spawn()
-        .await;
+    let (app, mut relay) = behind_relay().await;
     app.tokens(&app.browser(), STANDARD, &[]).await;
     let (open, _) = app.state.sql.pool_state();
     assert!(open > 0);
